@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "RLHFLab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rlhf", targets: ["rlhf"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Tensors, reverse-mode autograd over a closed op set, optimisers, seeded RNG.
+        .target(name: "Engine"),
+        // Linear layers and the seed's policy and reward MLPs.
+        .target(name: "Models", dependencies: ["Engine"]),
+        // Tasks with a hidden gold reward, annotators, reward-model training, policy fine-tuning, evaluation.
+        .target(name: "Alignment", dependencies: ["Engine", "Models"]),
+        // The versioned SQLite store: runs, cells, commits, content-addressed checkpoints, feedback, metrics.
+        .target(
+            name: "Store",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // Cell files, the cell language (lexer, parser, interpreter), built-ins and the session that commits cells.
+        .target(name: "Notebook", dependencies: ["Engine", "Models", "Alignment", "Store"]),
+        // libreadline, for the interactive shell.
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
+        .executableTarget(
+            name: "rlhf",
+            dependencies: [
+                "Notebook", "Store", "CReadline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "CLITests", dependencies: ["Store"]),
+    ]
+)
