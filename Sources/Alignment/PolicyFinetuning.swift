@@ -1,0 +1,56 @@
+import Engine
+import Models
+
+/// Fine-tunes a policy to maximise a reward model's score of its responses (the seed's Slide 6), optionally with a
+/// penalty that keeps it near a frozen reference policy.
+///
+/// Each step draws `batch` training prompts and minimises
+/// `−mean r(π(x)) + β · mean KL(π(·|x) ‖ π_ref(·|x))`, reading both policies as Gaussians of spread σ = `task.noise`
+/// around their outputs, so KL = ‖π(x) − π_ref(x)‖² / 2σ². With β = 0 this is the seed's method, which lets the reward
+/// model's score run away. `reference` defaults to the policy as it was when the call began.
+///
+/// Returns per step: `policy.rm_score` (mean RM score of the batch), `policy.gold` (mean hidden gold reward of the batch,
+/// for measurement only — it never reaches the gradient), `policy.kl` and `policy.loss`.
+public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, lr: Double,
+                     kl beta: Double, batch: Int, reference: PolicyModel? = nil, rng: inout RNG,
+                     control: TrainingControl = TrainingControl()) throws -> [Metric] {
+    guard steps >= 1 else { throw AlignmentError.invalidArgument("finetune needs steps ≥ 1, got \(steps)") }
+    guard batch >= 1 else { throw AlignmentError.invalidArgument("finetune needs batch ≥ 1, got \(batch)") }
+    guard lr > 0 else { throw AlignmentError.invalidArgument("finetune needs lr > 0, got \(lr)") }
+    guard beta >= 0 else { throw AlignmentError.invalidArgument("finetune needs kl ≥ 0, got \(beta)") }
+    try task.check(policy: policy)
+    try task.check(rewardModel: rm)
+    let reference = reference ?? policy
+    try task.check(policy: reference)
+
+    var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
+    let klScale = Float(1 / (2 * Double(task.noise) * Double(task.noise) * Double(batch)))
+    var metrics: [Metric] = []
+    metrics.reserveCapacity(steps * 4)
+    for step in 0..<steps {
+        if step % 16 == 0 { try control.checkpoint(step, of: steps) }
+        let idx = (0..<batch).map { _ in rng.int(below: task.promptCount) }
+        let x = task.prompts.gatherRows(idx)  // [batch, dim]
+        let tape = Tape()
+        var params = policy.network.parameters
+        let p = params.map { tape.leaf($0) }
+        let y = policy.network.forward(tape.leaf(x), parameters: p, on: tape)  // [batch, dim]
+        let (r, _) = rm.network.forward(y, on: tape)                           // [batch, 1]
+        let score = tape.mean(r)
+        let d = tape.sub(y, tape.leaf(reference(x)))
+        let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)              // mean KL over the batch
+        let loss = tape.add(tape.neg(score), tape.scale(klTerm, Float(beta)))
+        let grads = tape.backward(loss)
+        optimizer.update(&params, gradients: p.map { grads[$0] }, lr: Float(lr))
+        policy.network.parameters = params
+
+        let gold = task.gold(tape.value(y)).reduce(0, +) / Float(batch)
+        metrics.append(Metric("policy.rm_score", step: step, Double(tape.value(score).data[0])))
+        metrics.append(Metric("policy.gold", step: step, Double(gold)))
+        metrics.append(Metric("policy.kl", step: step, Double(tape.value(klTerm).data[0])))
+        metrics.append(Metric("policy.loss", step: step, Double(tape.value(loss).data[0])))
+    }
+    policy.optimizer = optimizer
+    try control.checkpoint(steps, of: steps)
+    return metrics
+}

@@ -1,0 +1,89 @@
+import Engine
+import Models
+
+/// One pairwise judgement: `chosen` was preferred to `rejected` as a response to prompt `prompt`.
+public struct PreferencePair: Sendable, Equatable {
+    /// Unique within its dataset and kept forever: versions of a dataset are sets of uids.
+    public var uid: Int64
+    public var prompt: Int
+    public var chosen: [Float]
+    public var rejected: [Float]
+    /// Who judged it (e.g. `bradleyTerry(noise: 0.05)`).
+    public var annotator: String
+    /// Seed of the generator that drew this row's responses and judgement: the row can be redrawn from it alone.
+    public var seed: UInt64
+
+    public init(uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64) {
+        self.uid = uid
+        self.prompt = prompt
+        self.chosen = chosen
+        self.rejected = rejected
+        self.annotator = annotator
+        self.seed = seed
+    }
+}
+
+/// A set of preference pairs; a value, so each version the store keeps is just the rows alive at that moment.
+public struct PreferenceDataset: Sendable, Equatable {
+    public private(set) var rows: [PreferencePair]
+    /// The uid the next added row receives.
+    public private(set) var nextUID: Int64
+
+    public init(rows: [PreferencePair] = []) {
+        self.rows = rows
+        nextUID = (rows.map(\.uid).max() ?? 0) + 1
+    }
+
+    public var count: Int { rows.count }
+    public var dim: Int { rows.first?.chosen.count ?? 0 }
+
+    mutating func append(prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64) {
+        rows.append(PreferencePair(uid: nextUID, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator, seed: seed))
+        nextUID += 1
+    }
+
+    /// Chosen and rejected responses of the rows at `indices`, as two [n, dim] matrices.
+    func batch(_ indices: [Int]) -> (chosen: Tensor, rejected: Tensor) {
+        (Tensor.stack(rows: indices.map { rows[$0].chosen }), Tensor.stack(rows: indices.map { rows[$0].rejected }))
+    }
+}
+
+/// Simulated feedback (the seed's Slide 4, with annotators that look at the responses).
+///
+/// Each pair draws a prompt and two responses: two distinct fixed candidates of the task, or — when `policy` is given —
+/// two samples `policy(prompt) + σ·ε` around the policy's answer, which is how Slide 7's later rounds ask about what the
+/// current policy actually says. The annotator judges them by the hidden gold reward. New rows are appended to `into`.
+public func collect(task: VectorTask, policy: PolicyModel?, annotator: Annotator, pairs: Int,
+                    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
+                    control: TrainingControl = TrainingControl()) throws -> PreferenceDataset {
+    guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
+    if let policy { try task.check(policy: policy) }
+    if dataset.count > 0 && dataset.dim != task.dim {
+        throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
+    }
+    let means = policy.map { $0(task.prompts) }  // [promptCount, dim]
+    let dim = task.dim
+    var out = dataset
+    for n in 0..<pairs {
+        if n % 256 == 0 { try control.checkpoint(n, of: pairs) }
+        let rowSeed = rng.next()
+        var r = RNG(seed: rowSeed)
+        let prompt = r.int(below: task.promptCount)
+        var a: [Float], b: [Float]
+        if let means {
+            let mu = means.data[(prompt * dim)..<(prompt * dim + dim)]
+            a = mu.map { $0 + task.noise * r.normal() }
+            b = mu.map { $0 + task.noise * r.normal() }
+        } else {
+            let i = r.int(below: task.candidateCount)
+            var j = r.int(below: task.candidateCount - 1)
+            if j >= i { j += 1 }
+            a = Array(task.candidates.data[(i * dim)..<(i * dim + dim)])
+            b = Array(task.candidates.data[(j * dim)..<(j * dim + dim)])
+        }
+        if !annotator.prefersFirst(gold: task.gold(a[...]), over: task.gold(b[...]), rng: &r) { swap(&a, &b) }
+        out.append(prompt: prompt, chosen: a, rejected: b, annotator: annotator.name, seed: rowSeed)
+    }
+    try control.checkpoint(pairs, of: pairs)
+    return out
+}

@@ -1,0 +1,54 @@
+import Engine
+import Models
+
+/// Trains a reward model on preference pairs with the Bradley–Terry loss −log σ(r(chosen) − r(rejected)) and Adam
+/// (the seed's Slide 5, on the responses actually judged rather than on fresh noise).
+///
+/// Pairs are shuffled each epoch by `rng`. Returns per-epoch `rm.loss` (mean training loss over the epoch) and
+/// `rm.accuracy` (fraction of all pairs the model ranks the annotator's way after the epoch).
+public func fit(_ rm: inout RewardModel, on data: PreferenceDataset, epochs: Int, lr: Double, batch: Int,
+                rng: inout RNG, control: TrainingControl = TrainingControl()) throws -> [Metric] {
+    guard epochs >= 1 else { throw AlignmentError.invalidArgument("fit needs epochs ≥ 1, got \(epochs)") }
+    guard batch >= 1 else { throw AlignmentError.invalidArgument("fit needs batch ≥ 1, got \(batch)") }
+    guard lr > 0 else { throw AlignmentError.invalidArgument("fit needs lr > 0, got \(lr)") }
+    guard data.count > 0 else { throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty") }
+    guard data.dim == rm.input else {
+        throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the preferences hold responses of \(data.dim)")
+    }
+    var optimizer = rm.optimizer ?? Adam(shapes: rm.network.parameters.map(\.shape))
+    var metrics: [Metric] = []
+    for epoch in 0..<epochs {
+        try control.checkpoint(epoch, of: epochs)
+        let order = rng.permutation(data.count)
+        var lossSum: Double = 0
+        for start in stride(from: 0, to: order.count, by: batch) {
+            let idx = Array(order[start..<min(start + batch, order.count)])
+            let (chosen, rejected) = data.batch(idx)
+            let tape = Tape()
+            var params = rm.network.parameters
+            let p = params.map { tape.leaf($0) }
+            let rc = rm.network.forward(tape.leaf(chosen), parameters: p, on: tape)    // [b, 1]
+            let rr = rm.network.forward(tape.leaf(rejected), parameters: p, on: tape)  // [b, 1]
+            let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))
+            lossSum += Double(tape.value(loss).data[0]) * Double(idx.count)
+            let grads = tape.backward(loss)
+            optimizer.update(&params, gradients: p.map { grads[$0] }, lr: Float(lr))
+            rm.network.parameters = params
+        }
+        rm.optimizer = optimizer
+        metrics.append(Metric("rm.loss", step: epoch, lossSum / Double(data.count)))
+        metrics.append(Metric("rm.accuracy", step: epoch, accuracy(rm, on: data)))
+    }
+    try control.checkpoint(epochs, of: epochs)
+    return metrics
+}
+
+/// Fraction of pairs whose chosen response the model scores strictly higher than the rejected one.
+public func accuracy(_ rm: RewardModel, on data: PreferenceDataset) -> Double {
+    guard data.count > 0 else { return 0 }
+    let all = Array(0..<data.count)
+    let (chosen, rejected) = data.batch(all)
+    let (sc, sr) = (rm.scores(chosen), rm.scores(rejected))
+    let right = zip(sc, sr).filter { $0 > $1 }.count
+    return Double(right) / Double(data.count)
+}

@@ -1,0 +1,219 @@
+/// A handle to a value recorded on a `Tape`.
+public struct Var: Hashable, Sendable {
+    public let id: Int
+}
+
+/// Reverse-mode automatic differentiation over a closed set of primitive ops.
+///
+/// Every primitive's forward computation and gradient rule live in this file, next to each other (the `Op` enum, the
+/// recording functions, and `backward`). Models and losses are written in these primitives and have no gradient rules
+/// of their own.
+///
+/// ```swift
+/// let tape = Tape()
+/// let w = tape.leaf(weights)
+/// let loss = tape.mean(tape.relu(tape.matmul(tape.leaf(x), w)))
+/// let grads = tape.backward(loss)
+/// grads[w]  // ∂loss/∂w
+/// ```
+public final class Tape {
+    /// The closed op set. Operand ids refer to earlier entries, so the tape is already in topological order.
+    enum Op {
+        case leaf
+        case matmul(Int, Int)            // [m,k] · [k,n] → [m,n]
+        case linear(Int, Int, Int)       // x[m,in] · w[out,in]ᵀ + b[1,out] → [m,out]
+        case add(Int, Int)               // same shape, or b a row broadcast over a's rows
+        case sub(Int, Int)
+        case mul(Int, Int)
+        case scale(Int, Float)
+        case neg(Int)
+        case relu(Int)
+        case logSigmoid(Int)
+        case softplus(Int)
+        case sum(Int)                    // → [1]
+        case mean(Int)                   // → [1]
+    }
+
+    private(set) var ops: [Op] = []
+    private(set) var values: [Tensor] = []
+
+    public init() {}
+
+    public var count: Int { ops.count }
+
+    public func value(_ v: Var) -> Tensor { values[v.id] }
+
+    private func record(_ op: Op, _ value: Tensor) -> Var {
+        ops.append(op)
+        values.append(value)
+        return Var(id: ops.count - 1)
+    }
+
+    // MARK: Forward
+
+    public func leaf(_ t: Tensor) -> Var { record(.leaf, t) }
+
+    public func matmul(_ a: Var, _ b: Var) -> Var {
+        record(.matmul(a.id, b.id), values[a.id].matmul(values[b.id]))
+    }
+
+    public func linear(_ x: Var, weight w: Var, bias b: Var) -> Var {
+        record(.linear(x.id, w.id, b.id), values[x.id].linear(weight: values[w.id], bias: values[b.id]))
+    }
+
+    public func add(_ a: Var, _ b: Var) -> Var { record(.add(a.id, b.id), elementwise(a, b, +)) }
+    public func sub(_ a: Var, _ b: Var) -> Var { record(.sub(a.id, b.id), elementwise(a, b, -)) }
+    public func mul(_ a: Var, _ b: Var) -> Var { record(.mul(a.id, b.id), elementwise(a, b, *)) }
+
+    public func scale(_ a: Var, _ c: Float) -> Var { record(.scale(a.id, c), map(a) { $0 * c }) }
+    public func neg(_ a: Var) -> Var { record(.neg(a.id), map(a) { -$0 }) }
+    public func relu(_ a: Var) -> Var { record(.relu(a.id), map(a) { max($0, 0) }) }
+    public func logSigmoid(_ a: Var) -> Var { record(.logSigmoid(a.id), map(a, Engine.logSigmoid)) }
+    public func softplus(_ a: Var) -> Var { record(.softplus(a.id), map(a, Engine.softplus)) }
+
+    public func sum(_ a: Var) -> Var {
+        var s: Float = 0
+        for v in values[a.id].data { s += v }
+        return record(.sum(a.id), Tensor(scalar: s))
+    }
+
+    public func mean(_ a: Var) -> Var {
+        let t = values[a.id]
+        var s: Float = 0
+        for v in t.data { s += v }
+        return record(.mean(a.id), Tensor(scalar: s / Float(max(t.count, 1))))
+    }
+
+    // MARK: Backward
+
+    /// Gradients of the scalar `root` with respect to every recorded value (nil where no path leads to the root).
+    public func backward(_ root: Var) -> Gradients {
+        precondition(values[root.id].count == 1, "backward: root must be a scalar, got \(values[root.id].shape)")
+        var grads = [Tensor?](repeating: nil, count: ops.count)
+        grads[root.id] = Tensor(shape: values[root.id].shape, data: [1])
+        for id in stride(from: root.id, through: 0, by: -1) {
+            guard let g = grads[id] else { continue }
+            switch ops[id] {
+            case .leaf:
+                break
+            case let .matmul(a, b):
+                // dA = G · Bᵀ ; dB = Aᵀ · G
+                let (m, k, n) = (values[a].rows, values[a].columns, values[b].columns)
+                accumulate(&grads, a, shape: values[a].shape) { da in
+                    withBuffers(g, values[b]) { pg, pb in Kernels.matmulBT(pg, pb, da, m: m, k: n, n: k, accumulate: true) }
+                }
+                accumulate(&grads, b, shape: values[b].shape) { db in
+                    withBuffers(values[a], g) { pa, pg in Kernels.matmulAT(pa, pg, db, m: m, k: k, n: n, accumulate: true) }
+                }
+            case let .linear(x, w, b):
+                // y = x·wᵀ + b ; dx = G · w ; dw = Gᵀ · x ; db = Σ_rows G
+                let (m, k, n) = (values[x].rows, values[x].columns, values[w].rows)
+                accumulate(&grads, x, shape: values[x].shape) { dx in
+                    withBuffers(g, values[w]) { pg, pw in Kernels.matmul(pg, pw, dx, m: m, k: n, n: k, accumulate: true) }
+                }
+                accumulate(&grads, w, shape: values[w].shape) { dw in
+                    withBuffers(g, values[x]) { pg, px in Kernels.matmulAT(pg, px, dw, m: m, k: n, n: k, accumulate: true) }
+                }
+                accumulate(&grads, b, shape: values[b].shape) { db in sumRows(g, into: db) }
+            case let .add(a, b):
+                accumulate(&grads, a, g)
+                accumulateBroadcast(&grads, b, g) { gv, _, _ in gv }
+            case let .sub(a, b):
+                accumulate(&grads, a, g)
+                accumulateBroadcast(&grads, b, g) { gv, _, _ in -gv }
+            case let .mul(a, b):
+                let (va, vb) = (values[a], values[b])
+                let bRow = vb.count != va.count
+                let ga = Tensor(shape: va.shape, data: (0..<va.count).map { i in g.data[i] * vb.data[bRow ? i % vb.count : i] })
+                accumulate(&grads, a, ga)
+                accumulateBroadcast(&grads, b, g) { gv, i, _ in gv * va.data[i] }
+            case let .scale(a, c):
+                accumulate(&grads, a, Tensor(shape: g.shape, data: g.data.map { $0 * c }))
+            case let .neg(a):
+                accumulate(&grads, a, Tensor(shape: g.shape, data: g.data.map { -$0 }))
+            case let .relu(a):
+                let x = values[a].data
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { x[$0] > 0 ? g.data[$0] : 0 }))
+            case let .logSigmoid(a):
+                // d/dx log σ(x) = σ(−x)
+                let x = values[a].data
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { g.data[$0] * sigmoid(-x[$0]) }))
+            case let .softplus(a):
+                // d/dx log(1 + eˣ) = σ(x)
+                let x = values[a].data
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { g.data[$0] * sigmoid(x[$0]) }))
+            case let .sum(a):
+                accumulate(&grads, a, Tensor(shape: values[a].shape, data: [Float](repeating: g.data[0], count: values[a].count)))
+            case let .mean(a):
+                let n = Float(max(values[a].count, 1))
+                accumulate(&grads, a, Tensor(shape: values[a].shape, data: [Float](repeating: g.data[0] / n, count: values[a].count)))
+            }
+        }
+        return Gradients(storage: grads)
+    }
+
+    // MARK: Helpers
+
+    private func map(_ a: Var, _ f: (Float) -> Float) -> Tensor {
+        let t = values[a.id]
+        return Tensor(shape: t.shape, data: t.data.map(f))
+    }
+
+    /// a ∘ b where b has a's shape or is one row broadcast over a's rows.
+    private func elementwise(_ a: Var, _ b: Var, _ f: (Float, Float) -> Float) -> Tensor {
+        let (ta, tb) = (values[a.id], values[b.id])
+        if ta.count == tb.count {
+            precondition(ta.shape == tb.shape || tb.rows == 1, "elementwise: shapes \(ta.shape) and \(tb.shape)")
+            return Tensor(shape: ta.shape, data: zip(ta.data, tb.data).map(f))
+        }
+        precondition(tb.count == ta.columns && tb.rows == 1, "elementwise: cannot broadcast \(tb.shape) over \(ta.shape)")
+        let n = tb.count
+        return Tensor(shape: ta.shape, data: (0..<ta.count).map { f(ta.data[$0], tb.data[$0 % n]) })
+    }
+
+    private func accumulate(_ grads: inout [Tensor?], _ id: Int, _ g: Tensor) {
+        if var existing = grads[id] {
+            for i in 0..<existing.count { existing.data[i] += g.data[i] }
+            grads[id] = existing
+        } else {
+            grads[id] = g
+        }
+    }
+
+    private func accumulate(_ grads: inout [Tensor?], _ id: Int, shape: [Int],
+                            _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        var t = grads[id] ?? Tensor(zeros: shape)
+        grads[id] = nil
+        t.data.withUnsafeMutableBufferPointer { body($0) }
+        grads[id] = t
+    }
+
+    /// Adds `f(g[i], i, column)` into b's gradient, summing over rows when b was broadcast.
+    private func accumulateBroadcast(_ grads: inout [Tensor?], _ b: Int, _ g: Tensor,
+                                     _ f: (Float, Int, Int) -> Float) {
+        let tb = values[b]
+        let n = tb.count
+        accumulate(&grads, b, shape: tb.shape) { db in
+            for i in 0..<g.count { db[i % n] += f(g.data[i], i, i % n) }
+        }
+    }
+
+    private func sumRows(_ g: Tensor, into db: UnsafeMutableBufferPointer<Float>) {
+        let n = g.columns
+        for i in 0..<g.rows {
+            for j in 0..<n { db[j] += g.data[i * n + j] }
+        }
+    }
+
+    private func withBuffers(_ a: Tensor, _ b: Tensor,
+                             _ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>) -> Void) {
+        a.data.withUnsafeBufferPointer { pa in b.data.withUnsafeBufferPointer { pb in body(pa, pb) } }
+    }
+}
+
+/// The gradients produced by `Tape.backward`.
+public struct Gradients {
+    let storage: [Tensor?]
+    /// ∂root/∂v, or nil when v does not influence the root.
+    public subscript(_ v: Var) -> Tensor? { storage[v.id] }
+}
