@@ -41,11 +41,13 @@ public final class LabStore: Sendable {
             throw StoreError.database(path, "cannot create the folder \(folder.path): \(error.localizedDescription)")
         }
         let pool = try Self.mapErrors(path) {
-            try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
-        }
-        try Self.mapErrors(path) {
-            try pool.write { db in try Self.refuseForeignDatabase(db, path: path) }
+            // Check with a plain connection first: opening a pool would switch someone else's database to WAL.
+            try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false)).read { db in
+                try Self.refuseForeignDatabase(db, path: path)
+            }
+            let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
             try Migrations.migrator.migrate(pool)
+            return pool
         }
         self.init(path: path, reader: pool, writer: pool)
     }
