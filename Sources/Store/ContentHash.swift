@@ -1,0 +1,81 @@
+import Crypto
+import Foundation
+
+/// SHA-256 content hashes, in lowercase hex. What is hashed is a canonical byte string, so equal content always gives
+/// an equal hash, in any process, whatever order the caller listed tensors or rows in.
+///
+/// Every field is written length-prefixed (`<byte count>:<bytes>\n`), so no choice of names, kinds or config text can
+/// make two different contents serialise to the same bytes. Timestamps and ids are never hashed.
+enum ContentHash {
+    /// The hash of a tensor's raw little-endian f32 bytes; it is also the key of `blobs`.
+    static func blob(_ bytes: Data) -> String {
+        hex(SHA256.hash(data: bytes))
+    }
+
+    /// A checkpoint: kind, config, then for each tensor sorted by name: name, shape, dtype, blob hash.
+    static func checkpoint(kind: String, config: String, manifest: [(name: String, shape: [Int], blobHash: String)])
+        -> String
+    {
+        var text = Canonical(tag: "rlhf-checkpoint-v1")
+        text.field(kind)
+        text.field(config)
+        for entry in manifest.sorted(by: { $0.name < $1.name }) {
+            text.field(entry.name)
+            text.field(TensorShape.encode(entry.shape))
+            text.field("f32")
+            text.field(entry.blobHash)
+        }
+        return text.hash
+    }
+
+    /// One feedback row's content (everything but its uid).
+    static func row(prompt: Int, chosen: Data, rejected: Data, annotator: String, seed: UInt64) -> String {
+        var text = Canonical(tag: "rlhf-feedback-row-v1")
+        text.field(String(prompt))
+        text.field(chosen)
+        text.field(rejected)
+        text.field(annotator)
+        text.field(String(seed))
+        return text.hash
+    }
+
+    /// A dataset version: kind, config and the (uid, row hash) pairs of its alive rows sorted by uid.
+    static func dataset(kind: String, config: String, rows: [(uid: Int64, rowHash: String)]) -> String {
+        var text = Canonical(tag: "rlhf-dataset-v1")
+        text.field(kind)
+        text.field(config)
+        for row in rows.sorted(by: { ($0.uid, $0.rowHash) < ($1.uid, $1.rowHash) }) {
+            text.field(String(row.uid))
+            text.field(row.rowHash)
+        }
+        return text.hash
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    /// Feeds length-prefixed fields to SHA-256.
+    private struct Canonical {
+        private var hasher = SHA256()
+
+        init(tag: String) {
+            field(tag)
+        }
+
+        mutating func field(_ text: String) {
+            field(Data(text.utf8))
+        }
+
+        mutating func field(_ bytes: Data) {
+            hasher.update(data: Data("\(bytes.count):".utf8))
+            hasher.update(data: bytes)
+            hasher.update(data: Data("\n".utf8))
+        }
+
+        var hash: String { ContentHash.hex(hasher.finalize()) }
+    }
+}

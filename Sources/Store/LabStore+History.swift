@@ -1,0 +1,76 @@
+import GRDB
+
+extension LabStore {
+    /// Every run, oldest first, as listed by `rlhf runs`.
+    public func runs() throws -> [RunSummary] {
+        try read { db in try Self.summaries(db, where: "1", arguments: []) }
+    }
+
+    /// One run with its cells in execution order and its objects (by name) with all their versions.
+    /// Unknown id -> ``StoreError/unknownRun(_:latest:)``.
+    public func run(_ id: Int64) throws -> RunDetail {
+        try read { db in
+            let row = try DBRun.existing(db, id: id)
+            guard let summary = try Self.summaries(db, where: "r.id = ?", arguments: [id]).first else {
+                throw StoreError.unknownRun(id, latest: try DBRun.latestID(db))
+            }
+            let versions = try VersionInfo.fetchAll(db, where: "o.run_id = ?", arguments: [id])
+            let objects = try DBObject.all(db, run: id).map { object in
+                ObjectInfo(name: object.name, kind: object.objectKind, versions: versions.filter { $0.object == object.name })
+            }
+            return RunDetail(
+                run: summary, source: row.source, cells: try DBCell.all(db, run: id).map(\.info), objects: objects)
+        }
+    }
+
+    /// The versions of one object, oldest first (`rlhf log 12/policy`).
+    public func log(run: Int64, object: String) throws -> [VersionInfo] {
+        try read { db in
+            let owner = try DBObject.existing(db, run: run, name: object)
+            return try VersionInfo.fetchAll(db, where: "v.object_id = ?", arguments: [owner.id])
+        }
+    }
+
+    /// The metric points of a run, all names or one, ordered by name then step. NaN values are kept.
+    public func metrics(run: Int64, name: String? = nil) throws -> [(name: String, step: Int, value: Double)] {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            return try DBMetric.points(db, run: run, name: name)
+        }
+    }
+
+    /// The highest step recorded for `metric` in the run, nil when it has none.
+    public func latestStep(run: Int64, metric: String) throws -> Int? {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            return try Int.fetchOne(
+                db, sql: "SELECT max(step) FROM metrics WHERE run_id = ? AND name = ?", arguments: [run, metric])
+        }
+    }
+
+    private static func summaries(_ db: Database, where condition: String, arguments: StatementArguments) throws
+        -> [RunSummary]
+    {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.id, r.notebook, r.status, r.started_at, r.finished_at, r.parameters,
+                       (SELECT count(*) FROM cells c WHERE c.run_id = r.id) AS cells,
+                       (SELECT c.ordinal FROM cells c WHERE c.run_id = r.id AND c.status = 'failed'
+                        ORDER BY c.id LIMIT 1) AS failed_cell,
+                       (SELECT count(*) FROM objects o WHERE o.run_id = r.id) AS objects,
+                       (SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id
+                        WHERE o.run_id = r.id) AS versions,
+                       (SELECT count(*) FROM metrics m WHERE m.run_id = r.id) AS metrics
+                FROM runs r WHERE \(condition) ORDER BY r.id
+                """, arguments: arguments)
+        return rows.map { row in
+            let status: String = row["status"]
+            return RunSummary(
+                id: row["id"], notebook: row["notebook"], status: RunStatus(rawValue: status) ?? .interrupted,
+                startedAt: row["started_at"], finishedAt: row["finished_at"], cells: row["cells"],
+                failedCell: row["failed_cell"], objects: row["objects"], versions: row["versions"],
+                metrics: row["metrics"], parameters: row["parameters"])
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import GRDB
+
+extension LabStore {
+    /// Starts a run and returns its id. `parameters` is the effective parameters as JSON text (e.g. `{"lr":0.0003}`).
+    ///
+    /// ```swift
+    /// let run = try store.beginRun(notebook: "notebooks/quickstart.rlhf", source: text, parameters: "{}")
+    /// ```
+    public func beginRun(notebook: String?, source: String, parameters: String) throws -> Int64 {
+        try write { db in
+            var run = DBRun(
+                notebook: notebook, source: source, parameters: parameters, status: RunStatus.running.rawValue,
+                startedAt: Timestamp.now(), finishedAt: nil)
+            try run.insert(db)
+            guard let id = run.id else { throw StoreError.database(path, "inserting the run returned no id") }
+            return id
+        }
+    }
+
+    /// A failing cell: writes only its cell row (status failed, error text, output so far). Nothing else.
+    public func recordFailure(run: Int64, cell: CellRecord, output: String, error: String, durationMs: Double) throws {
+        try write { db in
+            _ = try DBRun.running(db, id: run)
+            var row = DBCell(run: run, cell: cell, status: .failed, output: output, error: error, durationMs: durationMs)
+            try row.insert(db)
+        }
+    }
+
+    /// Records how a running run ended and when. Finishing a run that is not running throws
+    /// ``StoreError/runNotRunning(_:status:)``; `.running` is not an ending and is ignored.
+    public func finishRun(_ run: Int64, status: RunStatus) throws {
+        guard status != .running else { return }
+        try write { db in
+            var row = try DBRun.running(db, id: run)
+            row.status = status.rawValue
+            row.finishedAt = Timestamp.now()
+            try row.update(db, columns: [DBRun.Columns.status, DBRun.Columns.finishedAt])
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// The versioned SQLite store of RLHF Lab: runs, cells, commits, content-addressed checkpoints, feedback and metrics.
+///
+/// ```swift
+/// let store = try LabStore(path: "store/lab.sqlite")
+/// let run = try store.beginRun(notebook: "quickstart.rlhf", source: text, parameters: "{}")
+/// let summary = try store.commit(run: run, cellCommit)
+/// try store.finishRun(run, status: .succeeded)
+/// ```
+///
+/// Every connection runs in WAL mode with foreign keys on and a busy timeout, so readers never wait for the writer
+/// and a second process waits for the write lock instead of failing with "database is locked".
+/// Methods are synchronous and the class is safe to share between threads.
+public final class LabStore: Sendable {
+    /// The database file.
+    public let path: String
+    /// How long a connection waits for another process's lock before giving up.
+    static let busyTimeout: TimeInterval = 10
+
+    let reader: any DatabaseReader
+    /// Nil for a store opened with ``openReadOnly(path:)``.
+    let writer: (any DatabaseWriter)?
+
+    private init(path: String, reader: any DatabaseReader, writer: (any DatabaseWriter)?) {
+        self.path = path
+        self.reader = reader
+        self.writer = writer
+    }
+
+    /// Opens or creates the store (creating missing parent folders), WAL mode, busy timeout, foreign keys on,
+    /// migrations applied.
+    ///
+    /// Throws ``StoreError/corrupt(_:_:)`` for a file that is not SQLite, or a SQLite database that is not a store.
+    public convenience init(path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.database(path, "cannot create the folder \(folder.path): \(error.localizedDescription)")
+        }
+        let pool = try Self.mapErrors(path) {
+            // Check with a plain connection first: opening a pool would switch someone else's database to WAL.
+            try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false)).read { db in
+                try Self.refuseForeignDatabase(db, path: path)
+            }
+            let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+            try Migrations.migrator.migrate(pool)
+            return pool
+        }
+        self.init(path: path, reader: pool, writer: pool)
+    }
+
+    /// Opens an existing store read-only (for `rlhf query` and listings).
+    ///
+    /// Missing file -> ``StoreError/noStore(_:)``. Not a SQLite file, corrupt, or not a store ->
+    /// ``StoreError/corrupt(_:_:)``. Writing methods then throw ``StoreError/readOnlyStore(_:)``.
+    public static func openReadOnly(path: String) throws -> LabStore {
+        let queue = try openReadOnlyQueue(path: path)
+        return LabStore(path: path, reader: queue, writer: nil)
+    }
+
+    static func openReadOnlyQueue(path: String) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noStore(path) }
+        return try mapErrors(path) {
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            try queue.read { db in
+                guard try db.tableExists("grdb_migrations"), try db.tableExists("runs") else {
+                    throw StoreError.corrupt(path, "it is a SQLite file without the store's tables")
+                }
+                let migrator = Migrations.migrator
+                if try migrator.hasBeenSuperseded(db) {
+                    throw StoreError.corrupt(path, "it was written by a newer rlhf; upgrade rlhf to read it")
+                }
+                guard try migrator.hasCompletedMigrations(db) else {
+                    throw StoreError.corrupt(
+                        path, "its schema is older than this rlhf; open it for writing once (e.g. `rlhf run`) to upgrade")
+                }
+            }
+            return queue
+        }
+    }
+
+    static func configuration(readonly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readonly
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "rlhf-store"
+        return config
+    }
+
+    /// A SQLite file that already holds other tables is someone else's database: do not add ours to it.
+    private static func refuseForeignDatabase(_ db: Database, path: String) throws {
+        guard try !db.tableExists("grdb_migrations") else { return }
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        if !tables.isEmpty {
+            throw StoreError.corrupt(
+                path, "it is a SQLite database with other tables (\(tables.prefix(5).joined(separator: ", ")))")
+        }
+    }
+
+    /// Runs `body` in a write transaction; any error rolls the whole transaction back.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let writer else { throw StoreError.readOnlyStore(path) }
+        return try Self.mapErrors(path) { try writer.write(body) }
+    }
+
+    /// Runs `body` in a read transaction (one consistent snapshot).
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.mapErrors(path) { try reader.read(body) }
+    }
+
+    /// Translates SQLite failures into `StoreError`s a user can act on.
+    static func mapErrors<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw storeError(error, path: path)
+        } catch {
+            throw StoreError.database(path, "\(error)")
+        }
+    }
+
+    static func storeError(_ error: DatabaseError, path: String) -> StoreError {
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return .corrupt(path, message)
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path)
+        case .SQLITE_READONLY:
+            return .readOnlyStore(path)
+        default:
+            return .database(path, message)
+        }
+    }
+}

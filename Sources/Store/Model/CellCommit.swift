@@ -1,0 +1,25 @@
+/// Everything a successful cell produced, handed to ``LabStore/commit(run:_:)`` to be written in one transaction.
+///
+/// `objects` lists every versionable object bound after the cell; the store decides which ones changed by content hash.
+public struct CellCommit: Sendable {
+    public var cell: CellRecord
+    public var output: String
+    public var durationMs: Double
+    public var objects: [(name: String, state: ObjectState)]
+    public var metrics: [MetricPoint]
+    public var bindings: [(name: String, value: BindingValue)]
+
+    public init(
+        cell: CellRecord, output: String, durationMs: Double,
+        objects: [(name: String, state: ObjectState)] = [],
+        metrics: [MetricPoint] = [],
+        bindings: [(name: String, value: BindingValue)] = []
+    ) {
+        self.cell = cell
+        self.output = output
+        self.durationMs = durationMs
+        self.objects = objects
+        self.metrics = metrics
+        self.bindings = bindings
+    }
+}

@@ -1,0 +1,8 @@
+/// Everything `rlhf show 12` prints: the run, its cells in execution order, and its objects by name.
+public struct RunDetail: Sendable, Codable, Equatable {
+    public var run: RunSummary
+    /// The notebook source recorded at ``LabStore/beginRun(notebook:source:parameters:)``.
+    public var source: String
+    public var cells: [CellInfo]
+    public var objects: [ObjectInfo]
+}

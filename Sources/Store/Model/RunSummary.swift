@@ -1,0 +1,18 @@
+/// One line of `rlhf runs`.
+public struct RunSummary: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var notebook: String?
+    public var status: RunStatus
+    public var startedAt: String
+    public var finishedAt: String?
+    /// Cells recorded (committed or failed).
+    public var cells: Int
+    /// Ordinal of the first failed cell, if any.
+    public var failedCell: Int?
+    public var objects: Int
+    public var versions: Int
+    /// Metric points.
+    public var metrics: Int
+    /// The effective parameters, as JSON text.
+    public var parameters: String
+}

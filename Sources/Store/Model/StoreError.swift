@@ -1,0 +1,80 @@
+/// Everything that can go wrong in the store, each case saying what the user typed and how to fix it.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    /// No database file at this path.
+    case noStore(String)
+    /// The file is not SQLite, is damaged, or is a SQLite file that is not an RLHF Lab store: path, detail.
+    case corrupt(String, String)
+    /// The store was opened with ``LabStore/openReadOnly(path:)`` and a write was attempted: path.
+    case readOnlyStore(String)
+    /// Another process held the write lock longer than the busy timeout: path.
+    case busy(String)
+    /// Any other SQLite failure while working on the store: path, SQLite's message.
+    case database(String, String)
+    /// No run with this id; `latest` is the newest run id, nil when the store has no runs.
+    case unknownRun(Int64, latest: Int64?)
+    /// The run has no object of that name; `objects` lists the ones it has.
+    case unknownObject(run: Int64, name: String, objects: [String])
+    /// The object has no such version.
+    case unknownVersion(run: Int64, object: String, version: Int, latest: Int)
+    /// A version reference that does not parse: the text, why.
+    case badReference(String, reason: String)
+    /// A reference to a checkpoint where a dataset is needed, or the reverse.
+    case wrongKind(reference: String, expected: ObjectKind, actual: ObjectKind)
+    /// Two versions that cannot be compared, e.g. a checkpoint with a dataset.
+    case cannotDiff(String, String, reason: String)
+    /// A tensor that cannot be stored, e.g. `values.count` differs from the product of its shape.
+    case badTensor(object: String, tensor: String, reason: String)
+    /// A cell commit that is inconsistent in itself (an object listed twice, a binding to an unknown object...).
+    case badCommit(cell: Int, reason: String)
+    /// Cells can only be added to a running run.
+    case runNotRunning(Int64, status: RunStatus)
+    /// `rlhf query` refused a statement that would write: the statement.
+    case readOnlyQuery(String)
+    /// SQLite rejected the query text: its message.
+    case sql(String)
+
+    public var description: String {
+        switch self {
+        case .noStore(let path):
+            "no store at \(path) (run a notebook first, or pass --store PATH)"
+        case .corrupt(let path, let detail):
+            "not an RLHF Lab store: \(path): \(detail)"
+        case .readOnlyStore(let path):
+            "the store at \(path) was opened read-only; open it for writing to change it"
+        case .busy(let path):
+            "the store at \(path) is busy: another rlhf process kept it locked; try again when it finishes"
+        case .database(let path, let detail):
+            "store \(path): \(detail)"
+        case .unknownRun(let run, let latest):
+            if let latest {
+                "unknown run '\(run)' (latest is \(latest))"
+            } else {
+                "unknown run '\(run)' (the store has no runs yet)"
+            }
+        case .unknownObject(let run, let name, let objects):
+            if objects.isEmpty {
+                "run \(run) has no object '\(name)' (it has no objects)"
+            } else {
+                "run \(run) has no object '\(name)' (objects: \(objects.joined(separator: ", ")))"
+            }
+        case .unknownVersion(let run, let object, let version, let latest):
+            "\(object) has no version \(version) in run \(run) (latest is \(latest))"
+        case .badReference(let text, let reason):
+            "bad reference '\(text)': \(reason)"
+        case .wrongKind(let reference, let expected, let actual):
+            "\(reference) is a \(actual.rawValue), not a \(expected.rawValue)"
+        case .cannotDiff(let a, let b, let reason):
+            "cannot diff \(a) with \(b): \(reason)"
+        case .badTensor(let object, let tensor, let reason):
+            "cannot store tensor '\(tensor)' of '\(object)': \(reason)"
+        case .badCommit(let cell, let reason):
+            "cannot commit cell \(cell): \(reason)"
+        case .runNotRunning(let run, let status):
+            "run \(run) is \(status.rawValue), not running; start a new run to add cells"
+        case .readOnlyQuery(let sql):
+            "`rlhf query` is read-only; refusing to run: \(sql)"
+        case .sql(let message):
+            "SQL error: \(message)"
+        }
+    }
+}

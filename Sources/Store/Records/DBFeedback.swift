@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// A row of `feedback`: one preference pair, alive from version `added_in` until `removed_in` (exclusive).
+struct DBFeedback: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "feedback"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    enum Columns {
+        static let id = Column("id")
+        static let objectId = Column("object_id")
+        static let uid = Column("uid")
+        static let removedIn = Column("removed_in")
+    }
+
+    var id: Int64?
+    var objectId: Int64
+    var uid: Int64
+    var prompt: Int
+    var chosen: Data
+    var rejected: Data
+    var annotator: String
+    /// The UInt64 seed's bit pattern.
+    var seed: Int64
+    var rowHash: String
+    var addedIn: Int64
+    var removedIn: Int64?
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// Bytes of vector data this row adds to the store.
+    var byteCount: Int { chosen.count + rejected.count }
+
+    /// Rows alive at the object's latest version (versions only append, so: never removed).
+    static func aliveNow(_ db: Database, object: Int64) throws -> [DBFeedback] {
+        try DBFeedback.filter(Columns.objectId == object && Columns.removedIn == nil).order(Columns.uid).fetchAll(db)
+    }
+
+    /// Rows alive at version number `version`: added at or before it, not removed at or before it; ordered by uid.
+    static func alive(_ db: Database, object: Int64, version: Int) throws -> [DBFeedback] {
+        try DBFeedback.fetchAll(
+            db,
+            sql: """
+                SELECT f.* FROM feedback f
+                JOIN versions va ON va.id = f.added_in
+                LEFT JOIN versions vr ON vr.id = f.removed_in
+                WHERE f.object_id = ? AND va.version <= ? AND (vr.version IS NULL OR vr.version > ?)
+                ORDER BY f.uid, f.id
+                """, arguments: [object, version, version])
+    }
+
+    static func markRemoved(_ db: Database, ids: [Int64], in version: Int64) throws {
+        let statement = try db.cachedStatement(sql: "UPDATE feedback SET removed_in = ? WHERE id = ?")
+        for id in ids {
+            try statement.execute(arguments: [version, id])
+        }
+    }
+
+    /// The public row, or nil when the stored vectors are not whole f32 arrays.
+    var row: FeedbackRow? {
+        guard let chosen = FloatBytes.decode(chosen), let rejected = FloatBytes.decode(rejected) else { return nil }
+        return FeedbackRow(
+            uid: uid, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator,
+            seed: UInt64(bitPattern: seed))
+    }
+}
