@@ -45,11 +45,10 @@ extension LabStore {
     }
 
     /// Validates and hashes every object outside the write transaction.
+    ///
+    /// An object may be listed several times: each state is a successive version (a cell that trains a model in a
+    /// loop leaves one checkpoint per training call), and a state equal to the one before it adds nothing.
     private func prepare(_ cell: CellCommit) throws -> [PreparedObject] {
-        var names = Set<String>()
-        for object in cell.objects where !names.insert(object.name).inserted {
-            throw StoreError.badCommit(cell: cell.cell.ordinal, reason: "object '\(object.name)' is listed twice")
-        }
         var bound = Set<String>()
         for binding in cell.bindings where !bound.insert(binding.name).inserted {
             throw StoreError.badCommit(cell: cell.cell.ordinal, reason: "name '\(binding.name)' is bound twice")

@@ -5,6 +5,7 @@ public struct CellCommit: Sendable {
     public var cell: CellRecord
     public var output: String
     public var durationMs: Double
+    /// Objects after the cell, in order; a name listed more than once gets one version per distinct state (in order).
     public var objects: [(name: String, state: ObjectState)]
     public var metrics: [MetricPoint]
     public var bindings: [(name: String, value: BindingValue)]

@@ -1,0 +1,168 @@
+import Alignment
+import Engine
+import Models
+import Store
+
+/// The RLHF built-ins, declared once each: name, parameters with defaults, one doc line.
+/// `:help`, completion and argument errors all read these declarations.
+enum LabBuiltins {
+    static func all(_ lab: LabState) -> [Builtin] {
+        [
+            Builtin("seed", [.positional("n", type: "int")],
+                    doc: "Reseeds the run's random generator; everything random after it is reproducible from n.") { args, _ in
+                lab.rng = RNG(seed: UInt64(bitPattern: Int64(try args.int("n"))))
+                return .nil
+            },
+            Builtin("VectorTask", [
+                .labelled("dim", type: "int"), .labelled("prompts", type: "int", default: .int(256)),
+                .labelled("candidates", type: "int", default: .int(64)), .labelled("test_prompts", type: "int", default: .int(200)),
+                .labelled("noise", type: "number", default: .double(1)),
+            ], doc: "The seed's vector world: prompts, candidate responses and a hidden gold reward, drawn from the run's generator.") { args, context in
+                let task = try context.lab {
+                    try VectorTask(dim: args.int("dim"), prompts: args.int("prompts"), candidates: args.int("candidates"),
+                                   testPrompts: args.int("test_prompts"), noise: Float(args.double("noise")), seed: lab.rng.next())
+                }
+                return .native(TaskValue(task: task))
+            },
+            Builtin("PolicyModel", [.labelled("input", type: "int"), .labelled("hidden", type: "int"), .labelled("output", type: "int")],
+                    doc: "Slide 2's policy: Linear → ReLU → Linear, initialised from the run's generator.") { args, _ in
+                let (i, h, o) = (try positive(args, "input"), try positive(args, "hidden"), try positive(args, "output"))
+                return .native(ModelValue(model: .policy(PolicyModel(input: i, hidden: h, output: o, rng: &lab.rng))))
+            },
+            Builtin("RewardModel", [.labelled("input", type: "int"), .labelled("hidden", type: "int")],
+                    doc: "Slide 3's reward model: Linear → ReLU → Linear to one score.") { args, _ in
+                let (i, h) = (try positive(args, "input"), try positive(args, "hidden"))
+                return .native(ModelValue(model: .reward(RewardModel(input: i, hidden: h, rng: &lab.rng))))
+            },
+            Builtin("BradleyTerry", [.labelled("noise", type: "number", default: .double(0))],
+                    doc: "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ(gold(a) − gold(b)).") { args, context in
+                .native(AnnotatorValue(annotator: try context.lab { try Annotator(bradleyTerryNoise: args.double("noise")) }))
+            },
+            Builtin("Coin", [], doc: "The seed's Slide 4 annotator: a fair coin that ignores the responses.") { _, _ in
+                .native(AnnotatorValue(annotator: .coin))
+            },
+            Builtin("collect", [
+                .positional("task", type: "VectorTask"), .labelled("policy", type: "PolicyModel", default: .nil),
+                .labelled("annotator", type: "Annotator"), .labelled("pairs", type: "int"),
+                .labelled("into", type: "Preferences", default: .nil),
+            ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`.") { args, context in
+                let task = try args.native("task", as: TaskValue.self).task
+                let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }
+                let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
+                let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }
+                let data = try context.lab {
+                    try collect(task: task, policy: policy, annotator: annotator, pairs: args.int("pairs"),
+                                into: into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
+                }
+                return .native(DatasetValue(dataset: data))
+            },
+            Builtin("fit", [
+                .positional("rm", type: "RewardModel (updated in place)"), .positional("prefs", type: "Preferences"),
+                .labelled("epochs", type: "int", default: .int(10)), .labelled("lr", type: "number", default: .double(1e-3)),
+                .labelled("batch", type: "int", default: .int(32)),
+            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs rm.loss and rm.accuracy per epoch.") { args, context in
+                var rm = try rewardModel(args, "rm")
+                let prefs = try args.native("prefs", as: DatasetValue.self).dataset
+                let metrics = try context.lab {
+                    try fit(&rm, on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: args.int("batch"),
+                            rng: &lab.rng, control: lab.control)
+                }
+                try lab.update(args, "rm", .native(ModelValue(model: .reward(rm))), context)
+                lab.record(metrics)
+                let loss = metrics.filter { $0.name == "rm.loss" }.map(\.value)
+                return .record(Record([
+                    ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
+                    ("accuracy", .double(metrics.last { $0.name == "rm.accuracy" }?.value ?? .nan)),
+                ]))
+            },
+            Builtin("finetune", [
+                .positional("policy", type: "PolicyModel (updated in place)"), .positional("rm", type: "RewardModel"),
+                .positional("task", type: "VectorTask"),
+                .labelled("steps", type: "int", default: .int(500)), .labelled("lr", type: "number", default: .double(1e-3)),
+                .labelled("kl", type: "number", default: .double(0)), .labelled("batch", type: "int", default: .int(16)),
+                .labelled("reference", type: "PolicyModel", default: .nil),
+            ], doc: "Slide 6: maximises the reward model's score of the policy's responses, minus kl × KL to `reference` (default: the policy as it was).") { args, context in
+                var policy = try policyModel(args, "policy")
+                let rm = try rewardModel(args, "rm")
+                let task = try args.native("task", as: TaskValue.self).task
+                let reference = try args.optional("reference").map { _ in try policyModel(args, "reference") }
+                let metrics = try context.lab {
+                    try finetune(&policy, rewardModel: rm, task: task, steps: args.int("steps"), lr: args.double("lr"),
+                                 kl: args.double("kl"), batch: args.int("batch"), reference: reference, rng: &lab.rng, control: lab.control)
+                }
+                try lab.update(args, "policy", .native(ModelValue(model: .policy(policy))), context)
+                lab.record(metrics)
+                func series(_ name: String) -> [Double] { metrics.filter { $0.name == name }.map(\.value) }
+                let (score, gold, kl) = (series("policy.rm_score"), series("policy.gold"), series("policy.kl"))
+                return .record(Record([
+                    ("rm_score_start", .double(score.first ?? .nan)), ("rm_score", .double(score.last ?? .nan)),
+                    ("gold_start", .double(gold.first ?? .nan)), ("gold", .double(gold.last ?? .nan)),
+                    ("kl", .double(kl.last ?? .nan)),
+                ]))
+            },
+            Builtin("evaluate", [
+                .positional("policy", type: "PolicyModel"), .positional("task", type: "VectorTask"),
+                .labelled("rm", type: "RewardModel", default: .nil),
+            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles.") { args, context in
+                let policy = try policyModel(args, "policy")
+                let task = try args.native("task", as: TaskValue.self).task
+                let rm = try args.optional("rm").map { _ in try rewardModel(args, "rm") }
+                let e = try context.lab { try evaluate(policy, task: task, rewardModel: rm) }
+                return .record(Record([
+                    ("gold", summary(e.gold)), ("rm", e.rmScore.map(summary) ?? .nil), ("norm", .double(e.responseNorm)),
+                ]))
+            },
+            Builtin("accuracy", [.positional("rm", type: "RewardModel"), .positional("prefs", type: "Preferences")],
+                    doc: "Fraction of pairs the reward model ranks the way the annotator did.") { args, _ in
+                .double(accuracy(try rewardModel(args, "rm"), on: try args.native("prefs", as: DatasetValue.self).dataset))
+            },
+            Builtin("log", [.positional("name", type: "string"), .positional("value", type: "number")],
+                    doc: "Records a metric point (next step of the series `name`) in this cell's commit.") { args, context in
+                let name = try args.string("name")
+                guard !name.isEmpty else { throw args.error("name", "metric name must not be empty") }
+                lab.record([Metric(name, step: 0, try args.double("value"))])
+                return .nil
+            },
+        ]
+    }
+
+    private static func positive(_ args: Arguments, _ name: String) throws -> Int {
+        let n = try args.int(name)
+        guard n >= 1 else { throw args.error(name, "must be at least 1, got \(n)") }
+        return n
+    }
+
+    private static func policyModel(_ args: Arguments, _ name: String) throws -> PolicyModel {
+        guard case let .policy(p) = try args.native(name, as: ModelValue.self, typeName: "PolicyModel").model else {
+            throw args.error(name, "must be a PolicyModel, got RewardModel")
+        }
+        return p
+    }
+
+    private static func rewardModel(_ args: Arguments, _ name: String) throws -> RewardModel {
+        guard case let .reward(r) = try args.native(name, as: ModelValue.self, typeName: "RewardModel").model else {
+            throw args.error(name, "must be a RewardModel, got PolicyModel")
+        }
+        return r
+    }
+
+    private static func summary(_ s: Summary) -> Value {
+        .record(Record([
+            ("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)), ("q1", .double(s.q1)),
+            ("median", .double(s.median)), ("q3", .double(s.q3)), ("max", .double(s.max)), ("n", .int(s.count)),
+        ]))
+    }
+}
+
+extension CallContext {
+    /// Runs an alignment step, turning its errors into runtime errors located at this call.
+    func lab<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as AlignmentError {
+            throw self.error(error.description)
+        } catch let error as StateDictError {
+            throw self.error(error.description)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Alignment
+import Engine
+import Store
+
+/// What the RLHF built-ins share within a run: the run's random generator, metric series positions, and the
+/// effects of the current cell that are not bindings (metric points, intermediate checkpoints).
+final class LabState {
+    var rng: RNG
+    /// Next step of each metric series in this run, so a second `fit` continues `rm.loss` where the first stopped.
+    var nextStep: [String: Int] = [:]
+    /// Metric points of the current cell, in the order they were produced.
+    var metrics: [MetricPoint] = []
+    /// A checkpoint for every training call of the current cell, in order, so each fine-tune and each fit leaves
+    /// its own version even when a loop runs several in one cell.
+    var checkpoints: [(name: String, state: ObjectState)] = []
+    /// Set from another thread (Ctrl-C); long built-ins poll it between steps.
+    nonisolated(unsafe) var cancelRequested = false
+
+    init(seed: UInt64) {
+        rng = RNG(seed: seed)
+    }
+
+    var control: TrainingControl {
+        TrainingControl(isCancelled: { [unowned self] in self.cancelRequested })
+    }
+
+    /// Appends metric points, placing each series after the points it already has in this run.
+    func record(_ points: [Metric]) {
+        var last: [String: Int] = [:]
+        for p in points {
+            let step = (nextStep[p.name] ?? 0) + p.step
+            metrics.append(MetricPoint(name: p.name, step: step, value: p.value))
+            last[p.name] = max(last[p.name] ?? 0, step)
+        }
+        for (name, step) in last { nextStep[name] = step + 1 }
+    }
+
+    /// Writes a trained model back to the variable the caller passed, and records the checkpoint.
+    func update(_ args: Arguments, _ parameter: String, _ value: Value, _ context: CallContext) throws {
+        guard let name = args.variableName(parameter) else {
+            throw args.error(parameter, "must be a variable, so the trained model has a name to be saved under")
+        }
+        try context.interpreter.assign(name, value, at: context.location)
+        if case let .native(native) = value, let model = native as? ModelValue {
+            checkpoints.append((name, .checkpoint(model.checkpoint)))
+        }
+    }
+
+    /// The run-level state a failed cell must not change.
+    struct Snapshot {
+        let rng: RNG
+        let nextStep: [String: Int]
+    }
+
+    func snapshot() -> Snapshot { Snapshot(rng: rng, nextStep: nextStep) }
+
+    func restore(_ s: Snapshot) {
+        rng = s.rng
+        nextStep = s.nextStep
+        metrics = []
+        checkpoints = []
+        cancelRequested = false
+    }
+}

@@ -1,0 +1,169 @@
+import Alignment
+import Engine
+import Foundation
+import Store
+
+/// What became of one cell.
+public enum CellOutcome {
+    /// The cell succeeded and its effects are one commit in the store.
+    case committed(CommitSummary, durationMs: Double)
+    /// The cell failed (message already in `file:line:col: error: …` form); only its error record was written and
+    /// the session is as it was before the cell.
+    case failed(String)
+}
+
+/// Runs cells against one run of the store: each successful cell is one atomic commit; a failing cell leaves only
+/// its error record, and the session's variables, generator and metric positions are restored to before it.
+public final class NotebookRunner {
+    public let runID: Int64
+    let store: LabStore
+    let interpreter: Interpreter
+    let lab: LabState
+    let file: String
+    private var ordinal = 0
+
+    /// Starts a run. `notebook` is nil for the interactive shell.
+    public init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
+                output: @escaping (String) -> Void) throws {
+        self.store = store
+        file = notebook?.path ?? "<shell>"
+        lab = LabState(seed: 0)
+        interpreter = Interpreter()
+        interpreter.output = output
+        for builtin in LabBuiltins.all(lab) { interpreter.builtins.register(builtin) }
+        let lab = self.lab
+        interpreter.isCancelled = { lab.cancelRequested }
+        runID = try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters)
+    }
+
+    /// Asks the running cell to stop at its next check (safe to call from a signal-handling thread).
+    public func cancel() { lab.cancelRequested = true }
+
+    /// Runs a cell of the notebook file.
+    public func execute(_ cell: Cell) -> CellOutcome {
+        execute(source: cell.source, key: cell.key, title: cell.title, firstLine: cell.firstLine)
+    }
+
+    /// Runs one cell of source text (a shell input, or a cell of a file starting at `firstLine`).
+    public func execute(source: String, key: String, title: String, firstLine: Int = 1) -> CellOutcome {
+        ordinal += 1
+        let record = CellRecord(ordinal: ordinal, key: key, title: title, source: source)
+        let globalsBefore = interpreter.globals
+        let labBefore = lab.snapshot()
+        var output: [String] = []
+        let sink = interpreter.output
+        interpreter.output = { line in
+            output.append(line)
+            sink(line)
+        }
+        defer { interpreter.output = sink }
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let d = clock.now - start
+            return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
+        }
+        do {
+            try interpreter.run(source: source, file: file, firstLine: firstLine)
+            let (bindings, objects) = BindingEncoder.encode(globals: interpreter.globals, rng: lab.rng)
+            let commit = CellCommit(
+                cell: record, output: output.joined(separator: "\n"), durationMs: elapsed(),
+                objects: lab.checkpoints + objects, metrics: lab.metrics, bindings: bindings)
+            let summary = try store.commit(run: runID, commit)
+            lab.metrics = []
+            lab.checkpoints = []
+            return .committed(summary, durationMs: commit.durationMs)
+        } catch {
+            interpreter.globals = globalsBefore
+            lab.restore(labBefore)
+            let message = "\(error)"
+            do {
+                try store.recordFailure(run: runID, cell: record, output: output.joined(separator: "\n"), error: message,
+                                        durationMs: elapsed())
+            } catch {
+                return .failed(message + "\nerror: the failure could not be recorded in the store: \(error)")
+            }
+            return .failed(message)
+        }
+    }
+
+    /// Marks the run finished.
+    public func finish(status: RunStatus) throws {
+        try store.finishRun(runID, status: status)
+    }
+
+    // MARK: For the shell
+
+    public var builtinNames: [String] { interpreter.builtins.names }
+
+    public func help(_ name: String) -> String? { interpreter.builtins.help(name) }
+
+    public var variables: [(name: String, summary: String)] {
+        interpreter.globals.keys.sorted().compactMap { name in
+            interpreter.globals[name].map { (name, $0.quotedText) }
+        }
+    }
+
+    // MARK: Presentation helpers shared by `rlhf run` and the shell
+
+    /// Every syntax error of every code cell, in file order.
+    public static func syntaxErrors(in notebook: CellFile) -> [Diagnostic] {
+        notebook.cells.filter { $0.kind == .code }.flatMap { cell in
+            Parser.diagnostics(source: cell.source, file: notebook.path, firstLine: cell.firstLine)
+        }
+    }
+
+    /// A markdown cell's text without its comment markers.
+    public static func markdownText(_ cell: Cell) -> String {
+        cell.source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var l = Substring(line)
+            if l.hasPrefix("#") { l = l.dropFirst() }
+            if l.hasPrefix(" ") { l = l.dropFirst() }
+            return String(l)
+        }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// One line saying what a commit stored: `✓ commit 3 · policy@2 (+52.1 KB) · rm@1 (0 B) · 4 metrics · 12 ms`.
+    public static func describe(_ summary: CommitSummary, durationMs: Double) -> String {
+        var parts = ["✓ commit \(summary.commit)"]
+        parts += summary.newVersions.map { v in
+            "\(v.object)@\(v.version) (+\(bytes(v.bytesWritten))\(v.rows.map { ", \($0) rows" } ?? ""))"
+        }
+        if summary.feedbackRows > 0 { parts.append("\(summary.feedbackRows) feedback rows") }
+        if summary.metrics > 0 { parts.append("\(summary.metrics) metric points") }
+        parts.append(durationMs < 1000 ? String(format: "%.0f ms", durationMs) : String(format: "%.2f s", durationMs / 1000))
+        return parts.joined(separator: " · ")
+    }
+
+    /// Whether shell input still has an open bracket or string, so the shell should read another line.
+    public static func needsMoreInput(_ source: String) -> Bool {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var inComment = false
+        for ch in source {
+            if inComment {
+                if ch == "\n" { inComment = false }
+                continue
+            }
+            if inString {
+                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
+                continue
+            }
+            switch ch {
+            case "\"": inString = true
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            case "#": inComment = true
+            default: break
+            }
+        }
+        return depth > 0 || inString
+    }
+
+    private static func bytes(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
+        return String(format: "%.1f MB", Double(n) / (1024 * 1024))
+    }
+}

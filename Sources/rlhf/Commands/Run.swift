@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import Notebook
+import Store
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a notebook (.rlhf cell file) top to bottom, committing each cell's effects to the store.",
+        discussion: """
+            Every syntax error in the file is reported before anything runs. The run stops at the first failing cell \
+            (exit code 1); cells before it stay committed, and the store records which cell failed and why.
+            """)
+
+    @OptionGroup var store: StoreOptions
+    @Argument(help: ArgumentHelp("The notebook to run.", valueName: "file")) var file: String
+    @Flag(name: .shortAndLong, help: "Print only cell output and errors, no headers or commit lines.") var quiet = false
+
+    func run() throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            printError("error: cannot read notebook '\(file)': \((error as NSError).localizedDescription)")
+            throw ExitCode.failure
+        }
+        let notebook = CellFile.parse(path: file, text: text)
+        let syntaxErrors = NotebookRunner.syntaxErrors(in: notebook)
+        if !syntaxErrors.isEmpty {
+            for e in syntaxErrors { printError(e.description) }
+            printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
+            throw ExitCode.failure
+        }
+        let lab = try store.open()
+        let runner = try failing {
+            try NotebookRunner(store: lab, notebook: notebook, source: text, output: { print($0) })
+        }
+        let total = notebook.cells.filter { $0.kind == .code }.count
+        if !quiet { print("run \(runner.runID) · \(file) · \(total) cells · store \(store.path)") }
+        var index = 0
+        for cell in notebook.cells {
+            if cell.kind == .markdown {
+                if !quiet { print(NotebookRunner.markdownText(cell)) }
+                continue
+            }
+            index += 1
+            if !quiet { print("\n── [\(index)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
+            switch runner.execute(cell) {
+            case let .committed(summary, ms):
+                if !quiet { print(NotebookRunner.describe(summary, durationMs: ms)) }
+            case let .failed(message):
+                printError(message)
+                try? runner.finish(status: .failed)
+                printError("run \(runner.runID) stopped at cell \(index) ('\(cell.key)'); earlier cells are committed")
+                throw ExitCode.failure
+            }
+        }
+        try failing { try runner.finish(status: .succeeded) }
+        if !quiet { print("\nrun \(runner.runID) succeeded: \(total) cells committed") }
+    }
+}

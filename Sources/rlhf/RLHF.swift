@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct RLHF: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rlhf",
+        abstract: "A lab for reinforcement learning from human feedback where every checkpoint, feedback record and metric is versioned.",
+        discussion: """
+            With no subcommand, opens the interactive shell: each input is a cell, run and committed to the store.
+            The store defaults to store/lab.sqlite (override with --store PATH or RLHF_STORE).
+            """,
+        subcommands: [Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self]
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    mutating func run() throws {
+        try Shell(storePath: store.path).run()
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `--store PATH`, shared by every command.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Path of the store database (default: $RLHF_STORE or store/lab.sqlite).", valueName: "path"))
+    var store: String?
+
+    var path: String {
+        store ?? ProcessInfo.processInfo.environment["RLHF_STORE"] ?? "store/lab.sqlite"
+    }
+
+    /// Opens the store for writing (creating it if missing).
+    func open() throws -> LabStore {
+        try failing { try LabStore(path: path) }
+    }
+
+    /// Opens an existing store read-only: listing and querying never create or change a database.
+    func openReadOnly() throws -> LabStore {
+        try failing { try LabStore.openReadOnly(path: path) }
+    }
+}
+
+/// Runs `body`, turning any error into one `error: …` line on stderr and exit code 1 (no stack trace).
+func failing<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Parses `RUN/NAME@N`, reporting a bad reference as a usage error that quotes it.
+func parseReference(_ text: String) throws -> VersionRef {
+    try failing { try VersionRef(parsing: text) }
+}

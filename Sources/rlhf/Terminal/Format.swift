@@ -1,0 +1,42 @@
+import Foundation
+
+/// Plain-text rendering helpers for listings: aligned columns, byte sizes, short hashes, JSON.
+enum Format {
+    /// Left-aligned columns separated by two spaces; numbers right-aligned.
+    static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
+        func isNumber(_ s: String) -> Bool { !s.isEmpty && Double(s.replacingOccurrences(of: ",", with: "")) != nil }
+        return all.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return isNumber(cell) && c > 0 ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    static func bytes(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
+        return String(format: "%.1f MB", Double(n) / (1024 * 1024))
+    }
+
+    static func hash(_ h: String) -> String { String(h.prefix(12)) }
+
+    static func milliseconds(_ ms: Double) -> String {
+        ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.2f s", ms / 1000)
+    }
+
+    static func number(_ x: Double) -> String {
+        if x == 0 { return "0" }
+        if abs(x) >= 1e-3 && abs(x) < 1e6 { return String(format: "%.6g", x) }
+        return String(format: "%.4e", x)
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
