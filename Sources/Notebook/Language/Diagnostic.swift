@@ -45,15 +45,36 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// Diagnostic.suggestion(for: "epoch", among: ["epochs", "lr"])  // "epochs"
     /// ```
     public static func suggestion(for name: String, among candidates: [String]) -> String? {
+        let lowered = name.lowercased()
+        let others = candidates.sorted().filter { $0 != name }
+        if let sameLetters = others.first(where: { $0.lowercased() == lowered }) { return sameLetters }
+        // `lr` for `learningRate`, `kl_coef` → initials of camelCase or snake_case words.
+        if lowered.count >= 2, let acronym = others.first(where: { initials(of: $0) == lowered }) { return acronym }
         let limit = max(1, min(3, name.count / 3 + 1))
         var best: (name: String, distance: Int)?
-        for candidate in candidates.sorted() where candidate != name {
-            let distance = levenshtein(name.lowercased(), candidate.lowercased())
+        for candidate in others {
+            let distance = levenshtein(lowered, candidate.lowercased())
             if distance <= limit, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
         }
-        return best?.name
+        if let best { return best.name }
+        // A typed prefix: `learn` for `learningRate`.
+        if lowered.count >= 3 { return others.first { $0.lowercased().hasPrefix(lowered) } }
+        return nil
+    }
+
+    /// Lower-cased first letters of the words of a camelCase or snake_case name.
+    static func initials(of name: String) -> String {
+        var letters = ""
+        var previous: Character?
+        for character in name {
+            if character != "_" && (previous == nil || previous == "_" || (character.isUppercase && previous?.isLowercase == true)) {
+                letters.append(character)
+            }
+            previous = character
+        }
+        return letters.lowercased()
     }
 
     /// `"; did you mean 'x'?"` when a suggestion exists, otherwise the empty string — for appending to a message.

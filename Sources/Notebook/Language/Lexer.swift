@@ -94,7 +94,9 @@ public struct Lexer {
 
     private mutating func newline(at location: SourceLocation, lexeme: String) {
         if lexeme != ";", brackets.last == .interpolation {
-            report("unterminated string interpolation", at: location)
+            if diagnostics.last?.location.line != location.line {
+                report("unterminated string interpolation", at: location)
+            }
             while let last = brackets.popLast(), last != .interpolation {}
         }
         if lexeme != ";", let last = brackets.last, last != .brace { return }

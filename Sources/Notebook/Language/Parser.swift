@@ -38,6 +38,8 @@ public struct Parser {
     private let sourceLines: [String]
     private let firstLine: Int
     private var depth = 0
+    private var loopDepth = 0
+    private var functionDepth = 0
     private static let maximumDepth = 200
     /// Lexical and syntax errors found, in source order.
     public private(set) var diagnostics: [Diagnostic]
@@ -86,6 +88,7 @@ public struct Parser {
 
     /// One statement plus its separator; on error, records it and skips to the statement's end.
     private mutating func statementWithRecovery() -> Stmt? {
+        let start = current
         do throws(Diagnostic) {
             let statement = try statement()
             if !check(.rightBrace) && !isAtEnd {
@@ -94,7 +97,11 @@ public struct Parser {
             return statement
         } catch let diagnostic {
             record(diagnostic)
-            synchronize()
+            // Braces the failed statement opened (a record, a lambda) must be skipped, not taken as the block's end.
+            let opened = tokens[start..<current].reduce(0) { count, token in
+                token.kind == .symbol(.leftBrace) ? count + 1 : token.kind == .symbol(.rightBrace) ? count - 1 : count
+            }
+            synchronize(openBraces: max(0, opened))
             return nil
         }
     }
@@ -112,26 +119,33 @@ public struct Parser {
             let variable = try consumeIdentifier("expected a loop variable name after 'for'")
             try consume(.keyword(.in), "expected 'in' after the loop variable")
             let sequence = try expression()
+            loopDepth += 1
+            defer { loopDepth -= 1 }
             let body = try block("for loop")
             return Stmt(.forIn(variable: variable.lexeme, sequence: sequence, body: body), at: start.location, length: start.length)
         case .keyword(.while):
             advance()
             let condition = try expression()
+            loopDepth += 1
+            defer { loopDepth -= 1 }
             let body = try block("while loop")
             return Stmt(.while(condition: condition, body: body), at: start.location, length: start.length)
         case .keyword(.if):
             return try ifStatement()
         case .keyword(.return):
             advance()
+            if functionDepth == 0 { throw error("'return' outside of a function", at: start) }
             if check(.newline) || check(.rightBrace) || isAtEnd {
                 return Stmt(.return(nil), at: start.location, length: start.length)
             }
             return Stmt(.return(try expression()), at: start.location, length: start.length)
         case .keyword(.break):
             advance()
+            if loopDepth == 0 { throw error("'break' outside of a loop", at: start) }
             return Stmt(.break, at: start.location, length: start.length)
         case .keyword(.continue):
             advance()
+            if loopDepth == 0 { throw error("'continue' outside of a loop", at: start) }
             return Stmt(.continue, at: start.location, length: start.length)
         default:
             return try simpleStatement()
@@ -210,6 +224,13 @@ public struct Parser {
         }
         try consume(.rightParen, "expected ')' after parameters")
         if match(.arrow) { _ = try consumeIdentifier("expected a type name after '->'") }
+        let outerLoopDepth = loopDepth
+        loopDepth = 0
+        functionDepth += 1
+        defer {
+            loopDepth = outerLoopDepth
+            functionDepth -= 1
+        }
         let body = try block(name.map { "function '\($0)'" } ?? "function")
         return FunctionDecl(name: name, parameters: parameters, body: body, location: location)
     }
@@ -529,8 +550,8 @@ public struct Parser {
 
     /// Skips to the end of the failed statement: past the next line break at this nesting level, or up to the
     /// `}` that closes the enclosing block.
-    private mutating func synchronize() {
-        var braces = 0
+    private mutating func synchronize(openBraces: Int) {
+        var braces = openBraces
         while !isAtEnd {
             switch peek.kind {
             case .newline where braces == 0:
