@@ -513,6 +513,25 @@ struct InterpreterTests {
         } catch {}
     }
 
+    @Test("in-place updates: failures leave variables intact; functions change copies", arguments: [
+        ("xs = [1, [2]]\nxs[1][0] += \"a\"", "print(xs)", "[1, [2]]"),
+        ("r = {a: {b: 1}}\nr.a.c += 1", "print(r)", "{a: {b: 1}}"),
+        ("xs = [1]\nxs[3] = 2", "print(xs)", "[1]"),
+        ("xs = [1, 2]\nfn f() { xs[0] = 9; return xs }\nprint(f())", "print(xs)", "[1, 2]"),
+        ("xs = []\nfor i in range(2000) { xs += [i] }\nfor i in range(2000) { xs[i] = xs[i] * 2 }", "print(sum(xs))", "3998000"),
+    ])
+    func inPlaceUpdates(setup: String, check: String, expected: String) {
+        let interpreter = Interpreter()
+        _ = runProgram(setup, interpreter: interpreter)
+        #expect(runProgram(check, interpreter: interpreter).output.last == expected)
+    }
+
+    @Test("deeply nested values print without unbounded recursion")
+    func deepValues() {
+        let result = runProgram("x = []\nfor i in range(500) { x = [x] }\nprint(len(str(x)) < 500)")
+        #expect(result.output == ["true"])
+    }
+
     @Test("failed built-ins with foreign errors are reported at the call")
     func foreignErrors() {
         struct Boom: Error, CustomStringConvertible { var description: String { "boom" } }

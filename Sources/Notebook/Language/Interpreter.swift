@@ -59,7 +59,6 @@ public final class Interpreter {
     /// - Throws: `RuntimeError`.
     @discardableResult
     public func run(_ program: [Stmt]) throws -> Value? {
-        callDepth = 0
         switch try execute(program, in: nil) {
         case .normal(let value): return value
         case .returned(let value): return value
@@ -238,26 +237,32 @@ public final class Interpreter {
     }
 
     /// Applies `change` to the storage `target` denotes (variable, record field or list element), writing the
-    /// changed value back up the path. `creating` allows a new record field.
+    /// changed value back up the path. `creating` allows a new record field. Each level empties its slot while
+    /// the change runs, so lists and records are mutated in place rather than copied; `change` assigns only on
+    /// success, and the slots are refilled even when it throws.
     private func update(_ target: Expr, in scope: Scope?, creating: Bool, _ change: (inout Value) throws -> Void) throws {
         switch target.kind {
         case .variable(let name):
             var value = try lookup(name, at: target, in: scope)
+            let owner = scope?.owner(of: name)
+            let isTopLevelGlobal = scope == nil && globals[name] != nil
+            if let owner { owner.values[name] = Value.nil } else if isTopLevelGlobal { globals[name] = Value.nil }
+            defer {
+                // Inside a function, a changed global becomes a local copy: functions never rebind globals.
+                if let owner { owner.values[name] = value } else if isTopLevelGlobal { globals[name] = value }
+            }
             try change(&value)
-            setVariable(name, value, in: scope)
+            if owner == nil && !isTopLevelGlobal { define(name, value, in: scope) }
         case .member(let baseExpr, let name):
             try update(baseExpr, in: scope, creating: false) { base in
                 guard case .record(var record) = base else {
                     throw RuntimeError("cannot assign to member '\(name)' of a value of type \(base.typeName)",
                                        at: target.location, length: target.length)
                 }
-                guard var field = record[name] ?? (creating ? .nil : nil) else {
+                guard var field = record[name] ?? (creating ? Value.nil : nil) else {
                     throw noMember(name, of: base, at: target)
                 }
-                base = .nil  // release the old reference so the record is not copied
-                try change(&field)
-                record[name] = field
-                base = .record(record)
+                try changeField(&base, &record, key: name, &field, change)
             }
         case .index(let baseExpr, let indexExpr):
             let index = try evaluate(indexExpr, in: scope)
@@ -265,17 +270,14 @@ public final class Interpreter {
                 switch (base, index) {
                 case (.list(var elements), _):
                     let position = try listIndex(index, count: elements.count, at: indexExpr)
-                    base = .nil
+                    base = Value.nil
+                    defer { base = .list(elements) }
                     try change(&elements[position])
-                    base = .list(elements)
                 case (.record(var record), .string(let key)):
-                    guard var field = record[key] ?? (creating ? .nil : nil) else {
+                    guard var field = record[key] ?? (creating ? Value.nil : nil) else {
                         throw noKey(key, in: record, at: indexExpr)
                     }
-                    base = .nil
-                    try change(&field)
-                    record[key] = field
-                    base = .record(record)
+                    try changeField(&base, &record, key: key, &field, change)
                 default:
                     throw RuntimeError("cannot assign to an element of \(base.typeName) indexed by \(index.typeName)",
                                        at: target.location, length: target.length)
@@ -284,6 +286,17 @@ public final class Interpreter {
         default:
             throw RuntimeError("cannot assign to this expression", at: target.location, length: target.length)
         }
+    }
+
+    private func changeField(_ base: inout Value, _ record: inout Record, key: String, _ field: inout Value,
+                             _ change: (inout Value) throws -> Void) throws {
+        base = Value.nil
+        if record[key] != nil { record[key] = Value.nil }
+        defer {
+            record[key] = field
+            base = .record(record)
+        }
+        try change(&field)
     }
 
     // MARK: - Expressions
@@ -479,15 +492,18 @@ public final class Interpreter {
             return Parameter.labelled(parameter.name, type: "any", default: try evaluate(defaultExpr, in: scope))
         }
         let signature = BuiltinSignature(name: declaration.name ?? "<lambda>", parameters: parameters, doc: "")
-        return Function(signature: signature) { [weak self] arguments, _ in
-            guard let self else { return .nil }
-            let local = Scope(parent: scope)
-            for parameter in declaration.parameters { local.values[parameter.name] = try arguments.value(parameter.name) }
-            switch try self.execute(declaration.body, in: local) {
-            case .returned(let value): return value
-            case .normal(let value): return value ?? .nil
-            case .broke, .continued: return .nil
-            }
+        return Function(signature: signature) { arguments, context in
+            try context.interpreter.runBody(of: declaration, arguments: arguments, closure: scope)
+        }
+    }
+
+    private func runBody(of declaration: FunctionDecl, arguments: Arguments, closure: Scope?) throws -> Value {
+        let local = Scope(parent: closure)
+        for parameter in declaration.parameters { local.values[parameter.name] = try arguments.value(parameter.name) }
+        switch try execute(declaration.body, in: local) {
+        case .returned(let value): return value
+        case .normal(let value): return value ?? .nil
+        case .broke, .continued: return .nil
         }
     }
 }

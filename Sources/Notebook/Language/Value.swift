@@ -41,16 +41,26 @@ public indirect enum Value {
     }
 
     /// Like `displayText`, but strings are quoted and escaped — the form used inside lists and records.
-    public var quotedText: String {
+    public var quotedText: String { quoted(depth: 0) }
+
+    /// Nesting deeper than this prints as `[…]` / `{…}` rather than recursing without bound.
+    static let maximumDisplayDepth = 100
+
+    private func quoted(depth: Int) -> String {
         switch self {
         case .int(let value): return String(value)
         case .double(let value): return Value.format(value)
         case .string(let text): return Value.quote(text)
         case .bool(let value): return value ? "true" : "false"
         case .nil: return "nil"
-        case .list(let elements): return "[" + elements.map(\.quotedText).joined(separator: ", ") + "]"
+        case .list(let elements):
+            if depth >= Value.maximumDisplayDepth { return "[…]" }
+            return "[" + elements.map { $0.quoted(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .record(let record):
-            let fields = record.fields.map { "\(Value.isPlainKey($0.key) ? $0.key : Value.quote($0.key)): \($0.value.quotedText)" }
+            if depth >= Value.maximumDisplayDepth { return "{…}" }
+            let fields = record.fields.map {
+                "\(Value.isPlainKey($0.key) ? $0.key : Value.quote($0.key)): \($0.value.quoted(depth: depth + 1))"
+            }
             return "{" + fields.joined(separator: ", ") + "}"
         case .function(let function): return "<fn \(function.name)>"
         case .native(let native): return native.displayText
