@@ -480,6 +480,13 @@ struct InterpreterTests {
         #expect(try Interpreter().evaluate(expr) == .double(6e-4))
     }
 
+    @Test("a single expression, for hosts", arguments: [
+        ("3e-4", true), ("[1, 2]", true), ("1 2", false), ("x =", false), ("", false),
+    ])
+    func singleExpression(source: String, valid: Bool) {
+        #expect(((try? Parser.parseExpression(source: source, file: "--param")) != nil) == valid)
+    }
+
     @Test("version references go to the host")
     func versions() {
         let interpreter = Interpreter()
@@ -600,6 +607,25 @@ struct CellFileTests {
         #expect(messages[0].hasPrefix("nb.rlhf:2:3: error: expected ')' after arguments"))
         #expect(messages[1].hasPrefix("nb.rlhf:3:1: error: duplicate cell id 'x'"))
         #expect(messages[2].hasPrefix("nb.rlhf:4:5: error: unexpected ')'"))
+    }
+
+    @Test("the design's quickstart notebook parses")
+    func quickstart() {
+        let text = """
+            # %% [markdown]
+            # # Quickstart — the seed's slides 2–7, made to work
+            # %% setup id=setup
+            seed(42)
+            task = VectorTask(dim: 100, candidates: 64)
+            policy = PolicyModel(input: 100, hidden: 64, output: 100)
+            rm = RewardModel(input: 100, hidden: 64)
+            # %% feedback id=feedback
+            prefs = collect(task, policy, annotator: BradleyTerry(noise: 0.05), pairs: 1000)
+            print(rm.accuracy(task.heldout), policy@-1, load("12/policy@3"))
+            """
+        let file = CellFile.parse(path: "quickstart.rlhf", text: text)
+        #expect(file.cells.map(\.key) == ["1", "setup", "feedback"])
+        #expect(file.diagnostics().isEmpty)
     }
 
     @Test("markdown text drops the comment markers")

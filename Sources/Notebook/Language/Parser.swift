@@ -66,6 +66,23 @@ public struct Parser {
         return program
     }
 
+    /// Parses `source` as exactly one expression (e.g. the value of `--param lr=3e-4`).
+    ///
+    /// - Throws: `DiagnosticList` if it is not a single well-formed expression.
+    public static func parseExpression(source: String, file: String) throws -> Expr {
+        var parser = Parser(source: source, file: file)
+        var expr: Expr?
+        do throws(Diagnostic) {
+            expr = try parser.expression()
+            parser.skipNewlines()
+            if !parser.isAtEnd { throw parser.error("unexpected \(parser.peek) after expression", at: parser.peek) }
+        } catch {
+            parser.record(error)
+        }
+        guard let expr, parser.diagnostics.isEmpty else { throw DiagnosticList(parser.diagnostics) }
+        return expr
+    }
+
     /// Parses the whole input. Statements with errors are left out; the errors are in `diagnostics`.
     public mutating func parse() -> [Stmt] {
         var statements: [Stmt] = []
