@@ -1,0 +1,179 @@
+/// The arguments of one call, bound to the callee's parameters by name, with typed accessors whose errors
+/// name the function, the argument and what was passed:
+/// `fit(): argument 'epochs' must be a number, got string`.
+public struct Arguments {
+    /// One argument as written at the call site, before binding.
+    public struct Passed {
+        public var label: String?
+        public var value: Value
+        public var location: SourceLocation?
+        public var length: Int
+        public init(label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1) {
+            self.label = label
+            self.value = value
+            self.location = location
+            self.length = length
+        }
+    }
+
+    /// The signature the arguments were bound to.
+    public let signature: BuiltinSignature
+    /// Where the call is (the opening parenthesis).
+    public let callLocation: SourceLocation?
+    private var values: [String: Value] = [:]
+    private var locations: [String: (SourceLocation, Int)] = [:]
+    private var explicitlyPassed: Set<String> = []
+
+    /// Binds `passed` to `signature`: labelled arguments by label, positional ones to the unlabelled parameters
+    /// in order (a variadic parameter takes all the rest), then defaults.
+    ///
+    /// - Throws: `RuntimeError` for an unknown label (with a suggestion), a missing required argument, or too
+    ///   many positional arguments.
+    public init(binding passed: [Passed], to signature: BuiltinSignature, at callLocation: SourceLocation?) throws {
+        self.signature = signature
+        self.callLocation = callLocation
+        let callee = "\(signature.name)()"
+        let positionalParameters = signature.parameters.filter { $0.label == nil }
+        var nextPositional = 0
+        var variadicValues: [Value]?
+        for argument in passed {
+            if let label = argument.label {
+                guard let parameter = signature.parameters.first(where: { $0.label == label }) else {
+                    if signature.parameters.contains(where: { $0.label == nil && $0.name == label }) {
+                        throw RuntimeError("argument '\(label)' of \(callee) is positional; pass it without a label",
+                                           at: argument.location, length: argument.length)
+                    }
+                    throw RuntimeError(
+                        "unknown argument '\(label)' to \(callee)" + Diagnostic.didYouMean(label, among: signature.labels),
+                        at: argument.location, length: argument.length,
+                        note: signature.labels.isEmpty ? nil : "\(signature.line)")
+                }
+                bind(parameter.name, argument)
+                continue
+            }
+            guard nextPositional < positionalParameters.count else {
+                let expected = positionalParameters.count
+                let given = passed.filter { $0.label == nil }.count
+                throw RuntimeError(
+                    "too many arguments to \(callee): expected \(expected) positional, got \(given)",
+                    at: argument.location, length: argument.length, note: signature.line)
+            }
+            let parameter = positionalParameters[nextPositional]
+            if parameter.variadic {
+                if variadicValues == nil { bind(parameter.name, argument) }
+                variadicValues = (variadicValues ?? []) + [argument.value]
+                values[parameter.name] = .list(variadicValues ?? [])
+            } else {
+                bind(parameter.name, argument)
+                nextPositional += 1
+            }
+        }
+        for parameter in signature.parameters where values[parameter.name] == nil {
+            if parameter.variadic {
+                values[parameter.name] = .list([])
+            } else if let defaultValue = parameter.defaultValue {
+                values[parameter.name] = defaultValue
+            } else {
+                let how = parameter.label == nil ? "" : " (label '\(parameter.label ?? "")')"
+                throw RuntimeError("missing argument '\(parameter.name)'\(how) in call to \(callee)",
+                                   at: callLocation, note: signature.line)
+            }
+        }
+    }
+
+    private mutating func bind(_ name: String, _ argument: Passed) {
+        values[name] = argument.value
+        explicitlyPassed.insert(name)
+        if let location = argument.location { locations[name] = (location, argument.length) }
+    }
+
+    // MARK: - Accessors
+
+    /// Whether the caller wrote this argument (rather than getting the default).
+    public func isPassed(_ name: String) -> Bool { explicitlyPassed.contains(name) }
+
+    /// The bound value of parameter `name` (after defaults).
+    public func value(_ name: String) throws -> Value {
+        guard let value = values[name] else {
+            throw RuntimeError("\(signature.name)() has no parameter '\(name)'", at: callLocation)
+        }
+        return value
+    }
+
+    /// The value, or nil if it is the language's `nil` (for optional parameters).
+    public func optional(_ name: String) throws -> Value? {
+        let value = try value(name)
+        return value.isNil ? nil : value
+    }
+
+    /// A number (ints convert).
+    public func double(_ name: String) throws -> Double {
+        let value = try value(name)
+        guard let number = value.doubleValue else { throw mismatch(name, "a number", value) }
+        return number
+    }
+
+    /// An integer (a double with an integral value is accepted).
+    public func int(_ name: String) throws -> Int {
+        let value = try value(name)
+        guard let number = value.intValue else { throw mismatch(name, "an integer", value) }
+        return number
+    }
+
+    /// A string.
+    public func string(_ name: String) throws -> String {
+        let value = try value(name)
+        guard let text = value.stringValue else { throw mismatch(name, "a string", value) }
+        return text
+    }
+
+    /// A bool.
+    public func bool(_ name: String) throws -> Bool {
+        let value = try value(name)
+        guard let flag = value.boolValue else { throw mismatch(name, "a bool", value) }
+        return flag
+    }
+
+    /// A list (for a variadic parameter: all the values it collected).
+    public func list(_ name: String) throws -> [Value] {
+        let value = try value(name)
+        guard let elements = value.listValue else { throw mismatch(name, "a list", value) }
+        return elements
+    }
+
+    /// A record.
+    public func record(_ name: String) throws -> Record {
+        let value = try value(name)
+        guard let record = value.recordValue else { throw mismatch(name, "a record", value) }
+        return record
+    }
+
+    /// A function value (built-in, method or `fn`).
+    public func function(_ name: String) throws -> Function {
+        let value = try value(name)
+        guard case .function(let function) = value else { throw mismatch(name, "a function", value) }
+        return function
+    }
+
+    /// A native value of Swift type `T`: `try args.native("model", as: PolicyModel.self)`.
+    public func native<T>(_ name: String, as type: T.Type, typeName: String? = nil) throws -> T {
+        let value = try value(name)
+        guard case .native(let native) = value, let typed = native as? T else {
+            throw mismatch(name, typeName.map { "a \($0)" } ?? "a \(String(describing: T.self))", value)
+        }
+        return typed
+    }
+
+    /// An error located at argument `name` (or the call): `fit(): argument 'epochs' must be positive`.
+    public func error(_ name: String, _ message: String) -> RuntimeError {
+        let site = locations[name]
+        return RuntimeError("\(signature.name)(): argument '\(name)' \(message)", at: site?.0 ?? callLocation,
+                            length: site?.1 ?? 1)
+    }
+
+    private func mismatch(_ name: String, _ expected: String, _ value: Value) -> RuntimeError {
+        var got = value.typeName
+        if case .double = value, expected == "an integer" { got = "\(value.displayText)" }
+        return error(name, "must be \(expected), got \(got)")
+    }
+}
