@@ -1,6 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The numeric modules are compiled with optimisation even in debug builds: unoptimised Swift is 5–20× slower at
+/// tensor loops, which would make `swift run` and `swift test` crawl through the notebooks.
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "RLHFLab",
     platforms: [.macOS(.v14)],
@@ -14,11 +18,11 @@ let package = Package(
     ],
     targets: [
         // Tensors, reverse-mode autograd over a closed op set, optimisers, seeded RNG.
-        .target(name: "Engine"),
+        .target(name: "Engine", swiftSettings: optimizedEvenInDebug),
         // Linear layers and the seed's policy and reward MLPs.
-        .target(name: "Models", dependencies: ["Engine"]),
+        .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedEvenInDebug),
         // Tasks with a hidden gold reward, annotators, reward-model training, policy fine-tuning, evaluation.
-        .target(name: "Alignment", dependencies: ["Engine", "Models"]),
+        .target(name: "Alignment", dependencies: ["Engine", "Models"], swiftSettings: optimizedEvenInDebug),
         // The versioned SQLite store: runs, cells, commits, content-addressed checkpoints, feedback, metrics.
         .target(
             name: "Store",

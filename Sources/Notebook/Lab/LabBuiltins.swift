@@ -57,7 +57,7 @@ enum LabBuiltins {
                 return .native(DatasetValue(dataset: data))
             },
             Builtin("fit", [
-                .positional("rm", type: "RewardModel (updated in place)"), .positional("prefs", type: "Preferences"),
+                .inPlace("rm", type: "RewardModel"), .positional("prefs", type: "Preferences"),
                 .labelled("epochs", type: "int", default: .int(10)), .labelled("lr", type: "number", default: .double(1e-3)),
                 .labelled("batch", type: "int", default: .int(32)),
             ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs rm.loss and rm.accuracy per epoch.") { args, context in
@@ -67,7 +67,7 @@ enum LabBuiltins {
                     try fit(&rm, on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: args.int("batch"),
                             rng: &lab.rng, control: lab.control)
                 }
-                try lab.update(args, "rm", .native(ModelValue(model: .reward(rm))), context)
+                lab.update(args, "rm", ModelValue(model: .reward(rm)))
                 lab.record(metrics)
                 let loss = metrics.filter { $0.name == "rm.loss" }.map(\.value)
                 return .record(Record([
@@ -76,7 +76,7 @@ enum LabBuiltins {
                 ]))
             },
             Builtin("finetune", [
-                .positional("policy", type: "PolicyModel (updated in place)"), .positional("rm", type: "RewardModel"),
+                .inPlace("policy", type: "PolicyModel"), .positional("rm", type: "RewardModel"),
                 .positional("task", type: "VectorTask"),
                 .labelled("steps", type: "int", default: .int(500)), .labelled("lr", type: "number", default: .double(1e-3)),
                 .labelled("kl", type: "number", default: .double(0)), .labelled("batch", type: "int", default: .int(16)),
@@ -90,7 +90,7 @@ enum LabBuiltins {
                     try finetune(&policy, rewardModel: rm, task: task, steps: args.int("steps"), lr: args.double("lr"),
                                  kl: args.double("kl"), batch: args.int("batch"), reference: reference, rng: &lab.rng, control: lab.control)
                 }
-                try lab.update(args, "policy", .native(ModelValue(model: .policy(policy))), context)
+                lab.update(args, "policy", ModelValue(model: .policy(policy)))
                 lab.record(metrics)
                 func series(_ name: String) -> [Double] { metrics.filter { $0.name == name }.map(\.value) }
                 let (score, gold, kl) = (series("policy.rm_score"), series("policy.gold"), series("policy.kl"))

@@ -35,13 +35,10 @@ final class LabState {
         for (name, step) in last { nextStep[name] = step + 1 }
     }
 
-    /// Writes a trained model back to the variable the caller passed, and records the checkpoint.
-    func update(_ args: Arguments, _ parameter: String, _ value: Value, _ context: CallContext) throws {
-        guard let name = args.variableName(parameter) else {
-            throw args.error(parameter, "must be a variable, so the trained model has a name to be saved under")
-        }
-        try context.interpreter.assign(name, value, at: context.location)
-        if case let .native(native) = value, let model = native as? ModelValue {
+    /// Hands a trained model back to the caller's variable and records its checkpoint under that name.
+    func update(_ args: Arguments, _ parameter: String, _ model: ModelValue) {
+        args.update(parameter, .native(model))
+        if let name = args.variableName(parameter) {
             checkpoints.append((name, .checkpoint(model.checkpoint)))
         }
     }

@@ -108,9 +108,7 @@ public final class NotebookRunner {
 
     /// Every syntax error of every code cell, in file order.
     public static func syntaxErrors(in notebook: CellFile) -> [Diagnostic] {
-        notebook.cells.filter { $0.kind == .code }.flatMap { cell in
-            Parser.diagnostics(source: cell.source, file: notebook.path, firstLine: cell.firstLine)
-        }
+        notebook.diagnostics()
     }
 
     /// A markdown cell's text without its comment markers.

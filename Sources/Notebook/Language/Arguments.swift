@@ -8,12 +8,20 @@ public struct Arguments {
         public var value: Value
         public var location: SourceLocation?
         public var length: Int
-        public init(label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1) {
+        /// The variable the caller wrote, when the argument is a bare variable (needed for in-place parameters).
+        public var variable: String?
+        public init(label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1, variable: String? = nil) {
             self.label = label
             self.value = value
             self.location = location
             self.length = length
+            self.variable = variable
         }
+    }
+
+    /// New values of in-place parameters, set by the body and assigned back to the caller's variables.
+    final class Updates {
+        var values: [(parameter: String, value: Value)] = []
     }
 
     /// The signature the arguments were bound to.
@@ -23,6 +31,8 @@ public struct Arguments {
     private var values: [String: Value] = [:]
     private var locations: [String: (SourceLocation, Int)] = [:]
     private var explicitlyPassed: Set<String> = []
+    private var variables: [String: String] = [:]
+    let updates = Updates()
 
     /// Binds `passed` to `signature`: labelled arguments by label, positional ones to the unlabelled parameters
     /// in order (a variadic parameter takes all the rest), then defaults.
@@ -79,12 +89,33 @@ public struct Arguments {
                                    at: callLocation, note: signature.line)
             }
         }
+        try checkInoutArguments()
     }
 
     private mutating func bind(_ name: String, _ argument: Passed) {
         values[name] = argument.value
         explicitlyPassed.insert(name)
         if let location = argument.location { locations[name] = (location, argument.length) }
+        if let variable = argument.variable { variables[name] = variable }
+    }
+
+    /// Refuses an in-place parameter whose argument is not a variable, before the body does any work.
+    private func checkInoutArguments() throws {
+        for parameter in signature.parameters where parameter.isInout && variables[parameter.name] == nil {
+            let at = locations[parameter.name]
+            throw RuntimeError(
+                "argument '\(parameter.name)' of \(signature.name)() must be a variable: \(signature.name)() updates it in place",
+                at: at?.0 ?? callLocation, length: at?.1 ?? 1)
+        }
+    }
+
+    /// The variable the caller passed for parameter `name`, if it was a bare variable.
+    public func variableName(_ name: String) -> String? { variables[name] }
+
+    /// Hands back the new value of an in-place parameter; the interpreter assigns it to the caller's variable
+    /// when the call returns.
+    public func update(_ name: String, _ value: Value) {
+        updates.values.append((name, value))
     }
 
     // MARK: - Accessors

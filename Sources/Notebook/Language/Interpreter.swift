@@ -75,6 +75,13 @@ public final class Interpreter {
 
     /// Calls a function value with already-evaluated arguments (used by `CallContext.call`).
     public func call(_ function: Function, passing arguments: [Arguments.Passed], at location: SourceLocation?) throws -> Value {
+        try invoke(function, passing: arguments, at: location).value
+    }
+
+    /// Calls a function and returns, with its result, the new values of its in-place parameters by caller variable.
+    private func invoke(_ function: Function, passing arguments: [Arguments.Passed], at location: SourceLocation?) throws
+        -> (value: Value, updates: [(variable: String, value: Value)])
+    {
         if isCancelled() { throw RuntimeError(RuntimeError.cancelledMessage, at: location) }
         guard callDepth < maximumCallDepth else {
             throw RuntimeError("maximum call depth (\(maximumCallDepth)) exceeded in \(function.name)(); is the recursion infinite?",
@@ -84,7 +91,11 @@ public final class Interpreter {
         defer { callDepth -= 1 }
         let bound = try Arguments(binding: arguments, to: function.signature, at: location)
         do {
-            return try function.body(bound, CallContext(interpreter: self, location: location))
+            let value = try function.body(bound, CallContext(interpreter: self, location: location))
+            let updates = bound.updates.values.compactMap { update in
+                bound.variableName(update.parameter).map { (variable: $0, value: update.value) }
+            }
+            return (value, updates)
         } catch var error as RuntimeError {
             if error.location == nil { error.location = location }
             throw error
@@ -368,10 +379,14 @@ public final class Interpreter {
                                    length: calleeExpr.length)
             }
             let passed = try argumentExprs.map { argument in
-                Arguments.Passed(label: argument.label, value: try evaluate(argument.value, in: scope),
-                                 location: argument.location, length: argument.length)
+                var variable: String?
+                if case .variable(let name) = argument.value.kind { variable = name }
+                return Arguments.Passed(label: argument.label, value: try evaluate(argument.value, in: scope),
+                                        location: argument.location, length: argument.length, variable: variable)
             }
-            return try call(function, passing: passed, at: expr.location)
+            let result = try invoke(function, passing: passed, at: expr.location)
+            for update in result.updates { setVariable(update.variable, update.value, in: scope) }
+            return result.value
         case .member(let baseExpr, let name):
             return try member(name, of: try evaluate(baseExpr, in: scope), at: expr)
         case .index(let baseExpr, let indexExpr):

@@ -11,6 +11,9 @@ public struct Parameter {
     public var defaultValue: Value?
     /// A variadic parameter collects all remaining positional arguments into a list (`print(values...)`).
     public var variadic: Bool
+    /// An in-place parameter: the caller must pass a variable, and the value the body hands to
+    /// `Arguments.update(_:_:)` is assigned back to it (`fit(rm, prefs)` trains `rm` itself).
+    public var isInout: Bool = false
 
     /// Creates a parameter; see also `positional`, `labelled` and `variadic`.
     public init(label: String?, name: String, type: String, defaultValue: Value? = nil, variadic: Bool = false) {
@@ -31,6 +34,13 @@ public struct Parameter {
         Parameter(label: name, name: name, type: type, defaultValue: defaultValue)
     }
 
+    /// A positional parameter updated in place: the argument must be a variable, which receives the new value.
+    public static func inPlace(_ name: String, type: String) -> Parameter {
+        var p = Parameter(label: nil, name: name, type: type)
+        p.isInout = true
+        return p
+    }
+
     /// A variadic positional parameter collecting the remaining positional arguments as a list.
     public static func variadic(_ name: String, type: String) -> Parameter {
         Parameter(label: nil, name: name, type: type, defaultValue: nil, variadic: true)
@@ -38,7 +48,7 @@ public struct Parameter {
 
     /// How help shows it: `_ x: number`, `digits: int = 0`, `_ values: any...`.
     public var helpText: String {
-        var text = "\(label ?? "_ \(name)"): \(type)"
+        var text = "\(label ?? "_ \(name)"): \(isInout ? "inout " : "")\(type)"
         if variadic { text += "..." }
         if let defaultValue { text += " = \(defaultValue.quotedText)" }
         return text

@@ -5,11 +5,11 @@ struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show a run: its cells with status and timing, and its objects with their versions.")
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: "Run id.") var run: Int64
+    @Argument(help: ArgumentHelp("Run id.", valueName: "run")) var runID: Int64
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func run() throws {
-        let detail = try failing { try store.openReadOnly().run(run) }
+        let detail = try failing { try store.openReadOnly().run(runID) }
         if json { return print(try Format.json(detail)) }
         let r = detail.run
         print("run \(r.id) · \(r.notebook ?? "(shell)") · \(r.status.rawValue) · started \(r.startedAt)"
