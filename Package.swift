@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Models"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Golden"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Store"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["Store"]),
     ]
 )

@@ -9,8 +9,8 @@ import Models
 /// around their outputs, so KL = ‖π(x) − π_ref(x)‖² / 2σ². With β = 0 this is the seed's method, which lets the reward
 /// model's score run away. `reference` defaults to the policy as it was when the call began.
 ///
-/// Returns per step: `policy.rm_score` (mean RM score of the batch), `policy.gold` (mean hidden gold reward of the batch,
-/// for measurement only — it never reaches the gradient), `policy.kl` and `policy.loss`.
+/// Returns per step: `rm_score` (mean RM score of the batch), `gold` (mean hidden gold reward of the batch,
+/// for measurement only — it never reaches the gradient), `kl` and `loss`.
 public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, lr: Double,
                      kl beta: Double, batch: Int, reference: PolicyModel? = nil, rng: inout RNG,
                      control: TrainingControl = TrainingControl()) throws -> [Metric] {
@@ -45,10 +45,10 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
         policy.network.parameters = params
 
         let gold = task.gold(tape.value(y)).reduce(0, +) / Float(batch)
-        metrics.append(Metric("policy.rm_score", step: step, Double(tape.value(score).data[0])))
-        metrics.append(Metric("policy.gold", step: step, Double(gold)))
-        metrics.append(Metric("policy.kl", step: step, Double(tape.value(klTerm).data[0])))
-        metrics.append(Metric("policy.loss", step: step, Double(tape.value(loss).data[0])))
+        metrics.append(Metric("rm_score", step: step, Double(tape.value(score).data[0])))
+        metrics.append(Metric("gold", step: step, Double(gold)))
+        metrics.append(Metric("kl", step: step, Double(tape.value(klTerm).data[0])))
+        metrics.append(Metric("loss", step: step, Double(tape.value(loss).data[0])))
     }
     policy.optimizer = optimizer
     try control.checkpoint(steps, of: steps)

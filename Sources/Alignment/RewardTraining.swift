@@ -4,8 +4,8 @@ import Models
 /// Trains a reward model on preference pairs with the Bradley–Terry loss −log σ(r(chosen) − r(rejected)) and Adam
 /// (the seed's Slide 5, on the responses actually judged rather than on fresh noise).
 ///
-/// Pairs are shuffled each epoch by `rng`. Returns per-epoch `rm.loss` (mean training loss over the epoch) and
-/// `rm.accuracy` (fraction of all pairs the model ranks the annotator's way after the epoch).
+/// Pairs are shuffled each epoch by `rng`. Returns per-epoch `loss` (mean training loss over the epoch) and
+/// `accuracy` (fraction of all pairs the model ranks the annotator's way after the epoch).
 public func fit(_ rm: inout RewardModel, on data: PreferenceDataset, epochs: Int, lr: Double, batch: Int,
                 rng: inout RNG, control: TrainingControl = TrainingControl()) throws -> [Metric] {
     guard epochs >= 1 else { throw AlignmentError.invalidArgument("fit needs epochs ≥ 1, got \(epochs)") }
@@ -36,8 +36,8 @@ public func fit(_ rm: inout RewardModel, on data: PreferenceDataset, epochs: Int
             rm.network.parameters = params
         }
         rm.optimizer = optimizer
-        metrics.append(Metric("rm.loss", step: epoch, lossSum / Double(data.count)))
-        metrics.append(Metric("rm.accuracy", step: epoch, accuracy(rm, on: data)))
+        metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))
+        metrics.append(Metric("accuracy", step: epoch, accuracy(rm, on: data)))
     }
     try control.checkpoint(epochs, of: epochs)
     return metrics

@@ -78,8 +78,8 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
     var rm = RewardModel(input: 20, hidden: 16, rng: &rng)
     let before = accuracy(rm, on: prefs)
     let metrics = try fit(&rm, on: prefs, epochs: 15, lr: 3e-3, batch: 32, rng: &rng)
-    let losses = metrics.filter { $0.name == "rm.loss" }.map(\.value)
-    let accuracies = metrics.filter { $0.name == "rm.accuracy" }.map(\.value)
+    let losses = metrics.filter { $0.name == "loss" }.map(\.value)
+    let accuracies = metrics.filter { $0.name == "accuracy" }.map(\.value)
     #expect(losses.count == 15 && accuracies.count == 15)
     #expect(losses.last! < losses.first!)
     #expect(accuracies.last! > max(before, 0.75))
@@ -117,8 +117,8 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
     // Penalised: gold rises and the policy stays near its reference.
     #expect(ek.gold.mean > initial.gold.mean)
     #expect(ek.responseNorm < eh.responseNorm)
-    let kl = k.filter { $0.name == "policy.kl" }.map(\.value)
-    let klHacked = h.filter { $0.name == "policy.kl" }.map(\.value)
+    let kl = k.filter { $0.name == "kl" }.map(\.value)
+    let klHacked = h.filter { $0.name == "kl" }.map(\.value)
     #expect(kl.last! < klHacked.last!)
 }
 

@@ -60,7 +60,7 @@ enum LabBuiltins {
                 .inPlace("rm", type: "RewardModel"), .positional("prefs", type: "Preferences"),
                 .labelled("epochs", type: "int", default: .int(10)), .labelled("lr", type: "number", default: .double(1e-3)),
                 .labelled("batch", type: "int", default: .int(32)),
-            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs rm.loss and rm.accuracy per epoch.") { args, context in
+            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable).") { args, context in
                 var rm = try rewardModel(args, "rm")
                 let prefs = try args.native("prefs", as: DatasetValue.self).dataset
                 let metrics = try context.lab {
@@ -68,11 +68,11 @@ enum LabBuiltins {
                             rng: &lab.rng, control: lab.control)
                 }
                 lab.update(args, "rm", ModelValue(model: .reward(rm)))
-                lab.record(metrics)
-                let loss = metrics.filter { $0.name == "rm.loss" }.map(\.value)
+                lab.record(metrics, prefix: args.variableName("rm"))
+                let loss = metrics.filter { $0.name == "loss" }.map(\.value)
                 return .record(Record([
                     ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
-                    ("accuracy", .double(metrics.last { $0.name == "rm.accuracy" }?.value ?? .nan)),
+                    ("accuracy", .double(metrics.last { $0.name == "accuracy" }?.value ?? .nan)),
                 ]))
             },
             Builtin("finetune", [
@@ -81,7 +81,7 @@ enum LabBuiltins {
                 .labelled("steps", type: "int", default: .int(500)), .labelled("lr", type: "number", default: .double(1e-3)),
                 .labelled("kl", type: "number", default: .double(0)), .labelled("batch", type: "int", default: .int(16)),
                 .labelled("reference", type: "PolicyModel", default: .nil),
-            ], doc: "Slide 6: maximises the reward model's score of the policy's responses, minus kl × KL to `reference` (default: the policy as it was).") { args, context in
+            ], doc: "Slide 6: maximises the RM score of the policy's responses minus kl × KL to `reference` (default: the policy as it was); logs NAME.rm_score, .gold, .kl, .loss per step.") { args, context in
                 var policy = try policyModel(args, "policy")
                 let rm = try rewardModel(args, "rm")
                 let task = try args.native("task", as: TaskValue.self).task
@@ -91,9 +91,9 @@ enum LabBuiltins {
                                  kl: args.double("kl"), batch: args.int("batch"), reference: reference, rng: &lab.rng, control: lab.control)
                 }
                 lab.update(args, "policy", ModelValue(model: .policy(policy)))
-                lab.record(metrics)
+                lab.record(metrics, prefix: args.variableName("policy"))
                 func series(_ name: String) -> [Double] { metrics.filter { $0.name == name }.map(\.value) }
-                let (score, gold, kl) = (series("policy.rm_score"), series("policy.gold"), series("policy.kl"))
+                let (score, gold, kl) = (series("rm_score"), series("gold"), series("kl"))
                 return .record(Record([
                     ("rm_score_start", .double(score.first ?? .nan)), ("rm_score", .double(score.last ?? .nan)),
                     ("gold_start", .double(gold.first ?? .nan)), ("gold", .double(gold.last ?? .nan)),

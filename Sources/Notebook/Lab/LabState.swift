@@ -24,13 +24,15 @@ final class LabState {
         TrainingControl(isCancelled: { [unowned self] in self.cancelRequested })
     }
 
-    /// Appends metric points, placing each series after the points it already has in this run.
-    func record(_ points: [Metric]) {
+    /// Appends metric points named `prefix.name`, placing each series after the points it already has in this run
+    /// (so a second `fit(rm, …)` continues `rm.loss` where the first stopped).
+    func record(_ points: [Metric], prefix: String? = nil) {
         var last: [String: Int] = [:]
         for p in points {
-            let step = (nextStep[p.name] ?? 0) + p.step
-            metrics.append(MetricPoint(name: p.name, step: step, value: p.value))
-            last[p.name] = max(last[p.name] ?? 0, step)
+            let name = prefix.map { "\($0).\(p.name)" } ?? p.name
+            let step = (nextStep[name] ?? 0) + p.step
+            metrics.append(MetricPoint(name: name, step: step, value: p.value))
+            last[name] = max(last[name] ?? 0, step)
         }
         for (name, step) in last { nextStep[name] = step + 1 }
     }
