@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// Runs the built `rlhf` executable (it sits next to the test bundle in the build folder).
+struct CLI {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let executable: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // macOS runs tests from inside an .xctest bundle; Linux from the build folder itself.
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("rlhf").path) {
+            dir.deleteLastPathComponent()
+        }
+        return dir.appendingPathComponent("rlhf")
+    }()
+
+    let folder: URL
+    var store: String { folder.appendingPathComponent("lab.sqlite").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("CLITests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Writes a notebook into the test folder and returns its path.
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @discardableResult
+    func callAsFunction(_ arguments: String..., stdin: String? = nil, withStore: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = arguments + (withStore ? ["--store", store] : [])
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = folder.path
+        process.environment = environment
+        let (out, err, input) = (Pipe(), Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes before waiting so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The single value of a one-row, one-column query, as text.
+    func scalar(_ sql: String) throws -> String {
+        let r = try self("query", sql, "--csv")
+        return r.stdout.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+    }
+}
