@@ -44,8 +44,9 @@ public final class NotebookRunner {
         execute(source: cell.source, key: cell.key, title: cell.title, firstLine: cell.firstLine)
     }
 
-    /// Runs one cell of source text (a shell input, or a cell of a file starting at `firstLine`).
-    public func execute(source: String, key: String, title: String, firstLine: Int = 1) -> CellOutcome {
+    /// Runs one cell of source text (a shell input, or a cell of a file starting at `firstLine`). With `echo`, the
+    /// value of a final expression is printed, as a shell does.
+    public func execute(source: String, key: String, title: String, firstLine: Int = 1, echo: Bool = false) -> CellOutcome {
         ordinal += 1
         let record = CellRecord(ordinal: ordinal, key: key, title: title, source: source)
         let globalsBefore = interpreter.globals
@@ -64,7 +65,8 @@ public final class NotebookRunner {
             return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
         }
         do {
-            try interpreter.run(source: source, file: file, firstLine: firstLine)
+            let result = try interpreter.run(source: source, file: file, firstLine: firstLine)
+            if echo, let result, !result.isNil { interpreter.output(result.quotedText) }
             let (bindings, objects) = BindingEncoder.encode(globals: interpreter.globals, rng: lab.rng)
             let commit = CellCommit(
                 cell: record, output: output.joined(separator: "\n"), durationMs: elapsed(),
@@ -95,6 +97,11 @@ public final class NotebookRunner {
     // MARK: For the shell
 
     public var builtinNames: [String] { interpreter.builtins.names }
+
+    /// Words Tab may complete: variables, built-ins, and the labels of built-ins (`epochs:`).
+    public var completionWords: [String] {
+        interpreter.visibleNames + interpreter.builtins.all.flatMap { $0.signature.labels.map { $0 + ":" } }
+    }
 
     public func help(_ name: String) -> String? { interpreter.builtins.help(name) }
 

@@ -8,11 +8,14 @@ final class LineReader {
     private let historyPath: String?
     private static let historyLimit: Int32 = 1000
 
-    init(historyPath: String?) {
+    /// `completions` supplies the words Tab completes (variables, built-ins, labels, meta-commands) at each press.
+    init(historyPath: String?, completions: @escaping () -> [String] = { [] }) {
         interactive = isatty(0) == 1 && isatty(1) == 1
         self.historyPath = historyPath
         if interactive {
             rl_readline_name = UnsafePointer(strdup("rlhf"))
+            completionSource = completions
+            rl_attempted_completion_function = completeWord
             if let historyPath { read_history(historyPath) }
         }
     }
@@ -33,4 +36,26 @@ final class LineReader {
         write_history(historyPath)
         history_truncate_file(historyPath, Self.historyLimit)
     }
+}
+
+// readline calls back through C function pointers, which cannot capture context: the word source lives here.
+nonisolated(unsafe) private var completionSource: () -> [String] = { [] }
+nonisolated(unsafe) private var completionMatches: [String] = []
+
+/// Completes the word under the cursor from `completionSource`, never from file names.
+private func completeWord(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32)
+    -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+{
+    rl_attempted_completion_over = 1
+    return rl_completion_matches(text, nextMatch)
+}
+
+/// readline's generator protocol: state 0 starts a new completion, then one match per call until nil.
+private func nextMatch(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    if state == 0 {
+        let prefix = text.map { String(cString: $0) } ?? ""
+        completionMatches = Array(Set(completionSource().filter { $0.hasPrefix(prefix) })).sorted().reversed()
+    }
+    guard let next = completionMatches.popLast() else { return nil }
+    return strdup(next)
 }

@@ -10,8 +10,8 @@ struct Shell {
     func run() throws {
         let lab = try failing { try LabStore(path: storePath) }
         let history = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.rlhf_history" }
-        let reader = LineReader(historyPath: history)
         let runner = try failing { try NotebookRunner(store: lab, notebook: nil, source: "", output: { print($0) }) }
+        let reader = LineReader(historyPath: history, completions: { runner.completionWords + Shell.metaCommands })
         if reader.interactive {
             print("RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave")
         }
@@ -35,15 +35,18 @@ struct Shell {
                 continue
             }
             cellNumber += 1
-            switch runner.execute(source: source, key: "\(cellNumber)", title: "shell") {
+            switch runner.execute(source: source, key: "\(cellNumber)", title: "shell", echo: true) {
             case let .committed(summary, ms):
-                if reader.interactive { print(NotebookRunner.describe(summary, durationMs: ms)) }
+                let stored = !summary.newVersions.isEmpty || summary.metrics > 0
+                if reader.interactive && stored { print(NotebookRunner.describe(summary, durationMs: ms)) }
             case let .failed(message):
                 printError(message)
                 if !reader.interactive { status = .failed }
             }
         }
     }
+
+    static let metaCommands = [":help", ":vars", ":quit"]
 
     private func meta(_ command: String, runner: NotebookRunner) -> String {
         let parts = command.split(separator: " ", maxSplits: 1).map(String.init)
