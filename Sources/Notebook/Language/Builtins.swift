@@ -81,6 +81,15 @@ public enum Builtins {
                 let scale = pow(10.0, Double(digits))
                 return .double((x * scale).rounded() / scale)
             },
+            Builtin("format", [.positional("x", type: "number"), .labelled("digits", type: "int", default: 3),
+                               .labelled("width", type: "int", default: 0)],
+                    doc: "The number with exactly `digits` decimals, right-aligned in `width` characters (for tables).") { args, _ in
+                let x = try args.double("x"), digits = try args.int("digits"), width = try args.int("width")
+                guard (0...17).contains(digits) else { throw args.error("digits", "must be between 0 and 17, got \(digits)") }
+                guard (0...200).contains(width) else { throw args.error("width", "must be between 0 and 200, got \(width)") }
+                let text = String(format: "%.\(digits)f", x)
+                return .string(String(repeating: " ", count: max(0, width - text.count)) + text)
+            },
             Builtin("min", [.variadic("values", type: "number | string")],
                     doc: "The smallest argument, or the smallest element of a single list argument.") { args, context in
                 try extreme(args, context, .less)
