@@ -161,10 +161,15 @@ private func count(_ store: LabStore, _ sql: String) throws -> Int64 {
      "policy maps 3 → 3 values but the task's prompts and responses have 4"),
     ("BradleyTerry(noise: 2)", "BradleyTerry noise must be between 0 and 1, got 2.0"),
     ("fit(rm, collect(task, annotator: Coin(), pairs: 1), epochs: 0)", "fit needs epochs ≥ 1, got 0"),
+    ("PolicyModel(input: 100000, hidden: 100000, output: 2)", "argument 'hidden' asks for 100003 × 100000 values; the limit is 100000000"),
+    ("collect(task, annotator: Coin(), pairs: 100000000)", "argument 'pairs' must be at most 10000000, got 100000000"),
+    ("VectorTask(dim: 4, prompts: -1)", "VectorTask needs at least one prompt and one test prompt"),
+    ("finetune(p, rm, task, batch: 99999999999)", "argument 'batch' must be at most 10000000"),
 ] as [(String, String)])
 func builtinMisuseGetsALocatedError(source: String, expected: String) throws {
     let setup = "# %% s\nseed(1)\ntask = VectorTask(dim: 4, prompts: 4, candidates: 4, test_prompts: 4)\n"
         + "rm = RewardModel(input: 4, hidden: 2)\nprefs = collect(task, annotator: Coin(), pairs: 4)\n"
+        + "p = PolicyModel(input: 4, hidden: 2, output: 4)\n"
     let (store, runner, _, folder) = try runNotebook(setup)
     defer { try? FileManager.default.removeItem(at: folder) }
     guard case let .failed(message) = runner.execute(source: source, key: "bad", title: "") else {

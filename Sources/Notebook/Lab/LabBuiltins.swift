@@ -19,19 +19,24 @@ enum LabBuiltins {
                 .labelled("noise", type: "number", default: .double(1)),
             ], doc: "The seed's vector world: prompts, candidate responses and a hidden gold reward, drawn from the run's generator.") { args, context in
                 let task = try context.lab {
-                    try VectorTask(dim: args.int("dim"), prompts: args.int("prompts"), candidates: args.int("candidates"),
-                                   testPrompts: args.int("test_prompts"), noise: Float(args.double("noise")), seed: lab.rng.next())
+                    let dim = try atMost(args, "dim", maxDimension)
+                    let counts = try ["prompts", "candidates", "test_prompts"].map { try atMost(args, $0, maxRows) }
+                    try checkValues(counts.reduce(0, +), dim, args, "dim")
+                    return try VectorTask(dim: dim, prompts: counts[0], candidates: counts[1], testPrompts: counts[2],
+                                          noise: Float(args.double("noise")), seed: lab.rng.next())
                 }
                 return .native(TaskValue(task: task))
             },
             Builtin("PolicyModel", [.labelled("input", type: "int"), .labelled("hidden", type: "int"), .labelled("output", type: "int")],
                     doc: "Slide 2's policy: Linear → ReLU → Linear, initialised from the run's generator.") { args, _ in
                 let (i, h, o) = (try positive(args, "input"), try positive(args, "hidden"), try positive(args, "output"))
+                try checkValues(i + o + 1, h, args, "hidden")
                 return .native(ModelValue(model: .policy(PolicyModel(input: i, hidden: h, output: o, rng: &lab.rng))))
             },
             Builtin("RewardModel", [.labelled("input", type: "int"), .labelled("hidden", type: "int")],
                     doc: "Slide 3's reward model: Linear → ReLU → Linear to one score.") { args, _ in
                 let (i, h) = (try positive(args, "input"), try positive(args, "hidden"))
+                try checkValues(i + 2, h, args, "hidden")
                 return .native(ModelValue(model: .reward(RewardModel(input: i, hidden: h, rng: &lab.rng))))
             },
             Builtin("BradleyTerry", [.labelled("noise", type: "number", default: .double(0))],
@@ -51,7 +56,8 @@ enum LabBuiltins {
                 let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
                 let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }
                 let data = try context.lab {
-                    try collect(task: task, policy: policy, annotator: annotator, pairs: args.int("pairs"),
+                    try checkValues(atMost(args, "pairs", maxRows) + (into?.count ?? 0), 2 * task.dim, args, "pairs")
+                    return try collect(task: task, policy: policy, annotator: annotator, pairs: args.int("pairs"),
                                 into: into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
                 }
                 return .native(DatasetValue(dataset: data))
@@ -64,7 +70,7 @@ enum LabBuiltins {
                 var rm = try rewardModel(args, "rm")
                 let prefs = try args.native("prefs", as: DatasetValue.self).dataset
                 let metrics = try context.lab {
-                    try fit(&rm, on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: args.int("batch"),
+                    try fit(&rm, on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: atMost(args, "batch", maxRows),
                             rng: &lab.rng, control: lab.control)
                 }
                 lab.update(args, "rm", ModelValue(model: .reward(rm)))
@@ -88,7 +94,8 @@ enum LabBuiltins {
                 let reference = try args.optional("reference").map { _ in try policyModel(args, "reference") }
                 let metrics = try context.lab {
                     try finetune(&policy, rewardModel: rm, task: task, steps: args.int("steps"), lr: args.double("lr"),
-                                 kl: args.double("kl"), batch: args.int("batch"), reference: reference, rng: &lab.rng, control: lab.control)
+                                 kl: args.double("kl"), batch: atMost(args, "batch", maxRows), reference: reference, rng: &lab.rng,
+                                 control: lab.control)
                 }
                 lab.update(args, "policy", ModelValue(model: .policy(policy)))
                 lab.record(metrics, prefix: args.variableName("policy"))
@@ -126,10 +133,30 @@ enum LabBuiltins {
         ]
     }
 
+    // Sizes a notebook may ask for. Larger requests would exhaust memory (a crash, not an error), so they are refused.
+    static let maxDimension = 100_000
+    static let maxRows = 10_000_000
+    static let maxValues = 100_000_000
+
     private static func positive(_ args: Arguments, _ name: String) throws -> Int {
         let n = try args.int(name)
         guard n >= 1 else { throw args.error(name, "must be at least 1, got \(n)") }
+        return try atMost(args, name, maxDimension)
+    }
+
+    /// The integer argument `name`, refused above `limit` (lower bounds are the alignment functions' to check).
+    private static func atMost(_ args: Arguments, _ name: String, _ limit: Int) throws -> Int {
+        let n = try args.int(name)
+        guard n <= limit else { throw args.error(name, "must be at most \(limit), got \(n)") }
         return n
+    }
+
+    /// Refuses an allocation of rows × columns floats beyond `maxValues`, blaming argument `name`.
+    private static func checkValues(_ rows: Int, _ columns: Int, _ args: Arguments, _ name: String) throws {
+        let (total, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard !overflow, total <= maxValues else {
+            throw args.error(name, "asks for \(rows) × \(columns) values; the limit is \(maxValues)")
+        }
     }
 
     private static func policyModel(_ args: Arguments, _ name: String) throws -> PolicyModel {

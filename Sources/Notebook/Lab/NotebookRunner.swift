@@ -118,28 +118,6 @@ public final class NotebookRunner {
         notebook.diagnostics()
     }
 
-    /// A markdown cell's text without its comment markers.
-    public static func markdownText(_ cell: Cell) -> String {
-        cell.source.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            var l = Substring(line)
-            if l.hasPrefix("#") { l = l.dropFirst() }
-            if l.hasPrefix(" ") { l = l.dropFirst() }
-            return String(l)
-        }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// One line saying what a commit stored: `✓ commit 3 · policy@2 (+52.1 KB) · rm@1 (0 B) · 4 metrics · 12 ms`.
-    public static func describe(_ summary: CommitSummary, durationMs: Double) -> String {
-        var parts = ["✓ commit \(summary.commit)"]
-        parts += summary.newVersions.map { v in
-            "\(v.object)@\(v.version) (+\(bytes(v.bytesWritten))\(v.rows.map { ", \($0) rows" } ?? ""))"
-        }
-        if summary.feedbackRows > 0 { parts.append("\(summary.feedbackRows) feedback rows") }
-        if summary.metrics > 0 { parts.append("\(summary.metrics) metric points") }
-        parts.append(durationMs < 1000 ? String(format: "%.0f ms", durationMs) : String(format: "%.2f s", durationMs / 1000))
-        return parts.joined(separator: " · ")
-    }
-
     /// Whether shell input still has an open bracket or string, so the shell should read another line.
     public static func needsMoreInput(_ source: String) -> Bool {
         var depth = 0
@@ -164,11 +142,5 @@ public final class NotebookRunner {
             }
         }
         return depth > 0 || inString
-    }
-
-    private static func bytes(_ n: Int) -> String {
-        if n < 1024 { return "\(n) B" }
-        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
-        return String(format: "%.1f MB", Double(n) / (1024 * 1024))
     }
 }

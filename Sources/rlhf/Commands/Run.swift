@@ -39,14 +39,14 @@ struct Run: ParsableCommand {
         var index = 0
         for cell in notebook.cells {
             if cell.kind == .markdown {
-                if !quiet { print(NotebookRunner.markdownText(cell)) }
+                if !quiet { print(cell.markdownText.trimmingCharacters(in: .whitespacesAndNewlines)) }
                 continue
             }
             index += 1
             if !quiet { print("\n── [\(index)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
             switch runner.execute(cell) {
             case let .committed(summary, ms):
-                if !quiet { print(NotebookRunner.describe(summary, durationMs: ms)) }
+                if !quiet { print(Format.commit(summary, durationMs: ms)) }
             case let .failed(message):
                 printError(message)
                 try? runner.finish(status: .failed)

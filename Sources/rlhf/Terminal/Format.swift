@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Plain-text rendering helpers for listings: aligned columns, byte sizes, short hashes, JSON.
 enum Format {
@@ -19,6 +20,18 @@ enum Format {
         if n < 1024 { return "\(n) B" }
         if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
         return String(format: "%.1f MB", Double(n) / (1024 * 1024))
+    }
+
+    /// One line saying what a commit stored: `✓ commit 3 · policy@2 (+52.1 KB) · 40 metric points · 12 ms`.
+    static func commit(_ summary: CommitSummary, durationMs: Double) -> String {
+        var parts = ["✓ commit \(summary.commit)"]
+        parts += summary.newVersions.map { v in
+            "\(v.object)@\(v.version) (+\(bytes(v.bytesWritten))\(v.rows.map { ", \($0) rows" } ?? ""))"
+        }
+        if summary.feedbackRows > 0 { parts.append("\(summary.feedbackRows) feedback rows") }
+        if summary.metrics > 0 { parts.append("\(summary.metrics) metric points") }
+        parts.append(milliseconds(durationMs))
+        return parts.joined(separator: " · ")
     }
 
     static func hash(_ h: String) -> String { String(h.prefix(12)) }

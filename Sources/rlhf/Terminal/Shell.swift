@@ -38,7 +38,7 @@ struct Shell {
             switch runner.execute(source: source, key: "\(cellNumber)", title: "shell", echo: true) {
             case let .committed(summary, ms):
                 let stored = !summary.newVersions.isEmpty || summary.metrics > 0
-                if reader.interactive && stored { print(NotebookRunner.describe(summary, durationMs: ms)) }
+                if reader.interactive && stored { print(Format.commit(summary, durationMs: ms)) }
             case let .failed(message):
                 printError(message)
                 if !reader.interactive { status = .failed }
