@@ -5,8 +5,15 @@ import Store
 
 /// The RLHF built-ins, declared once each: name, parameters with defaults, one doc line.
 /// `:help`, completion and argument errors all read these declarations.
+///
+/// Each area of the lab declares its built-ins in its own file (`LabBuiltins+Area.swift`) and is listed here.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
+        seedBuiltins(lab)
+    }
+
+    /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.
+    static func seedBuiltins(_ lab: LabState) -> [Builtin] {
         [
             Builtin("seed", [.positional("n", type: "int")],
                     doc: "Reseeds the run's random generator; everything random after it is reproducible from n.") { args, _ in
@@ -138,42 +145,42 @@ enum LabBuiltins {
     static let maxRows = 10_000_000
     static let maxValues = 100_000_000
 
-    private static func positive(_ args: Arguments, _ name: String) throws -> Int {
+    static func positive(_ args: Arguments, _ name: String) throws -> Int {
         let n = try args.int(name)
         guard n >= 1 else { throw args.error(name, "must be at least 1, got \(n)") }
         return try atMost(args, name, maxDimension)
     }
 
     /// The integer argument `name`, refused above `limit` (lower bounds are the alignment functions' to check).
-    private static func atMost(_ args: Arguments, _ name: String, _ limit: Int) throws -> Int {
+    static func atMost(_ args: Arguments, _ name: String, _ limit: Int) throws -> Int {
         let n = try args.int(name)
         guard n <= limit else { throw args.error(name, "must be at most \(limit), got \(n)") }
         return n
     }
 
     /// Refuses an allocation of rows × columns floats beyond `maxValues`, blaming argument `name`.
-    private static func checkValues(_ rows: Int, _ columns: Int, _ args: Arguments, _ name: String) throws {
+    static func checkValues(_ rows: Int, _ columns: Int, _ args: Arguments, _ name: String) throws {
         let (total, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow, total <= maxValues else {
             throw args.error(name, "asks for \(rows) × \(columns) values; the limit is \(maxValues)")
         }
     }
 
-    private static func policyModel(_ args: Arguments, _ name: String) throws -> PolicyModel {
+    static func policyModel(_ args: Arguments, _ name: String) throws -> PolicyModel {
         guard case let .policy(p) = try args.native(name, as: ModelValue.self, typeName: "PolicyModel").model else {
             throw args.error(name, "must be a PolicyModel, got RewardModel")
         }
         return p
     }
 
-    private static func rewardModel(_ args: Arguments, _ name: String) throws -> RewardModel {
+    static func rewardModel(_ args: Arguments, _ name: String) throws -> RewardModel {
         guard case let .reward(r) = try args.native(name, as: ModelValue.self, typeName: "RewardModel").model else {
             throw args.error(name, "must be a RewardModel, got PolicyModel")
         }
         return r
     }
 
-    private static func summary(_ s: Summary) -> Value {
+    static func summary(_ s: Summary) -> Value {
         .record(Record([
             ("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)), ("q1", .double(s.q1)),
             ("median", .double(s.median)), ("q3", .double(s.q3)), ("max", .double(s.max)), ("n", .int(s.count)),
