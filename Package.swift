@@ -33,6 +33,8 @@ let package = Package(
         ),
         // Cell files, the cell language (lexer, parser, interpreter), built-ins and the session that commits cells.
         .target(name: "Notebook", dependencies: ["Engine", "Models", "Alignment", "Store"]),
+        // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
+        .target(name: "Charts"),
         // libreadline, for the interactive shell.
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(
@@ -47,5 +49,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Store"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["Store"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     ]
 )
