@@ -32,7 +32,7 @@ let package = Package(
             ]
         ),
         // Cell files, the cell language (lexer, parser, interpreter), built-ins and the session that commits cells.
-        .target(name: "Notebook", dependencies: ["Engine", "Models", "Alignment", "Store"]),
+        .target(name: "Notebook", dependencies: ["Engine", "Models", "Alignment", "Store", "Charts"]),
         // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
         .target(name: "Charts"),
         // libreadline, for the interactive shell.

@@ -38,9 +38,10 @@ extension LabStore {
                 try DBMetric(run: run, commit: commitID, point: point).insert(db)
             }
             try writeBindings(db, cell.bindings, run: run, commit: commitID, cell: cell.cell.ordinal)
+            _ = try DBArtifact.write(db, cell.artifacts, run: run, commit: commitID)
             return CommitSummary(
                 commit: commitID, newVersions: versions, bytesWritten: versions.reduce(0) { $0 + $1.bytesWritten },
-                metrics: cell.metrics.count, feedbackRows: feedbackRows)
+                metrics: cell.metrics.count, feedbackRows: feedbackRows, artifacts: cell.artifacts.count)
         }
     }
 

@@ -10,6 +10,7 @@ import Store
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
         seedBuiltins(lab)
+            + plotBuiltins(lab)
     }
 
     /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.

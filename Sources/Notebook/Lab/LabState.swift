@@ -13,6 +13,14 @@ final class LabState {
     /// A checkpoint for every training call of the current cell, in order, so each fine-tune and each fit leaves
     /// its own version even when a loop runs several in one cell.
     var checkpoints: [(name: String, state: ObjectState)] = []
+    /// Files (chart SVGs) the current cell produced, in order; committed with the cell.
+    var artifacts: [Artifact] = []
+    /// Columns a chart printed as text may use.
+    var chartWidth = 80
+    /// This run's committed points of one metric series, ordered by step (set by the runner, which owns the store).
+    var committedMetrics: (String) throws -> [(step: Int, value: Double)] = { _ in [] }
+    /// Where long built-ins report progress (done, total); the CLI draws it on stderr, never into cell output.
+    var progress: (Int, Int) -> Void = { _, _ in }
     /// Set from another thread (Ctrl-C); long built-ins poll it between steps.
     nonisolated(unsafe) var cancelRequested = false
 
@@ -21,7 +29,8 @@ final class LabState {
     }
 
     var control: TrainingControl {
-        TrainingControl(isCancelled: { [unowned self] in self.cancelRequested })
+        TrainingControl(isCancelled: { [unowned self] in self.cancelRequested },
+                        progress: { [unowned self] done, total in self.progress(done, total) })
     }
 
     /// Appends metric points named `prefix.name`, placing each series after the points it already has in this run
@@ -58,6 +67,7 @@ final class LabState {
         nextStep = s.nextStep
         metrics = []
         checkpoints = []
+        artifacts = []
         cancelRequested = false
     }
 }

@@ -34,6 +34,7 @@ public final class NotebookRunner {
         let lab = self.lab
         interpreter.isCancelled = { lab.cancelRequested }
         runID = try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters)
+        connectCharts()
     }
 
     /// Asks the running cell to stop at its next check (safe to call from a signal-handling thread).
@@ -70,10 +71,11 @@ public final class NotebookRunner {
             let (bindings, objects) = BindingEncoder.encode(globals: interpreter.globals, rng: lab.rng)
             let commit = CellCommit(
                 cell: record, output: output.joined(separator: "\n"), durationMs: elapsed(),
-                objects: lab.checkpoints + objects, metrics: lab.metrics, bindings: bindings)
+                objects: lab.checkpoints + objects, metrics: lab.metrics, bindings: bindings, artifacts: lab.artifacts)
             let summary = try store.commit(run: runID, commit)
             lab.metrics = []
             lab.checkpoints = []
+            lab.artifacts = []
             return .committed(summary, durationMs: commit.durationMs)
         } catch {
             interpreter.globals = globalsBefore

@@ -426,6 +426,9 @@ public final class Interpreter {
             if let value = record[name] { return value }
         case .native(let native):
             if let value = native.member(name) { return value }
+        case .function(let function):
+            // A built-in namespace: `plot.line` is the built-in registered as "plot.line".
+            if let method = builtins.function(named: function.name + "." + name) { return .function(method) }
         default:
             break
         }
@@ -436,6 +439,9 @@ public final class Interpreter {
         var candidates: [String] = []
         if case .record(let record) = base { candidates = record.keys }
         if case .native(let native) = base { candidates = native.memberNames }
+        if case .function(let function) = base {
+            candidates = builtins.names.filter { $0.hasPrefix(function.name + ".") }.map { String($0.dropFirst(function.name.count + 1)) }
+        }
         return RuntimeError("value of type \(base.typeName) has no member '\(name)'" + Diagnostic.didYouMean(name, among: candidates),
                             at: expr.location, length: expr.length)
     }

@@ -9,12 +9,15 @@ public struct CellCommit: Sendable {
     public var objects: [(name: String, state: ObjectState)]
     public var metrics: [MetricPoint]
     public var bindings: [(name: String, value: BindingValue)]
+    /// Files the cell produced (chart SVGs), in order.
+    public var artifacts: [Artifact]
 
     public init(
         cell: CellRecord, output: String, durationMs: Double,
         objects: [(name: String, state: ObjectState)] = [],
         metrics: [MetricPoint] = [],
-        bindings: [(name: String, value: BindingValue)] = []
+        bindings: [(name: String, value: BindingValue)] = [],
+        artifacts: [Artifact] = []
     ) {
         self.cell = cell
         self.output = output
@@ -22,5 +25,6 @@ public struct CellCommit: Sendable {
         self.objects = objects
         self.metrics = metrics
         self.bindings = bindings
+        self.artifacts = artifacts
     }
 }

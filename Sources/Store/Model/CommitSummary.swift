@@ -9,4 +9,6 @@ public struct CommitSummary: Sendable {
     public var metrics: Int
     /// Feedback rows inserted (new uids and relabels).
     public var feedbackRows: Int
+    /// Files (chart SVGs) stored with the commit.
+    public var artifacts: Int = 0
 }

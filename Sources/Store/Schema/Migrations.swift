@@ -7,6 +7,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("artifacts", migrate: artifacts)
         return migrator
     }
 
@@ -152,6 +153,30 @@ enum Migrations {
             JOIN versions va ON va.id = f.added_in
             LEFT JOIN versions vr ON vr.id = f.removed_in
             JOIN commits co ON co.id = va.commit_id
+            LEFT JOIN cells c ON c.id = co.cell_id;
+            """)
+    }
+
+    /// Files cells produce (chart SVGs), stored with the cell's commit; their bytes live in `blobs` by SHA-256.
+    private static func artifacts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE artifacts (
+                id INTEGER PRIMARY KEY,
+                run_id INTEGER NOT NULL REFERENCES runs(id),
+                commit_id INTEGER NOT NULL REFERENCES commits(id),
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                media_type TEXT NOT NULL,
+                blob_hash TEXT NOT NULL REFERENCES blobs(hash),
+                UNIQUE (commit_id, position)
+            );
+            CREATE INDEX artifacts_run ON artifacts(run_id);
+            CREATE VIEW v_artifacts AS
+            SELECT a.run_id AS run, c.ordinal AS cell, c.key AS cell_key, a.commit_id AS commit_id, a.position, a.name,
+                   a.media_type, a.blob_hash, b.size
+            FROM artifacts a
+            JOIN blobs b ON b.hash = a.blob_hash
+            JOIN commits co ON co.id = a.commit_id
             LEFT JOIN cells c ON c.id = co.cell_id;
             """)
     }

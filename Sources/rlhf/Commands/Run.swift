@@ -34,6 +34,9 @@ struct Run: ParsableCommand {
         let runner = try failing {
             try NotebookRunner(store: lab, notebook: notebook, source: text, output: { print($0) })
         }
+        let progress = ProgressReporter(quiet: quiet)
+        runner.progress = progress.update
+        runner.chartWidth = TerminalSize.columns
         let total = notebook.cells.filter { $0.kind == .code }.count
         if !quiet { print("run \(runner.runID) · \(file) · \(total) cells · store \(store.path)") }
         var index = 0
@@ -44,7 +47,9 @@ struct Run: ParsableCommand {
             }
             index += 1
             if !quiet { print("\n── [\(index)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
-            switch runner.execute(cell) {
+            let outcome = runner.execute(cell)
+            progress.finish()
+            switch outcome {
             case let .committed(summary, ms):
                 if !quiet { print(Format.commit(summary, durationMs: ms)) }
             case let .failed(message):

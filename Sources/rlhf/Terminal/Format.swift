@@ -30,6 +30,7 @@ enum Format {
         }
         if summary.feedbackRows > 0 { parts.append("\(summary.feedbackRows) feedback rows") }
         if summary.metrics > 0 { parts.append("\(summary.metrics) metric points") }
+        if summary.artifacts > 0 { parts.append("\(summary.artifacts) chart\(summary.artifacts == 1 ? "" : "s")") }
         parts.append(milliseconds(durationMs))
         return parts.joined(separator: " · ")
     }

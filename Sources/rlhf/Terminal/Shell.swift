@@ -11,6 +11,9 @@ struct Shell {
         let lab = try failing { try LabStore(path: storePath) }
         let history = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.rlhf_history" }
         let runner = try failing { try NotebookRunner(store: lab, notebook: nil, source: "", output: { print($0) }) }
+        let progress = ProgressReporter(quiet: false)
+        runner.progress = progress.update
+        runner.chartWidth = TerminalSize.columns
         let reader = LineReader(historyPath: history, completions: { runner.completionWords + Shell.metaCommands })
         if reader.interactive {
             print("RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave")
@@ -35,9 +38,11 @@ struct Shell {
                 continue
             }
             cellNumber += 1
-            switch runner.execute(source: source, key: "\(cellNumber)", title: "shell", echo: true) {
+            let outcome = runner.execute(source: source, key: "\(cellNumber)", title: "shell", echo: true)
+            progress.finish()
+            switch outcome {
             case let .committed(summary, ms):
-                let stored = !summary.newVersions.isEmpty || summary.metrics > 0
+                let stored = !summary.newVersions.isEmpty || summary.metrics > 0 || summary.artifacts > 0
                 if reader.interactive && stored { print(Format.commit(summary, durationMs: ms)) }
             case let .failed(message):
                 printError(message)
