@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "rlhf",
             dependencies: [
-                "Notebook", "Store", "CReadline",
+                "Notebook", "Store", "Charts", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

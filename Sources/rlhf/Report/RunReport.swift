@@ -1,0 +1,190 @@
+import Charts
+import Foundation
+import Store
+
+/// One self-contained HTML page about a run (no scripts, fonts or images from the network): header, every cell with
+/// its source, output and charts, metric curves, and the table of checkpoint and dataset versions linked to cells.
+struct RunReport {
+    let detail: RunDetail
+    let artifacts: [StoredArtifact]
+    let metrics: [(name: String, step: Int, value: Double)]
+    /// Total stored bytes of each checkpoint version, by `object@version`.
+    let checkpointBytes: [String: Int]
+
+    /// Reads everything the report shows from the store.
+    init(store: LabStore, run: Int64) throws {
+        detail = try store.run(run)
+        artifacts = try store.artifacts(run: run)
+        metrics = try store.metrics(run: run)
+        var bytes: [String: Int] = [:]
+        for row in try store.query("SELECT object, version, bytes FROM v_checkpoints WHERE run = \(run)").rows {
+            if case .text(let name) = row[0], case .integer(let version) = row[1], case .integer(let size) = row[2] {
+                bytes["\(name)@\(version)"] = Int(size)
+            }
+        }
+        checkpointBytes = bytes
+    }
+
+    /// Metric series in name order, each with its points in step order.
+    var metricSeries: [(name: String, x: [Double], y: [Double])] {
+        var series: [(name: String, x: [Double], y: [Double])] = []
+        for point in metrics {
+            if series.last?.name != point.name { series.append((point.name, [], [])) }
+            series[series.count - 1].x.append(Double(point.step))
+            series[series.count - 1].y.append(point.value)
+        }
+        return series
+    }
+
+    var html: String {
+        let r = detail.run
+        let title = "Run \(r.id) · \(r.notebook ?? "shell session")"
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>\(RunReport.style)</style>
+            </head>
+            <body>
+            <header>
+            <h1>\(escape(title))</h1>
+            <dl class="facts">
+            <dt>status</dt><dd class="status \(r.status.rawValue)">\(r.status.rawValue)</dd>
+            <dt>started</dt><dd>\(escape(r.startedAt))</dd>
+            <dt>finished</dt><dd>\(escape(r.finishedAt ?? "—"))</dd>
+            <dt>duration</dt><dd>\(duration)</dd>
+            <dt>parameters</dt><dd><code>\(escape(r.parameters))</code></dd>
+            <dt>cells</dt><dd>\(r.cells)\(r.failedCell.map { " (cell \($0) failed)" } ?? "")</dd>
+            <dt>objects</dt><dd>\(r.objects) with \(r.versions) versions</dd>
+            <dt>metric points</dt><dd>\(r.metrics)</dd>
+            <dt>charts</dt><dd>\(artifacts.count)</dd>
+            </dl>
+            <nav><a href="#cells">Cells</a> · <a href="#metrics">Metric curves</a> · <a href="#versions">Checkpoints and datasets</a></nav>
+            </header>
+
+            """
+        page += "<main>\n<h2 id=\"cells\">Cells</h2>\n"
+        for cell in detail.cells { page += section(cell) }
+        page += metricsSection + versionsSection
+        page += "</main>\n<footer>Written by <code>rlhf report</code> from the store; every number here was measured or given in the notebook.</footer>\n</body>\n</html>\n"
+        return page
+    }
+
+    private func section(_ cell: CellInfo) -> String {
+        let versions = detail.objects.flatMap(\.versions).filter { $0.cellOrdinal == cell.ordinal && cell.commit == $0.commit }
+        var out = "<section class=\"cell \(cell.status.rawValue)\" id=\"cell-\(cell.ordinal)\">\n"
+        out += "<h3><span class=\"ordinal\">[\(cell.ordinal)]</span> \(escape(cell.title.isEmpty ? cell.key : cell.title))"
+        out += " <small>id=\(escape(cell.key)) · \(cell.status.rawValue) · \(milliseconds(cell.durationMs))"
+        out += cell.commit.map { " · commit \($0)" } ?? ""
+        out += "</small></h3>\n"
+        out += "<pre class=\"source\"><code>\(escape(cell.source))</code></pre>\n"
+        if !cell.output.isEmpty { out += "<pre class=\"output\">\(escape(cell.output))</pre>\n" }
+        if let error = cell.error { out += "<pre class=\"error\">\(escape(error))</pre>\n" }
+        for artifact in artifacts where artifact.commit == cell.commit && artifact.mediaType == "image/svg+xml" {
+            out += "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
+            out += "<figcaption>\(escape(artifact.name)) · sha256 \(artifact.hash.prefix(12))</figcaption></figure>\n"
+        }
+        if !versions.isEmpty {
+            out += "<p class=\"versions\">new versions: "
+            out += versions.map { "<a href=\"#v-\(anchor($0))\">\(escape($0.object))@\($0.version)</a>" }.joined(separator: ", ")
+            out += "</p>\n"
+        }
+        return out + "</section>\n"
+    }
+
+    private var metricsSection: String {
+        var out = "<h2 id=\"metrics\">Metric curves</h2>\n"
+        let series = metricSeries
+        if series.isEmpty { return out + "<p>No metric points in this run.</p>\n" }
+        out += "<div class=\"grid\">\n"
+        for s in series {
+            let chart = Chart.line(title: s.name, series: [Series(s.name, x: s.x, y: s.y)], xLabel: "step",
+                                   markers: s.x.count <= 12)
+            out += "<figure>\(inlineSVG(Data(SVGChart.render(chart, width: 520, height: 320).utf8)))"
+            out += "<figcaption>\(escape(s.name)) · \(s.x.count) points</figcaption></figure>\n"
+        }
+        return out + "</div>\n"
+    }
+
+    private var versionsSection: String {
+        var out = "<h2 id=\"versions\">Checkpoints and datasets</h2>\n"
+        let versions = detail.objects.flatMap(\.versions)
+        if versions.isEmpty { return out + "<p>No versioned objects in this run.</p>\n" }
+        out += "<table>\n<thead><tr><th>version</th><th>kind</th><th>cell</th><th>commit</th><th class=\"num\">size</th>"
+        out += "<th class=\"num\">written</th><th class=\"num\">rows</th><th>sha256</th><th>note</th></tr></thead>\n<tbody>\n"
+        for v in versions {
+            let cell = v.cellOrdinal.map { "<a href=\"#cell-\($0)\">\($0):\(escape(v.cellKey ?? ""))</a>" } ?? "—"
+            let size = checkpointBytes["\(v.object)@\(v.version)"].map(bytes) ?? "—"
+            out += "<tr id=\"v-\(anchor(v))\"><td>\(escape(v.object))@\(v.version)</td><td>\(escape(v.kind))</td><td>\(cell)</td>"
+            out += "<td>\(v.commit)</td><td class=\"num\">\(size)</td><td class=\"num\">\(bytes(v.bytesWritten))</td>"
+            out += "<td class=\"num\">\(v.rows.map(String.init) ?? "—")</td>"
+            out += "<td><code title=\"\(v.contentHash)\">\(v.contentHash.prefix(12))</code></td><td>\(escape(v.note ?? ""))</td></tr>\n"
+        }
+        return out + "</tbody>\n</table>\n"
+    }
+
+    private var duration: String {
+        let parse = ISO8601DateFormatter()
+        parse.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let end = detail.run.finishedAt.flatMap(parse.date(from:)), let start = parse.date(from: detail.run.startedAt) else {
+            return "—"
+        }
+        return milliseconds(end.timeIntervalSince(start) * 1000)
+    }
+
+    private func anchor(_ v: VersionInfo) -> String {
+        let safe = v.object.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? String($0) : "_" }.joined()
+        return "\(safe)-\(v.version)"
+    }
+
+    /// SVG bytes as inline markup: the XML declaration is dropped (it is not allowed inside HTML).
+    private func inlineSVG(_ data: Data) -> String {
+        let text = String(decoding: data, as: UTF8.self)
+        guard let start = text.range(of: "<svg") else { return "" }
+        return String(text[start.lowerBound...])
+    }
+
+    private func milliseconds(_ ms: Double) -> String {
+        ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.2f s", ms / 1000)
+    }
+
+    private func bytes(_ n: Int) -> String {
+        if n < 1024 { return "\(n) B" }
+        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
+        return String(format: "%.1f MB", Double(n) / (1024 * 1024))
+    }
+
+    private func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static let style = """
+        body{font:15px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;margin:0;background:#fafafa}
+        header,main,footer{max-width:1100px;margin:0 auto;padding:0 24px}
+        header{padding-top:20px}h1{font-size:24px;margin:0 0 8px}h2{margin-top:36px;border-bottom:1px solid #ddd}
+        dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0 0 8px}dt{color:#666}dd{margin:0}
+        .status.succeeded{color:#2a7a2a;font-weight:600}.status.failed{color:#b00020;font-weight:600}
+        section.cell{background:#fff;border:1px solid #e2e2e2;border-radius:6px;padding:4px 16px 12px;margin:14px 0}
+        section.cell.failed{border-color:#e5a0a8}h3{font-size:16px;margin:10px 0}h3 small{color:#777;font-weight:400}
+        pre{background:#f4f4f4;padding:8px 10px;border-radius:4px;overflow-x:auto;font:12.5px/1.35 Menlo,Consolas,"DejaVu Sans Mono",monospace}
+        pre.output{background:#fff;border-left:3px solid #4e79a7}pre.error{background:#fff0f0;color:#b00020}
+        figure{margin:10px 0}figure svg{max-width:100%;height:auto;background:#fff}figcaption{color:#777;font-size:12px}
+        .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:8px}
+        table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}th,td{border-bottom:1px solid #eee;padding:4px 8px;text-align:left}
+        td.num,th.num{text-align:right}code{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace}
+        footer{color:#888;font-size:12px;padding:24px}a{color:#2a5db0}
+        """
+}
