@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// `rlhf report` and `rlhf charts` on a run that trains and draws, through the built executable and pipes.
+@Suite struct ReportTests {
+    static let notebook = smallNotebook + """
+
+        # %% charts id=charts
+        plot.bars(["a", "b"], series: {before: [0.7, 0.6], after: [0.85, 0.8]}, title: "Before & after")
+        plot.metric("rm.loss")
+        """
+
+    @Test func reportIsOneSelfContainedPageWithEveryCellChartAndVersion() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let run = try cli("run", try cli.write("charts.rlhf", ReportTests.notebook))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("· 2 charts ·"))
+        // Pipes are not terminals: no ANSI escapes anywhere, and short training prints no progress lines.
+        #expect(!run.stdout.contains("\u{1B}") && !run.stderr.contains("\u{1B}"))
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+
+        let report = try cli("report", "1", "-o", "run.html")
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("6 cells, 2 charts"))
+        let html = try String(contentsOf: cli.folder.appendingPathComponent("run.html"), encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        for key in ["setup", "feedback", "reward", "finetune", "noop", "charts"] { #expect(html.contains("id=\(key) ·")) }
+        #expect(html.contains("Before &amp; after"))
+        #expect(html.contains("<pre class=\"output\">pairs: 150"))
+        // Every version is a row linked to its cell, and cells link back to their versions.
+        #expect(html.contains("<tr id=\"v-policy-2\">") && html.contains("href=\"#cell-4\""))
+        #expect(html.contains("href=\"#v-rm-2\""))
+        // Self-contained: nothing is fetched (no scripts, stylesheets or images by URL).
+        for remote in ["<script", "<link", "src=\"http", "href=\"http", "url(http"] { #expect(!html.contains(remote), "\(remote)") }
+        // Each inline chart is well-formed XML on its own.
+        let svgs = html.components(separatedBy: "<svg").dropFirst().map { "<svg" + $0.components(separatedBy: "</svg>")[0] + "</svg>" }
+        #expect(svgs.count >= 2 + 4)  // two cell charts, and a curve per metric series (rm.loss, rm.accuracy, policy.*)
+        for svg in svgs { #expect(XMLParser(data: Data(svg.utf8)).parse()) }
+    }
+
+    @Test func chartsExportsOneSVGPerChartNamedByCell() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        #expect(try cli("run", try cli.write("charts.rlhf", ReportTests.notebook)).status == 0)
+        let export = try cli("charts", "1", "--out", "svg")
+        #expect(export.status == 0, "\(export.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: cli.folder.appendingPathComponent("svg").path).sorted()
+        #expect(files == ["6-charts-before-after.svg", "6-charts-rm-loss.svg"])
+        let missing = try cli("charts", "7", "--out", "svg")
+        #expect(missing.status != 0 && missing.stderr.contains("error: unknown run '7'"))
+    }
+}
