@@ -44,6 +44,8 @@ public struct Evaluation: Sendable, Equatable {
     public var rmScore: Summary?
     /// Mean distance ‖π(x)‖ of the responses from the origin (how far the policy has run).
     public var responseNorm: Double
+    /// Gold reward of each response, in test-prompt order (what a box plot draws).
+    public var goldSamples: [Double] = []
 }
 
 /// Scores a policy's responses to the task's held-out test prompts by the hidden gold reward (the seed's Slide 11,
@@ -57,5 +59,6 @@ public func evaluate(_ policy: PolicyModel, task: VectorTask, rewardModel rm: Re
     return Evaluation(
         gold: Summary(gold),
         rmScore: rm.map { Summary($0.scores(y).map(Double.init)) },
-        responseNorm: norms.reduce(0, +) / Double(norms.count))
+        responseNorm: norms.reduce(0, +) / Double(norms.count),
+        goldSamples: gold)
 }

@@ -118,13 +118,14 @@ enum LabBuiltins {
             Builtin("evaluate", [
                 .positional("policy", type: "PolicyModel"), .positional("task", type: "VectorTask"),
                 .labelled("rm", type: "RewardModel", default: .nil),
-            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles.") { args, context in
+            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles; `samples` holds each response's gold reward.") { args, context in
                 let policy = try policyModel(args, "policy")
                 let task = try args.native("task", as: TaskValue.self).task
                 let rm = try args.optional("rm").map { _ in try rewardModel(args, "rm") }
                 let e = try context.lab { try evaluate(policy, task: task, rewardModel: rm) }
                 return .record(Record([
                     ("gold", summary(e.gold)), ("rm", e.rmScore.map(summary) ?? .nil), ("norm", .double(e.responseNorm)),
+                    ("samples", .list(e.goldSamples.map(Value.double))),
                 ]))
             },
             Builtin("accuracy", [.positional("rm", type: "RewardModel"), .positional("prefs", type: "Preferences")],
