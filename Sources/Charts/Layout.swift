@@ -40,7 +40,7 @@ struct Layout {
             top += 22
         }
         let tickWidth = yAxis.ticks.map { Layout.textWidth(yAxis.label($0), size: SVGChart.tickFontSize) }.max() ?? 0
-        let left = (chart.yLabel.isEmpty ? 12.0 : 34.0) + tickWidth + 8
+        var left = (chart.yLabel.isEmpty ? 12.0 : 34.0) + tickWidth + 8
         let right = 24.0
         let plotWidth = width - left - right
         var bottom = 30.0
@@ -52,6 +52,11 @@ struct Layout {
                 let angle = abs(SVGChart.rotation) * Double.pi / 180
                 bottom = 24 + widest * sin(angle) + SVGChart.tickFontSize
                 // Rotated labels hang down to the left of their category; keep the first one inside the image.
+                let first = Layout.textWidth(chart.categories[0], size: SVGChart.tickFontSize) * cos(angle) + 6
+                if first > left + slot / 2 {
+                    let n = Double(chart.categories.count)
+                    left = (first - (width - right) / (2 * n)) / (1 - 1 / (2 * n))
+                }
             }
         }
         if !chart.xLabel.isEmpty { bottom += 24 }
