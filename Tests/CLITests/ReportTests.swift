@@ -54,3 +54,37 @@ import FoundationXML
         #expect(missing.status != 0 && missing.stderr.contains("error: unknown run '7'"))
     }
 }
+
+/// `notebooks/slides.rlhf` as shipped: every chart it stores is well-formed SVG with its slide's title, and the
+/// Slide 11 box plot is drawn from the 200 measured gold rewards of each policy.
+@Suite struct SlidesNotebookTests {
+    static let notebook = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("notebooks/slides.rlhf").path
+
+    @Test func everyChartOfTheSlidesNotebookIsWellFormedSVG() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let run = try cli("run", SlidesNotebookTests.notebook, "--quiet")
+        #expect(run.status == 0, "\(run.stderr)")
+        let export = try cli("charts", "1", "--out", "svg")
+        let files = export.stdout.split(separator: "\n").map(String.init)
+        #expect(files.count == 7)
+        var titles: [String] = []
+        for file in files {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            let document = try XMLDocument(data: data)
+            #expect(document.rootElement()?.name == "svg")
+            let title = try document.nodes(forXPath: "//*[local-name()='text'][@class='title']").first?.stringValue
+            titles.append(title ?? "")
+        }
+        #expect(titles.filter { $0.hasPrefix("Slide") }.count == 5)
+        let box = try #require(files.first { $0.contains("slide-11-measured") })
+        let document = try XMLDocument(data: try Data(contentsOf: URL(fileURLWithPath: box)))
+        let quartiles = try document.nodes(forXPath: "//*[local-name()='rect'][@class='quartiles']")
+        #expect(quartiles.count == 2)
+        #expect(quartiles.allSatisfy { ($0.stringValue ?? "").contains("n 200") })
+        // The aligned box sits above the original one (higher gold reward → smaller y in SVG).
+        let ys = try document.nodes(forXPath: "//*[local-name()='rect'][@class='quartiles']/@y").compactMap { $0.stringValue.flatMap(Double.init) }
+        #expect(ys.count == 2 && ys[1] < ys[0])
+    }
+}

@@ -34,6 +34,8 @@ final class ProgressReporter {
         }
         (lastDone, lastTotal) = (done, total)
         if isTerminal {
+            // Tasks shorter than a quarter second never flash a bar; then it is redrawn at most ten times a second.
+            if now - start < .milliseconds(250) { return }
             if let lastDraw, now - lastDraw < .milliseconds(100), done < total { return }
         } else {
             // A plain log gets a line once per interval of running: short tasks print nothing.
