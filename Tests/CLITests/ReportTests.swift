@@ -30,6 +30,9 @@ import FoundationXML
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         for key in ["setup", "feedback", "reward", "finetune", "noop", "charts"] { #expect(html.contains("id=\(key) ·")) }
         #expect(html.contains("Before &amp; after"))
+        // Each chart replaces its text form: the SVG is in the page, the terminal drawing is not.
+        #expect(!html.contains("█ before"))
+        #expect(html.contains("<figure id=\"chart-"))
         #expect(html.contains("<pre class=\"output\">pairs: 150"))
         // Every version is a row linked to its cell, and cells link back to their versions.
         #expect(html.contains("<tr id=\"v-policy-2\">") && html.contains("href=\"#cell-4\""))

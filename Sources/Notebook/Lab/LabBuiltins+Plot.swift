@@ -88,7 +88,8 @@ extension LabBuiltins {
 
     /// Prints the chart as text and keeps its SVG for the cell's commit, under a name unique within the cell.
     static func draw(_ chart: Chart, _ args: Arguments, _ lab: LabState, _ context: CallContext) throws {
-        for line in TextChart.render(chart, width: lab.chartWidth).split(separator: "\n", omittingEmptySubsequences: false) {
+        let text = TextChart.render(chart, width: lab.chartWidth)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             context.print(String(line))
         }
         let given = try args.optional("name").map { _ in try args.string("name") }
@@ -99,7 +100,7 @@ extension LabBuiltins {
             n += 1
             name = "\(base)-\(n).svg"
         }
-        lab.artifacts.append(Artifact(name: name, mediaType: "image/svg+xml", data: Data(SVGChart.render(chart).utf8)))
+        lab.artifacts.append(Artifact(name: name, mediaType: "image/svg+xml", data: Data(SVGChart.render(chart).utf8), text: text))
     }
 
     /// A file-name-safe form of a title: lowercase letters, digits and dashes (`Slide 8: Challenges` → `slide-8-challenges`).

@@ -13,11 +13,14 @@ public struct Artifact: Sendable, Equatable {
     /// MIME type (`image/svg+xml`).
     public var mediaType: String
     public var data: Data
+    /// The same content as text, exactly as the cell printed it (a chart drawn for the terminal), if it has one.
+    public var text: String?
 
-    public init(name: String, mediaType: String, data: Data) {
+    public init(name: String, mediaType: String, data: Data, text: String? = nil) {
         self.name = name
         self.mediaType = mediaType
         self.data = data
+        self.text = text
     }
 }
 
@@ -35,4 +38,6 @@ public struct StoredArtifact: Sendable, Equatable {
     /// SHA-256 of `data`, hex.
     public var hash: String
     public var data: Data
+    /// The text form the cell printed, if any.
+    public var text: String?
 }

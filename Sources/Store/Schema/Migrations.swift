@@ -158,6 +158,7 @@ enum Migrations {
     }
 
     /// Files cells produce (chart SVGs), stored with the cell's commit; their bytes live in `blobs` by SHA-256.
+    /// `text` is the form the cell printed (a terminal chart), so a report can put the SVG where the text was.
     private static func artifacts(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE artifacts (
@@ -168,6 +169,7 @@ enum Migrations {
                 name TEXT NOT NULL,
                 media_type TEXT NOT NULL,
                 blob_hash TEXT NOT NULL REFERENCES blobs(hash),
+                text TEXT,
                 UNIQUE (commit_id, position)
             );
             CREATE INDEX artifacts_run ON artifacts(run_id);

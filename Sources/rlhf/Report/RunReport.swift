@@ -81,18 +81,33 @@ struct RunReport {
         out += cell.commit.map { " · commit \($0)" } ?? ""
         out += "</small></h3>\n"
         out += "<pre class=\"source\"><code>\(escape(cell.source))</code></pre>\n"
-        if !cell.output.isEmpty { out += "<pre class=\"output\">\(escape(cell.output))</pre>\n" }
-        if let error = cell.error { out += "<pre class=\"error\">\(escape(error))</pre>\n" }
+        // Each chart goes where the cell printed its text form; the text itself is left out of the page.
+        var rest = Substring(cell.output)
+        var figures: [String] = []
         for artifact in artifacts where artifact.commit == cell.commit && artifact.mediaType == "image/svg+xml" {
-            out += "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
-            out += "<figcaption>\(escape(artifact.name)) · sha256 \(artifact.hash.prefix(12))</figcaption></figure>\n"
+            let figure = "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
+                + "<figcaption>\(escape(artifact.name)) · sha256 \(artifact.hash.prefix(12))</figcaption></figure>\n"
+            if let text = artifact.text, !text.isEmpty, let range = rest.range(of: text) {
+                out += outputBlock(rest[..<range.lowerBound]) + figure
+                rest = rest[range.upperBound...]
+            } else {
+                figures.append(figure)
+            }
         }
+        out += outputBlock(rest) + figures.joined()
+        if let error = cell.error { out += "<pre class=\"error\">\(escape(error))</pre>\n" }
         if !versions.isEmpty {
             out += "<p class=\"versions\">new versions: "
             out += versions.map { "<a href=\"#v-\(anchor($0))\">\(escape($0.object))@\($0.version)</a>" }.joined(separator: ", ")
             out += "</p>\n"
         }
         return out + "</section>\n"
+    }
+
+    /// Output text as a block, without the blank edges left where a chart was cut out; nothing when empty.
+    private func outputBlock(_ text: Substring) -> String {
+        let trimmed = text.trimmingCharacters(in: .newlines)
+        return trimmed.isEmpty ? "" : "<pre class=\"output\">\(escape(trimmed))</pre>\n"
     }
 
     private var metricsSection: String {

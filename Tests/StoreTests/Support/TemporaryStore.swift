@@ -27,6 +27,7 @@ func makeTemporaryFolder() throws -> URL {
 /// Every table of the schema.
 let allTables = [
     "runs", "cells", "commits", "objects", "versions", "blobs", "version_tensors", "feedback", "metrics", "bindings",
+    "artifacts",
 ]
 
 /// Row count of every table, read through the store's own read-only query path.
