@@ -26,9 +26,17 @@ public struct Axis: Sendable, Equatable {
         let step = Axis.tickStep(hi - lo, intervals: count)
         let first = (lo / step).rounded(.down)
         let last = (hi / step).rounded(.up)
+        guard last - first <= Axis.maximumTicks else {
+            // A span too wide for Double to step through (beyond ±1e307): just the ends.
+            self.init(ticks: [lo, hi], domain: lo...hi, step: hi - lo)
+            return
+        }
         let ticks = stride(from: first, through: last, by: 1).map { Axis.clean($0 * step, step: step) }
         self.init(ticks: ticks, domain: (ticks.first ?? lo)...(ticks.last ?? hi), step: step)
     }
+
+    /// More ticks than this means the span overflowed; no caller asks for more than a dozen.
+    static let maximumTicks = 100.0
 
     private init(ticks: [Double], domain: ClosedRange<Double>, step: Double) {
         self.ticks = ticks
@@ -46,14 +54,30 @@ public struct Axis: Sendable, Equatable {
         let step = Axis.tickStep(width, intervals: count)
         let first = (range.lowerBound / step).rounded(.up)
         let last = (range.upperBound / step).rounded(.down)
+        guard last - first <= Axis.maximumTicks else {
+            self.init(ticks: [range.lowerBound, range.upperBound], domain: range, step: width)
+            return
+        }
         let ticks = stride(from: first, through: last, by: 1).map { Axis.clean($0 * step, step: step) }
         self.init(ticks: ticks, domain: range, step: step)
     }
 
     /// Where `value` falls on the axis: 0 at the domain's lower end, 1 at its upper end.
     public func fraction(_ value: Double) -> Double {
-        let width = domain.upperBound - domain.lowerBound
-        return width > 0 ? (value - domain.lowerBound) / width : 0.5
+        Axis.fraction(value, from: domain.lowerBound, to: domain.upperBound)
+    }
+
+    /// Where `value` falls between `low` (0) and `high` (1); halves first so spans near ±Double.greatestFiniteMagnitude
+    /// do not overflow to infinity.
+    static func fraction(_ value: Double, from low: Double, to high: Double) -> Double {
+        let width = high * 0.5 - low * 0.5
+        guard width > 0, width.isFinite else { return 0.5 }
+        return (value * 0.5 - low * 0.5) / width
+    }
+
+    /// `fraction` limited to 0…1, with NaN at 0, for drawing inside the plot.
+    static func clamped(_ fraction: Double) -> Double {
+        fraction.isNaN ? 0 : Swift.min(Swift.max(fraction, 0), 1)
     }
 
     /// A tick value as text, with just the decimals the step needs (`0.2`, `20`, `2.5e+06`).

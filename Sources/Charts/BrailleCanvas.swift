@@ -17,6 +17,7 @@ struct BrailleCanvas {
 
     /// Sets the dot at (x, y) in dot coordinates (x to the right, y downwards); dots outside are ignored.
     mutating func plot(_ x: Double, _ y: Double, series: Int) {
+        guard x.isFinite, y.isFinite, abs(x) < 1e9, abs(y) < 1e9 else { return }
         let (dx, dy) = (Int(x.rounded()), Int(y.rounded()))
         guard dx >= 0, dy >= 0, dx < columns * 2, dy < rows * 4 else { return }
         let cell = (dy / 4) * columns + dx / 2
@@ -26,7 +27,9 @@ struct BrailleCanvas {
 
     /// Draws a straight segment, one dot per step along its longer direction.
     mutating func line(from a: (Double, Double), to b: (Double, Double), series: Int) {
-        let steps = max(Int(max(abs(b.0 - a.0), abs(b.1 - a.1)).rounded(.up)), 1)
+        let length = max(abs(b.0 - a.0), abs(b.1 - a.1))
+        guard length.isFinite, length < 1e6 else { return }
+        let steps = max(Int(length.rounded(.up)), 1)
         for i in 0...steps {
             let t = Double(i) / Double(steps)
             plot(a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t, series: series)

@@ -70,12 +70,12 @@ struct Layout {
     func slotCentre(_ i: Int) -> Double { plot.minX + (Double(i) + 0.5) * slotWidth }
 
     func y(_ value: Double) -> Double {
-        let f = min(max(yAxis.fraction(value), -0.02), 1.02)
+        let f = yAxis.fraction(value).isNaN ? 0 : min(max(yAxis.fraction(value), -0.02), 1.02)
         return plot.maxY - f * (plot.maxY - plot.minY)
     }
 
     func x(_ value: Double) -> Double {
         guard let xAxis else { return plot.minX }
-        return plot.minX + xAxis.fraction(value) * (plot.maxX - plot.minX)
+        return plot.minX + Axis.clamped(xAxis.fraction(value)) * (plot.maxX - plot.minX)
     }
 }

@@ -61,8 +61,8 @@ public enum TextChart {
     static func barText(_ value: Double, axis: Axis, width: Int, fill: Character) -> String {
         guard value.isFinite else { return String(repeating: " ", count: width) }
         let origin = min(max(0, axis.domain.lowerBound), axis.domain.upperBound)
-        let zero = axis.fraction(origin) * Double(width)
-        let end = min(max(axis.fraction(value), 0), 1) * Double(width)
+        let zero = Axis.clamped(axis.fraction(origin)) * Double(width)
+        let end = Axis.clamped(axis.fraction(value)) * Double(width)
         var cells = Array(repeating: " ", count: width)
         if end >= zero {
             let eighths = Int(((end - zero) * 8).rounded())
@@ -86,7 +86,7 @@ public enum TextChart {
         let axis = chart.yAxis()
         let labelWidth = min(chart.categories.map(\.count).max() ?? 0, width / 3)
         let plotWidth = width - labelWidth - 2
-        func column(_ v: Double) -> Int { Int((min(max(axis.fraction(v), 0), 1) * Double(plotWidth - 1)).rounded()) }
+        func column(_ v: Double) -> Int { Int((Axis.clamped(axis.fraction(v)) * Double(plotWidth - 1)).rounded()) }
         var lines: [String] = []
         for (i, box) in chart.boxes.enumerated() {
             var cells = Array(repeating: Character(" "), count: plotWidth)
@@ -125,10 +125,10 @@ public enum TextChart {
         let (xMin, xMax) = chart.xExtent
         let inset = chart.isCategoricalLine ? 0.5 / Double(max(chart.categories.count, 1)) : 0
         func dotX(_ x: Double) -> Double {
-            let f = xMax > xMin ? (x - xMin) / (xMax - xMin) : 0.5
+            let f = Axis.clamped(Axis.fraction(x, from: xMin, to: xMax))
             return (inset + f * (1 - 2 * inset)) * Double(columns * 2 - 1)
         }
-        func dotY(_ y: Double) -> Double { (1 - min(max(axis.fraction(y), 0), 1)) * Double(rows * 4 - 1) }
+        func dotY(_ y: Double) -> Double { (1 - Axis.clamped(axis.fraction(y))) * Double(rows * 4 - 1) }
 
         var canvas = BrailleCanvas(columns: columns, rows: rows)
         var markCells: [(row: Int, column: Int, glyph: Character, series: Int)] = []
@@ -151,7 +151,7 @@ public enum TextChart {
         }
         var labelAtRow: [Int: String] = [:]
         for (tick, label) in zip(axis.ticks, tickLabels) {
-            labelAtRow[Int((dotY(tick) / 4).rounded(.down))] = label
+            labelAtRow[Int(dotY(tick).rounded()) / 4] = label
         }
         var lines: [String] = []
         for r in 0..<rows {
@@ -190,7 +190,7 @@ public enum TextChart {
         var free = 0
         let (lo, hi) = exact ?? (axis.domain.lowerBound, axis.domain.upperBound)
         for tick in axis.ticks where tick >= lo - 1e-12 && tick <= hi + 1e-12 {
-            let f = hi > lo ? (tick - lo) / (hi - lo) : 0.5
+            let f = Axis.clamped(Axis.fraction(tick, from: lo, to: hi))
             let label = Array(axis.label(tick))
             let centre = Int((f * Double(width - 1)).rounded())
             let start = min(max(centre - label.count / 2, 0), width - label.count)

@@ -24,6 +24,12 @@ import Testing
         #expect(odd.ticks == [0.2, 0.4, 0.6, 0.8])
     }
 
+    @Test func spansBeyondDoubleRangeGetTheirEndsOnly() {
+        let axis = Axis(covering: -1e308, 1e308)
+        #expect(axis.ticks == [-1e308, 1e308])
+        #expect(axis.fraction(0) == 0.5)
+    }
+
     @Test func constantDataStillGetsAnAxis() {
         let axis = Axis(covering: 3, 3)
         #expect(axis.domain.lowerBound < 3 && axis.domain.upperBound > 3)
