@@ -144,7 +144,8 @@ public enum SVGChart {
             let xy = points.map { (l.chart.isCategoricalLine ? l.slotCentre(Int($0.0)) : l.x($0.0), l.y($0.1)) }
             out.begin("g", ["class": "series", "data-name": series.name])
             out.element("polyline", ["class": "line", "fill": "none", "stroke": colour, "stroke-width": "2",
-                                     "stroke-linejoin": "round", "points": xy.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")])
+                                     "stroke-linejoin": "round",
+                                     "points": envelope(xy).map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")])
             if markers {
                 for (point, (x, y)) in zip(points, xy) {
                     out.open("circle", ["class": "marker", "cx": n(x), "cy": n(y), "r": "4", "fill": colour],
@@ -153,6 +154,29 @@ public enum SVGChart {
             }
             out.end("g")
         }
+    }
+
+    /// A long line reduced to what a screen can show: per whole pixel of x, the first, lowest, highest and last
+    /// point (in order), so spikes survive and a 100,000-step curve stays a few kilobytes.
+    static func envelope(_ xy: [(Double, Double)]) -> [(Double, Double)] {
+        guard xy.count > 2000 else { return xy }
+        var out: [(Double, Double)] = []
+        var bucket: [(Double, Double)] = []
+        func flush() {
+            guard let first = bucket.first, let last = bucket.last else { return }
+            var keep = [first]
+            if let low = bucket.max(by: { $0.1 < $1.1 }) { keep.append(low) }   // largest y: lowest on screen
+            if let high = bucket.min(by: { $0.1 < $1.1 }) { keep.append(high) }
+            keep.append(last)
+            for point in keep where out.last.map({ $0 != point }) ?? true { out.append(point) }
+            bucket = []
+        }
+        for point in xy {
+            if let first = bucket.first, first.0.rounded(.down) != point.0.rounded(.down) { flush() }
+            bucket.append(point)
+        }
+        flush()
+        return out
     }
 
     static func legend(_ chart: Chart, _ l: Layout, _ out: inout SVGWriter) {

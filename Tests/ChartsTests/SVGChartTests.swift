@@ -125,6 +125,20 @@ final class SVGTree: NSObject, XMLParserDelegate {
         #expect(tree.all("text", class: "tick").map(\.text).contains("3.0") || tree.all("text", class: "tick").map(\.text).contains("3"))
     }
 
+    @Test func longLinesKeepTheirExtremesInAFewPointsPerPixel() throws {
+        // 100,000 points of a slow wave with one spike: the polyline keeps the spike and at most 4 points per pixel.
+        var y = (0..<100_000).map { sin(Double($0) / 5000) }
+        y[54_321] = 10
+        let chart = Chart.line(series: [Series("long", y)])
+        let tree = try #require(SVGTree(SVGChart.render(chart, width: 600)))
+        let points = try #require(tree.all("polyline", class: "line").first?.attributes["points"]).split(separator: " ")
+        #expect(points.count <= 4 * 600)
+        let ys = points.compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+        let top = try #require(ys.min())
+        let tick10 = try #require(tree.all("text", class: "tick").first { $0.text == "10" })
+        #expect(abs(top - (try #require(Double(tick10.attributes["y"] ?? ""))) + 4) < 0.5)
+    }
+
     @Test func sameChartSameBytes() {
         #expect(SVGChart.render(SVGChartTests.directions) == SVGChart.render(SVGChartTests.directions))
     }
