@@ -31,8 +31,10 @@ public struct Chart: Sendable, Equatable {
     /// A fixed y range (like matplotlib's `ylim`); nil to fit the data.
     public var yRange: ClosedRange<Double>?
 
-    public init(kind: Kind, title: String = "", xLabel: String = "", yLabel: String = "", categories: [String] = [],
-                series: [Series] = [], boxes: [BoxStatistics] = [], yRange: ClosedRange<Double>? = nil) {
+    public init(
+        kind: Kind, title: String = "", xLabel: String = "", yLabel: String = "", categories: [String] = [],
+        series: [Series] = [], boxes: [BoxStatistics] = [], yRange: ClosedRange<Double>? = nil
+    ) {
         self.kind = kind
         self.title = title
         self.xLabel = xLabel
@@ -44,24 +46,33 @@ public struct Chart: Sendable, Equatable {
     }
 
     /// Lines over numeric x (each series carries its own x), or over `categories` when given.
-    public static func line(title: String = "", series: [Series], categories: [String] = [], xLabel: String = "",
-                            yLabel: String = "", markers: Bool = false, yRange: ClosedRange<Double>? = nil) -> Chart {
-        Chart(kind: .line(markers: markers), title: title, xLabel: xLabel, yLabel: yLabel, categories: categories,
-              series: series, yRange: yRange)
+    public static func line(
+        title: String = "", series: [Series], categories: [String] = [], xLabel: String = "",
+        yLabel: String = "", markers: Bool = false, yRange: ClosedRange<Double>? = nil
+    ) -> Chart {
+        Chart(
+            kind: .line(markers: markers), title: title, xLabel: xLabel, yLabel: yLabel, categories: categories,
+            series: series, yRange: yRange)
     }
 
     /// Bars, one group per category with one bar per series.
-    public static func bars(title: String = "", categories: [String], series: [Series], xLabel: String = "",
-                            yLabel: String = "", yRange: ClosedRange<Double>? = nil) -> Chart {
-        Chart(kind: .bars, title: title, xLabel: xLabel, yLabel: yLabel, categories: categories, series: series,
-              yRange: yRange)
+    public static func bars(
+        title: String = "", categories: [String], series: [Series], xLabel: String = "",
+        yLabel: String = "", yRange: ClosedRange<Double>? = nil
+    ) -> Chart {
+        Chart(
+            kind: .bars, title: title, xLabel: xLabel, yLabel: yLabel, categories: categories, series: series,
+            yRange: yRange)
     }
 
     /// Box plots of named samples, in the order given.
-    public static func box(title: String = "", groups: [(name: String, values: [Double])], xLabel: String = "",
-                           yLabel: String = "", yRange: ClosedRange<Double>? = nil) -> Chart {
-        Chart(kind: .box, title: title, xLabel: xLabel, yLabel: yLabel, categories: groups.map(\.name),
-              boxes: groups.map { BoxStatistics($0.values) }, yRange: yRange)
+    public static func box(
+        title: String = "", groups: [(name: String, values: [Double])], xLabel: String = "",
+        yLabel: String = "", yRange: ClosedRange<Double>? = nil
+    ) -> Chart {
+        Chart(
+            kind: .box, title: title, xLabel: xLabel, yLabel: yLabel, categories: groups.map(\.name),
+            boxes: groups.map { BoxStatistics($0.values) }, yRange: yRange)
     }
 
     /// Smallest and largest y the chart must show (bars always include 0); nil when there is nothing finite.

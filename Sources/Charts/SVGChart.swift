@@ -25,11 +25,19 @@ public enum SVGChart {
         layout.compute()
         var out = SVGWriter(width: layout.width, height: layout.height)
         out.open("title", [:], text: chart.title.isEmpty ? "chart" : chart.title)
-        out.element("rect", ["class": "background", "x": "0", "y": "0", "width": n(layout.width), "height": n(layout.height),
-                             "fill": "#ffffff"])
+        out.element(
+            "rect",
+            [
+                "class": "background", "x": "0", "y": "0", "width": n(layout.width), "height": n(layout.height),
+                "fill": "#ffffff",
+            ])
         if !chart.title.isEmpty {
-            out.open("text", ["class": "title", "x": n(layout.width / 2), "y": "24", "text-anchor": "middle",
-                              "font-size": "16", "font-weight": "600"], text: chart.title)
+            out.open(
+                "text",
+                [
+                    "class": "title", "x": n(layout.width / 2), "y": "24", "text-anchor": "middle",
+                    "font-size": "16", "font-weight": "600",
+                ], text: chart.title)
         }
         axes(chart, layout, &out)
         switch chart.kind {
@@ -55,22 +63,36 @@ public enum SVGChart {
             out.open("text", ["class": "tick", "x": n(l.plot.minX - 6), "y": n(l.y(tick) + 4)], text: l.yAxis.label(tick))
         }
         out.end("g")
-        out.element("line", ["class": "axis-line", "x1": n(l.plot.minX), "x2": n(l.plot.maxX), "y1": n(l.plot.maxY),
-                             "y2": n(l.plot.maxY), "stroke": "#333333"])
-        out.element("line", ["class": "axis-line", "x1": n(l.plot.minX), "x2": n(l.plot.minX), "y1": n(l.plot.minY),
-                             "y2": n(l.plot.maxY), "stroke": "#333333"])
+        out.element(
+            "line",
+            [
+                "class": "axis-line", "x1": n(l.plot.minX), "x2": n(l.plot.maxX), "y1": n(l.plot.maxY),
+                "y2": n(l.plot.maxY), "stroke": "#333333",
+            ])
+        out.element(
+            "line",
+            [
+                "class": "axis-line", "x1": n(l.plot.minX), "x2": n(l.plot.minX), "y1": n(l.plot.minY),
+                "y2": n(l.plot.maxY), "stroke": "#333333",
+            ])
         out.begin("g", ["class": "axis x", "font-size": n(tickFontSize), "fill": "#333333"])
         if let xAxis = l.xAxis {
             for tick in xAxis.ticks {
-                out.open("text", ["class": "tick", "x": n(l.x(tick)), "y": n(l.plot.maxY + 18), "text-anchor": "middle"],
-                         text: xAxis.label(tick))
+                out.open(
+                    "text", ["class": "tick", "x": n(l.x(tick)), "y": n(l.plot.maxY + 18), "text-anchor": "middle"],
+                    text: xAxis.label(tick))
             }
         } else {
             for (i, name) in chart.categories.enumerated() {
-                let x = l.slotCentre(i), y = l.plot.maxY + 18
+                let x = l.slotCentre(i)
+                let y = l.plot.maxY + 18
                 if l.rotateCategories {
-                    out.open("text", ["class": "category", "x": n(x), "y": n(y), "text-anchor": "end",
-                                      "transform": "rotate(\(n(rotation)) \(n(x)) \(n(y - 4)))"], text: name)
+                    out.open(
+                        "text",
+                        [
+                            "class": "category", "x": n(x), "y": n(y), "text-anchor": "end",
+                            "transform": "rotate(\(n(rotation)) \(n(x)) \(n(y - 4)))",
+                        ], text: name)
                 } else {
                     out.open("text", ["class": "category", "x": n(x), "y": n(y), "text-anchor": "middle"], text: name)
                 }
@@ -78,13 +100,21 @@ public enum SVGChart {
         }
         out.end("g")
         if !chart.xLabel.isEmpty {
-            out.open("text", ["class": "x-label", "x": n((l.plot.minX + l.plot.maxX) / 2), "y": n(l.height - 10),
-                              "text-anchor": "middle", "font-size": n(fontSize)], text: chart.xLabel)
+            out.open(
+                "text",
+                [
+                    "class": "x-label", "x": n((l.plot.minX + l.plot.maxX) / 2), "y": n(l.height - 10),
+                    "text-anchor": "middle", "font-size": n(fontSize),
+                ], text: chart.xLabel)
         }
         if !chart.yLabel.isEmpty {
             let (x, y) = (16.0, (l.plot.minY + l.plot.maxY) / 2)
-            out.open("text", ["class": "y-label", "x": n(x), "y": n(y), "text-anchor": "middle", "font-size": n(fontSize),
-                              "transform": "rotate(-90 \(n(x)) \(n(y)))"], text: chart.yLabel)
+            out.open(
+                "text",
+                [
+                    "class": "y-label", "x": n(x), "y": n(y), "text-anchor": "middle", "font-size": n(fontSize),
+                    "transform": "rotate(-90 \(n(x)) \(n(y)))",
+                ], text: chart.yLabel)
         }
     }
 
@@ -99,9 +129,16 @@ public enum SVGChart {
             for (c, value) in series.y.enumerated() where c < chart.categories.count && value.isFinite {
                 let x = l.slotCentre(c) - groupWidth / 2 + Double(s) * barWidth
                 let top = l.y(value)
-                out.open("rect", ["class": "bar", "x": n(x), "y": n(min(top, base)), "width": n(barWidth * 0.92),
-                                  "height": n(abs(base - top))],
-                         child: ("title", "\(chart.categories[c])\(chart.series.count > 1 ? " · " + series.name : ""): \(TextChart.number(value))"))
+                out.open(
+                    "rect",
+                    [
+                        "class": "bar", "x": n(x), "y": n(min(top, base)), "width": n(barWidth * 0.92),
+                        "height": n(abs(base - top)),
+                    ],
+                    child: (
+                        "title",
+                        "\(chart.categories[c])\(chart.series.count > 1 ? " · " + series.name : ""): \(TextChart.number(value))"
+                    ))
             }
             out.end("g")
         }
@@ -114,24 +151,49 @@ public enum SVGChart {
             let colour = palette[i % palette.count]
             let name = i < chart.categories.count ? chart.categories[i] : ""
             out.begin("g", ["class": "box", "data-name": name])
-            out.element("line", ["class": "whisker", "x1": n(centre), "x2": n(centre), "y1": n(l.y(box.lowerWhisker)),
-                                 "y2": n(l.y(box.q1)), "stroke": "#333333"])
-            out.element("line", ["class": "whisker", "x1": n(centre), "x2": n(centre), "y1": n(l.y(box.q3)),
-                                 "y2": n(l.y(box.upperWhisker)), "stroke": "#333333"])
+            out.element(
+                "line",
+                [
+                    "class": "whisker", "x1": n(centre), "x2": n(centre), "y1": n(l.y(box.lowerWhisker)),
+                    "y2": n(l.y(box.q1)), "stroke": "#333333",
+                ])
+            out.element(
+                "line",
+                [
+                    "class": "whisker", "x1": n(centre), "x2": n(centre), "y1": n(l.y(box.q3)),
+                    "y2": n(l.y(box.upperWhisker)), "stroke": "#333333",
+                ])
             for end in [box.lowerWhisker, box.upperWhisker] {
-                out.element("line", ["class": "whisker-cap", "x1": n(centre - boxWidth / 4), "x2": n(centre + boxWidth / 4),
-                                     "y1": n(l.y(end)), "y2": n(l.y(end)), "stroke": "#333333"])
+                out.element(
+                    "line",
+                    [
+                        "class": "whisker-cap", "x1": n(centre - boxWidth / 4), "x2": n(centre + boxWidth / 4),
+                        "y1": n(l.y(end)), "y2": n(l.y(end)), "stroke": "#333333",
+                    ])
             }
-            let summary = "\(name): n \(box.count) · q1 \(TextChart.number(box.q1)) · median \(TextChart.number(box.median))"
+            let summary =
+                "\(name): n \(box.count) · q1 \(TextChart.number(box.q1)) · median \(TextChart.number(box.median))"
                 + " · q3 \(TextChart.number(box.q3))"
-            out.open("rect", ["class": "quartiles", "x": n(centre - boxWidth / 2), "y": n(l.y(box.q3)), "width": n(boxWidth),
-                              "height": n(max(l.y(box.q1) - l.y(box.q3), 0.5)), "fill": colour, "fill-opacity": "0.35",
-                              "stroke": colour, "stroke-width": "1.5"], child: ("title", summary))
-            out.element("line", ["class": "median", "x1": n(centre - boxWidth / 2), "x2": n(centre + boxWidth / 2),
-                                 "y1": n(l.y(box.median)), "y2": n(l.y(box.median)), "stroke": "#222222", "stroke-width": "2"])
+            out.open(
+                "rect",
+                [
+                    "class": "quartiles", "x": n(centre - boxWidth / 2), "y": n(l.y(box.q3)), "width": n(boxWidth),
+                    "height": n(max(l.y(box.q1) - l.y(box.q3), 0.5)), "fill": colour, "fill-opacity": "0.35",
+                    "stroke": colour, "stroke-width": "1.5",
+                ], child: ("title", summary))
+            out.element(
+                "line",
+                [
+                    "class": "median", "x1": n(centre - boxWidth / 2), "x2": n(centre + boxWidth / 2),
+                    "y1": n(l.y(box.median)), "y2": n(l.y(box.median)), "stroke": "#222222", "stroke-width": "2",
+                ])
             for outlier in box.outliers {
-                out.element("circle", ["class": "outlier", "cx": n(centre), "cy": n(l.y(outlier)), "r": "3", "fill": "none",
-                                       "stroke": colour])
+                out.element(
+                    "circle",
+                    [
+                        "class": "outlier", "cx": n(centre), "cy": n(l.y(outlier)), "r": "3", "fill": "none",
+                        "stroke": colour,
+                    ])
             }
             out.end("g")
         }
@@ -143,13 +205,18 @@ public enum SVGChart {
             let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
             let xy = points.map { (l.chart.isCategoricalLine ? l.slotCentre(Int($0.0)) : l.x($0.0), l.y($0.1)) }
             out.begin("g", ["class": "series", "data-name": series.name])
-            out.element("polyline", ["class": "line", "fill": "none", "stroke": colour, "stroke-width": "2",
-                                     "stroke-linejoin": "round",
-                                     "points": envelope(xy).map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")])
+            out.element(
+                "polyline",
+                [
+                    "class": "line", "fill": "none", "stroke": colour, "stroke-width": "2",
+                    "stroke-linejoin": "round",
+                    "points": envelope(xy).map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " "),
+                ])
             if markers {
                 for (point, (x, y)) in zip(points, xy) {
-                    out.open("circle", ["class": "marker", "cx": n(x), "cy": n(y), "r": "4", "fill": colour],
-                             child: ("title", TextChart.number(point.1)))
+                    out.open(
+                        "circle", ["class": "marker", "cx": n(x), "cy": n(y), "r": "4", "fill": colour],
+                        child: ("title", TextChart.number(point.1)))
                 }
             }
             out.end("g")
@@ -165,7 +232,7 @@ public enum SVGChart {
         func flush() {
             guard let first = bucket.first, let last = bucket.last else { return }
             var keep = [first]
-            if let low = bucket.max(by: { $0.1 < $1.1 }) { keep.append(low) }   // largest y: lowest on screen
+            if let low = bucket.max(by: { $0.1 < $1.1 }) { keep.append(low) }  // largest y: lowest on screen
             if let high = bucket.min(by: { $0.1 < $1.1 }) { keep.append(high) }
             keep.append(last)
             for point in keep where out.last.map({ $0 != point }) ?? true { out.append(point) }
@@ -184,8 +251,12 @@ public enum SVGChart {
         out.begin("g", ["class": "legend", "font-size": n(tickFontSize), "fill": "#333333"])
         var x = l.plot.minX
         for (s, series) in chart.series.enumerated() {
-            out.element("rect", ["x": n(x), "y": n(l.legendY - 9), "width": "12", "height": "12",
-                                 "fill": palette[s % palette.count]])
+            out.element(
+                "rect",
+                [
+                    "x": n(x), "y": n(l.legendY - 9), "width": "12", "height": "12",
+                    "fill": palette[s % palette.count],
+                ])
             out.open("text", ["x": n(x + 17), "y": n(l.legendY + 2)], text: series.name)
             x += 17 + Double(series.name.count) * tickFontSize * characterWidth + 18
         }

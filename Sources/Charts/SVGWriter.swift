@@ -6,7 +6,8 @@ struct SVGWriter {
 
     init(width: Double, height: Double) {
         let (w, h) = (SVGChart.n(width), SVGChart.n(height))
-        text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        text =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(w)\" height=\"\(h)\" viewBox=\"0 0 \(w) \(h)\" "
             + "font-family=\"Helvetica, Arial, sans-serif\" role=\"img\">\n"
     }
@@ -17,8 +18,10 @@ struct SVGWriter {
     }
 
     /// An element with text content, or with one child element holding text (a `<title>` tooltip).
-    mutating func open(_ name: String, _ attributes: [String: String], text content: String? = nil,
-                       child: (name: String, text: String)? = nil) {
+    mutating func open(
+        _ name: String, _ attributes: [String: String], text content: String? = nil,
+        child: (name: String, text: String)? = nil
+    ) {
         var inner = content.map(SVGWriter.escape) ?? ""
         if let child { inner += "<\(child.name)>\(SVGWriter.escape(child.text))</\(child.name)>" }
         line("<\(name)\(SVGWriter.attributes(attributes))>\(inner)</\(name)>")

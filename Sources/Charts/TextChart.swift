@@ -95,8 +95,10 @@ public enum TextChart {
                 lines.append("\(label) │ (no data)")
                 continue
             }
-            let (lw, a, m, b, uw) = (column(box.lowerWhisker), column(box.q1), column(box.median), column(box.q3),
-                                     column(box.upperWhisker))
+            let (lw, a, m, b, uw) = (
+                column(box.lowerWhisker), column(box.q1), column(box.median), column(box.q3),
+                column(box.upperWhisker)
+            )
             for c in lw...uw { cells[c] = "─" }
             for c in a...b { cells[c] = "▒" }
             cells[lw] = "├"

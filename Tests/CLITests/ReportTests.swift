@@ -1,17 +1,19 @@
 import Foundation
 import Testing
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// `rlhf report` and `rlhf charts` on a run that trains and draws, through the built executable and pipes.
 @Suite struct ReportTests {
-    static let notebook = smallNotebook + """
+    static let notebook =
+        smallNotebook + """
 
-        # %% charts id=charts
-        plot.bars(["a", "b"], series: {before: [0.7, 0.6], after: [0.85, 0.8]}, title: "Before & after")
-        plot.metric("rm.loss")
-        """
+            # %% charts id=charts
+            plot.bars(["a", "b"], series: {before: [0.7, 0.6], after: [0.85, 0.8]}, title: "Before & after")
+            plot.metric("rm.loss")
+            """
 
     @Test func reportIsOneSelfContainedPageWithEveryCellChartAndVersion() throws {
         let cli = try CLI()
@@ -38,9 +40,13 @@ import FoundationXML
         #expect(html.contains("<tr id=\"v-policy-2\">") && html.contains("href=\"#cell-4\""))
         #expect(html.contains("href=\"#v-rm-2\""))
         // Self-contained: nothing is fetched (no scripts, stylesheets or images by URL).
-        for remote in ["<script", "<link", "src=\"http", "href=\"http", "url(http"] { #expect(!html.contains(remote), "\(remote)") }
+        for remote in ["<script", "<link", "src=\"http", "href=\"http", "url(http"] {
+            #expect(!html.contains(remote), "\(remote)")
+        }
         // Each inline chart is well-formed XML on its own.
-        let svgs = html.components(separatedBy: "<svg").dropFirst().map { "<svg" + $0.components(separatedBy: "</svg>")[0] + "</svg>" }
+        let svgs = html.components(separatedBy: "<svg").dropFirst().map {
+            "<svg" + $0.components(separatedBy: "</svg>")[0] + "</svg>"
+        }
         #expect(svgs.count >= 2 + 4)  // two cell charts, and a curve per metric series (rm.loss, rm.accuracy, policy.*)
         for svg in svgs { #expect(XMLParser(data: Data(svg.utf8)).parse()) }
     }
@@ -87,7 +93,9 @@ import FoundationXML
         #expect(quartiles.count == 2)
         #expect(quartiles.allSatisfy { ($0.stringValue ?? "").contains("n 200") })
         // The aligned box sits above the original one (higher gold reward → smaller y in SVG).
-        let ys = try document.nodes(forXPath: "//*[local-name()='rect'][@class='quartiles']/@y").compactMap { $0.stringValue.flatMap(Double.init) }
+        let ys = try document.nodes(forXPath: "//*[local-name()='rect'][@class='quartiles']/@y").compactMap {
+            $0.stringValue.flatMap(Double.init)
+        }
         #expect(ys.count == 2 && ys[1] < ys[0])
     }
 }

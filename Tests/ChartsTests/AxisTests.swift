@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Charts
 
 @Suite struct AxisTests {
@@ -47,8 +48,10 @@ import Testing
         #expect(Axis.format(value, step: step) == expected)
     }
 
-    @Test(arguments: [(100.0, 5, 20.0), (1.0, 5, 0.2), (0.565, 5, 0.1), (30.0, 5, 5.0), (2.646, 5, 0.5),
-                      (41349.48, 5, 10000.0), (7.0, 7, 1.0), (0.0, 5, 1.0)])
+    @Test(arguments: [
+        (100.0, 5, 20.0), (1.0, 5, 0.2), (0.565, 5, 0.1), (30.0, 5, 5.0), (2.646, 5, 0.5),
+        (41349.48, 5, 10000.0), (7.0, 7, 1.0), (0.0, 5, 1.0),
+    ])
     func tickStepIsTheNearestNiceStep(span: Double, intervals: Int, expected: Double) {
         #expect(abs(Axis.tickStep(span, intervals: intervals) - expected) < 1e-12)
     }

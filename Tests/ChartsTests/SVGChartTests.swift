@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+
 @testable import Charts
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Parses SVG text with Foundation's XML parser and keeps every element with its attributes and text, in order.
@@ -23,8 +25,10 @@ final class SVGTree: NSObject, XMLParserDelegate {
         guard parser.parse() else { return nil }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         elements.append(Element(name: name, attributes: attributes, depth: stack.count))
         stack.append(elements.count - 1)
     }
@@ -38,15 +42,19 @@ final class SVGTree: NSObject, XMLParserDelegate {
     }
 
     func all(_ name: String, class cls: String? = nil) -> [Element] {
-        elements.filter { $0.name == name && (cls == nil || ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(cls!))) }
+        elements.filter {
+            $0.name == name && (cls == nil || ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(cls!)))
+        }
     }
 }
 
 @Suite struct SVGChartTests {
     static let directions = Chart.bars(
         title: "Future Directions for RLHF",
-        categories: ["Advanced Reward Modeling", "Long-term Impact Assessment", "Multi-modal RLHF",
-                     "Scalable Feedback Collection", "Combining with Other Alignment Methods"],
+        categories: [
+            "Advanced Reward Modeling", "Long-term Impact Assessment", "Multi-modal RLHF",
+            "Scalable Feedback Collection", "Combining with Other Alignment Methods",
+        ],
         series: [Series("potential impact", [0.85, 0.9, 0.8, 0.75, 0.95])],
         xLabel: "Research Direction", yLabel: "Potential Impact (0-1 scale)", yRange: 0...1)
 
@@ -79,8 +87,9 @@ final class SVGTree: NSObject, XMLParserDelegate {
     }
 
     @Test func groupedBarsHaveALegendAndOneSeriesGroupEach() throws {
-        let chart = Chart.bars(title: "Before & after", categories: ["Hate <speech>", "Spam"],
-                               series: [Series("Initial Model", [0.7, 0.8]), Series("After RLHF", [0.85, 0.9])])
+        let chart = Chart.bars(
+            title: "Before & after", categories: ["Hate <speech>", "Spam"],
+            series: [Series("Initial Model", [0.7, 0.8]), Series("After RLHF", [0.85, 0.9])])
         let svg = SVGChart.render(chart)
         let tree = try #require(SVGTree(svg))
         #expect(tree.all("text", class: "title").first?.text == "Before & after")
@@ -95,7 +104,8 @@ final class SVGTree: NSObject, XMLParserDelegate {
     }
 
     @Test func boxPlotDrawsQuartilesMedianWhiskersAndOutliers() throws {
-        let chart = Chart.box(title: "gold reward", groups: [("original", [-2, 1, 2, 2, 3, 4, 4, 7, 7.5]), ("aligned", [5, 6, 7])])
+        let chart = Chart.box(
+            title: "gold reward", groups: [("original", [-2, 1, 2, 2, 3, 4, 4, 7, 7.5]), ("aligned", [5, 6, 7])])
         let tree = try #require(SVGTree(SVGChart.render(chart)))
         #expect(tree.all("g", class: "box").count == 2)
         #expect(tree.all("rect", class: "quartiles").count == 2)
@@ -106,23 +116,31 @@ final class SVGTree: NSObject, XMLParserDelegate {
         let ticks = tree.all("text", class: "tick").compactMap { Double($0.text) }
         #expect(ticks.first == -2 && ticks.last == 8)
         let box = try #require(tree.all("rect", class: "quartiles").first)
-        let gridLines = tree.elements.filter { $0.name == "line" && $0.attributes["x1"] != nil && $0.attributes["y1"] == $0.attributes["y2"] }
+        let gridLines = tree.elements.filter {
+            $0.name == "line" && $0.attributes["x1"] != nil && $0.attributes["y1"] == $0.attributes["y2"]
+        }
         let ys = gridLines.prefix(ticks.count).compactMap { Double($0.attributes["y1"] ?? "") }
         let plotHeight = try #require(ys.first) - (try #require(ys.last))
         #expect(abs(try #require(Double(box.attributes["height"] ?? "")) - plotHeight * 0.2) < 0.05)
     }
 
     @Test func lineChartHasOnePolylinePerSeriesAndMarkersWhenAsked() throws {
-        let chart = Chart.line(title: "metrics", series: [Series("loss", x: [0, 1, 2, 3], y: [0.7, 0.4, 0.3, 0.25]),
-                                                          Series("acc", x: [0, 1, 2, 3], y: [0.5, 0.8, 0.9, 0.95])],
-                               xLabel: "step", markers: true)
+        let chart = Chart.line(
+            title: "metrics",
+            series: [
+                Series("loss", x: [0, 1, 2, 3], y: [0.7, 0.4, 0.3, 0.25]),
+                Series("acc", x: [0, 1, 2, 3], y: [0.5, 0.8, 0.9, 0.95]),
+            ],
+            xLabel: "step", markers: true)
         let tree = try #require(SVGTree(SVGChart.render(chart)))
         let lines = tree.all("polyline", class: "line")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { ($0.attributes["points"] ?? "").split(separator: " ").count == 4 })
         #expect(tree.all("circle", class: "marker").count == 8)
         #expect(tree.all("g", class: "legend").count == 1)
-        #expect(tree.all("text", class: "tick").map(\.text).contains("3.0") || tree.all("text", class: "tick").map(\.text).contains("3"))
+        #expect(
+            tree.all("text", class: "tick").map(\.text).contains("3.0")
+                || tree.all("text", class: "tick").map(\.text).contains("3"))
     }
 
     @Test func longLinesKeepTheirExtremesInAFewPointsPerPixel() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Charts
 
 @Suite struct TextChartTests {
@@ -42,7 +43,8 @@ import Testing
     }
 
     @Test func groupedBarsGetALegendAndDistinctFills() {
-        let chart = Chart.bars(categories: ["Spam", "Violence"], series: [Series("before", [0.8, 0.65]), Series("after", [0.9, 0.8])])
+        let chart = Chart.bars(
+            categories: ["Spam", "Violence"], series: [Series("before", [0.8, 0.65]), Series("after", [0.9, 0.8])])
         let text = TextChart.render(chart, width: 60)
         #expect(text.contains("█ before"))
         #expect(text.contains("▒ after"))
@@ -58,21 +60,23 @@ import Testing
     @Test func boxPlotPlacesQuartilesOnTheSharedAxis() {
         let chart = Chart.box(groups: [("a", [0, 10, 20, 30, 40]), ("b", [60, 70, 80, 90, 100])])
         let lines = TextChart.render(chart, width: 62).split(separator: "\n")
-        let a = Array(lines[0]), b = Array(lines[1])
+        let a = Array(lines[0])
+        let b = Array(lines[1])
         // Axis 0…100 over 59 columns after the label gutter ("a │"); column = round(f × 58).
         func column(_ row: [Character], _ glyph: Character) -> Int? { row.firstIndex(of: glyph).map { $0 - 3 } }
         #expect(column(a, "├") == 0)
-        #expect(column(a, "┃") == 12)   // median 20 → 0.2 × 59 = 11.8
-        #expect(column(a, "┤") == 23)   // upper whisker 40 → 23.2
-        #expect(column(b, "├") == 35)   // lower whisker 60
-        #expect(column(b, "┃") == 46)   // median 80 → 46.4
+        #expect(column(a, "┃") == 12)  // median 20 → 0.2 × 59 = 11.8
+        #expect(column(a, "┤") == 23)  // upper whisker 40 → 23.2
+        #expect(column(b, "├") == 35)  // lower whisker 60
+        #expect(column(b, "┃") == 46)  // median 80 → 46.4
         #expect(lines.contains { $0.contains("100") })
     }
 
     @Test func lineChartLabelsTicksAndCategories() {
-        let chart = Chart.line(title: "RLHF process", series: [Series("quality", [60, 70, 80, 85, 90])],
-                               categories: ["Initial LM", "Feedback", "Policy", "Reward", "Aligned"], markers: true,
-                               yRange: 0...100)
+        let chart = Chart.line(
+            title: "RLHF process", series: [Series("quality", [60, 70, 80, 85, 90])],
+            categories: ["Initial LM", "Feedback", "Policy", "Reward", "Aligned"], markers: true,
+            yRange: 0...100)
         let text = TextChart.render(chart, width: 80)
         for tick in ["0", "20", "40", "60", "80", "100"] {
             #expect(text.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix(tick + " ┤") }, "tick \(tick)")

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import Notebook
 import Store
+import Testing
+
+@testable import Notebook
 
 /// The `plot.*` built-ins: text in the cell's output, SVG artifacts in the cell's commit, located argument errors.
 @Suite struct PlotBuiltinTests {
@@ -28,10 +29,14 @@ import Store
 
     @Test func barChartPrintsTextAndStoresItsSVGWithTheCommit() throws {
         let s = try Session()
-        let outcome = s.run("""
+        let outcome = s.run(
+            """
             plot.bar(["Bias in Feedback", "Overfitting"], [0.8, 0.7], title: "Slide 8: Challenges", ylim: [0, 1])
             """)
-        guard case .committed(let summary, _) = outcome else { Issue.record("\(outcome)"); return }
+        guard case .committed(let summary, _) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
         #expect(s.output.first == "Slide 8: Challenges")
         #expect(s.output.contains { $0.hasPrefix("Bias in Feedback │") && $0.hasSuffix(" 0.8") })
         let artifacts = try s.store.artifacts(run: s.runner.runID)
@@ -48,7 +53,8 @@ import Store
 
     @Test func namesAreUniqueWithinACellAndEqualChartsShareOneBlob() throws {
         let s = try Session()
-        _ = s.run("""
+        _ = s.run(
+            """
             plot([1, 2, 3])
             plot([1, 2, 3])
             plot.box({original: [1, 2, 3, 4, 30], aligned: [3, 4, 5]}, name: "slide 11")
@@ -74,19 +80,27 @@ import Store
 
     @Test(arguments: [
         ("plot.bar([\"a\", \"b\"], [1])", "argument 'values' has 1 values for 2 labels"),
-        ("plot.bars([\"a\"], series: {before: [1], after: [\"x\"]})", "argument 'series' must hold numbers in 'after'; element 0 is string"),
+        (
+            "plot.bars([\"a\"], series: {before: [1], after: [\"x\"]})",
+            "argument 'series' must hold numbers in 'after'; element 0 is string"
+        ),
         ("plot.metric(\"nope\")", "names a metric with no points in this run: 'nope'"),
         ("plot([1, 2], ylim: [1, 0])", "argument 'ylim' must be [low, high] with low < high"),
         ("plot.lines([1])", "value of type function has no member 'lines'; did you mean 'line'?"),
     ])
     func badArgumentsFailTheCellAndStoreNothing(source: String, message: String) throws {
         let s = try Session()
-        guard case .failed(let error) = s.run(source) else { Issue.record("expected a failure"); return }
+        guard case .failed(let error) = s.run(source) else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(error.contains(message), "\(error)")
         #expect(try s.store.artifacts(run: s.runner.runID).isEmpty)
     }
 
-    @Test(arguments: [("Slide 8: Challenges in RLHF", "slide-8-challenges-in-rlhf"), ("", "chart"), ("Ünïcode → ok", "n-code-ok")])
+    @Test(arguments: [
+        ("Slide 8: Challenges in RLHF", "slide-8-challenges-in-rlhf"), ("", "chart"), ("Ünïcode → ok", "n-code-ok"),
+    ])
     func slugs(title: String, expected: String) {
         #expect(LabBuiltins.slug(title) == expected)
     }

@@ -11,10 +11,14 @@ extension LabBuiltins {
             .labelled("ylabel", type: "string", default: ""), .labelled("ylim", type: "[number, number]", default: .nil),
             .labelled("name", type: "string", default: .nil),
         ]
-        let line = Builtin("plot.line", [
-            .positional("y", type: "list | record of lists"), .labelled("x", type: "list", default: .nil),
-            .labelled("labels", type: "list of strings", default: .nil), .labelled("markers", type: "bool", default: false),
-        ] + labels, doc: "Line chart of one series (a list) or several ({name: list}), over x, over category labels, or over 0, 1, …") { args, context in
+        let line = Builtin(
+            "plot.line",
+            [
+                .positional("y", type: "list | record of lists"), .labelled("x", type: "list", default: .nil),
+                .labelled("labels", type: "list of strings", default: .nil), .labelled("markers", type: "bool", default: false),
+            ] + labels,
+            doc: "Line chart of one series (a list) or several ({name: list}), over x, over category labels, or over 0, 1, …"
+        ) { args, context in
             let series = try namedSeries(args, "y")
             let categories = try args.optional("labels").map { _ in try strings(args, "labels") } ?? []
             var lines = series.map { Series($0.name, $0.values) }
@@ -23,47 +27,68 @@ extension LabBuiltins {
                 let x = try numbers(args, "x")
                 lines = series.map { Series($0.name, x: x, y: $0.values) }
             }
-            try draw(Chart.line(title: args.string("title"), series: lines, categories: categories,
-                                xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), markers: args.bool("markers"),
-                                yRange: yRange(args)), args, lab, context)
+            try draw(
+                Chart.line(
+                    title: args.string("title"), series: lines, categories: categories,
+                    xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), markers: args.bool("markers"),
+                    yRange: yRange(args)), args, lab, context)
             return .nil
         }
         return [
-            Builtin("plot", [.positional("y", type: "list | record of lists")] + labels,
-                    doc: "Line chart of y over 0, 1, …; plot.line, plot.bar, plot.bars, plot.box and plot.metric draw the others.") { args, context in
-                try context.call(line.function, [try args.value("y")], labelled: try labels.map { ($0.name, try args.value($0.name)) })
+            Builtin(
+                "plot", [.positional("y", type: "list | record of lists")] + labels,
+                doc: "Line chart of y over 0, 1, …; plot.line, plot.bar, plot.bars, plot.box and plot.metric draw the others."
+            ) { args, context in
+                try context.call(
+                    line.function, [try args.value("y")], labelled: try labels.map { ($0.name, try args.value($0.name)) })
             },
             line,
-            Builtin("plot.bar", [.positional("labels", type: "list of strings"), .positional("values", type: "list of numbers")] + labels,
-                    doc: "Bar chart: one bar per label.") { args, context in
+            Builtin(
+                "plot.bar",
+                [.positional("labels", type: "list of strings"), .positional("values", type: "list of numbers")] + labels,
+                doc: "Bar chart: one bar per label."
+            ) { args, context in
                 let (names, values) = (try strings(args, "labels"), try numbers(args, "values"))
                 guard names.count == values.count else {
                     throw args.error("values", "has \(values.count) values for \(names.count) labels")
                 }
-                try draw(Chart.bars(title: args.string("title"), categories: names, series: [Series(args.string("ylabel"), values)],
-                                    xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), yRange: yRange(args)), args, lab, context)
+                try draw(
+                    Chart.bars(
+                        title: args.string("title"), categories: names, series: [Series(args.string("ylabel"), values)],
+                        xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), yRange: yRange(args)), args, lab, context)
                 return .nil
             },
-            Builtin("plot.bars", [.positional("labels", type: "list of strings"), .labelled("series", type: "record of lists")] + labels,
-                    doc: "Grouped bars, e.g. before/after: plot.bars(labels, series: {before: [...], after: [...]}).") { args, context in
+            Builtin(
+                "plot.bars",
+                [.positional("labels", type: "list of strings"), .labelled("series", type: "record of lists")] + labels,
+                doc: "Grouped bars, e.g. before/after: plot.bars(labels, series: {before: [...], after: [...]})."
+            ) { args, context in
                 let names = try strings(args, "labels")
                 let series = try namedSeries(args, "series")
                 for s in series where s.values.count != names.count {
                     throw args.error("series", "'\(s.name)' has \(s.values.count) values for \(names.count) labels")
                 }
-                try draw(Chart.bars(title: args.string("title"), categories: names, series: series.map { Series($0.name, $0.values) },
-                                    xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), yRange: yRange(args)), args, lab, context)
+                try draw(
+                    Chart.bars(
+                        title: args.string("title"), categories: names, series: series.map { Series($0.name, $0.values) },
+                        xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), yRange: yRange(args)), args, lab, context)
                 return .nil
             },
-            Builtin("plot.box", [.positional("groups", type: "record of lists")] + labels,
-                    doc: "Box plots of samples ({original: xs, aligned: ys}): quartiles, whiskers at 1.5 IQR, outliers.") { args, context in
+            Builtin(
+                "plot.box", [.positional("groups", type: "record of lists")] + labels,
+                doc: "Box plots of samples ({original: xs, aligned: ys}): quartiles, whiskers at 1.5 IQR, outliers."
+            ) { args, context in
                 let groups = try namedSeries(args, "groups")
-                try draw(Chart.box(title: args.string("title"), groups: groups.map { ($0.name, $0.values) },
-                                   xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), yRange: yRange(args)), args, lab, context)
+                try draw(
+                    Chart.box(
+                        title: args.string("title"), groups: groups.map { ($0.name, $0.values) },
+                        xLabel: args.string("xlabel"), yLabel: args.string("ylabel"), yRange: yRange(args)), args, lab, context)
                 return .nil
             },
-            Builtin("plot.metric", [.positional("names", type: "string | list of strings")] + labels,
-                    doc: "Line chart of metric series of this run by step (e.g. \"rm.loss\"): committed points and this cell's.") { args, context in
+            Builtin(
+                "plot.metric", [.positional("names", type: "string | list of strings")] + labels,
+                doc: "Line chart of metric series of this run by step (e.g. \"rm.loss\"): committed points and this cell's."
+            ) { args, context in
                 let value = try args.value("names")
                 let names = try value.stringValue.map { [$0] } ?? strings(args, "names")
                 var series: [Series] = []
@@ -78,9 +103,11 @@ extension LabBuiltins {
                 }
                 let title = try args.string("title")
                 let xLabel = try args.string("xlabel")
-                try draw(Chart.line(title: title.isEmpty ? names.joined(separator: ", ") : title, series: series,
-                                    xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: args.string("ylabel"),
-                                    yRange: yRange(args)), args, lab, context)
+                try draw(
+                    Chart.line(
+                        title: title.isEmpty ? names.joined(separator: ", ") : title, series: series,
+                        xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: args.string("ylabel"),
+                        yRange: yRange(args)), args, lab, context)
                 return .nil
             },
         ]
@@ -100,14 +127,19 @@ extension LabBuiltins {
             n += 1
             name = "\(base)-\(n).svg"
         }
-        lab.artifacts.append(Artifact(name: name, mediaType: "image/svg+xml", data: Data(SVGChart.render(chart).utf8), text: text))
+        lab.artifacts.append(
+            Artifact(name: name, mediaType: "image/svg+xml", data: Data(SVGChart.render(chart).utf8), text: text))
     }
 
     /// A file-name-safe form of a title: lowercase letters, digits and dashes (`Slide 8: Challenges` → `slide-8-challenges`).
     static func slug(_ text: String) -> String {
         var out = ""
         for ch in text.lowercased() {
-            if ch.isASCII && (ch.isLetter || ch.isNumber) { out.append(ch) } else if !out.hasSuffix("-") && !out.isEmpty { out.append("-") }
+            if ch.isASCII && (ch.isLetter || ch.isNumber) {
+                out.append(ch)
+            } else if !out.hasSuffix("-") && !out.isEmpty {
+                out.append("-")
+            }
         }
         while out.hasSuffix("-") { out.removeLast() }
         return out.isEmpty ? "chart" : String(out.prefix(60))

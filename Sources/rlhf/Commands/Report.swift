@@ -4,7 +4,8 @@ import Store
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write one self-contained HTML page about a run: cells with source, output and charts, metric curves, versions.",
+        abstract:
+            "Write one self-contained HTML page about a run: cells with source, output and charts, metric curves, versions.",
         discussion: "The page needs no network: charts are inline SVG and the style is embedded. Open it in any browser.")
 
     @OptionGroup var store: StoreOptions
@@ -15,7 +16,8 @@ struct Report: ParsableCommand {
         let lab = try store.openReadOnly()
         let report = try failing { try RunReport(store: lab, run: runID) }
         try failing { try Data(report.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) }
-        print("wrote \(output) (\(report.detail.cells.count) cells, \(report.artifacts.count) charts, "
-              + "\(report.metricSeries.count) metric curves)")
+        print(
+            "wrote \(output) (\(report.detail.cells.count) cells, \(report.artifacts.count) charts, "
+                + "\(report.metricSeries.count) metric curves)")
     }
 }

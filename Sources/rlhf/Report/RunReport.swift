@@ -69,7 +69,8 @@ struct RunReport {
         page += "<main>\n<h2 id=\"cells\">Cells</h2>\n"
         for cell in detail.cells { page += section(cell) }
         page += metricsSection + versionsSection
-        page += "</main>\n<footer>Written by <code>rlhf report</code> from the store; every number here was measured or given in the notebook.</footer>\n</body>\n</html>\n"
+        page +=
+            "</main>\n<footer>Written by <code>rlhf report</code> from the store; every number here was measured or given in the notebook.</footer>\n</body>\n</html>\n"
         return page
     }
 
@@ -85,7 +86,8 @@ struct RunReport {
         var rest = Substring(cell.output)
         var figures: [String] = []
         for artifact in artifacts where artifact.commit == cell.commit && artifact.mediaType == "image/svg+xml" {
-            let figure = "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
+            let figure =
+                "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
                 + "<figcaption>\(escape(artifact.name)) · sha256 \(artifact.hash.prefix(12))</figcaption></figure>\n"
             if let text = artifact.text, !text.isEmpty, let range = rest.range(of: text) {
                 out += outputBlock(rest[..<range.lowerBound]) + figure
@@ -116,8 +118,9 @@ struct RunReport {
         if series.isEmpty { return out + "<p>No metric points in this run.</p>\n" }
         out += "<div class=\"grid\">\n"
         for s in series {
-            let chart = Chart.line(title: s.name, series: [Series(s.name, x: s.x, y: s.y)], xLabel: "step",
-                                   markers: s.x.count <= 12)
+            let chart = Chart.line(
+                title: s.name, series: [Series(s.name, x: s.x, y: s.y)], xLabel: "step",
+                markers: s.x.count <= 12)
             out += "<figure>\(inlineSVG(Data(SVGChart.render(chart, width: 520, height: 320).utf8)))"
             out += "<figcaption>\(escape(s.name)) · \(s.x.count) points</figcaption></figure>\n"
         }
@@ -136,7 +139,8 @@ struct RunReport {
             out += "<tr id=\"v-\(anchor(v))\"><td>\(escape(v.object))@\(v.version)</td><td>\(escape(v.kind))</td><td>\(cell)</td>"
             out += "<td>\(v.commit)</td><td class=\"num\">\(size)</td><td class=\"num\">\(bytes(v.bytesWritten))</td>"
             out += "<td class=\"num\">\(v.rows.map(String.init) ?? "—")</td>"
-            out += "<td><code title=\"\(v.contentHash)\">\(v.contentHash.prefix(12))</code></td><td>\(escape(v.note ?? ""))</td></tr>\n"
+            out +=
+                "<td><code title=\"\(v.contentHash)\">\(v.contentHash.prefix(12))</code></td><td>\(escape(v.note ?? ""))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
     }
@@ -144,7 +148,8 @@ struct RunReport {
     private var duration: String {
         let parse = ISO8601DateFormatter()
         parse.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let end = detail.run.finishedAt.flatMap(parse.date(from:)), let start = parse.date(from: detail.run.startedAt) else {
+        guard let end = detail.run.finishedAt.flatMap(parse.date(from:)), let start = parse.date(from: detail.run.startedAt)
+        else {
             return "—"
         }
         return milliseconds(end.timeIntervalSince(start) * 1000)

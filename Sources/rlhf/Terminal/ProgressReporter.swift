@@ -15,8 +15,10 @@ final class ProgressReporter {
     private var lastTotal = 0
     private var drawn = false
 
-    init(quiet: Bool, isTerminal: Bool = isatty(2) != 0,
-         noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] != nil, lineInterval: Duration = .seconds(5)) {
+    init(
+        quiet: Bool, isTerminal: Bool = isatty(2) != 0,
+        noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] != nil, lineInterval: Duration = .seconds(5)
+    ) {
         self.quiet = quiet
         self.isTerminal = isTerminal
         self.color = isTerminal && !noColor
@@ -86,7 +88,9 @@ final class ProgressReporter {
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded(.up))
-        return s < 60 ? "\(s)s" : s < 3600 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
+        return s < 60
+            ? "\(s)s"
+            : s < 3600 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
     }
 
     private func write(_ text: String) {
