@@ -32,6 +32,7 @@ import Testing
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         for key in ["setup", "feedback", "reward", "finetune", "noop", "charts"] { #expect(html.contains("id=\(key) ·")) }
         #expect(html.contains("Before &amp; after"))
+        #expect(html.contains("<dt>seed</dt><dd><a href=\"#cell-1\">cell 1</a>: <code>seed(5)</code></dd>"))
         // Each chart replaces its text form: the SVG is in the page, the terminal drawing is not.
         #expect(!html.contains("█ before"))
         #expect(html.contains("<figure id=\"chart-"))

@@ -57,6 +57,7 @@ struct RunReport {
             <dt>finished</dt><dd>\(escape(r.finishedAt ?? "—"))</dd>
             <dt>duration</dt><dd>\(duration)</dd>
             <dt>parameters</dt><dd><code>\(escape(r.parameters))</code></dd>
+            <dt>seed</dt><dd>\(seeds)</dd>
             <dt>cells</dt><dd>\(r.cells)\(r.failedCell.map { " (cell \($0) failed)" } ?? "")</dd>
             <dt>objects</dt><dd>\(r.objects) with \(r.versions) versions</dd>
             <dt>metric points</dt><dd>\(r.metrics)</dd>
@@ -143,6 +144,17 @@ struct RunReport {
                 "<td><code title=\"\(v.contentHash)\">\(v.contentHash.prefix(12))</code></td><td>\(escape(v.note ?? ""))</td></tr>\n"
         }
         return out + "</tbody>\n</table>\n"
+    }
+
+    /// Where the run's generator was seeded: every successful cell's `seed(…)` lines, quoted from its source (a run
+    /// that never calls `seed` starts from seed 0).
+    private var seeds: String {
+        let calls = detail.cells.filter { $0.status == .ok }.flatMap { cell in
+            cell.source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { $0.hasPrefix("seed(") }
+                .map { "<a href=\"#cell-\(cell.ordinal)\">cell \(cell.ordinal)</a>: <code>\(escape($0))</code>" }
+        }
+        return calls.isEmpty ? "0 (the run's default; no <code>seed()</code> call)" : calls.joined(separator: " · ")
     }
 
     private var duration: String {
