@@ -9,7 +9,7 @@ import Store
 /// Each area of the lab declares its built-ins in its own file (`LabBuiltins+Area.swift`) and is listed here.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
-        seedBuiltins(lab)
+        seedBuiltins(lab) + scienceBuiltins(lab)
     }
 
     /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.
@@ -46,9 +46,11 @@ enum LabBuiltins {
                 try checkValues(i + 2, h, args, "hidden")
                 return .native(ModelValue(model: .reward(RewardModel(input: i, hidden: h, rng: &lab.rng))))
             },
-            Builtin("BradleyTerry", [.labelled("noise", type: "number", default: .double(0))],
-                    doc: "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ(gold(a) − gold(b)).") { args, context in
-                .native(AnnotatorValue(annotator: try context.lab { try Annotator(bradleyTerryNoise: args.double("noise")) }))
+            Builtin("BradleyTerry", [.labelled("noise", type: "number", default: .double(0)), .labelled("temperature", type: "number", default: .double(1))],
+                    doc: "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ((gold(a) − gold(b)) / temperature).") { args, context in
+                .native(AnnotatorValue(annotator: try context.lab {
+                    try Annotator(bradleyTerryNoise: args.double("noise"), temperature: args.double("temperature"))
+                }))
             },
             Builtin("Coin", [], doc: "The seed's Slide 4 annotator: a fair coin that ignores the responses.") { _, _ in
                 .native(AnnotatorValue(annotator: .coin))
@@ -72,13 +74,15 @@ enum LabBuiltins {
             Builtin("fit", [
                 .inPlace("rm", type: "RewardModel"), .positional("prefs", type: "Preferences"),
                 .labelled("epochs", type: "int", default: .int(10)), .labelled("lr", type: "number", default: .double(1e-3)),
-                .labelled("batch", type: "int", default: .int(32)),
-            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable).") { args, context in
+                .labelled("batch", type: "int", default: .int(32)), .labelled("held_out", type: "number", default: .double(0)),
+                .labelled("task", type: "VectorTask", default: .nil),
+            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable). held_out: a fraction kept out of training, on which accuracy is measured; task: also logs gold_agreement and calibration_error.") { args, context in
                 var rm = try rewardModel(args, "rm")
                 let prefs = try args.native("prefs", as: DatasetValue.self).dataset
+                let task = try args.optional("task").map { _ in try args.native("task", as: TaskValue.self).task }
                 let metrics = try context.lab {
                     try fit(&rm, on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: atMost(args, "batch", maxRows),
-                            rng: &lab.rng, control: lab.control)
+                            heldOut: args.double("held_out"), task: task, rng: &lab.rng, control: lab.control)
                 }
                 lab.update(args, "rm", ModelValue(model: .reward(rm)))
                 lab.record(metrics, prefix: args.variableName("rm"))
@@ -86,6 +90,8 @@ enum LabBuiltins {
                 return .record(Record([
                     ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
                     ("accuracy", .double(metrics.last { $0.name == "accuracy" }?.value ?? .nan)),
+                    ("gold_agreement", .double(metrics.last { $0.name == "gold_agreement" }?.value ?? .nan)),
+                    ("calibration_error", .double(metrics.last { $0.name == "calibration_error" }?.value ?? .nan)),
                 ]))
             },
             Builtin("finetune", [

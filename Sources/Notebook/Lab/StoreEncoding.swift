@@ -7,8 +7,9 @@ import Store
 /// How notebook values become store records: models as checkpoints, preference datasets as feedback rows, and
 /// everything else as JSON bindings (tasks and annotators by the parameters and seed that rebuild them).
 extension ModelValue {
-    var checkpoint: Checkpoint {
-        let dict = stateDict
+    var checkpoint: Checkpoint { Self.checkpoint(stateDict) }
+
+    static func checkpoint(_ dict: StateDict) -> Checkpoint {
         let config = "{" + dict.config.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
         return Checkpoint(kind: dict.kind, config: config,
                           tensors: dict.tensors.map { StoredTensor(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.data) })
@@ -34,7 +35,7 @@ enum BindingEncoder {
         for name in globals.keys.sorted() {
             guard let value = globals[name] else { continue }
             if case let .native(native) = value {
-                if let model = native as? ModelValue {
+                if let model = native as? any CheckpointedValue {
                     objects.append((name, .checkpoint(model.checkpoint)))
                     bindings.append((name, .object(name: name)))
                     continue

@@ -1,0 +1,186 @@
+import Alignment
+import Engine
+import Models
+import Store
+
+/// Built-ins for the alignment science of issue 6: more annotators, reward-model quality, sampling policies trained by
+/// RLOO, PPO and DPO, original-versus-aligned comparison and the over-optimisation sweep.
+extension LabBuiltins {
+    static func scienceBuiltins(_ lab: LabState) -> [Builtin] {
+        [
+            Builtin("Oracle", [], doc: "Annotator that always prefers the response of higher gold reward.") { _, _ in
+                .native(AnnotatorValue(annotator: .oracle))
+            },
+            Builtin("Biased", [.labelled("toward", type: "string", default: .string("length")), .labelled("weight", type: "number")],
+                    doc: "Annotator with the verbosity bias: P(a ≻ b) = σ(gold(a) − gold(b) + weight·(‖a‖ − ‖b‖)).") { args, context in
+                .native(AnnotatorValue(annotator: try context.lab {
+                    try Annotator(biasedToward: args.string("toward"), weight: args.double("weight"))
+                }))
+            },
+            Builtin("Panel", [.labelled("annotators", type: "list")],
+                    doc: "Majority vote of independent annotators; each row records how many agreed (prefs.disagreement is the mean split).") { args, context in
+                let members = try args.list("annotators").enumerated().map { i, v -> Annotator in
+                    guard case let .native(n) = v, let a = n as? AnnotatorValue else {
+                        throw args.error("annotators", "must hold annotators, element \(i) is \(v.typeName)")
+                    }
+                    return a.annotator
+                }
+                return .native(AnnotatorValue(annotator: try context.lab { try Annotator(panel: members) }))
+            },
+            Builtin("split", [.positional("prefs", type: "Preferences"), .labelled("held_out", type: "number", default: .double(0.2))],
+                    doc: "Splits preferences at random into [train, held_out].") { args, context in
+                let data = try args.native("prefs", as: DatasetValue.self).dataset
+                let (train, test) = try context.lab { try split(data, heldOut: args.double("held_out"), rng: &lab.rng) }
+                return .list([.native(DatasetValue(dataset: train)), .native(DatasetValue(dataset: test))])
+            },
+            Builtin("assess", [.positional("rm", type: "RewardModel"), .positional("prefs", type: "Preferences"),
+                               .positional("task", type: "VectorTask")],
+                    doc: "Reward-model quality on pairs: accuracy (vs the annotator), gold_agreement (vs the hidden gold) and calibration_error.") { args, context in
+                let rm = try rewardModel(args, "rm")
+                let data = try args.native("prefs", as: DatasetValue.self).dataset
+                let task = try args.native("task", as: TaskValue.self).task
+                let q = try context.lab { try assess(rm, on: data, task: task) }
+                return .record(Record([
+                    ("accuracy", .double(q.accuracy)), ("gold_agreement", .double(q.goldAgreement)),
+                    ("calibration_error", .double(q.calibrationError)),
+                ]))
+            },
+            Builtin("SamplingPolicy", [.positional("task", type: "VectorTask"), .labelled("hidden", type: "int", default: .int(32))],
+                    doc: "A categorical policy over the task's candidates: softmax of an MLP's logits given the prompt.") { args, context in
+                let task = try args.native("task", as: TaskValue.self).task
+                let hidden = try positive(args, "hidden")
+                try checkValues(task.dim + task.candidateCount + 1, hidden, args, "hidden")
+                return .native(SamplingPolicyValue(policy: SamplingPolicy(input: task.dim, hidden: hidden, candidates: task.candidateCount, rng: &lab.rng)))
+            },
+            policyGradientBuiltin(lab, .rloo),
+            policyGradientBuiltin(lab, .ppo),
+            Builtin("dpo", [
+                .inPlace("policy", type: "SamplingPolicy"), .positional("prefs", type: "Preferences"), .positional("task", type: "VectorTask"),
+                .labelled("beta", type: "number", default: .double(0.1)), .labelled("epochs", type: "int", default: .int(10)),
+                .labelled("lr", type: "number", default: .double(1e-2)), .labelled("batch", type: "int", default: .int(32)),
+                .labelled("reference", type: "SamplingPolicy", default: .nil),
+            ], doc: "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch.") { args, context in
+                var policy = try samplingPolicy(args, "policy")
+                let data = try args.native("prefs", as: DatasetValue.self).dataset
+                let task = try args.native("task", as: TaskValue.self).task
+                let reference = try args.optional("reference").map { _ in try samplingPolicy(args, "reference") }
+                let metrics = try context.lab {
+                    try dpo(&policy, on: data, task: task, beta: args.double("beta"), epochs: args.int("epochs"), lr: args.double("lr"),
+                            batch: atMost(args, "batch", maxRows), reference: reference, rng: &lab.rng, control: lab.control)
+                }
+                update(lab, args, "policy", policy)
+                lab.record(metrics, prefix: args.variableName("policy"))
+                return lastValues(metrics)
+            },
+            Builtin("expected_gold", [.positional("policy", type: "SamplingPolicy"), .positional("task", type: "VectorTask")],
+                    doc: "E_π of the hidden gold reward over the task's held-out prompts (exact, no sampling).") { args, context in
+                let policy = try samplingPolicy(args, "policy")
+                let task = try args.native("task", as: TaskValue.self).task
+                return .double(try context.lab { try task.expectedGold(policy) })
+            },
+            Builtin("compare", [
+                .positional("original", type: "PolicyModel or SamplingPolicy"), .positional("aligned", type: "PolicyModel or SamplingPolicy"),
+                .labelled("task", type: "VectorTask"), .labelled("judge", type: "Annotator", default: .nil),
+            ], doc: "Slide 11 measured: gold-reward distributions (quartiles, mean, 95% CI) of both policies on held-out prompts and the aligned policy's win rate judged by `judge` (default oracle).") { args, context in
+                let task = try args.native("task", as: TaskValue.self).task
+                let judge = try args.optional("judge").map { _ in try args.native("judge", as: AnnotatorValue.self).annotator } ?? .oracle
+                let c: Comparison
+                if case let .native(n) = try args.value("original"), let o = n as? SamplingPolicyValue {
+                    let a = try samplingPolicy(args, "aligned")
+                    c = try context.lab { try compare(o.policy, a, task: task, judge: judge, rng: &lab.rng) }
+                } else {
+                    let (o, a) = (try policyModel(args, "original"), try policyModel(args, "aligned"))
+                    c = try context.lab { try compare(o, a, task: task, judge: judge, rng: &lab.rng) }
+                }
+                func side(_ s: Summary, _ ci: ClosedRange<Double>) -> Value {
+                    guard case let .record(r) = summary(s) else { return .nil }
+                    return .record(Record(r.fields.map { ($0.key, $0.value) } + [("ci_low", .double(ci.lowerBound)), ("ci_high", .double(ci.upperBound))]))
+                }
+                return .record(Record([
+                    ("original", side(c.original, c.originalCI)), ("aligned", side(c.aligned, c.alignedCI)),
+                    ("win_rate", .double(c.winRate)), ("judge", .string(c.judge)),
+                ]))
+            },
+            Builtin("overoptimization", [
+                .positional("policy", type: "PolicyModel"), .positional("rm", type: "RewardModel"), .positional("task", type: "VectorTask"),
+                .labelled("steps", type: "int", default: .int(600)), .labelled("every", type: "int", default: .int(50)),
+                .labelled("lr", type: "number", default: .double(1e-3)), .labelled("batch", type: "int", default: .int(16)),
+            ], doc: "Gao et al. 2022: maximises the RM with no penalty from a copy of `policy`, measuring proxy and gold reward against √KL every `every` steps; logs overopt.sqrt_kl, .proxy, .gold.") { args, context in
+                let policy = try policyModel(args, "policy")
+                let rm = try rewardModel(args, "rm")
+                let task = try args.native("task", as: TaskValue.self).task
+                let points = try context.lab {
+                    try overoptimization(policy, rewardModel: rm, task: task, steps: args.int("steps"), every: args.int("every"),
+                                         lr: args.double("lr"), batch: atMost(args, "batch", maxRows), rng: &lab.rng, control: lab.control)
+                }
+                lab.record(points.enumerated().flatMap { i, p in
+                    [Metric("sqrt_kl", step: i, p.sqrtKL), Metric("proxy", step: i, p.proxy), Metric("gold", step: i, p.gold)]
+                }, prefix: "overopt")
+                return .list(points.map { p in
+                    .record(Record([("steps", .int(p.steps)), ("sqrt_kl", .double(p.sqrtKL)), ("proxy", .double(p.proxy)), ("gold", .double(p.gold))]))
+                })
+            },
+        ]
+    }
+
+    /// `rloo(...)` and `ppo(...)`: the same call, different update.
+    static func policyGradientBuiltin(_ lab: LabState, _ method: PolicyGradientMethod) -> Builtin {
+        var parameters: [Parameter] = [
+            .inPlace("policy", type: "SamplingPolicy"), .positional("rm", type: "RewardModel"), .positional("task", type: "VectorTask"),
+            .labelled("steps", type: "int", default: .int(100)), .labelled("lr", type: "number", default: .double(1e-2)),
+            .labelled("kl", type: "number", default: .double(0.1)), .labelled("target_kl", type: "number", default: .nil),
+            .labelled("horizon", type: "number", default: .double(1000)),
+            .labelled("batch", type: "int", default: .int(16)), .labelled("samples", type: "int", default: .int(4)),
+            .labelled("reference", type: "SamplingPolicy", default: .nil),
+        ]
+        if method == .ppo {
+            parameters += [.labelled("epochs", type: "int", default: .int(4)), .labelled("clip", type: "number", default: .double(0.2))]
+        }
+        let what = method == .ppo
+            ? "PPO (clipped ratio, several epochs per batch)" : "REINFORCE with the leave-one-out baseline"
+        return Builtin(method.rawValue, parameters,
+                       doc: "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step.") { args, context in
+            var policy = try samplingPolicy(args, "policy")
+            let rm = try rewardModel(args, "rm")
+            let task = try args.native("task", as: TaskValue.self).task
+            let reference = try args.optional("reference").map { _ in try samplingPolicy(args, "reference") }
+            let beta = try args.double("kl")
+            let control: KLControl = try args.optional("target_kl").map { _ in
+                .adaptive(initial: beta, target: try args.double("target_kl"), horizon: try args.double("horizon"))
+            } ?? .fixed(beta)
+            let metrics = try context.lab {
+                try optimize(&policy, rewardModel: rm, task: task, method: method, steps: args.int("steps"), lr: args.double("lr"),
+                             kl: control, batch: atMost(args, "batch", maxRows), samples: atMost(args, "samples", maxRows),
+                             epochs: method == .ppo ? args.int("epochs") : 1, clip: method == .ppo ? args.double("clip") : 0.2,
+                             reference: reference, rng: &lab.rng, trainingControl: lab.control)
+            }
+            update(lab, args, "policy", policy)
+            lab.record(metrics, prefix: args.variableName("policy"))
+            return lastValues(metrics)
+        }
+    }
+
+    static func samplingPolicy(_ args: Arguments, _ name: String) throws -> SamplingPolicy {
+        try args.native(name, as: SamplingPolicyValue.self, typeName: "SamplingPolicy").policy
+    }
+
+    /// Hands a trained sampling policy back to the caller's variable and records its checkpoint under that name.
+    static func update(_ lab: LabState, _ args: Arguments, _ parameter: String, _ policy: SamplingPolicy) {
+        let value = SamplingPolicyValue(policy: policy)
+        args.update(parameter, .native(value))
+        if let name = args.variableName(parameter) { lab.checkpoints.append((name, .checkpoint(value.checkpoint))) }
+    }
+
+    /// A record of each series' first (`NAME_start`) and last value, in the order the series first appear.
+    static func lastValues(_ metrics: [Metric]) -> Value {
+        var names: [String] = []
+        for m in metrics where !names.contains(m.name) { names.append(m.name) }
+        var fields: [(String, Value)] = []
+        for n in names {
+            let series = metrics.filter { $0.name == n }
+            fields.append((n + "_start", .double(series.first?.value ?? .nan)))
+            fields.append((n, .double(series.last?.value ?? .nan)))
+        }
+        return .record(Record(fields))
+    }
+}
