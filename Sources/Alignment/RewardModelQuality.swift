@@ -59,3 +59,13 @@ public func split(_ data: PreferenceDataset, heldOut fraction: Double, rng: inou
     let held = min(max(Int((Double(data.count) * fraction).rounded()), 1), data.count - 1)
     return (data.subset(Array(order[held...]).sorted()), data.subset(Array(order[..<held]).sorted()))
 }
+
+/// Fraction of rows whose chosen response has the higher gold reward: how often the annotator told the truth.
+public func goldAgreement(_ data: PreferenceDataset, task: VectorTask) throws -> Double {
+    guard data.count > 0 else { throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair") }
+    guard data.dim == task.dim else {
+        throw AlignmentError.shapeMismatch("preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
+    }
+    let right = data.rows.filter { task.gold($0.chosen[...]) > task.gold($0.rejected[...]) }.count
+    return Double(right) / Double(data.count)
+}

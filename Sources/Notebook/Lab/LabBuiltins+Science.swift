@@ -45,6 +45,12 @@ extension LabBuiltins {
                     ("calibration_error", .double(q.calibrationError)),
                 ]))
             },
+            Builtin("label_agreement", [.positional("prefs", type: "Preferences"), .positional("task", type: "VectorTask")],
+                    doc: "Fraction of rows whose chosen response has the higher hidden gold reward (how truthful the labels are).") { args, context in
+                let data = try args.native("prefs", as: DatasetValue.self).dataset
+                let task = try args.native("task", as: TaskValue.self).task
+                return .double(try context.lab { try goldAgreement(data, task: task) })
+            },
             Builtin("SamplingPolicy", [.positional("task", type: "VectorTask"), .labelled("hidden", type: "int", default: .int(32))],
                     doc: "A categorical policy over the task's candidates: softmax of an MLP's logits given the prompt.") { args, context in
                 let task = try args.native("task", as: TaskValue.self).task
