@@ -77,25 +77,12 @@ public func collect(task: VectorTask, policy: PolicyModel?, annotator: Annotator
         throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
     }
     let means = policy.map { $0(task.prompts) }  // [promptCount, dim]
-    let dim = task.dim
     var out = dataset
     for n in 0..<pairs {
         if n % 256 == 0 { try control.checkpoint(n, of: pairs) }
         let rowSeed = rng.next()
         var r = RNG(seed: rowSeed)
-        let prompt = r.int(below: task.promptCount)
-        var a: [Float], b: [Float]
-        if let means {
-            let mu = means.data[(prompt * dim)..<(prompt * dim + dim)]
-            a = mu.map { $0 + task.noise * r.normal() }
-            b = mu.map { $0 + task.noise * r.normal() }
-        } else {
-            let i = r.int(below: task.candidateCount)
-            var j = r.int(below: task.candidateCount - 1)
-            if j >= i { j += 1 }
-            a = Array(task.candidates.data[(i * dim)..<(i * dim + dim)])
-            b = Array(task.candidates.data[(j * dim)..<(j * dim + dim)])
-        }
+        var (prompt, a, b) = task.drawPair(means: means, rng: &r)
         let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
         if !verdict.prefersFirst { swap(&a, &b) }
         // A panel's row says how its members split, so the split is stored with the row.

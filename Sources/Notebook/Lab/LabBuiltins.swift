@@ -9,7 +9,7 @@ import Store
 /// Each area of the lab declares its built-ins in its own file (`LabBuiltins+Area.swift`) and is listed here.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
-        seedBuiltins(lab) + scienceBuiltins(lab)
+        seedBuiltins(lab) + scienceBuiltins(lab) + ensembleBuiltins(lab)
     }
 
     /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.
@@ -59,7 +59,10 @@ enum LabBuiltins {
                 .positional("task", type: "VectorTask"), .labelled("policy", type: "PolicyModel", default: .nil),
                 .labelled("annotator", type: "Annotator"), .labelled("pairs", type: "int"),
                 .labelled("into", type: "Preferences", default: .nil),
-            ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`.") { args, context in
+                .labelled("select", type: "string", default: .string("random")), .labelled("ensemble", type: "RewardEnsemble", default: .nil),
+                .labelled("pool", type: "int", default: .int(10)),
+            ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most.") { args, context in
+                if try args.string("select") != "random" || args.isPassed("ensemble") { return try collectActively(lab, args, context) }
                 let task = try args.native("task", as: TaskValue.self).task
                 let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }
                 let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
@@ -76,7 +79,8 @@ enum LabBuiltins {
                 .labelled("epochs", type: "int", default: .int(10)), .labelled("lr", type: "number", default: .double(1e-3)),
                 .labelled("batch", type: "int", default: .int(32)), .labelled("held_out", type: "number", default: .double(0)),
                 .labelled("task", type: "VectorTask", default: .nil),
-            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable). held_out: a fraction kept out of training, on which accuracy is measured; task: also logs gold_agreement and calibration_error.") { args, context in
+            ], doc: "Trains the reward model (or each member of a RewardEnsemble on a bootstrap resample) with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable). held_out: a fraction kept out of training, on which accuracy is measured; task: also logs gold_agreement and calibration_error.") { args, context in
+                if case let .native(n) = try args.value("rm"), let e = n as? EnsembleValue { return try fitEnsemble(lab, args, context, e) }
                 var rm = try rewardModel(args, "rm")
                 let prefs = try args.native("prefs", as: DatasetValue.self).dataset
                 let task = try args.optional("task").map { _ in try args.native("task", as: TaskValue.self).task }
