@@ -63,7 +63,7 @@ public func leaveOneOutAdvantages(_ rewards: [Double], groupSize k: Int) -> [Dou
 /// r(y) − β·(log π(y|x) − log π_ref(y|x)) (the per-sample KL estimator, whose mean is KL(π‖π_ref)); advantages are
 /// leave-one-out. Returns per step: `proxy` (E_π of the RM score over the batch's prompts), `gold` (E_π of the hidden
 /// gold reward — measured, never optimised), `kl` (exact KL to the reference), `entropy`, `beta`.
-public func optimize(_ policy: inout SamplingPolicy, rewardModel rm: RewardModel, task: VectorTask,
+public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, rewardModel rm: RewardModel, task: Task,
                      method: PolicyGradientMethod, steps: Int, lr: Double, kl control: KLControl, batch: Int = 16,
                      samples: Int = 4, epochs: Int = 4, clip: Double = 0.2, reference: SamplingPolicy? = nil,
                      rng: inout RNG, trainingControl: TrainingControl = TrainingControl()) throws -> [Metric] {
@@ -78,12 +78,10 @@ public func optimize(_ policy: inout SamplingPolicy, rewardModel rm: RewardModel
         throw AlignmentError.invalidArgument("adaptive KL needs target > 0 and horizon > 0, got \(target) and \(horizon)")
     }
     try task.check(samplingPolicy: policy)
-    try task.check(rewardModel: rm)
+    try task.check(responseReader: rm)
     let reference = reference ?? policy
     try task.check(samplingPolicy: reference)
 
-    let rmScores = rm.scores(task.candidates)  // one score per candidate
-    let gold = task.gold(task.candidates)
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
     var beta = control.initial
     var metrics: [Metric] = []
@@ -93,9 +91,10 @@ public func optimize(_ policy: inout SamplingPolicy, rewardModel rm: RewardModel
         let x = task.prompts.gatherRows(prompts)  // [batch, dim]
         let logp = policy.logProbabilities(x)     // [batch, K]
         let logRef = reference.logProbabilities(x)
+        let rmScores = task.rewardTable(rm, prompts, test: false)  // [batch, K]
         let stats = PolicyStatistics(logp: logp, reference: logRef)
         metrics.append(Metric("proxy", step: step, expectation(logp, of: rmScores)))
-        metrics.append(Metric("gold", step: step, expectation(logp, of: gold)))
+        metrics.append(Metric("gold", step: step, expectation(logp, of: task.goldTable(prompts, test: false))))
         metrics.append(Metric("kl", step: step, stats.kl))
         metrics.append(Metric("entropy", step: step, stats.entropy))
         metrics.append(Metric("beta", step: step, beta))
@@ -112,7 +111,7 @@ public func optimize(_ policy: inout SamplingPolicy, rewardModel rm: RewardModel
                 actions.append(a)
                 oldLogp.append(lp)
                 klSample += Double(lp - lref)
-                rewards.append(Double(rmScores[a]) - beta * Double(lp - lref))
+                rewards.append(Double(rmScores.data[i * k + a]) - beta * Double(lp - lref))
             }
         }
         klSample /= Double(rows.count)
@@ -157,7 +156,7 @@ public func dpoLoss(chosen: Double, rejected: Double, referenceChosen: Double, r
 /// Rows must compare two of the task's candidates (feedback collected without a policy). Returns per epoch: `loss`,
 /// `accuracy` (fraction of pairs whose implicit reward margin is positive), and over the training prompts `gold`
 /// (E_π of gold), `kl` to the reference, `entropy`, `beta`.
-public func dpo(_ policy: inout SamplingPolicy, on data: PreferenceDataset, task: VectorTask, beta: Double = 0.1,
+public func dpo<Task: CandidateTask>(_ policy: inout SamplingPolicy, on data: PreferenceDataset, task: Task, beta: Double = 0.1,
                 epochs: Int, lr: Double, batch: Int = 32, reference: SamplingPolicy? = nil, rng: inout RNG,
                 control: TrainingControl = TrainingControl()) throws -> [Metric] {
     guard epochs >= 1, batch >= 1 else { throw AlignmentError.invalidArgument("dpo needs epochs and batch ≥ 1, got \(epochs) and \(batch)") }
@@ -175,7 +174,7 @@ public func dpo(_ policy: inout SamplingPolicy, on data: PreferenceDataset, task
     let refAll = reference.logProbabilities(task.prompts)  // [promptCount, K]
     let k = task.candidateCount
     let refMargin = (0..<data.count).map { i in refAll.data[prompts[i] * k + chosen[i]] - refAll.data[prompts[i] * k + rejected[i]] }
-    let gold = task.gold(task.candidates)
+    let gold = task.goldTable(Array(0..<task.promptCount), test: false)
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
     var metrics: [Metric] = []
     for epoch in 0..<epochs {
@@ -212,15 +211,8 @@ public func dpo(_ policy: inout SamplingPolicy, on data: PreferenceDataset, task
 }
 
 extension VectorTask {
-    func check(samplingPolicy policy: SamplingPolicy) throws {
-        guard policy.input == dim, policy.candidates == candidateCount else {
-            throw AlignmentError.shapeMismatch(
-                "sampling policy maps \(policy.input) values to \(policy.candidates) candidates but the task has \(dim)-value prompts and \(candidateCount) candidates")
-        }
-    }
-
     /// The candidate index of each row's chosen and rejected response.
-    func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int]) {
+    public func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int]) {
         var index: [[Float]: Int] = [:]
         for i in 0..<candidateCount { index[Array(candidates.data[(i * dim)..<(i * dim + dim)])] = i }
         var c: [Int] = [], r: [Int] = []
@@ -233,11 +225,5 @@ extension VectorTask {
             r.append(j)
         }
         return (c, r)
-    }
-
-    /// E_π of the gold reward over the held-out prompts.
-    public func expectedGold(_ policy: SamplingPolicy) throws -> Double {
-        try check(samplingPolicy: policy)
-        return expectation(policy.logProbabilities(testPrompts), of: gold(candidates))
     }
 }

@@ -77,12 +77,12 @@ struct PolicyStatistics {
     }
 }
 
-/// E_π[v] per prompt, averaged: Σₖ π(k | x)·v[k] over the rows of `logp`.
-func expectation(_ logp: Tensor, of v: [Float]) -> Double {
+/// E_π[v] per prompt, averaged: Σₖ π(k | xᵢ)·v[i, k] over the rows of `logp` (`v` has logp's shape).
+func expectation(_ logp: Tensor, of v: Tensor) -> Double {
     let k = logp.columns
     var total = 0.0
     for i in 0..<logp.rows {
-        for j in 0..<k { total += exp(Double(logp.data[i * k + j])) * Double(v[j]) }
+        for j in 0..<k { total += exp(Double(logp.data[i * k + j])) * Double(v.data[i * k + j]) }
     }
     return total / Double(logp.rows)
 }

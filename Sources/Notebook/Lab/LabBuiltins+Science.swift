@@ -51,12 +51,12 @@ extension LabBuiltins {
                 let task = try args.native("task", as: TaskValue.self).task
                 return .double(try context.lab { try goldAgreement(data, task: task) })
             },
-            Builtin("SamplingPolicy", [.positional("task", type: "VectorTask"), .labelled("hidden", type: "int", default: .int(32))],
-                    doc: "A categorical policy over the task's candidates: softmax of an MLP's logits given the prompt.") { args, context in
-                let task = try args.native("task", as: TaskValue.self).task
+            Builtin("SamplingPolicy", [.positional("task", type: "VectorTask or ModerationTask"), .labelled("hidden", type: "int", default: .int(32))],
+                    doc: "A categorical policy over the task's candidates (or moderation actions): softmax of an MLP's logits given the prompt.") { args, context in
+                let task = try candidateTask(args, "task")
                 let hidden = try positive(args, "hidden")
-                try checkValues(task.dim + task.candidateCount + 1, hidden, args, "hidden")
-                return .native(SamplingPolicyValue(policy: SamplingPolicy(input: task.dim, hidden: hidden, candidates: task.candidateCount, rng: &lab.rng)))
+                try checkValues(task.promptDim + task.candidateCount + 1, hidden, args, "hidden")
+                return .native(SamplingPolicyValue(policy: SamplingPolicy(input: task.promptDim, hidden: hidden, candidates: task.candidateCount, rng: &lab.rng)))
             },
             policyGradientBuiltin(lab, .rloo),
             policyGradientBuiltin(lab, .ppo),
@@ -68,7 +68,7 @@ extension LabBuiltins {
             ], doc: "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch.") { args, context in
                 var policy = try samplingPolicy(args, "policy")
                 let data = try args.native("prefs", as: DatasetValue.self).dataset
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try candidateTask(args, "task")
                 let reference = try args.optional("reference").map { _ in try samplingPolicy(args, "reference") }
                 let metrics = try context.lab {
                     try dpo(&policy, on: data, task: task, beta: args.double("beta"), epochs: args.int("epochs"), lr: args.double("lr"),
@@ -81,7 +81,7 @@ extension LabBuiltins {
             Builtin("expected_gold", [.positional("policy", type: "SamplingPolicy"), .positional("task", type: "VectorTask")],
                     doc: "E_π of the hidden gold reward over the task's held-out prompts (exact, no sampling).") { args, context in
                 let policy = try samplingPolicy(args, "policy")
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try candidateTask(args, "task")
                 return .double(try context.lab { try task.expectedGold(policy) })
             },
             Builtin("compare", [
@@ -148,7 +148,7 @@ extension LabBuiltins {
                        doc: "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step.") { args, context in
             var policy = try samplingPolicy(args, "policy")
             let rm = try rewardModel(args, "rm")
-            let task = try args.native("task", as: TaskValue.self).task
+            let task = try candidateTask(args, "task")
             let reference = try args.optional("reference").map { _ in try samplingPolicy(args, "reference") }
             let beta = try args.double("kl")
             let control: KLControl = try args.optional("target_kl").map { _ in

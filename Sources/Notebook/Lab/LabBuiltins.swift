@@ -9,7 +9,7 @@ import Store
 /// Each area of the lab declares its built-ins in its own file (`LabBuiltins+Area.swift`) and is listed here.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
-        seedBuiltins(lab) + scienceBuiltins(lab) + ensembleBuiltins(lab)
+        seedBuiltins(lab) + scienceBuiltins(lab) + ensembleBuiltins(lab) + moderationBuiltins(lab)
     }
 
     /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.
@@ -62,6 +62,7 @@ enum LabBuiltins {
                 .labelled("select", type: "string", default: .string("random")), .labelled("ensemble", type: "RewardEnsemble", default: .nil),
                 .labelled("pool", type: "int", default: .int(10)),
             ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most.") { args, context in
+                if case let .native(n) = try args.value("task"), let m = n as? ModerationTaskValue { return try collectModeration(lab, args, context, m.task) }
                 if try args.string("select") != "random" || args.isPassed("ensemble") { return try collectActively(lab, args, context) }
                 let task = try args.native("task", as: TaskValue.self).task
                 let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }

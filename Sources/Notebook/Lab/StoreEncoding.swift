@@ -62,6 +62,8 @@ enum BindingEncoder {
                 + "\"prompts\":\(t.promptCount),\"seed\":\"\(t.seed)\",\"test_prompts\":\(t.testCount)}"
         case let .native(native as AnnotatorValue):
             return "{\"$type\":\"Annotator\",\"name\":\(Value.string(native.annotator.name).quotedText)}"
+        case let .native(native as any BindingJSON):
+            return native.bindingJSON
         case let .function(f):
             return "{\"$type\":\"function\",\"name\":\(Value.string(f.name).quotedText)}"
         default:
