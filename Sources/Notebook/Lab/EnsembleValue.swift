@@ -42,7 +42,7 @@ extension LabBuiltins {
                                        .positional("task", type: "VectorTask")],
                     doc: "Fraction of pairs the model (or ensemble mean) ranks the way the hidden gold reward does.") { args, context in
                 let data = try args.native("prefs", as: DatasetValue.self).dataset
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
                 if case let .native(n) = try args.value("rm"), let e = n as? EnsembleValue {
                     return .double(try context.lab { try e.ensemble.goldAgreement(on: data, task: task) })
                 }
@@ -83,7 +83,7 @@ extension LabBuiltins {
             throw args.error("ensemble", "is needed with select: \"uncertainty\" (the ensemble whose disagreement picks the pairs)")
         }
         let ensemble = try args.native("ensemble", as: EnsembleValue.self, typeName: "RewardEnsemble").ensemble
-        let task = try args.native("task", as: TaskValue.self).task
+        let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
         let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }
         let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
         let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }

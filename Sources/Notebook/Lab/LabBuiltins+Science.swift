@@ -38,7 +38,7 @@ extension LabBuiltins {
                     doc: "Reward-model quality on pairs: accuracy (vs the annotator), gold_agreement (vs the hidden gold) and calibration_error.") { args, context in
                 let rm = try rewardModel(args, "rm")
                 let data = try args.native("prefs", as: DatasetValue.self).dataset
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
                 let q = try context.lab { try assess(rm, on: data, task: task) }
                 return .record(Record([
                     ("accuracy", .double(q.accuracy)), ("gold_agreement", .double(q.goldAgreement)),
@@ -48,7 +48,7 @@ extension LabBuiltins {
             Builtin("label_agreement", [.positional("prefs", type: "Preferences"), .positional("task", type: "VectorTask")],
                     doc: "Fraction of rows whose chosen response has the higher hidden gold reward (how truthful the labels are).") { args, context in
                 let data = try args.native("prefs", as: DatasetValue.self).dataset
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
                 return .double(try context.lab { try goldAgreement(data, task: task) })
             },
             Builtin("SamplingPolicy", [.positional("task", type: "VectorTask or ModerationTask"), .labelled("hidden", type: "int", default: .int(32))],
@@ -88,7 +88,7 @@ extension LabBuiltins {
                 .positional("original", type: "PolicyModel or SamplingPolicy"), .positional("aligned", type: "PolicyModel or SamplingPolicy"),
                 .labelled("task", type: "VectorTask"), .labelled("judge", type: "Annotator", default: .nil),
             ], doc: "Slide 11 measured: gold-reward distributions (quartiles, mean, 95% CI) of both policies on held-out prompts and the aligned policy's win rate judged by `judge` (default oracle).") { args, context in
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
                 let judge = try args.optional("judge").map { _ in try args.native("judge", as: AnnotatorValue.self).annotator } ?? .oracle
                 let c: Comparison
                 if case let .native(n) = try args.value("original"), let o = n as? SamplingPolicyValue {
@@ -114,7 +114,7 @@ extension LabBuiltins {
             ], doc: "Gao et al. 2022: maximises the RM with no penalty from a copy of `policy`, measuring proxy and gold reward against √KL every `every` steps; logs overopt.sqrt_kl, .proxy, .gold.") { args, context in
                 let policy = try policyModel(args, "policy")
                 let rm = try rewardModel(args, "rm")
-                let task = try args.native("task", as: TaskValue.self).task
+                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
                 let points = try context.lab {
                     try overoptimization(policy, rewardModel: rm, task: task, steps: args.int("steps"), every: args.int("every"),
                                          lr: args.double("lr"), batch: atMost(args, "batch", maxRows), rng: &lab.rng, control: lab.control)
