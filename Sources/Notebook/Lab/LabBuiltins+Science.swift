@@ -88,24 +88,7 @@ extension LabBuiltins {
                 .positional("original", type: "PolicyModel or SamplingPolicy"), .positional("aligned", type: "PolicyModel or SamplingPolicy"),
                 .labelled("task", type: "VectorTask"), .labelled("judge", type: "Annotator", default: .nil),
             ], doc: "Slide 11 measured: gold-reward distributions (quartiles, mean, 95% CI) of both policies on held-out prompts and the aligned policy's win rate judged by `judge` (default oracle).") { args, context in
-                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
-                let judge = try args.optional("judge").map { _ in try args.native("judge", as: AnnotatorValue.self).annotator } ?? .oracle
-                let c: Comparison
-                if case let .native(n) = try args.value("original"), let o = n as? SamplingPolicyValue {
-                    let a = try samplingPolicy(args, "aligned")
-                    c = try context.lab { try compare(o.policy, a, task: task, judge: judge, rng: &lab.rng) }
-                } else {
-                    let (o, a) = (try policyModel(args, "original"), try policyModel(args, "aligned"))
-                    c = try context.lab { try compare(o, a, task: task, judge: judge, rng: &lab.rng) }
-                }
-                func side(_ s: Summary, _ ci: ClosedRange<Double>) -> Value {
-                    guard case let .record(r) = summary(s) else { return .nil }
-                    return .record(Record(r.fields.map { ($0.key, $0.value) } + [("ci_low", .double(ci.lowerBound)), ("ci_high", .double(ci.upperBound))]))
-                }
-                return .record(Record([
-                    ("original", side(c.original, c.originalCI)), ("aligned", side(c.aligned, c.alignedCI)),
-                    ("win_rate", .double(c.winRate)), ("judge", .string(c.judge)),
-                ]))
+                try comparison(lab, args, context, original: "original", aligned: "aligned", task: "task")
             },
             Builtin("overoptimization", [
                 .positional("policy", type: "PolicyModel"), .positional("rm", type: "RewardModel"), .positional("task", type: "VectorTask"),
@@ -127,6 +110,29 @@ extension LabBuiltins {
                 })
             },
         ]
+    }
+
+    /// Original versus aligned on held-out prompts (`compare(…)`, and `evaluate(original, aligned, task:)`).
+    static func comparison(_ lab: LabState, _ args: Arguments, _ context: CallContext, original originalName: String,
+                           aligned alignedName: String, task taskName: String) throws -> Value {
+        let task = try args.native(taskName, as: TaskValue.self, typeName: "VectorTask").task
+        let judge = try args.optional("judge").map { _ in try args.native("judge", as: AnnotatorValue.self).annotator } ?? .oracle
+        let c: Comparison
+        if case let .native(n) = try args.value(originalName), let o = n as? SamplingPolicyValue {
+            let a = try samplingPolicy(args, alignedName)
+            c = try context.lab { try compare(o.policy, a, task: task, judge: judge, rng: &lab.rng) }
+        } else {
+            let (o, a) = (try policyModel(args, originalName), try policyModel(args, alignedName))
+            c = try context.lab { try compare(o, a, task: task, judge: judge, rng: &lab.rng) }
+        }
+        func side(_ s: Summary, _ ci: ClosedRange<Double>) -> Value {
+            guard case let .record(r) = summary(s) else { return .nil }
+            return .record(Record(r.fields.map { ($0.key, $0.value) } + [("ci_low", .double(ci.lowerBound)), ("ci_high", .double(ci.upperBound))]))
+        }
+        return .record(Record([
+            ("original", side(c.original, c.originalCI)), ("aligned", side(c.aligned, c.alignedCI)),
+            ("win_rate", .double(c.winRate)), ("judge", .string(c.judge)),
+        ]))
     }
 
     /// `rloo(...)` and `ppo(...)`: the same call, different update.

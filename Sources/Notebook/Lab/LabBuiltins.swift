@@ -128,7 +128,12 @@ enum LabBuiltins {
             Builtin("evaluate", [
                 .positional("policy", type: "PolicyModel"), .positional("task", type: "VectorTask"),
                 .labelled("rm", type: "RewardModel", default: .nil),
-            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles.") { args, context in
+                Parameter(label: "task", name: "compare_task", type: "VectorTask", defaultValue: .nil),
+                .labelled("judge", type: "Annotator", default: .nil),
+            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles. evaluate(original, aligned, task:, judge:) compares two policies (see compare).") { args, context in
+                if args.isPassed("compare_task") {
+                    return try comparison(lab, args, context, original: "policy", aligned: "task", task: "compare_task")
+                }
                 let policy = try policyModel(args, "policy")
                 let task = try args.native("task", as: TaskValue.self).task
                 let rm = try args.optional("rm").map { _ in try rewardModel(args, "rm") }
