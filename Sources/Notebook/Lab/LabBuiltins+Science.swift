@@ -4,9 +4,15 @@ import Models
 import Store
 
 /// Built-ins for the alignment science of issue 6: more annotators, reward-model quality, sampling policies trained by
-/// RLOO, PPO and DPO, original-versus-aligned comparison and the over-optimisation sweep.
+/// RLOO, PPO and DPO, original-versus-aligned comparison, the over-optimisation sweep, reward-model ensembles with
+/// active querying, and the moderation task.
 extension LabBuiltins {
     static func scienceBuiltins(_ lab: LabState) -> [Builtin] {
+        annotatorAndPolicyBuiltins(lab) + ensembleBuiltins(lab) + moderationBuiltins(lab)
+    }
+
+    /// Annotators, reward-model quality, sampling policies and their optimisers, evaluation.
+    static func annotatorAndPolicyBuiltins(_ lab: LabState) -> [Builtin] {
         [
             Builtin("Oracle", [], doc: "Annotator that always prefers the response of higher gold reward.") { _, _ in
                 .native(AnnotatorValue(annotator: .oracle))
@@ -194,5 +200,122 @@ extension LabBuiltins {
             fields.append((n, .double(series.last?.value ?? .nan)))
         }
         return .record(Record(fields))
+    }
+}
+
+extension LabBuiltins {
+    static func ensembleBuiltins(_ lab: LabState) -> [Builtin] {
+        [
+            Builtin("RewardEnsemble", [.labelled("input", type: "int"), .labelled("hidden", type: "int"),
+                                       .labelled("members", type: "int", default: .int(5))],
+                    doc: "k reward models; fit trains each on a bootstrap resample, collect(select: \"uncertainty\") queries where they disagree.") { args, context in
+                let (i, h) = (try positive(args, "input"), try positive(args, "hidden"))
+                let k = try atMost(args, "members", 64)
+                try checkValues((i + 2) * max(k, 1), h, args, "hidden")
+                return .native(EnsembleValue(ensemble: try context.lab { try RewardEnsemble(members: k, input: i, hidden: h, rng: &lab.rng) }))
+            },
+            Builtin("gold_agreement", [.positional("rm", type: "RewardModel or RewardEnsemble"), .positional("prefs", type: "Preferences"),
+                                       .positional("task", type: "VectorTask")],
+                    doc: "Fraction of pairs the model (or ensemble mean) ranks the way the hidden gold reward does.") { args, context in
+                let data = try args.native("prefs", as: DatasetValue.self).dataset
+                let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
+                if case let .native(n) = try args.value("rm"), let e = n as? EnsembleValue {
+                    return .double(try context.lab { try e.ensemble.goldAgreement(on: data, task: task) })
+                }
+                let rm = try rewardModel(args, "rm")
+                return .double(try context.lab { try assess(rm, on: data, task: task).goldAgreement })
+            },
+        ]
+    }
+
+    /// `fit(ens, prefs, …)` for an ensemble: each member on its own bootstrap resample; logs NAME.loss, NAME.accuracy.
+    static func fitEnsemble(_ lab: LabState, _ args: Arguments, _ context: CallContext, _ value: EnsembleValue) throws -> Value {
+        var ensemble = value.ensemble
+        let prefs = try args.native("prefs", as: DatasetValue.self).dataset
+        guard prefs.dim == ensemble.input else {
+            throw args.error("prefs", "holds responses of \(prefs.dim) values but the ensemble reads \(ensemble.input)")
+        }
+        let metrics = try context.lab {
+            try ensemble.fit(on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: atMost(args, "batch", maxRows),
+                             rng: &lab.rng, control: lab.control)
+        }
+        let updated = EnsembleValue(ensemble: ensemble)
+        args.update("rm", .native(updated))
+        if let name = args.variableName("rm") { lab.checkpoints.append((name, .checkpoint(updated.checkpoint))) }
+        lab.record(metrics, prefix: args.variableName("rm"))
+        let loss = metrics.filter { $0.name == "loss" }.map(\.value)
+        return .record(Record([
+            ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
+            ("accuracy", .double(metrics.last { $0.name == "accuracy" }?.value ?? .nan)),
+        ]))
+    }
+
+    /// `collect(…, select: "uncertainty", ensemble: ens, pool: n)`.
+    static func collectActively(_ lab: LabState, _ args: Arguments, _ context: CallContext) throws -> Value {
+        guard try args.string("select") == "uncertainty" else {
+            throw args.error("select", "must be \"random\" or \"uncertainty\", got \"\(try args.string("select"))\"")
+        }
+        guard try args.optional("ensemble") != nil else {
+            throw args.error("ensemble", "is needed with select: \"uncertainty\" (the ensemble whose disagreement picks the pairs)")
+        }
+        let ensemble = try args.native("ensemble", as: EnsembleValue.self, typeName: "RewardEnsemble").ensemble
+        let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
+        let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }
+        let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
+        let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }
+        let pool = try atMost(args, "pool", 1000)
+        let data = try context.lab {
+            let pairs = try atMost(args, "pairs", maxRows)
+            try checkValues(pairs * pool + (into?.count ?? 0), 2 * task.dim, args, "pairs")
+            return try collectByUncertainty(task: task, policy: policy, ensemble: ensemble, annotator: annotator, pairs: pairs,
+                                            pool: pool, into: into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
+        }
+        return .native(DatasetValue(dataset: data))
+    }
+}
+
+extension LabBuiltins {
+    static func moderationBuiltins(_ lab: LabState) -> [Builtin] {
+        [
+            Builtin("ModerationTask", [
+                .labelled("dim", type: "int", default: .int(16)), .labelled("items", type: "int", default: .int(500)),
+                .labelled("test_items", type: "int", default: .int(500)), .labelled("noise", type: "number", default: .double(0.3)),
+            ], doc: "Slide 9: content items in five categories, actions allow/label/remove, and a hidden gold moderation policy.") { args, context in
+                let task = try context.lab {
+                    let dim = try atMost(args, "dim", maxDimension)
+                    let counts = try ["items", "test_items"].map { try atMost(args, $0, maxRows) }
+                    try checkValues(counts.reduce(0, +), dim, args, "dim")
+                    return try ModerationTask(dim: dim, items: counts[0], testItems: counts[1], noise: Float(args.double("noise")), seed: lab.rng.next())
+                }
+                return .native(ModerationTaskValue(task: task))
+            },
+            Builtin("category_accuracy", [.positional("policy", type: "SamplingPolicy"), .positional("task", type: "ModerationTask")],
+                    doc: "Per category, the fraction of held-out items on which the policy's most likely action is the gold policy's.") { args, context in
+                let policy = try samplingPolicy(args, "policy")
+                let task = try args.native("task", as: ModerationTaskValue.self, typeName: "ModerationTask").task
+                let acc = try context.lab { try task.categoryAccuracy(policy) }
+                return .list(zip(ModerationTask.categories, acc).map { .record(Record([("category", .string($0)), ("accuracy", .double($1))])) })
+            },
+        ]
+    }
+
+    /// The task argument `name` as a candidate task (a VectorTask or a ModerationTask).
+    static func candidateTask(_ args: Arguments, _ name: String) throws -> any CandidateTask {
+        if case let .native(n) = try args.value(name), let m = n as? ModerationTaskValue { return m.task }
+        return try args.native(name, as: TaskValue.self, typeName: "VectorTask or ModerationTask").task
+    }
+
+    /// `collect(task, annotator:, pairs:, into:)` when the task is a ModerationTask.
+    static func collectModeration(_ lab: LabState, _ args: Arguments, _ context: CallContext, _ task: ModerationTask) throws -> Value {
+        guard try args.optional("policy") == nil else {
+            throw args.error("policy", "is not used with a ModerationTask: feedback compares two actions on one item")
+        }
+        let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
+        let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }
+        let data = try context.lab {
+            try checkValues(atMost(args, "pairs", maxRows) + (into?.count ?? 0), 2 * task.responseDim, args, "pairs")
+            return try collect(moderation: task, annotator: annotator, pairs: args.int("pairs"), into: into ?? PreferenceDataset(), rng: &lab.rng)
+        }
+        return .native(DatasetValue(dataset: data))
     }
 }

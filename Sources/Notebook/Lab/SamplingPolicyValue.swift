@@ -3,13 +3,6 @@ import Engine
 import Models
 import Store
 
-/// Anything a notebook binds that the store keeps as a checkpoint (a model) rather than as JSON.
-protocol CheckpointedValue: NativeValue {
-    var checkpoint: Checkpoint { get }
-}
-
-extension ModelValue: CheckpointedValue {}
-
 /// A sampling policy over a task's candidates bound to a name. A value: `reference = policy` copies it.
 struct SamplingPolicyValue: CheckpointedValue {
     var policy: SamplingPolicy
