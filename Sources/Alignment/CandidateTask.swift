@@ -74,4 +74,20 @@ extension VectorTask: CandidateTask {
     public func gold(prompt i: Int, test: Bool, candidate k: Int) -> Float {
         gold(candidates.data[(k * dim)..<(k * dim + dim)])
     }
+
+    /// The candidate index of each row's chosen and rejected response.
+    public func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int]) {
+        var index: [[Float]: Int] = [:]
+        for i in 0..<candidateCount { index[Array(candidates.data[(i * dim)..<(i * dim + dim)])] = i }
+        var c: [Int] = [], r: [Int] = []
+        for row in data.rows {
+            guard let i = index[row.chosen], let j = index[row.rejected] else {
+                throw AlignmentError.invalidArgument(
+                    "preference \(row.uid) does not compare two of the task's candidates; collect the pairs without a policy")
+            }
+            c.append(i)
+            r.append(j)
+        }
+        return (c, r)
+    }
 }
