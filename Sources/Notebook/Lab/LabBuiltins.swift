@@ -146,7 +146,7 @@ enum LabBuiltins {
                     doc: "Fraction of pairs the reward model ranks the way the annotator did.") { args, _ in
                 .double(accuracy(try rewardModel(args, "rm"), on: try args.native("prefs", as: DatasetValue.self).dataset))
             },
-            Builtin("log", [.positional("name", type: "string"), .positional("value", type: "number")],
+            Builtin("log_metric", [.positional("name", type: "string"), .positional("value", type: "number")],
                     doc: "Records a metric point (next step of the series `name`) in this cell's commit.") { args, context in
                 let name = try args.string("name")
                 guard !name.isEmpty else { throw args.error("name", "metric name must not be empty") }
