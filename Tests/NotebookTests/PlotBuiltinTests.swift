@@ -67,8 +67,8 @@ import Testing
 
     @Test func metricChartReadsCommittedPointsAndThisCellsPoints() throws {
         let s = try Session()
-        _ = s.run("for i in range(3) { log(\"m\", i * 2) }")
-        guard case .committed = s.run("log(\"m\", 10)\nplot.metric(\"m\", name: \"m\")") else {
+        _ = s.run("for i in range(3) { log_metric(\"m\", i * 2) }")
+        guard case .committed = s.run("log_metric(\"m\", 10)\nplot.metric(\"m\", name: \"m\")") else {
             Issue.record("plot.metric failed: \(s.output)")
             return
         }
