@@ -19,7 +19,7 @@ public final class NotebookRunner {
     let store: LabStore
     let interpreter: Interpreter
     let lab: LabState
-    let file: String
+    var file: String
     private var ordinal = 0
 
     /// Starts a run. `notebook` is nil for the interactive shell.
