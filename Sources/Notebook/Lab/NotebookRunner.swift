@@ -65,6 +65,7 @@ public final class NotebookRunner {
             return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
         }
         do {
+            interpreter.currentCell = file == "<shell>" ? nil : (key, firstLine)
             let result = try interpreter.run(source: source, file: file, firstLine: firstLine)
             if echo, let result, !result.isNil { interpreter.output(result.quotedText) }
             let (bindings, objects) = BindingEncoder.encode(globals: interpreter.globals, rng: lab.rng)
