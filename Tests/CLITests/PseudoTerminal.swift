@@ -74,7 +74,12 @@ final class PseudoTerminal {
     func enter(_ line: String, expecting expected: String, prompt: String = "rlhf[1]> ") -> Bool {
         let start = mark
         type(line + "\r")
-        return waitFor(expected, after: start) && waitFor(prompt, after: start)
+        guard waitFor(expected, after: start) else { return false }
+        // The prompt that counts is the one printed after the output, not one drawn before it.
+        let text = screen
+        guard let found = text.range(of: expected, range: text.index(text.startIndex, offsetBy: start)..<text.endIndex)
+        else { return false }
+        return waitFor(prompt, after: text.distance(from: text.startIndex, to: found.upperBound))
     }
 
     /// How much was read so far, to look only at output that comes later.
@@ -92,6 +97,7 @@ final class PseudoTerminal {
                 return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
             }
         }
+        Issue.record("the shell did not exit; the terminal shows:\n\(screen)\nraw: \(transcript.debugDescription)")
         return nil
     }
 

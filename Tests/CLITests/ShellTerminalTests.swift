@@ -13,8 +13,8 @@ import Testing
         shell.type("pri\t")
         #expect(shell.waitFor("print", after: mark))
         mark = shell.mark
-        shell.type("(40 + 2)\r")
-        #expect(shell.waitFor("\n42\n", after: mark) && shell.waitFor("rlhf[1]> ", after: mark))
+        shell.type("(40 + 2)")
+        #expect(shell.enter("", expecting: "\n42\n"))
         // A label completes too (`epo` → `epochs:`).
         mark = shell.mark
         shell.type("fit(rm, prefs, epo\t")
@@ -27,10 +27,10 @@ import Testing
         mark = shell.mark
         shell.type("xs = [1,\r")
         #expect(shell.waitFor("...> ", after: mark))
-        shell.type("2, 3]\r")
         mark = shell.mark
-        shell.type("sum(xs) * 10\r")
-        #expect(shell.waitFor("\n60\n", after: mark) && shell.waitFor("rlhf[1]> ", after: mark))
+        shell.type("2, 3]\r")
+        #expect(shell.waitFor("rlhf[1]> ", after: mark))
+        #expect(shell.enter("sum(xs) * 10", expecting: "\n60\n"))
         // Ctrl-C on a continuation line drops the whole unfinished input.
         mark = shell.mark
         shell.type("ys = [1,\r")
@@ -73,9 +73,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.5)
         shell.type("\u{3}")
         #expect(shell.waitFor("error: cancelled", after: mark) && shell.waitFor("rlhf[1]> ", after: mark))
-        mark = shell.mark
-        shell.type("print(n, p.trained_steps)\r")
-        #expect(shell.waitFor("\n1 0\n", after: mark) && shell.waitFor("rlhf[1]> ", after: mark))
+        #expect(shell.enter("print(n, p.trained_steps)", expecting: "\n1 0\n"))
         #expect(shell.enter(":cells", expecting: "failed"))
         shell.type(":quit\r")
         #expect(shell.waitForExit() == 0)
