@@ -7,6 +7,7 @@ import Store
 @Test(arguments: [
     ("z = xs + 1", "cells.rlhf:6:8: error: cannot add list and number at cell 'train' line 2\nz = xs + 1\n       ^"),
     ("q = double(xs)", "cells.rlhf:3:25: error: cannot add list and number\nfn double(v) { return v + 1 }\n                        ^"),
+    ("print(xss)", "cells.rlhf:6:7: error: undefined variable 'xss' at cell 'train' line 2; did you mean 'xs'?\nprint(xss)\n      ^~~"),
     ("print(xs[7])", "cells.rlhf:6:10: error: index 7 out of range for list of 2 at cell 'train' line 2\nprint(xs[7])\n         ^"),
 ])
 func runtimeErrorsNameTheCellAndItsLine(line: String, expected: String) throws {

@@ -58,7 +58,13 @@ public final class Interpreter {
             if let cell = currentCell, error.location?.file == file, !error.isCancellation,
                 line >= 1, line <= SourceText.lines(of: source).count
             {
-                located.message += " at cell '\(cell.key)' line \(line)"
+                let place = " at cell '\(cell.key)' line \(line)"
+                // Before a suggestion, so the message still ends with its question: `…; did you mean 'epochs'?`.
+                if let suggestion = located.message.range(of: "; did you mean ") {
+                    located.message.insert(contentsOf: place, at: suggestion.lowerBound)
+                } else {
+                    located.message += place
+                }
             }
             throw DiagnosticList([located])
         }
