@@ -23,6 +23,7 @@ struct Shell {
             try? runner.finish(status: status)
         }
         let prompt = reader.interactive ? "rlhf[\(runner.runID)]> " : ""
+        var shellLine = 1
         reading: while true {
             var source: String
             switch reader.readLine(prompt: prompt) {
@@ -47,7 +48,13 @@ struct Shell {
                 if !ok && !reader.interactive { status = .failed }
                 continue
             }
-            if !execute(runner, reader, source: source, key: commands.nextKey(), title: "shell") && !reader.interactive {
+            // Inputs are numbered as lines of one long `<shell>` file, so an error in a function defined earlier
+            // quotes the line it was defined on, not the current input's.
+            let firstLine = shellLine
+            shellLine += source.split(separator: "\n", omittingEmptySubsequences: false).count
+            if !execute(runner, reader, source: source, key: commands.nextKey(), title: "shell", firstLine: firstLine)
+                && !reader.interactive
+            {
                 status = .failed
             }
         }
