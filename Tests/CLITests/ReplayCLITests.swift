@@ -139,4 +139,25 @@ import Testing
         let replay = try cli("replay", "1", "--verify", "-q")
         #expect(replay.status == 0, "\(replay.stderr)")
     }
+
+    @Test func aShellSessionReplaysAndVerifies() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let session = """
+            seed(2); task = VectorTask(dim: 6, prompts: 20, candidates: 10, test_prompts: 10)
+            p = PolicyModel(input: 6, hidden: 6, output: 6); rm = RewardModel(input: 6, hidden: 6)
+            prefs = collect(task, policy: p, annotator: BradleyTerry(noise: 0.1), pairs: 40)
+            print(nope)
+            fit(rm, prefs, epochs: 2, lr: 1e-2, batch: 8)
+            2 + 3
+            """
+        let shell = try cli(stdin: session + "\n")
+        #expect(shell.stdout.hasSuffix("}\n5\n"))
+        let r = try cli("replay", "1", "--verify")
+        #expect(r.status == 0, "\(r.stderr)")
+        // The shell's echo of `2 + 3` replays too; the failing input fails again in its place.
+        #expect(r.stdout.contains("replaying run 1 (shell session, 6 cells)") && r.stdout.contains("\n5\n"))
+        #expect(r.stderr.contains("undefined variable 'nope'"))
+        #expect(r.stdout.hasSuffix("verified: 3 checkpoints, 1 dataset version, 4 metrics identical\n"))
+    }
 }

@@ -114,4 +114,25 @@ import Testing
         // The rolled-back policy holds v1's content: the next cell that binds it writes no new version.
         #expect(try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'p'") == "3")
     }
+
+    @Test func historyIsKeptAndTruncatedToTheLastThousandEntries() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let history = cli.folder.appendingPathComponent(".rlhf_history")
+        try (1...1200).map { "old_\($0) = \($0)" }.joined(separator: "\n").appending("\n")
+            .write(to: history, atomically: true, encoding: .utf8)
+        let shell = try PseudoTerminal(arguments: ["--store", cli.store], home: cli.folder.path)
+        #expect(shell.waitFor("rlhf[1]> "))
+        // Up-arrow recalls the last line of the previous sessions.
+        let mark = shell.mark
+        shell.type("\u{1B}[A")
+        #expect(shell.waitFor("old_1200 = 1200", after: mark))
+        shell.type("\u{15}")  // Ctrl-U clears the recalled line
+        #expect(shell.enter("print(\"new\")", expecting: "\nnew\n"))
+        shell.type("\u{4}")
+        #expect(shell.waitForExit() == 0)
+        let lines = try String(contentsOf: history, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1000)
+        #expect(lines.first == "old_202 = 202" && lines.last == "print(\"new\")")
+    }
 }
