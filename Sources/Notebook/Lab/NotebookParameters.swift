@@ -4,7 +4,7 @@
 /// ```swift
 /// let overrides = try NotebookParameters.parse(["lr=3e-4", "rounds=5"])
 /// let (notebook, parameters) = try NotebookParameters(overrides).apply(to: file)
-/// // notebook's parameters cell now ends with `lr = 3e-4  # --param`; parameters.json == {"lr":0.0003,"rounds":5}
+/// // the parameters cell now ends with `lr = 3e-4  # --param`; parameters.json == `{"lr": 0.0003, "rounds": 5}`
 /// ```
 ///
 /// An override is appended to the parameters cell as an assignment, so the cell the store records is the cell that
