@@ -19,7 +19,7 @@ fit(rm, prefs, epoch: 2)
 # %% train id=train
 fit(rm, prefs, epochs: 2, lr: 1e-2, batch: 16)
 finetune(policy, rm, task, steps: steps, lr: 1e-2, kl: 0.5)
-log("custom", steps * 2)
+log_metric("custom", steps * 2)
 """
 
 /// Runs every code cell (continuing past failures) on a fresh store, with `--param`-style overrides.

@@ -7,8 +7,9 @@ import Store
 /// How notebook values become store records: models as checkpoints, preference datasets as feedback rows, and
 /// everything else as JSON bindings (tasks and annotators by the parameters and seed that rebuild them).
 extension ModelValue {
-    var checkpoint: Checkpoint {
-        let dict = stateDict
+    var checkpoint: Checkpoint { Self.checkpoint(stateDict) }
+
+    static func checkpoint(_ dict: StateDict) -> Checkpoint {
         let config = "{" + dict.config.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
         return Checkpoint(kind: dict.kind, config: config,
                           tensors: dict.tensors.map { StoredTensor(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.data) })
@@ -34,7 +35,7 @@ enum BindingEncoder {
         for name in globals.keys.sorted() {
             guard let value = globals[name] else { continue }
             if case let .native(native) = value {
-                if let model = native as? ModelValue {
+                if let model = native as? any CheckpointedValue {
                     objects.append((name, .checkpoint(model.checkpoint)))
                     bindings.append((name, .object(name: name)))
                     continue
@@ -61,6 +62,8 @@ enum BindingEncoder {
                 + "\"prompts\":\(t.promptCount),\"seed\":\"\(t.seed)\",\"test_prompts\":\(t.testCount)}"
         case let .native(native as AnnotatorValue):
             return "{\"$type\":\"Annotator\",\"name\":\(Value.string(native.annotator.name).quotedText)}"
+        case let .native(native as any BindingJSON):
+            return native.bindingJSON
         case let .function(f):
             return "{\"$type\":\"function\",\"name\":\(Value.string(f.name).quotedText)}"
         default:
