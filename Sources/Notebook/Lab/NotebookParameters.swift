@@ -12,8 +12,11 @@
 public struct NotebookParameters {
     /// One `--param name=value`: the literal's text as typed and its value.
     public struct Override {
+        /// The parameter's variable name.
         public var name: String
+        /// The value as typed, appended to the parameters cell as `name = literal`.
         public var literal: String
+        /// The value it denotes.
         public var value: Value
     }
 
@@ -22,6 +25,7 @@ public struct NotebookParameters {
         public var description: String
     }
 
+    /// The overrides, in command-line order (a repeated name keeps its last value).
     public var overrides: [Override]
 
     /// Creates parameters from parsed overrides (see ``parse(_:)``).

@@ -6,8 +6,11 @@ import Store
 public enum ReplayVerification {
     /// Everything matched.
     public struct Identical: Equatable, CustomStringConvertible {
+        /// Model versions whose content hashes matched.
         public var checkpoints: Int
+        /// Dataset versions whose content hashes matched.
         public var datasetVersions: Int
+        /// Metric points equal in name, step and every bit of their value.
         public var metrics: Int
 
         /// `verified: 14 checkpoints, 2 dataset versions, 6475 metrics identical`.
@@ -29,6 +32,7 @@ public enum ReplayVerification {
         /// The value in the original run and in the replay.
         public var original: String
         public var replay: String
+        /// The two runs compared.
         public var originalRun: Int64
         public var replayRun: Int64
 

@@ -22,7 +22,9 @@ public struct RunReplay {
 
     /// What the replay produced: the new run and each replayed cell with its outcome, in order.
     public struct Result {
+        /// The new run.
         public var id: Int64
+        /// Each recorded cell and what replaying it gave.
         public var cells: [(recorded: CellInfo, outcome: CellOutcome)]
     }
 
