@@ -48,7 +48,8 @@ final class ShellCommands {
         let arguments = Array(words.dropFirst())
         func usage() -> Bool {
             let entry = Self.table.first { $0.name == command }
-            printError("error: usage: \(command) \(entry?.arguments ?? "")")
+            let arguments = entry?.arguments ?? ""
+            printError("error: usage: \(command)" + (arguments.isEmpty ? " (no arguments)" : " " + arguments))
             return false
         }
         switch command {
