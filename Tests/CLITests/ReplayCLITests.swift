@@ -160,4 +160,25 @@ import Testing
         #expect(r.stderr.contains("undefined variable 'nope'"))
         #expect(r.stdout.hasSuffix("verified: 3 checkpoints, 1 dataset version, 4 metrics identical\n"))
     }
+
+    @Test func rollbacksBetweenCellsAreRedoneWhereTheyHappened() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let session = """
+            seed(1); task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+            p = PolicyModel(input: 4, hidden: 4, output: 4); rm = RewardModel(input: 4, hidden: 4)
+            finetune(p, rm, task, steps: 3)
+            :rollback p 1
+            finetune(p, rm, task, steps: 3)
+            """
+        #expect(try cli(stdin: session + "\n").status == 0)
+        let r = try cli("replay", "1", "--verify", "-q")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "run 2 replays run 1\nverified: 4 checkpoints, 24 metrics identical\n")
+        // Both runs: v1, v2 trained, v3 = v1 by rollback, v4 trained from v1 again.
+        let notes = "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v JOIN objects o ON o.id = v.object_id "
+            + "WHERE o.name = 'p' AND o.run_id = "
+        #expect(try cli.scalar(notes + "1") == "-|-|rollback to v1|-")
+        #expect(try cli.scalar(notes + "2") == "-|-|rollback to v1|-")
+    }
 }

@@ -40,7 +40,21 @@ public struct RunReplay {
             store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
             output: output)
         var cells: [(CellInfo, CellOutcome)] = []
+        // Rollbacks made between cells (the shell's `:rollback`, or `rlhf rollback` on the run) are redone where
+        // they happened, so later cells see the same state and write the same version numbers.
+        var rollbacks = original.objects.flatMap(\.versions).filter { $0.cellOrdinal == nil }
+            .sorted { ($0.commit, $0.object) < ($1.commit, $1.object) }
+        func redoRollbacks(before commit: Int64?) throws {
+            while let next = rollbacks.first, commit.map({ next.commit < $0 }) ?? true {
+                rollbacks.removeFirst()
+                guard let note = next.note, note.hasPrefix("rollback to v"), let target = Int(note.dropFirst(13)) else {
+                    continue
+                }
+                _ = try runner.rollback(next.object, to: target)
+            }
+        }
         for (index, recorded) in original.cells.enumerated() {
+            try redoRollbacks(before: original.cells[index...].lazy.compactMap(\.commit).first)
             cellStarted(recorded, index + 1, original.cells.count)
             // The file line of the cell, so errors point where they did the first time.
             let firstLine = notebook?.cell(key: recorded.key)?.firstLine ?? 1
@@ -50,6 +64,7 @@ public struct RunReplay {
             cellFinished(recorded, outcome)
             cells.append((recorded, outcome))
         }
+        try redoRollbacks(before: nil)
         let failed = cells.contains { if case .failed = $0.1 { true } else { false } }
         try runner.finish(status: failed ? .failed : .succeeded)
         return Result(id: runner.runID, cells: cells)
