@@ -23,3 +23,31 @@ func runtimeErrorsNameTheCellAndItsLine(line: String, expected: String) throws {
     }
     #expect(message == expected)
 }
+
+/// An error that is not the language's (here the store refusing a name changing family) is located at the cell's
+/// first line of code and quoted, like every other error.
+@Test func storeErrorsAreLocatedAtTheCell() throws {
+    let text = """
+        # %% a id=a
+        seed(1)
+        task = VectorTask(dim: 2, prompts: 8, candidates: 4, test_prompts: 4)
+        x = PolicyModel(input: 2, hidden: 2, output: 2)
+        # %% b id=b
+        # a comment line is skipped
+          x = collect(task, annotator: Coin(), pairs: 3)
+        """
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("CellLocation-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
+    let file = CellFile.parse(path: "fam.rlhf", text: text)
+    let runner = try NotebookRunner(store: store, notebook: file, source: text, output: { _ in })
+    guard case .committed = runner.execute(file.cells[0]), case .failed(let message) = runner.execute(file.cells[1]) else {
+        Issue.record("cell a must commit and cell b fail")
+        return
+    }
+    #expect(message == """
+        fam.rlhf:7:3: error: cannot commit cell 2: 'x' is a checkpoint in run 1 and cannot become a dataset; use another name
+          x = collect(task, annotator: Coin(), pairs: 3)
+          ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+        """)
+}

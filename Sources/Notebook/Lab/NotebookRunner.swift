@@ -79,7 +79,7 @@ public final class NotebookRunner {
         } catch {
             interpreter.globals = globalsBefore
             lab.restore(labBefore)
-            let message = "\(error)"
+            let message = Self.report(error, file: file, source: source, firstLine: firstLine)
             do {
                 try store.recordFailure(run: runID, cell: record, output: output.joined(separator: "\n"), error: message,
                                         durationMs: elapsed())
