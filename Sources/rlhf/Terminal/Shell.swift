@@ -58,6 +58,8 @@ struct Shell {
                 status = .failed
             }
         }
+        // A script piped into the shell fails like `rlhf run` does when one of its inputs failed.
+        if status == .failed { throw ExitCode.failure }
     }
 
     /// Runs one cell, cancelling it if Ctrl-C arrives meanwhile; prints its commit line or error. False if it failed.
