@@ -32,9 +32,9 @@ struct Replay: ParsableCommand {
                 },
                 cellFinished: { recorded, outcome in
                     switch outcome {
-                    case let .committed(summary, ms):
+                    case .committed(let summary, let ms):
                         if !quiet { print(Format.commit(summary, durationMs: ms)) }
-                    case let .failed(message):
+                    case .failed(let message):
                         if recorded.status == .ok { newFailures += 1 }
                         if !quiet || recorded.status == .ok { printError(message) }
                     }

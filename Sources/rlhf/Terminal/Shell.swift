@@ -73,11 +73,11 @@ struct Shell {
         watcher.stop()
         runner.clearCancel()
         switch outcome {
-        case let .committed(summary, ms):
+        case .committed(let summary, let ms):
             let stored = !summary.newVersions.isEmpty || summary.metrics > 0
             if reader.interactive && stored { print(Format.commit(summary, durationMs: ms)) }
             return true
-        case let .failed(message):
+        case .failed(let message):
             printError(message)
             if message.contains(": error: cancelled") {
                 printError("note: Ctrl-C cancelled the cell; its effects were rolled back and the session is as before it")

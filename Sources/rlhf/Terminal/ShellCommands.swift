@@ -92,8 +92,9 @@ final class ShellCommands {
             guard arguments.count == 2, let version = Int(arguments[1]) else { return usage() }
             do {
                 let info = try runner.rollback(arguments[0], to: version)
-                print("\(info.object)@\(info.version) = v\(version) (hash \(Format.hash(info.contentHash))); "
-                    + "'\(info.object)' now holds it")
+                print(
+                    "\(info.object)@\(info.version) = v\(version) (hash \(Format.hash(info.contentHash))); "
+                        + "'\(info.object)' now holds it")
                 return true
             } catch {
                 printError("error: \(error)")
@@ -103,8 +104,9 @@ final class ShellCommands {
             guard arguments.count == 1 else { return usage() }
             return load(arguments[0], execute: execute)
         default:
-            printError("error: unknown command '\(command)'" + Diagnostic.didYouMean(command, among: Self.names)
-                + " (:help lists them)")
+            printError(
+                "error: unknown command '\(command)'" + Diagnostic.didYouMean(command, among: Self.names)
+                    + " (:help lists them)")
             return false
         }
     }
@@ -135,14 +137,17 @@ final class ShellCommands {
                 print("no cells yet")
                 return true
             }
-            print(Format.table(
-                ["CELL", "STATUS", "TIME", "COMMIT", "SOURCE"],
-                detail.cells.map { cell in
-                    let firstLine = cell.source.split(separator: "\n").first.map(String.init) ?? ""
-                    let more = cell.source.contains("\n") ? " …" : ""
-                    return ["\(cell.ordinal)", cell.status.rawValue, Format.milliseconds(cell.durationMs),
-                            cell.commit.map { "\($0)" } ?? "-", String(firstLine.prefix(60)) + more]
-                }))
+            print(
+                Format.table(
+                    ["CELL", "STATUS", "TIME", "COMMIT", "SOURCE"],
+                    detail.cells.map { cell in
+                        let firstLine = cell.source.split(separator: "\n").first.map(String.init) ?? ""
+                        let more = cell.source.contains("\n") ? " …" : ""
+                        return [
+                            "\(cell.ordinal)", cell.status.rawValue, Format.milliseconds(cell.durationMs),
+                            cell.commit.map { "\($0)" } ?? "-", String(firstLine.prefix(60)) + more,
+                        ]
+                    }))
             return true
         } catch {
             printError("error: \(error)")
