@@ -34,8 +34,8 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
             let tape = Tape()
             var params = rm.network.parameters
             let p = params.map { tape.leaf($0) }
-            let rc = rm.network.forward(tape.leaf(chosen), parameters: p, on: tape)    // [b, 1]
-            let rr = rm.network.forward(tape.leaf(rejected), parameters: p, on: tape)  // [b, 1]
+            let rc = rm.network.forward(tape.constant(chosen), parameters: p, on: tape)    // [b, 1]
+            let rr = rm.network.forward(tape.constant(rejected), parameters: p, on: tape)  // [b, 1]
             let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))
             lossSum += Double(tape.value(loss).data[0]) * Double(idx.count)
             let grads = tape.backward(loss)

@@ -16,15 +16,37 @@ enum Kernels {
     }
 
     /// c[m,n] (+)= a[m,k] · b[n,k]ᵀ
+    ///
+    /// Each c[i,j] is the sum over p of a[i,p]·b[j,p] taken in increasing p, whichever path runs, so the result is
+    /// the same bits as the plain dot-product loop. For more than a few rows, b is transposed once so the inner loop
+    /// runs along contiguous memory and vectorises.
     static func matmulBT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
                          m: Int, k: Int, n: Int, accumulate: Bool) {
-        for i in 0..<m {
-            let ai = i * k
+        if m < 4 {
+            for i in 0..<m {
+                let ai = i * k
+                for j in 0..<n {
+                    let bj = j * k
+                    var s: Float = 0
+                    for p in 0..<k { s += a[ai + p] * b[bj + p] }
+                    if accumulate { c[i * n + j] += s } else { c[i * n + j] = s }
+                }
+            }
+            return
+        }
+        var bt = [Float](repeating: 0, count: k * n)  // [k, n]
+        bt.withUnsafeMutableBufferPointer { t in
             for j in 0..<n {
-                let bj = j * k
-                var s: Float = 0
-                for p in 0..<k { s += a[ai + p] * b[bj + p] }
-                if accumulate { c[i * n + j] += s } else { c[i * n + j] = s }
+                for p in 0..<k { t[p * n + j] = b[j * k + p] }
+            }
+        }
+        bt.withUnsafeBufferPointer { t in
+            if !accumulate { return matmul(a, t, c, m: m, k: k, n: n, accumulate: false) }
+            // Sum into a fresh buffer first, then add: c + (Σ_p …), as the dot-product loop does.
+            var fresh = [Float](repeating: 0, count: m * n)
+            fresh.withUnsafeMutableBufferPointer { f in
+                matmul(a, t, f, m: m, k: k, n: n, accumulate: false)
+                for i in 0..<(m * n) { c[i] += f[i] }
             }
         }
     }
