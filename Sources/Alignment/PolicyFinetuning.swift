@@ -26,7 +26,7 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
     let klScale = Float(1 / (2 * Double(task.noise) * Double(task.noise) * Double(batch)))
     var metrics: [Metric] = []
-    metrics.reserveCapacity(steps * 4)
+    metrics.reserveCapacity(min(steps, 100_000) * 4)  // a huge `steps` must stay cancellable, not allocate up front
     for step in 0..<steps {
         if step % 16 == 0 { try control.checkpoint(step, of: steps) }
         let idx = (0..<batch).map { _ in rng.int(below: task.promptCount) }

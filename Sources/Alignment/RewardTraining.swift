@@ -28,7 +28,8 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
         try control.checkpoint(epoch, of: epochs)
         let order = rng.permutation(data.count)
         var lossSum: Double = 0
-        for start in stride(from: 0, to: order.count, by: batch) {
+        for (n, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
+            if n % 64 == 63, control.isCancelled() { throw AlignmentError.cancelled }
             let idx = Array(order[start..<min(start + batch, order.count)])
             let (chosen, rejected) = data.batch(idx)
             let tape = Tape()
