@@ -14,6 +14,11 @@ struct Run: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @ArgumentParser.Argument(help: ArgumentHelp("The notebook to run.", valueName: "file")) var file: String
     @Flag(name: .shortAndLong, help: "Print only cell output and errors, no headers or commit lines.") var quiet = false
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "Override an assignment of the `# %% parameters` cell with a literal (repeatable).", valueName: "name=value"))
+    var parameters: [String] = []
+    @Flag(help: "Record a failing cell and run the rest (exit code 1 if any cell failed).") var continueOnError = false
+    @Flag(help: "Report every syntax error and exit; run nothing and create no store.") var check = false
 
     func run() throws {
         let text: String
@@ -23,20 +28,26 @@ struct Run: ParsableCommand {
             printError("error: cannot read notebook '\(file)': \((error as NSError).localizedDescription)")
             throw ExitCode.failure
         }
-        let notebook = CellFile.parse(path: file, text: text)
-        let syntaxErrors = NotebookRunner.syntaxErrors(in: notebook)
+        let parsed = CellFile.parse(path: file, text: text)
+        let syntaxErrors = NotebookRunner.syntaxErrors(in: parsed)
         if !syntaxErrors.isEmpty {
             for e in syntaxErrors { printError(e.description) }
             printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
             throw ExitCode.failure
         }
+        let (notebook, effective) = try failing { try NotebookParameters.parse(parameters).apply(to: parsed) }
+        if check {
+            print("\(file): no syntax errors in \(parsed.codeCells.count) cells")
+            return
+        }
         let lab = try store.open()
         let runner = try failing {
-            try NotebookRunner(store: lab, notebook: notebook, source: text, output: { print($0) })
+            try NotebookRunner(store: lab, notebook: notebook, source: text, parameters: effective, output: { print($0) })
         }
         let progress = ProgressReporter(quiet: quiet)
         runner.progress = progress.update
         runner.chartWidth = TerminalSize.columns
+        var failures: [String] = []
         let total = notebook.cells.filter { $0.kind == .code }.count
         if !quiet { print("run \(runner.runID) · \(file) · \(total) cells · store \(store.path)") }
         var index = 0
@@ -54,10 +65,19 @@ struct Run: ParsableCommand {
                 if !quiet { print(Format.commit(summary, durationMs: ms)) }
             case let .failed(message):
                 printError(message)
+                if continueOnError {
+                    failures.append("\(index) ('\(cell.key)')")
+                    continue
+                }
                 try? runner.finish(status: .failed)
                 printError("run \(runner.runID) stopped at cell \(index) ('\(cell.key)'); earlier cells are committed")
                 throw ExitCode.failure
             }
+        }
+        if !failures.isEmpty {
+            try failing { try runner.finish(status: .failed) }
+            printError("run \(runner.runID): \(failures.count) of \(total) cells failed: \(failures.joined(separator: ", "))")
+            throw ExitCode.failure
         }
         try failing { try runner.finish(status: .succeeded) }
         if !quiet { print("\nrun \(runner.runID) succeeded: \(total) cells committed") }
