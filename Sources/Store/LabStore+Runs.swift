@@ -13,6 +13,8 @@ extension LabStore {
                 startedAt: Timestamp.now(), finishedAt: nil)
             try run.insert(db)
             guard let id = run.id else { throw StoreError.database(path, "inserting the run returned no id") }
+            // Locked before the row is visible to other processes, so none of them can take it for abandoned.
+            RunLocks.shared.acquire(store: path, run: id)
             return id
         }
     }
@@ -36,5 +38,6 @@ extension LabStore {
             row.finishedAt = Timestamp.now()
             try row.update(db, columns: [DBRun.Columns.status, DBRun.Columns.finishedAt])
         }
+        RunLocks.shared.release(store: path, run: run)
     }
 }

@@ -47,6 +47,7 @@ public final class LabStore: Sendable {
             }
             let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
             try Migrations.migrator.migrate(pool)
+            try Self.markInterruptedRuns(pool, path: path)
             return pool
         }
         self.init(path: path, reader: pool, writer: pool)

@@ -15,4 +15,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var metrics: Int
     /// The effective parameters, as JSON text.
     public var parameters: String
+    /// Ordinal of the last committed cell (where an interrupted run stopped), nil when none committed.
+    public var lastCommittedCell: Int?
+    /// When `rlhf rm` marked the run deleted; nil for a live run.
+    public var deletedAt: String?
 }

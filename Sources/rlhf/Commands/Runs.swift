@@ -14,8 +14,17 @@ struct Runs: ParsableCommand {
         print(Format.table(
             ["RUN", "STATUS", "NOTEBOOK", "STARTED", "CELLS", "OBJECTS", "VERSIONS", "METRICS"],
             runs.map { r in
-                ["\(r.id)", r.status.rawValue + (r.failedCell.map { " at cell \($0)" } ?? ""), r.notebook ?? "(shell)",
+                ["\(r.id)", status(r), r.notebook ?? "(shell)",
                  r.startedAt, "\(r.cells)", "\(r.objects)", "\(r.versions)", "\(r.metrics)"]
             }))
+    }
+
+    /// `failed at cell 3`, `interrupted after cell 2`.
+    private func status(_ r: RunSummary) -> String {
+        switch r.status {
+        case .failed: r.status.rawValue + (r.failedCell.map { " at cell \($0)" } ?? "")
+        case .interrupted: r.status.rawValue + (r.lastCommittedCell.map { " after cell \($0)" } ?? " before cell 1")
+        default: r.status.rawValue
+        }
     }
 }
