@@ -34,9 +34,7 @@ extension LabStore {
                 versions.append(written.info)
                 feedbackRows += written.feedbackRows
             }
-            for point in cell.metrics {
-                try DBMetric(run: run, commit: commitID, point: point).insert(db)
-            }
+            try DBMetric.insert(db, run: run, commit: commitID, cell: cell.cell.ordinal, points: cell.metrics)
             try writeBindings(db, cell.bindings, run: run, commit: commitID, cell: cell.cell.ordinal)
             return CommitSummary(
                 commit: commitID, newVersions: versions, bytesWritten: versions.reduce(0) { $0 + $1.bytesWritten },

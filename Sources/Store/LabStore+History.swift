@@ -39,6 +39,19 @@ extension LabStore {
         }
     }
 
+    /// The names of a run's metric series, sorted.
+    public func metricNames(run: Int64) throws -> [String] {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT n.name FROM metric_points p JOIN metric_names n ON n.id = p.name_id
+                    WHERE p.run_id = ? ORDER BY n.name
+                    """, arguments: [run])
+        }
+    }
+
     /// The highest step recorded for `metric` in the run, nil when it has none.
     public func latestStep(run: Int64, metric: String) throws -> Int? {
         try read { db in
@@ -62,7 +75,7 @@ extension LabStore {
                        (SELECT count(*) FROM objects o WHERE o.run_id = r.id) AS objects,
                        (SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id
                         WHERE o.run_id = r.id) AS versions,
-                       (SELECT count(*) FROM metrics m WHERE m.run_id = r.id) AS metrics,
+                       (SELECT count(*) FROM metric_points m WHERE m.run_id = r.id) AS metrics,
                        (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
                        r.deleted_at
                 FROM runs r WHERE \(condition) ORDER BY r.id

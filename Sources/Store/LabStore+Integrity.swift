@@ -255,9 +255,9 @@ extension LabStore {
         let versionCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(versions))", arguments: [run]) ?? 0
         let feedbackCount = try Int.fetchOne(
             db, sql: "SELECT count(*) FROM feedback WHERE object_id IN (\(objects))", arguments: [run]) ?? 0
-        let metricCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM metrics WHERE run_id = ?", arguments: [run]) ?? 0
+        let metricCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM metric_points WHERE run_id = ?", arguments: [run]) ?? 0
         try db.execute(sql: "DELETE FROM bindings WHERE commit_id IN (\(commits))", arguments: [run])
-        try db.execute(sql: "DELETE FROM metrics WHERE run_id = ?", arguments: [run])
+        try db.execute(sql: "DELETE FROM metric_points WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM feedback WHERE object_id IN (\(objects))", arguments: [run])
         try db.execute(sql: "DELETE FROM version_tensors WHERE version_id IN (\(versions))", arguments: [run])
         try db.execute(sql: "DELETE FROM versions WHERE object_id IN (\(objects))", arguments: [run])

@@ -71,8 +71,8 @@ import Testing
         "CREATE TABLE t (x)",
         "ALTER TABLE runs ADD COLUMN x",
         "REPLACE INTO blobs VALUES ('h', 0, X'')",
-        "WITH gone AS (SELECT 1) DELETE FROM metrics",
-        "/* sneaky */ delete from metrics",
+        "WITH gone AS (SELECT 1) DELETE FROM metric_points",
+        "/* sneaky */ delete from metric_points",
         "SELECT 1; DELETE FROM runs",
     ])
     func writesAreRefusedAndChangeNothing(sql: String) throws {

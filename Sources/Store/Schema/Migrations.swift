@@ -8,6 +8,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-run-deletion", migrate: v2RunDeletion)
+        migrator.registerMigration("v3-metric-names", migrate: v3MetricNames)
         return migrator
     }
 
