@@ -147,7 +147,7 @@ extension LabStore {
     }
 
     /// Stores each binding; an object binding pins the object's version current after this commit.
-    private func writeBindings(
+    func writeBindings(
         _ db: Database, _ bindings: [(name: String, value: BindingValue)], run: Int64, commit: Int64, cell: Int
     ) throws {
         for binding in bindings {

@@ -47,6 +47,15 @@ private func committedState(_ store: String) throws -> [[QueryCell]] {
         """).rows
 }
 
+/// The latest content hash of every object of a run, by name.
+private func finalHashes(_ store: String, run: Int) throws -> [[QueryCell]] {
+    try LabStore.openReadOnly(path: store).query("""
+        SELECT o.name, v.content_hash FROM objects o JOIN versions v ON v.object_id = o.id
+        WHERE o.run_id = \(run) AND v.version = (SELECT max(version) FROM versions WHERE object_id = o.id)
+        ORDER BY o.name
+        """).rows
+}
+
 private func count(_ store: String, _ sql: String) -> Int64 {
     guard let result = try? LabStore.openReadOnly(path: store).query(sql),
         case .integer(let n) = result.rows.first?.first
@@ -104,5 +113,12 @@ private func count(_ store: String, _ sql: String) -> Int64 {
         #expect(run.status == .interrupted)
         #expect(run.lastCommittedCell == (state.isEmpty ? nil : state.count))
         #expect(count(cli.store, "SELECT count(*) FROM runs WHERE status = 'interrupted'") == 1)
+
+        // Resuming continues at the interrupted cell and ends bitwise where the uninterrupted run ended.
+        let resumed = try cli("run", nb, "--resume", "1")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming run 1 at cell \(state.count + 1)"))
+        #expect(try finalHashes(cli.store, run: 2) == finalHashes(reference, run: 1))
+        #expect(try cli("check").status == 0)
     }
 }

@@ -49,7 +49,7 @@ import Testing
                 if case .text(let name) = cells[1] { return name }
                 return nil
             }
-            #expect(columns == ["id", "notebook", "source", "parameters", "status", "started_at", "finished_at", "deleted_at"])
+            #expect(columns == ["id", "notebook", "source", "parameters", "status", "started_at", "finished_at", "deleted_at", "parent_run", "resumed_at_cell"])
             #expect(!(try store.query("PRAGMA user_version").rows.isEmpty))
         }
     }

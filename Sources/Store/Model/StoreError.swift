@@ -32,6 +32,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case runDeleted(Int64)
     /// `rlhf rm` of a run whose process is still writing it.
     case runNotFinished(Int64)
+    /// `rlhf run --resume RUN` cannot resume that run: the run, why.
+    case cannotResume(Int64, reason: String)
     /// `rlhf query` refused a statement that would write: the statement.
     case readOnlyQuery(String)
     /// SQLite rejected the query text: its message.
@@ -79,6 +81,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "run \(run) is already deleted; `rlhf gc` purges deleted runs"
         case .runNotFinished(let run):
             "run \(run) is still running in another process; wait for it to finish or stop it first"
+        case .cannotResume(let run, let reason):
+            "cannot resume run \(run): \(reason)"
         case .readOnlyQuery(let sql):
             "`rlhf query` is read-only; refusing to run: \(sql)"
         case .sql(let message):

@@ -50,4 +50,12 @@ extension Migrations {
             FROM runs r;
             """)
     }
+
+    /// A run resumed with `rlhf run --resume` records its parent and the cell it resumed at.
+    static func v4RunParent(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE runs ADD COLUMN parent_run INTEGER REFERENCES runs(id);
+            ALTER TABLE runs ADD COLUMN resumed_at_cell INTEGER;
+            """)
+    }
 }

@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-run-deletion", migrate: v2RunDeletion)
         migrator.registerMigration("v3-metric-names", migrate: v3MetricNames)
+        migrator.registerMigration("v4-run-parent", migrate: v4RunParent)
         return migrator
     }
 

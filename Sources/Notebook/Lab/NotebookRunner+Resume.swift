@@ -1,0 +1,178 @@
+import Alignment
+import Engine
+import Models
+import Store
+
+/// Why a run cannot be resumed from its committed bindings.
+public enum ResumeError: Error, CustomStringConvertible, Equatable {
+    /// A committed binding the session cannot rebuild: its name, why.
+    case cannotRestore(String, String)
+
+    public var description: String {
+        switch self {
+        case let .cannotRestore(name, why): "cannot restore '\(name)': \(why)"
+        }
+    }
+}
+
+extension NotebookRunner {
+    /// Starts a child run of `point.parent` that continues at cell `point.cell`: every binding committed before
+    /// that cell is restored (models with their Adam state, datasets, plain values, tasks and annotators rebuilt
+    /// from their parameters, the run's generator) and each metric series continues at its next step, so the
+    /// child's checkpoints and metrics are bitwise those of an uninterrupted run.
+    ///
+    /// ```swift
+    /// let point = try store.resumePoint(run: 3, fromCell: nil)
+    /// let runner = try NotebookRunner(store: store, notebook: file, source: text, resuming: point) { print($0) }
+    /// // execute cells point.cell... as usual
+    /// ```
+    public convenience init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
+                            resuming point: ResumePoint, output: @escaping (String) -> Void) throws {
+        // Rebuild everything before writing the child run, so a binding that cannot be restored writes nothing.
+        let restored = try Self.restoredValues(point, store: store)
+        try self.init(store: store, notebook: notebook, output: output) {
+            try store.beginResumedRun(notebook: notebook?.path, source: source, parameters: parameters, from: point)
+        }
+        for (name, value) in restored.globals { interpreter.globals[name] = value }
+        if let rng = restored.rng { lab.rng = rng }
+        lab.nextStep = point.nextSteps
+        ordinal = point.cell - 1
+    }
+
+    private static func restoredValues(_ point: ResumePoint, store: LabStore) throws
+        -> (globals: [(String, Value)], rng: RNG?)
+    {
+        var globals: [(String, Value)] = []
+        var rng: RNG?
+        for binding in point.bindings {
+            switch binding.value {
+            case let .object(name):
+                let ref = VersionRef(run: point.parent, object: name, version: binding.version?.version)
+                globals.append((binding.name, try value(of: store.state(ref).1, name: binding.name)))
+            case let .value(json):
+                guard let parsed = Value(json: json) else {
+                    throw ResumeError.cannotRestore(binding.name, "its stored value is not JSON: \(json)")
+                }
+                if binding.name == BindingEncoder.rngBinding {
+                    rng = try generator(parsed)
+                } else {
+                    globals.append((binding.name, try decode(parsed, name: binding.name)))
+                }
+            }
+        }
+        return (globals, rng)
+    }
+
+    private static func value(of state: ObjectState, name: String) throws -> Value {
+        switch state {
+        case let .checkpoint(checkpoint):
+            let config = try configPairs(checkpoint.config, name: name)
+            let dict = StateDict(
+                kind: checkpoint.kind, config: config,
+                tensors: checkpoint.tensors.map { ($0.name, Tensor(shape: $0.shape, data: $0.values)) })
+            do {
+                switch checkpoint.kind {
+                case "policy": return .native(ModelValue(model: .policy(try PolicyModel(stateDict: dict))))
+                case "reward": return .native(ModelValue(model: .reward(try RewardModel(stateDict: dict))))
+                default: throw ResumeError.cannotRestore(name, "unknown model kind '\(checkpoint.kind)'")
+                }
+            } catch let error as ResumeError {
+                throw error
+            } catch {
+                throw ResumeError.cannotRestore(name, "\(error)")
+            }
+        case let .dataset(_, _, rows):
+            return .native(DatasetValue(dataset: PreferenceDataset(rows: rows.map {
+                PreferencePair(uid: $0.uid, prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected,
+                               annotator: $0.annotator, seed: $0.seed)
+            })))
+        }
+    }
+
+    /// `{"adam.step":500,"hidden":64}` as ordered pairs.
+    private static func configPairs(_ json: String, name: String) throws -> [(key: String, value: Int)] {
+        guard case let .record(record)? = Value(json: json) else {
+            throw ResumeError.cannotRestore(name, "its checkpoint config is not a JSON object: \(json)")
+        }
+        return try record.fields.map { field in
+            guard case let .int(n) = field.value else {
+                throw ResumeError.cannotRestore(name, "config '\(field.key)' is not an integer in \(json)")
+            }
+            return (field.key, n)
+        }
+    }
+
+    private static func field(_ record: Record, _ key: String) -> Value? {
+        record.fields.first { $0.key == key }?.value
+    }
+
+    private static func generator(_ value: Value) throws -> RNG {
+        guard case let .record(record) = value, case let .list(words)? = field(record, "state") else {
+            throw ResumeError.cannotRestore(BindingEncoder.rngBinding, "not a generator state")
+        }
+        let state = words.compactMap { word -> UInt64? in
+            if case let .string(text) = word { return UInt64(text) }
+            return nil
+        }
+        guard state.count == words.count, let rng = RNG(state: state) else {
+            throw ResumeError.cannotRestore(BindingEncoder.rngBinding, "not a generator state")
+        }
+        return rng
+    }
+
+    /// A plain value, or a task, annotator or generator rebuilt from the parameters the encoder stored.
+    private static func decode(_ value: Value, name: String) throws -> Value {
+        guard case let .record(record) = value, case let .string(type)? = field(record, "$type") else { return value }
+        func number(_ key: String) throws -> Double {
+            switch field(record, key) {
+            case let .int(n)?: return Double(n)
+            case let .double(x)?: return x
+            default: throw ResumeError.cannotRestore(name, "its \(type) has no number '\(key)'")
+            }
+        }
+        switch type {
+        case "VectorTask":
+            guard case let .string(seedText)? = field(record, "seed"), let seed = UInt64(seedText) else {
+                throw ResumeError.cannotRestore(name, "its VectorTask has no seed")
+            }
+            do {
+                let task = try VectorTask(
+                    dim: Int(try number("dim")), prompts: Int(try number("prompts")),
+                    candidates: Int(try number("candidates")), testPrompts: Int(try number("test_prompts")),
+                    noise: Float(try number("noise")), seed: seed)
+                return .native(TaskValue(task: task))
+            } catch let error as ResumeError {
+                throw error
+            } catch {
+                throw ResumeError.cannotRestore(name, "\(error)")
+            }
+        case "Annotator":
+            guard case let .string(annotator)? = field(record, "name") else {
+                throw ResumeError.cannotRestore(name, "its annotator has no name")
+            }
+            return .native(AnnotatorValue(annotator: try annotatorNamed(annotator, binding: name)))
+        case "RNG":
+            throw ResumeError.cannotRestore(name, "only the run's own generator ($rng) is restored")
+        default:
+            throw ResumeError.cannotRestore(
+                name, "a \(type) is not stored in the bindings; define it in the cell you resume from or later")
+        }
+    }
+
+    /// The inverse of `Annotator.name`: `coin`, `bradleyTerry(noise: 0.05)`.
+    private static func annotatorNamed(_ text: String, binding: String) throws -> Annotator {
+        if text == "coin" { return .coin }
+        let prefix = "bradleyTerry(noise: ", suffix = ")"
+        if text.hasPrefix(prefix), text.hasSuffix(suffix),
+            let noise = Double(text.dropFirst(prefix.count).dropLast(suffix.count))
+        {
+            return .bradleyTerry(noise: noise)
+        }
+        throw ResumeError.cannotRestore(binding, "unknown annotator '\(text)'")
+    }
+}
+
+extension NotebookRunner {
+    /// Ordinal of the next cell this runner executes: 1 for a new run, the resume cell for a resumed one.
+    public var firstCell: Int { ordinal + 1 }
+}
