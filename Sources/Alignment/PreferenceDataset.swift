@@ -34,6 +34,12 @@ public struct PreferenceDataset: Sendable, Equatable {
         nextUID = (rows.map(\.uid).max() ?? 0) + 1
     }
 
+    /// A dataset edited from another: `nextUID` is kept, so a removed row's uid is never given to a new row.
+    public init(rows: [PreferencePair], nextUID: Int64) {
+        self.rows = rows
+        self.nextUID = max(nextUID, (rows.map(\.uid).max() ?? 0) + 1)
+    }
+
     public var count: Int { rows.count }
     public var dim: Int { rows.first?.chosen.count ?? 0 }
 

@@ -13,6 +13,9 @@ final class LabState {
     /// A checkpoint for every training call of the current cell, in order, so each fine-tune and each fit leaves
     /// its own version even when a loop runs several in one cell.
     var checkpoints: [(name: String, state: ObjectState)] = []
+    /// The store and run the session commits to, for version references, `load` and `rollback`.
+    var store: LabStore?
+    var runID: Int64 = 0
     /// Set from another thread (Ctrl-C); long built-ins poll it between steps.
     nonisolated(unsafe) var cancelRequested = false
 

@@ -63,7 +63,7 @@ extension NotebookRunner {
         return (globals, rng)
     }
 
-    private static func value(of state: ObjectState, name: String) throws -> Value {
+    static func value(of state: ObjectState, name: String) throws -> Value {
         switch state {
         case let .checkpoint(checkpoint):
             let config = try configPairs(checkpoint.config, name: name)

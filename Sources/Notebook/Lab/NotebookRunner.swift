@@ -42,6 +42,9 @@ public final class NotebookRunner {
         let lab = self.lab
         interpreter.isCancelled = { lab.cancelRequested }
         runID = try begin()
+        lab.store = store
+        lab.runID = runID
+        interpreter.resolveVersion = LabBuiltins.versionResolver(lab)
     }
 
     /// Asks the running cell to stop at its next check (safe to call from a signal-handling thread).

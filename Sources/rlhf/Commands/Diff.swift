@@ -31,7 +31,8 @@ struct Diff: ParsableCommand {
         case let .dataset(d):
             if json { return print(try Format.json(d)) }
             print("\(label(d.a)) → \(label(d.b))")
-            print("+\(d.addedCount) rows added, -\(d.removedCount) rows removed (\(d.a.rows ?? 0) → \(d.b.rows ?? 0) rows)")
+            print("+\(d.addedCount) rows added, -\(d.removedCount) rows removed, \(d.relabelledCount) of them relabelled "
+                + "(\(d.a.rows ?? 0) → \(d.b.rows ?? 0) rows)")
             for row in d.added.prefix(5) { print("  + uid \(row.uid)  prompt \(row.prompt)  \(row.annotator)") }
             for row in d.removed.prefix(5) { print("  - uid \(row.uid)  prompt \(row.prompt)  \(row.annotator)") }
         }
