@@ -24,6 +24,14 @@ import Testing
         #expect(json?.last?["uid"] as? Int == 150)
 
         #expect(try cli("check").stdout.hasPrefix("ok:"))
+        // Two runs of one notebook: same sources, bitwise-same objects and final metrics.
+        let runs = try cli("diff", "1", "2", "--json")
+        let d = try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [String: Any]
+        #expect((d?["cells"] as? [[String: Any]])?.map { $0["status"] as? String } == Array(repeating: "same", count: 6))
+        let finals = (d?["metrics"] as? [[String: Any]]) ?? []
+        #expect(!finals.isEmpty && finals.allSatisfy { ($0["lastA"] as? Double) == ($0["lastB"] as? Double) })
+        let text = try cli("diff", "1", "2").stdout
+        #expect(text.hasPrefix("run 1 → run 2\n") && text.contains("parameters: same") && !text.contains("differs"))
         let rm = try cli("rm", "2")
         #expect(rm.stdout == "run 2 marked deleted; `rlhf gc` frees its space\n")
         #expect(try cli("rm", "2").stderr == "error: run 2 is already deleted; `rlhf gc` purges deleted runs\n")
