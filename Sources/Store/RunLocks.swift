@@ -16,6 +16,8 @@ final class RunLocks: @unchecked Sendable {
     static let shared = RunLocks()
 
     private let lock = NSLock()
+    /// Held while this process opens a store for writing (POSIX locks do not exclude threads of one process).
+    private let opening = NSLock()
     /// One descriptor per lock file, kept open for the life of the process.
     private var files: [String: Int32] = [:]
     /// Runs this process holds, as `lockfile#run` (a process never conflicts with its own locks, so it must remember).
@@ -62,6 +64,26 @@ final class RunLocks: @unchecked Sendable {
         var region = Self.region(run, type: F_WRLCK)
         guard fcntl(fd, F_GETLK, &region) == 0 else { return true }
         return Int32(region.l_type) != Int32(F_UNLCK)
+    }
+
+    /// Serialises opening the store for writing across threads and processes (a blocking lock on byte 0, which no
+    /// run uses): two processes creating or upgrading one store at once would otherwise both apply its migrations.
+    func whileOpening<T>(store path: String, _ body: () throws -> T) throws -> T {
+        opening.lock()
+        defer { opening.unlock() }
+        let fd: Int32? = {
+            lock.lock()
+            defer { lock.unlock() }
+            return descriptor(Self.lockFile(forStore: path))
+        }()
+        guard let fd else { return try body() }
+        var region = Self.region(0, type: F_WRLCK)
+        while fcntl(fd, F_SETLKW, &region) != 0 && errno == EINTR {}
+        defer {
+            var unlock = Self.region(0, type: F_UNLCK)
+            _ = fcntl(fd, F_SETLK, &unlock)
+        }
+        return try body()
     }
 
     private func descriptor(_ file: String) -> Int32? {

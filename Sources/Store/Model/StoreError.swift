@@ -34,6 +34,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case runNotFinished(Int64)
     /// `rlhf run --resume RUN` cannot resume that run: the run, why.
     case cannotResume(Int64, reason: String)
+    /// Opening read-only found the schema missing or behind (maybe another process is creating the store): why.
+    case schemaIncomplete(String)
     /// `rlhf query` refused a statement that would write: the statement.
     case readOnlyQuery(String)
     /// SQLite rejected the query text: its message.
@@ -83,6 +85,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "run \(run) is still running in another process; wait for it to finish or stop it first"
         case .cannotResume(let run, let reason):
             "cannot resume run \(run): \(reason)"
+        case .schemaIncomplete(let detail):
+            "the store's schema is incomplete: \(detail)"
         case .readOnlyQuery(let sql):
             "`rlhf query` is read-only; refusing to run: \(sql)"
         case .sql(let message):
