@@ -176,3 +176,11 @@ extension NotebookRunner {
     /// Ordinal of the next cell this runner executes: 1 for a new run, the resume cell for a resumed one.
     public var firstCell: Int { ordinal + 1 }
 }
+
+extension NotebookRunner {
+    /// Runs a cell of the notebook file as cell number `ordinal` (for runs that skip cells, e.g. `--cells`).
+    public func execute(_ cell: Cell, ordinal: Int) -> CellOutcome {
+        self.ordinal = ordinal - 1
+        return execute(cell)
+    }
+}
