@@ -77,7 +77,7 @@ extension LabStore {
                         WHERE o.run_id = r.id) AS versions,
                        (SELECT count(*) FROM metric_points m WHERE m.run_id = r.id) AS metrics,
                        (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
-                       r.deleted_at
+                       r.deleted_at, r.parent_run, r.resumed_at_cell
                 FROM runs r WHERE \(condition) ORDER BY r.id
                 """, arguments: arguments)
         return rows.map { row in
@@ -90,7 +90,7 @@ extension LabStore {
                 startedAt: row["started_at"], finishedAt: row["finished_at"], cells: row["cells"],
                 failedCell: row["failed_cell"], objects: row["objects"], versions: row["versions"],
                 metrics: row["metrics"], parameters: row["parameters"], lastCommittedCell: row["last_cell"],
-                deletedAt: row["deleted_at"])
+                deletedAt: row["deleted_at"], parentRun: row["parent_run"], resumedAtCell: row["resumed_at_cell"])
         }
     }
 }

@@ -25,6 +25,8 @@ import Testing
         #expect(try cli.scalar("SELECT group_concat(ordinal) FROM cells WHERE run_id = 2") == "4")
         #expect(try cli.scalar("SELECT parent_run || ':' || resumed_at_cell FROM runs WHERE id = 2") == "1:4")
 
+        #expect(try cli("show", "2").stdout.contains("\ncontinues run 1 from cell 4\n"))
+
         // Resume by id from a succeeded run: the rest of the notebook, ending where run 1 ended.
         let resumed = try cli("run", nb, "--resume", "1", "--from-cell", "reward")
         #expect(resumed.status == 0, "\(resumed.stderr)")

@@ -19,4 +19,7 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var lastCommittedCell: Int?
     /// When `rlhf rm` marked the run deleted; nil for a live run.
     public var deletedAt: String?
+    /// For a run started with `--resume` or `--cells`: the run it continues and the first cell it ran.
+    public var parentRun: Int64?
+    public var resumedAtCell: Int?
 }
