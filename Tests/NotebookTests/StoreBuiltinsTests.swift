@@ -19,8 +19,8 @@ print("added", add(prefs, noisy))
 fit(rm, prefs, epochs: 2, lr: 1e-2, batch: 16)
 finetune(policy, rm, task, steps: 10, lr: 1e-2)
 # %% clean id=clean
-print("removed", remove(prefs, where: fn(r) { r.annotator == "coin" }))
-print("relabelled", relabel(prefs, task, annotator: BradleyTerry(noise: 0), where: fn(r) { r.uid <= 5 }))
+print("removed", prefs.remove(where: fn(r) { r.annotator == "coin" }))
+print("relabelled", prefs.relabel(task, annotator: BradleyTerry(noise: 0), where: fn(r) { r.uid <= 5 }))
 # %% versions id=versions
 print(prefs@1.count, prefs@0.count, prefs@-1.count, policy@1.trained_steps, policy@2.trained_steps)
 rollback(policy, to: 1)
@@ -80,6 +80,8 @@ private func run(_ text: String) throws -> (LabStore, NotebookRunner, [String], 
     ("rollback(policy, to: 4)", "error: policy has no version 4 in run 1 (latest is 1)"),
     ("x = load(\"9/policy\")", "error: unknown run '9' (latest is 1)"),
     ("remove(policy, where: fn(r) { true })", "remove(): argument 'prefs' must be a Preferences, got PolicyModel"),
+    ("policy.remove(where: fn(r) { true })", "edits.rlhf:4:1: error: remove(): argument 'prefs' must be a Preferences, got PolicyModel"),
+    ("policy.removee(where: fn(r) { true })", "edits.rlhf:4:8: error: value of type PolicyModel has no member 'removee'"),
 ])
 func storeBuiltinMisuseIsALocatedError(source: String, expected: String) throws {
     let text = "# %% a\npolicy = PolicyModel(input: 2, hidden: 2, output: 2)\n# %% b\n" + source + "\n"
