@@ -162,3 +162,26 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     }
     #expect(throws: StoreError.unknownRun(99, latest: full.runID)) { try fixture.store.resumePoint(run: 99, fromCell: 1) }
 }
+
+@Test func aFunctionDefinedBeforeTheResumeCellIsNamedNotSilentlyLost() throws {
+    let text = """
+        # %% a
+        double = fn(x) { x * 2 }
+        y = double(2)
+        # %% b
+        print(y)
+        """
+    let fixture = try Fixture(text)
+    defer { try? FileManager.default.removeItem(at: fixture.folder) }
+    let full = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, output: { _ in })
+    #expect(committed(fixture.run(full)))
+    try full.finish(status: .succeeded)
+    let point = try fixture.store.resumePoint(run: full.runID, fromCell: 2)
+    let runsBefore = try fixture.store.runs().count
+    #expect(throws: ResumeError.cannotRestore(
+        "double", "a function is not stored in the bindings; define it in the cell you resume from or later")) {
+        _ = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
+    }
+    // Nothing was written: the child run is created only once every binding is rebuilt.
+    #expect(try fixture.store.runs().count == runsBefore)
+}
