@@ -57,7 +57,7 @@ extension LabStore {
     public func beginResumedRun(notebook: String?, source: String, parameters: String, from point: ResumePoint) throws
         -> Int64
     {
-        try write { db in
+        try lockingNewRun { db in
             var run = DBRun(
                 notebook: notebook, source: source, parameters: parameters, status: RunStatus.running.rawValue,
                 startedAt: Timestamp.now(), finishedAt: nil)
@@ -66,7 +66,6 @@ extension LabStore {
             try db.execute(
                 sql: "UPDATE runs SET parent_run = ?, resumed_at_cell = ? WHERE id = ?",
                 arguments: [point.parent, point.cell, id])
-            RunLocks.shared.acquire(store: path, run: id)
             guard point.commit != nil else { return id }
             let note = "resumed from run \(point.parent) before cell \(point.cell)"
             var commit = DBCommit(runId: id, cellId: nil, note: note, createdAt: Timestamp.now())
