@@ -60,7 +60,8 @@ final class RunLocks: @unchecked Sendable {
         defer { lock.unlock() }
         let file = Self.lockFile(forStore: path)
         if held.contains("\(file)#\(run)") { return true }
-        guard let fd = descriptor(file) else { return true }
+        // A writer creates the lock file before its run row exists: no file, no live writer. Readers never create it.
+        guard let fd = descriptor(file, create: false) else { return FileManager.default.fileExists(atPath: file) }
         var region = Self.region(run, type: F_WRLCK)
         guard fcntl(fd, F_GETLK, &region) == 0 else { return true }
         return Int32(region.l_type) != Int32(F_UNLCK)
@@ -86,9 +87,9 @@ final class RunLocks: @unchecked Sendable {
         return try body()
     }
 
-    private func descriptor(_ file: String) -> Int32? {
+    private func descriptor(_ file: String, create: Bool = true) -> Int32? {
         if let fd = files[file] { return fd }
-        var fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        var fd = open(file, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0o644)
         if fd < 0 { fd = open(file, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         files[file] = fd
