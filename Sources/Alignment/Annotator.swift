@@ -4,21 +4,78 @@ import Engine
 public enum Annotator: Sendable, Equatable {
     /// The seed's Slide 4: a fair coin, blind to the responses.
     case coin
-    /// Christiano et al. (2017): P(prefer a) = ε/2 + (1 − ε)·σ(gold(a) − gold(b)), ε the chance of a random answer.
-    case bradleyTerry(noise: Double)
+    /// Always prefers the response of higher gold reward (a coin only on exact ties).
+    case oracle
+    /// Christiano et al. (2017): P(prefer a) = ε/2 + (1 − ε)·σ((gold(a) − gold(b)) / T), ε the chance of a random answer
+    /// and T the temperature (how much a gold difference of 1 sways the judgement).
+    case bradleyTerry(noise: Double, temperature: Double = 1)
+    /// The verbosity bias Stiennon et al. (2020) report: judges by gold(y) + weight·‖y‖ (the length of a vector
+    /// response is its norm), Bradley–Terry style: P(prefer a) = σ(u(a) − u(b)).
+    case biased(toward: String, weight: Double)
+    /// Several annotators vote independently; the majority wins (a coin breaks even splits). Each row records how many
+    /// members agreed with the verdict.
+    case panel([Annotator])
 
-    public init(bradleyTerryNoise noise: Double) throws {
+    public init(bradleyTerryNoise noise: Double, temperature: Double = 1) throws {
         guard (0...1).contains(noise) else {
             throw AlignmentError.invalidArgument("BradleyTerry noise must be between 0 and 1, got \(noise)")
         }
-        self = .bradleyTerry(noise: noise)
+        guard temperature > 0, temperature.isFinite else {
+            throw AlignmentError.invalidArgument("BradleyTerry temperature must be > 0, got \(temperature)")
+        }
+        self = .bradleyTerry(noise: noise, temperature: temperature)
     }
 
-    /// Probability that this annotator prefers a response of gold `a` over one of gold `b`.
+    /// A biased annotator; only `"length"` bias exists for vector responses.
+    public init(biasedToward feature: String, weight: Double) throws {
+        guard feature == "length" else {
+            throw AlignmentError.invalidArgument("Biased annotators know the feature \"length\", got \"\(feature)\"")
+        }
+        guard weight.isFinite else { throw AlignmentError.invalidArgument("Biased weight must be finite, got \(weight)") }
+        self = .biased(toward: feature, weight: weight)
+    }
+
+    /// A panel of at least two members.
+    public init(panel members: [Annotator]) throws {
+        guard members.count >= 2 else {
+            throw AlignmentError.invalidArgument("a panel needs at least 2 annotators, got \(members.count)")
+        }
+        self = .panel(members)
+    }
+
+    /// Probability that this annotator prefers a response of gold `a` over one of gold `b` (annotators that look only
+    /// at gold; a biased one is judged with lengths equal, a panel by the chance its majority says a).
     public func probabilityPrefers(gold a: Float, over b: Float) -> Double {
+        probabilityPrefers(gold: a, length: 0, over: b, length: 0)
+    }
+
+    /// Probability that this annotator prefers response a (gold `ga`, length `la`) over b.
+    public func probabilityPrefers(gold ga: Float, length la: Float, over gb: Float, length lb: Float) -> Double {
         switch self {
-        case .coin: 0.5
-        case let .bradleyTerry(noise): noise / 2 + (1 - noise) * Double(sigmoid(a - b))
+        case .coin: return 0.5
+        case .oracle: return ga > gb ? 1 : (ga < gb ? 0 : 0.5)
+        case let .bradleyTerry(noise, temperature):
+            return noise / 2 + (1 - noise) * Double(sigmoid(Float(Double(ga - gb) / temperature)))
+        case let .biased(_, weight):
+            return Double(sigmoid(Float(Double(ga - gb) + weight * Double(la - lb))))
+        case let .panel(members):
+            // P(majority says a): convolve the members' independent votes; an even split is a fair coin.
+            var dist = [1.0]  // dist[k] = P(k members say a)
+            for m in members {
+                let p = m.probabilityPrefers(gold: ga, length: la, over: gb, length: lb)
+                var next = [Double](repeating: 0, count: dist.count + 1)
+                for (k, q) in dist.enumerated() {
+                    next[k] += q * (1 - p)
+                    next[k + 1] += q * p
+                }
+                dist = next
+            }
+            let n = members.count
+            var total = 0.0
+            for (k, q) in dist.enumerated() {
+                if 2 * k > n { total += q } else if 2 * k == n { total += q / 2 }
+            }
+            return total
         }
     }
 
@@ -27,11 +84,53 @@ public enum Annotator: Sendable, Equatable {
         rng.uniform() < probabilityPrefers(gold: a, over: b)
     }
 
+    /// One judgement of two responses: whether `a` is preferred and how many judges agreed with that verdict
+    /// (1 of 1 for a single annotator).
+    public func judge(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>, gold: (ArraySlice<Float>) -> Float,
+                      rng: inout RNG) -> Judgement {
+        let (ga, gb) = (gold(a), gold(b))
+        return judge(gold: ga, length: Self.length(a), over: gb, length: Self.length(b), rng: &rng)
+    }
+
+    func judge(gold ga: Float, length la: Float, over gb: Float, length lb: Float, rng: inout RNG) -> Judgement {
+        guard case let .panel(members) = self else {
+            let first = rng.uniform() < probabilityPrefers(gold: ga, length: la, over: gb, length: lb)
+            return Judgement(prefersFirst: first, agreeing: 1, judges: 1)
+        }
+        var forA = 0
+        for m in members where m.judge(gold: ga, length: la, over: gb, length: lb, rng: &rng).prefersFirst { forA += 1 }
+        let n = members.count
+        let first = 2 * forA == n ? rng.uniform() < 0.5 : 2 * forA > n
+        return Judgement(prefersFirst: first, agreeing: first ? forA : n - forA, judges: n)
+    }
+
+    /// Euclidean norm: the "length" of a vector response.
+    static func length(_ y: ArraySlice<Float>) -> Float {
+        var s: Float = 0
+        for v in y { s += v * v }
+        return s.squareRoot()
+    }
+
     /// How the annotator is written in a notebook and recorded on every row it labels.
     public var name: String {
         switch self {
         case .coin: "coin"
-        case let .bradleyTerry(noise): "bradleyTerry(noise: \(noise))"
+        case .oracle: "oracle"
+        case let .bradleyTerry(noise, temperature):
+            temperature == 1 ? "bradleyTerry(noise: \(noise))" : "bradleyTerry(noise: \(noise), temperature: \(temperature))"
+        case let .biased(feature, weight): "biased(toward: \(feature), weight: \(weight))"
+        case let .panel(members): "panel(" + members.map(\.name).joined(separator: ", ") + ")"
         }
     }
+}
+
+/// The outcome of one comparison.
+public struct Judgement: Sendable, Equatable {
+    public var prefersFirst: Bool
+    /// Judges who voted for the verdict, out of `judges`.
+    public var agreeing: Int
+    public var judges: Int
+
+    /// Fraction of judges who voted against the verdict (0 when all agreed).
+    public var disagreement: Double { Double(judges - agreeing) / Double(judges) }
 }

@@ -12,8 +12,12 @@ public struct PreferencePair: Sendable, Equatable {
     public var annotator: String
     /// Seed of the generator that drew this row's responses and judgement: the row can be redrawn from it alone.
     public var seed: UInt64
+    /// Fraction of a panel's members who voted against the verdict (0 for a single annotator).
+    public var disagreement: Double
 
-    public init(uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64) {
+    public init(uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
+                disagreement: Double = 0) {
+        self.disagreement = disagreement
         self.uid = uid
         self.prompt = prompt
         self.chosen = chosen
@@ -41,10 +45,21 @@ public struct PreferenceDataset: Sendable, Equatable {
     }
 
     public var count: Int { rows.count }
+    /// Mean per-row disagreement of the panels that labelled the rows (0 for single annotators).
+    public var disagreement: Double { rows.isEmpty ? 0 : rows.reduce(0) { $0 + $1.disagreement } / Double(rows.count) }
+
+    /// The rows at `indices`, in that order, keeping the uid counter (for held-out splits).
+    public func subset(_ indices: [Int]) -> PreferenceDataset {
+        var d = PreferenceDataset(rows: indices.map { rows[$0] })
+        d.nextUID = max(d.nextUID, nextUID)
+        return d
+    }
     public var dim: Int { rows.first?.chosen.count ?? 0 }
 
-    mutating func append(prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64) {
-        rows.append(PreferencePair(uid: nextUID, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator, seed: seed))
+    mutating func append(prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
+                         disagreement: Double = 0) {
+        rows.append(PreferencePair(uid: nextUID, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator,
+                                   seed: seed, disagreement: disagreement))
         nextUID += 1
     }
 
@@ -68,27 +83,17 @@ public func collect(task: VectorTask, policy: PolicyModel?, annotator: Annotator
         throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
     }
     let means = policy.map { $0(task.prompts) }  // [promptCount, dim]
-    let dim = task.dim
     var out = dataset
     for n in 0..<pairs {
         if n % 256 == 0 { try control.checkpoint(n, of: pairs) }
         let rowSeed = rng.next()
         var r = RNG(seed: rowSeed)
-        let prompt = r.int(below: task.promptCount)
-        var a: [Float], b: [Float]
-        if let means {
-            let mu = means.data[(prompt * dim)..<(prompt * dim + dim)]
-            a = mu.map { $0 + task.noise * r.normal() }
-            b = mu.map { $0 + task.noise * r.normal() }
-        } else {
-            let i = r.int(below: task.candidateCount)
-            var j = r.int(below: task.candidateCount - 1)
-            if j >= i { j += 1 }
-            a = Array(task.candidates.data[(i * dim)..<(i * dim + dim)])
-            b = Array(task.candidates.data[(j * dim)..<(j * dim + dim)])
-        }
-        if !annotator.prefersFirst(gold: task.gold(a[...]), over: task.gold(b[...]), rng: &r) { swap(&a, &b) }
-        out.append(prompt: prompt, chosen: a, rejected: b, annotator: annotator.name, seed: rowSeed)
+        var (prompt, a, b) = task.drawPair(means: means, rng: &r)
+        let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
+        if !verdict.prefersFirst { swap(&a, &b) }
+        // A panel's row says how its members split, so the split is stored with the row.
+        let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
+        out.append(prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
     }
     try control.checkpoint(pairs, of: pairs)
     return out

@@ -6,15 +6,22 @@ import Models
 ///
 /// Pairs are shuffled each epoch by `rng`. Returns per-epoch `loss` (mean training loss over the epoch) and
 /// `accuracy` (fraction of all pairs the model ranks the annotator's way after the epoch).
-public func fit(_ rm: inout RewardModel, on data: PreferenceDataset, epochs: Int, lr: Double, batch: Int,
+///
+/// With `heldOut` > 0 that fraction of the pairs is set aside first (drawn from `rng`) and never trained on; `accuracy`
+/// is then measured on it, and `train_accuracy` on the rest. With a `task`, `gold_agreement` and `calibration_error`
+/// (see `assess`) are logged too, on the held-out pairs when there are any.
+public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int, lr: Double, batch: Int,
+                heldOut: Double = 0, task: VectorTask? = nil,
                 rng: inout RNG, control: TrainingControl = TrainingControl()) throws -> [Metric] {
     guard epochs >= 1 else { throw AlignmentError.invalidArgument("fit needs epochs ≥ 1, got \(epochs)") }
     guard batch >= 1 else { throw AlignmentError.invalidArgument("fit needs batch ≥ 1, got \(batch)") }
     guard lr > 0 else { throw AlignmentError.invalidArgument("fit needs lr > 0, got \(lr)") }
-    guard data.count > 0 else { throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty") }
-    guard data.dim == rm.input else {
-        throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the preferences hold responses of \(data.dim)")
+    guard all.count > 0 else { throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty") }
+    guard all.dim == rm.input else {
+        throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the preferences hold responses of \(all.dim)")
     }
+    if let task { try task.check(rewardModel: rm) }
+    let (data, test) = heldOut > 0 ? try split(all, heldOut: heldOut, rng: &rng) : (all, all)
     var optimizer = rm.optimizer ?? Adam(shapes: rm.network.parameters.map(\.shape))
     var metrics: [Metric] = []
     for epoch in 0..<epochs {
@@ -37,7 +44,13 @@ public func fit(_ rm: inout RewardModel, on data: PreferenceDataset, epochs: Int
         }
         rm.optimizer = optimizer
         metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))
-        metrics.append(Metric("accuracy", step: epoch, accuracy(rm, on: data)))
+        metrics.append(Metric("accuracy", step: epoch, accuracy(rm, on: test)))
+        if heldOut > 0 { metrics.append(Metric("train_accuracy", step: epoch, accuracy(rm, on: data))) }
+        if let task {
+            let q = try assess(rm, on: test, task: task)
+            metrics.append(Metric("gold_agreement", step: epoch, q.goldAgreement))
+            metrics.append(Metric("calibration_error", step: epoch, q.calibrationError))
+        }
     }
     try control.checkpoint(epochs, of: epochs)
     return metrics

@@ -8,6 +8,7 @@ import Darwin
 @inline(__always) func _log(_ x: Double) -> Double { log(x) }
 @inline(__always) func _cos(_ x: Double) -> Double { cos(x) }
 @inline(__always) func _expf(_ x: Float) -> Float { expf(x) }
+@inline(__always) func _logf(_ x: Float) -> Float { logf(x) }
 @inline(__always) func _log1pf(_ x: Float) -> Float { log1pf(x) }
 
 /// log σ(x), computed without overflow for large |x|.

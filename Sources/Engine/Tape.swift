@@ -32,6 +32,13 @@ public final class Tape {
         case softplus(Int)
         case sum(Int)                    // → [1]
         case mean(Int)                   // → [1]
+        case exp(Int)
+        case log(Int)                    // natural log of positive inputs
+        case logSoftmax(Int)             // per row: x − log Σ_j e^{x_j}
+        case pick(Int, [Int])            // [n, k], one column per row → [n, 1]
+        case minimum(Int, Int)           // elementwise min of two same-shape tensors
+        case clamp(Int, Float, Float)    // elementwise clamp to [lo, hi]
+        case sumRows(Int)                // [n, k] → [n, 1]
     }
 
     private(set) var ops: [Op] = []
@@ -70,6 +77,53 @@ public final class Tape {
     public func relu(_ a: Var) -> Var { record(.relu(a.id), map(a) { max($0, 0) }) }
     public func logSigmoid(_ a: Var) -> Var { record(.logSigmoid(a.id), map(a, Engine.logSigmoid)) }
     public func softplus(_ a: Var) -> Var { record(.softplus(a.id), map(a, Engine.softplus)) }
+
+    public func exp(_ a: Var) -> Var { record(.exp(a.id), map(a, _expf)) }
+    public func log(_ a: Var) -> Var { record(.log(a.id), map(a, _logf)) }
+
+    /// Row-wise log-softmax of a matrix [n, k] → [n, k], computed with the row maximum subtracted.
+    public func logSoftmax(_ a: Var) -> Var {
+        let t = values[a.id]
+        let k = t.columns
+        var out = t.data
+        for i in 0..<t.rows {
+            let row = t.data[(i * k)..<(i * k + k)]
+            let m = row.max() ?? 0
+            var s: Float = 0
+            for v in row { s += _expf(v - m) }
+            let lse = m + _logf(s)
+            for j in 0..<k { out[i * k + j] = t.data[i * k + j] - lse }
+        }
+        return record(.logSoftmax(a.id), Tensor(shape: t.shape, data: out))
+    }
+
+    /// Entry `columns[i]` of each row i of a matrix [n, k] → [n, 1].
+    public func pick(_ a: Var, columns: [Int]) -> Var {
+        let t = values[a.id]
+        precondition(columns.count == t.rows && columns.allSatisfy { (0..<t.columns).contains($0) }, "pick: bad columns")
+        let k = t.columns
+        return record(.pick(a.id, columns), Tensor(shape: [t.rows, 1], data: columns.enumerated().map { t.data[$0 * k + $1] }))
+    }
+
+    public func minimum(_ a: Var, _ b: Var) -> Var {
+        precondition(values[a.id].shape == values[b.id].shape, "minimum: shapes \(values[a.id].shape) and \(values[b.id].shape)")
+        return record(.minimum(a.id, b.id), Tensor(shape: values[a.id].shape, data: zip(values[a.id].data, values[b.id].data).map { Swift.min($0, $1) }))
+    }
+
+    public func clamp(_ a: Var, _ lo: Float, _ hi: Float) -> Var {
+        record(.clamp(a.id, lo, hi), map(a) { Swift.min(Swift.max($0, lo), hi) })
+    }
+
+    /// Sum of each row of a matrix [n, k] → [n, 1].
+    public func sumRows(_ a: Var) -> Var {
+        let t = values[a.id]
+        let k = t.columns
+        return record(.sumRows(a.id), Tensor(shape: [t.rows, 1], data: (0..<t.rows).map { i in
+            var s: Float = 0
+            for j in 0..<k { s += t.data[i * k + j] }
+            return s
+        }))
+    }
 
     public func sum(_ a: Var) -> Var {
         var s: Float = 0
@@ -147,6 +201,42 @@ public final class Tape {
             case let .mean(a):
                 let n = Float(max(values[a].count, 1))
                 accumulate(&grads, a, Tensor(shape: values[a].shape, data: [Float](repeating: g.data[0] / n, count: values[a].count)))
+            case let .exp(a):
+                // d/dx eˣ = eˣ (the recorded output)
+                let y = values[id].data
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<y.count).map { g.data[$0] * y[$0] }))
+            case let .log(a):
+                let x = values[a].data
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { g.data[$0] / x[$0] }))
+            case let .logSoftmax(a):
+                // dx_ij = g_ij − softmax_ij · Σ_j g_ij
+                let y = values[id]
+                let k = y.columns
+                var dx = g.data
+                for i in 0..<y.rows {
+                    var gs: Float = 0
+                    for j in 0..<k { gs += g.data[i * k + j] }
+                    for j in 0..<k { dx[i * k + j] -= _expf(y.data[i * k + j]) * gs }
+                }
+                accumulate(&grads, a, Tensor(shape: y.shape, data: dx))
+            case let .pick(a, columns):
+                // the gradient flows only to the picked entry of each row
+                let k = values[a].columns
+                accumulate(&grads, a, shape: values[a].shape) { da in
+                    for (i, j) in columns.enumerated() { da[i * k + j] += g.data[i] }
+                }
+            case let .minimum(a, b):
+                // to the smaller operand (to a on ties)
+                let (va, vb) = (values[a].data, values[b].data)
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<va.count).map { va[$0] <= vb[$0] ? g.data[$0] : 0 }))
+                accumulate(&grads, b, Tensor(shape: g.shape, data: (0..<va.count).map { va[$0] <= vb[$0] ? 0 : g.data[$0] }))
+            case let .clamp(a, lo, hi):
+                // 1 inside [lo, hi], 0 where the clamp is active
+                let x = values[a].data
+                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { x[$0] >= lo && x[$0] <= hi ? g.data[$0] : 0 }))
+            case let .sumRows(a):
+                let k = values[a].columns
+                accumulate(&grads, a, Tensor(shape: values[a].shape, data: (0..<values[a].count).map { g.data[$0 / k] }))
             }
         }
         return Gradients(storage: grads)

@@ -41,7 +41,7 @@ public enum StateDictError: Error, CustomStringConvertible, Equatable {
 }
 
 extension TwoLayerMLP {
-    func stateDict(kind: String, optimizer: Adam?) -> StateDict {
+    public func stateDict(kind: String, optimizer: Adam?) -> StateDict {
         var config: [(key: String, value: Int)] = [("input", input), ("hidden", hidden), ("output", output)]
         var tensors = zip(Self.parameterNames, parameters).map { (name: $0, tensor: $1) }
         if let optimizer {
@@ -54,7 +54,7 @@ extension TwoLayerMLP {
         return StateDict(kind: kind, config: config, tensors: tensors)
     }
 
-    static func load(_ dict: StateDict, kind: String) throws -> (TwoLayerMLP, Adam?) {
+    public static func load(_ dict: StateDict, kind: String) throws -> (TwoLayerMLP, Adam?) {
         guard dict.kind == kind else { throw StateDictError.wrongKind(expected: kind, got: dict.kind) }
         func config(_ key: String) throws -> Int {
             guard let v = dict.configValue(key) else { throw StateDictError.missingConfig(key) }

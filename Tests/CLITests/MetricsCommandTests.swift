@@ -5,7 +5,7 @@ import Testing
     @Test func metricsAsSummaryTableCSVAndJSON() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("small.rlhf", smallNotebook + "\nlog(\"final\", 0.5)\nlog(\"final\", 0.75)\n")
+        let nb = try cli.write("small.rlhf", smallNotebook + "\nlog_metric(\"final\", 0.5)\nlog_metric(\"final\", 0.75)\n")
         #expect(try cli("run", nb, "--quiet").status == 0)
 
         let summary = try cli("metrics", "1")

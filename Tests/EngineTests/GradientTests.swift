@@ -12,6 +12,8 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
     let build: @Sendable (Tape, [Var]) -> Var
     /// Inputs kept away from kinks (ReLU at 0) so the central difference is valid.
     var avoidZero = false
+    /// Other kinks (a clamp's bounds) the inputs are kept 0.1 away from.
+    var avoidKinks: [Float] = []
     var testDescription: String { name }
 }
 
@@ -32,6 +34,13 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "softplus", shapes: [[3, 4]]) { t, v in t.softplus(v[0]) },
     GradientCase(name: "sum", shapes: [[3, 4]]) { t, v in t.sum(v[0]) },
     GradientCase(name: "mean", shapes: [[3, 4]]) { t, v in t.mean(v[0]) },
+    GradientCase(name: "exp", shapes: [[3, 4]]) { t, v in t.exp(v[0]) },
+    GradientCase(name: "log of a positive input", shapes: [[3, 4]]) { t, v in t.log(t.add(t.mul(v[0], v[0]), t.leaf(Tensor(shape: [1, 4], data: [1, 1, 1, 1])))) },
+    GradientCase(name: "logSoftmax rows", shapes: [[3, 5]]) { t, v in t.logSoftmax(v[0]) },
+    GradientCase(name: "pick one column per row", shapes: [[3, 5]]) { t, v in t.pick(v[0], columns: [4, 0, 2]) },
+    GradientCase(name: "minimum", shapes: [[3, 4], [3, 4]]) { t, v in t.minimum(v[0], v[1]) },
+    GradientCase(name: "clamp", shapes: [[3, 4]], build: { t, v in t.clamp(v[0], -0.5, 0.5) }, avoidKinks: [-0.5, 0.5]),
+    GradientCase(name: "sumRows", shapes: [[3, 4]]) { t, v in t.sumRows(v[0]) },
     GradientCase(name: "composite MLP + Bradley–Terry", shapes: [[4, 3], [5, 3], [1, 5], [1, 5], [1, 1], [4, 3]]) { t, v in
         let rc = t.linear(t.relu(t.linear(v[0], weight: v[1], bias: v[2])), weight: v[3], bias: v[4])
         let rr = t.linear(t.relu(t.linear(v[5], weight: v[1], bias: v[2])), weight: v[3], bias: v[4])
@@ -45,6 +54,9 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
     var inputs = c.shapes.map { rng.normalTensor($0) }
     if c.avoidZero {
         inputs = inputs.map { t in Tensor(shape: t.shape, data: t.data.map { abs($0) < 0.1 ? $0 + ($0 < 0 ? -0.2 : 0.2) : $0 }) }
+    }
+    for kink in c.avoidKinks {
+        inputs = inputs.map { t in Tensor(shape: t.shape, data: t.data.map { abs($0 - kink) < 0.1 ? kink + ($0 < kink ? -0.15 : 0.15) : $0 }) }
     }
     // Output weights: the same draw for every evaluation of L.
     let probe = Tape()
@@ -94,4 +106,23 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
     #expect(abs(y[3]) < 1e-30)      // log σ(x) → 0 as x → ∞
     let sp = tape.value(tape.softplus(x)).data
     #expect(sp[3] == 200 && sp[0] >= 0 && sp.allSatisfy { $0.isFinite })
+}
+
+@Test func logSoftmaxRowsAreNormalisedAndShiftInvariant() {
+    let tape = Tape()
+    let x = tape.leaf(Tensor(shape: [2, 3], data: [1, 2, 3, 1001, 1002, 1003]))
+    let y = tape.value(tape.logSoftmax(x)).data
+    // log softmax([1, 2, 3]) = [1, 2, 3] − log(e + e² + e³) = [−2.4076, −1.4076, −0.4076]
+    for (got, want) in zip(y, [-2.40761, -1.40761, -0.40761, -2.40761, -1.40761, -0.40761] as [Float]) {
+        #expect(abs(got - want) < 1e-4)
+    }
+}
+
+@Test func minimumRoutesTheGradientToTheSmallerOperand() {
+    let tape = Tape()
+    let a = tape.leaf(Tensor(shape: [3], data: [1, 5, 2]))
+    let b = tape.leaf(Tensor(shape: [3], data: [3, 4, 2]))
+    let g = tape.backward(tape.sum(tape.minimum(a, b)))
+    #expect(g[a] == Tensor(shape: [3], data: [1, 0, 1]))
+    #expect(g[b] == Tensor(shape: [3], data: [0, 1, 0]))
 }

@@ -92,7 +92,7 @@ private func count(_ store: LabStore, _ sql: String) throws -> Int64 {
     prefs = collect(task, annotator: BradleyTerry(noise: 0.1), pairs: 30)
     # %% three
     fit(rm, prefs, epochs: 2, lr: 1e-2, batch: 8)
-    log("before.error", 1)
+    log_metric("before.error", 1)
     leaked = 5
     finetune(policy, rm, task, step: 10)
     """
@@ -186,4 +186,11 @@ func builtinMisuseGetsALocatedError(source: String, expected: String) throws {
 ] as [(String, Bool)])
 func shellKeepsReadingWhileBracketsAreOpen(source: String, more: Bool) {
     #expect(NotebookRunner.needsMoreInput(source) == more)
+}
+
+@Test func labBuiltinsNeitherRepeatNorShadowCoreBuiltins() {
+    let lab = LabBuiltins.all(LabState(seed: 0)).map(\.signature.name)
+    let core = Set(Builtins.core.map(\.signature.name))
+    #expect(Set(lab).count == lab.count, "a lab built-in is declared twice")
+    #expect(core.intersection(lab).isEmpty, "lab built-ins hide core ones: \(core.intersection(lab).sorted())")
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Alignment
 import Store
 import Testing
 
@@ -20,12 +21,12 @@ prefs = collect(task, policy: policy, annotator: judge, pairs: 100)
 r = fit(rm, prefs, epochs: 3, lr: cfg.lr, batch: 16)
 # %% finetune id=finetune
 f = finetune(policy, rm, task, steps: cfg.steps, lr: cfg.lr, kl: 0.5)
-log("gold", evaluate(policy, task).gold.mean)
+log_metric("gold", evaluate(policy, task).gold.mean)
 # %% more id=more
 prefs = collect(task, policy: policy, annotator: judge, pairs: 50, into: prefs)
 r = fit(rm, prefs, epochs: 2, lr: cfg.lr, batch: 16)
 f = finetune(policy, rm, task, steps: cfg.steps, lr: cfg.lr, kl: 0.5)
-log("gold", evaluate(policy, task).gold.mean)
+log_metric("gold", evaluate(policy, task).gold.mean)
 print(cfg.tag, judge.name, task.dim, prefs.count, round(f.kl, digits: 6))
 """
 
@@ -184,4 +185,41 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     }
     // Nothing was written: the child run is created only once every binding is rebuilt.
     #expect(try fixture.store.runs().count == runsBefore)
+}
+
+@Test(arguments: [
+    Annotator.coin, .oracle, .bradleyTerry(noise: 0.05), .bradleyTerry(noise: 0.1, temperature: 2),
+    .biased(toward: "length", weight: 0.5), .panel([.oracle, .bradleyTerry(noise: 0.2), .biased(toward: "length", weight: 1)]),
+])
+func annotatorsAreRebuiltFromTheirNames(annotator: Annotator) throws {
+    #expect(try NotebookRunner.annotatorNamed(annotator.name, binding: "a") == annotator)
+}
+
+@Test func ensemblesSamplingPoliciesAndPanelsResumeBitwise() throws {
+    let text = """
+        # %% setup id=setup
+        seed(4)
+        task = VectorTask(dim: 6, prompts: 24, candidates: 12, test_prompts: 10)
+        ens = RewardEnsemble(input: 6, hidden: 6, members: 3)
+        sampler = SamplingPolicy(task, hidden: 8)
+        panel = Panel(annotators: [Oracle(), BradleyTerry(noise: 0.2), Biased(weight: 0.5)])
+        # %% feedback id=feedback
+        prefs = collect(task, annotator: panel, pairs: 60)
+        # %% fit id=fit
+        fit(ens, prefs, epochs: 2, lr: 1e-2, batch: 16)
+        """
+    let fixture = try Fixture(text)
+    defer { try? FileManager.default.removeItem(at: fixture.folder) }
+    let full = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, output: { _ in })
+    let outcomes = fixture.run(full)
+    #expect(committed(outcomes), "\(outcomes)")
+    try full.finish(status: .succeeded)
+    let point = try fixture.store.resumePoint(run: full.runID, fromCell: 2)
+    let child = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
+    #expect(committed(fixture.run(child, from: 2)))
+    for name in ["ens", "sampler", "prefs"] {
+        let hash = try fixture.store.log(run: child.runID, object: name).last?.contentHash
+        let expected = try fixture.store.log(run: full.runID, object: name).last?.contentHash
+        #expect(hash != nil && hash == expected)
+    }
 }

@@ -9,7 +9,7 @@ import Store
 /// Each area of the lab declares its built-ins in its own file (`LabBuiltins+Area.swift`) and is listed here.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
-        seedBuiltins(lab) + storeBuiltins(lab)
+        seedBuiltins(lab) + scienceBuiltins(lab) + storeBuiltins(lab)
     }
 
     /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.
@@ -46,9 +46,11 @@ enum LabBuiltins {
                 try checkValues(i + 2, h, args, "hidden")
                 return .native(ModelValue(model: .reward(RewardModel(input: i, hidden: h, rng: &lab.rng))))
             },
-            Builtin("BradleyTerry", [.labelled("noise", type: "number", default: .double(0))],
-                    doc: "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ(gold(a) − gold(b)).") { args, context in
-                .native(AnnotatorValue(annotator: try context.lab { try Annotator(bradleyTerryNoise: args.double("noise")) }))
+            Builtin("BradleyTerry", [.labelled("noise", type: "number", default: .double(0)), .labelled("temperature", type: "number", default: .double(1))],
+                    doc: "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ((gold(a) − gold(b)) / temperature).") { args, context in
+                .native(AnnotatorValue(annotator: try context.lab {
+                    try Annotator(bradleyTerryNoise: args.double("noise"), temperature: args.double("temperature"))
+                }))
             },
             Builtin("Coin", [], doc: "The seed's Slide 4 annotator: a fair coin that ignores the responses.") { _, _ in
                 .native(AnnotatorValue(annotator: .coin))
@@ -57,7 +59,11 @@ enum LabBuiltins {
                 .positional("task", type: "VectorTask"), .labelled("policy", type: "PolicyModel", default: .nil),
                 .labelled("annotator", type: "Annotator"), .labelled("pairs", type: "int"),
                 .labelled("into", type: "Preferences", default: .nil),
-            ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`.") { args, context in
+                .labelled("select", type: "string", default: .string("random")), .labelled("ensemble", type: "RewardEnsemble", default: .nil),
+                .labelled("pool", type: "int", default: .int(10)),
+            ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most.") { args, context in
+                if case let .native(n) = try args.value("task"), let m = n as? ModerationTaskValue { return try collectModeration(lab, args, context, m.task) }
+                if try args.string("select") != "random" || args.isPassed("ensemble") { return try collectActively(lab, args, context) }
                 let task = try args.native("task", as: TaskValue.self).task
                 let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }
                 let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
@@ -72,13 +78,16 @@ enum LabBuiltins {
             Builtin("fit", [
                 .inPlace("rm", type: "RewardModel"), .positional("prefs", type: "Preferences"),
                 .labelled("epochs", type: "int", default: .int(10)), .labelled("lr", type: "number", default: .double(1e-3)),
-                .labelled("batch", type: "int", default: .int(32)),
-            ], doc: "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable).") { args, context in
+                .labelled("batch", type: "int", default: .int(32)), .labelled("held_out", type: "number", default: .double(0)),
+                .labelled("task", type: "VectorTask", default: .nil),
+            ], doc: "Trains the reward model (or each member of a RewardEnsemble on a bootstrap resample) with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable). held_out: a fraction kept out of training, on which accuracy is measured; task: also logs gold_agreement and calibration_error.") { args, context in
+                if case let .native(n) = try args.value("rm"), let e = n as? EnsembleValue { return try fitEnsemble(lab, args, context, e) }
                 var rm = try rewardModel(args, "rm")
                 let prefs = try args.native("prefs", as: DatasetValue.self).dataset
+                let task = try args.optional("task").map { _ in try args.native("task", as: TaskValue.self).task }
                 let metrics = try context.lab {
                     try fit(&rm, on: prefs, epochs: args.int("epochs"), lr: args.double("lr"), batch: atMost(args, "batch", maxRows),
-                            rng: &lab.rng, control: lab.control)
+                            heldOut: args.double("held_out"), task: task, rng: &lab.rng, control: lab.control)
                 }
                 lab.update(args, "rm", ModelValue(model: .reward(rm)))
                 lab.record(metrics, prefix: args.variableName("rm"))
@@ -86,6 +95,8 @@ enum LabBuiltins {
                 return .record(Record([
                     ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
                     ("accuracy", .double(metrics.last { $0.name == "accuracy" }?.value ?? .nan)),
+                    ("gold_agreement", .double(metrics.last { $0.name == "gold_agreement" }?.value ?? .nan)),
+                    ("calibration_error", .double(metrics.last { $0.name == "calibration_error" }?.value ?? .nan)),
                 ]))
             },
             Builtin("finetune", [
@@ -117,7 +128,12 @@ enum LabBuiltins {
             Builtin("evaluate", [
                 .positional("policy", type: "PolicyModel"), .positional("task", type: "VectorTask"),
                 .labelled("rm", type: "RewardModel", default: .nil),
-            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles.") { args, context in
+                Parameter(label: "task", name: "compare_task", type: "VectorTask", defaultValue: .nil),
+                .labelled("judge", type: "Annotator", default: .nil),
+            ], doc: "Slide 11, measured: gold reward (and RM score) of the policy's responses to held-out prompts, with quartiles. evaluate(original, aligned, task:, judge:) compares two policies (see compare).") { args, context in
+                if args.isPassed("compare_task") {
+                    return try comparison(lab, args, context, original: "policy", aligned: "task", task: "compare_task")
+                }
                 let policy = try policyModel(args, "policy")
                 let task = try args.native("task", as: TaskValue.self).task
                 let rm = try args.optional("rm").map { _ in try rewardModel(args, "rm") }
@@ -130,7 +146,7 @@ enum LabBuiltins {
                     doc: "Fraction of pairs the reward model ranks the way the annotator did.") { args, _ in
                 .double(accuracy(try rewardModel(args, "rm"), on: try args.native("prefs", as: DatasetValue.self).dataset))
             },
-            Builtin("log", [.positional("name", type: "string"), .positional("value", type: "number")],
+            Builtin("log_metric", [.positional("name", type: "string"), .positional("value", type: "number")],
                     doc: "Records a metric point (next step of the series `name`) in this cell's commit.") { args, context in
                 let name = try args.string("name")
                 guard !name.isEmpty else { throw args.error("name", "metric name must not be empty") }

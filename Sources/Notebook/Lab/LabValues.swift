@@ -54,13 +54,14 @@ struct DatasetValue: NativeValue {
     var dataset: PreferenceDataset
 
     var typeName: String { "Preferences" }
-    var memberNames: [String] { ["count", "dim", "annotators"] }
+    var memberNames: [String] { ["count", "dim", "annotators", "disagreement"] }
 
     func member(_ name: String) -> Value? {
         switch name {
         case "count": .int(dataset.count)
         case "dim": .int(dataset.dim)
         case "annotators": .list(annotators.map { .string($0) })
+        case "disagreement": .double(dataset.disagreement)
         default: nil
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Alignment
 import Engine
 import Models
@@ -56,7 +57,7 @@ extension NotebookRunner {
                 if binding.name == BindingEncoder.rngBinding {
                     rng = try generator(parsed)
                 } else {
-                    globals.append((binding.name, try decode(parsed, name: binding.name)))
+                    globals.append((binding.name, try decode(nonFinite(parsed), name: binding.name)))
                 }
             }
         }
@@ -74,6 +75,8 @@ extension NotebookRunner {
                 switch checkpoint.kind {
                 case "policy": return .native(ModelValue(model: .policy(try PolicyModel(stateDict: dict))))
                 case "reward": return .native(ModelValue(model: .reward(try RewardModel(stateDict: dict))))
+                case "sampling_policy": return .native(SamplingPolicyValue(policy: try SamplingPolicy(stateDict: dict)))
+                case "reward_ensemble": return .native(EnsembleValue(ensemble: try ensemble(dict, name: name)))
                 default: throw ResumeError.cannotRestore(name, "unknown model kind '\(checkpoint.kind)'")
                 }
             } catch let error as ResumeError {
@@ -86,6 +89,41 @@ extension NotebookRunner {
                 PreferencePair(uid: $0.uid, prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected,
                                annotator: $0.annotator, seed: $0.seed)
             })))
+        }
+    }
+
+    /// The inverse of `RewardEnsemble.stateDict`: member k's tensors and Adam step are prefixed `memberK.`.
+    private static func ensemble(_ dict: StateDict, name: String) throws -> RewardEnsemble {
+        guard let count = dict.configValue("members"), let input = dict.configValue("input"),
+            let hidden = dict.configValue("hidden")
+        else { throw ResumeError.cannotRestore(name, "its ensemble checkpoint lacks members, input or hidden") }
+        let members = try (0..<count).map { k -> RewardModel in
+            let prefix = "member\(k)."
+            var config: [(key: String, value: Int)] = [("input", input), ("hidden", hidden), ("output", 1)]
+            if let step = dict.configValue(prefix + "adam.step") { config.append(("adam.step", step)) }
+            let tensors = dict.tensors.filter { $0.name.hasPrefix(prefix) }.map { (name: String($0.name.dropFirst(prefix.count)), tensor: $0.tensor) }
+            return try RewardModel(stateDict: StateDict(kind: "reward", config: config, tensors: tensors))
+        }
+        return RewardEnsemble(members: members)
+    }
+
+    /// Turns the encoder's `{"$double":"nan"}` (and `inf`, `-inf`) back into doubles, in lists and records too.
+    private static func nonFinite(_ value: Value) -> Value {
+        switch value {
+        case let .record(record):
+            if record.count == 1, let field = record.fields.first, field.key == "$double", case let .string(text) = field.value {
+                switch text {
+                case "nan": return .double(.nan)
+                case "inf": return .double(.infinity)
+                case "-inf": return .double(-.infinity)
+                default: return value
+                }
+            }
+            return .record(Record(record.fields.map { ($0.key, nonFinite($0.value)) }))
+        case let .list(items):
+            return .list(items.map(nonFinite))
+        default:
+            return value
         }
     }
 
@@ -159,16 +197,54 @@ extension NotebookRunner {
         }
     }
 
-    /// The inverse of `Annotator.name`: `coin`, `bradleyTerry(noise: 0.05)`.
-    private static func annotatorNamed(_ text: String, binding: String) throws -> Annotator {
+    /// The inverse of `Annotator.name`: `coin`, `oracle`, `bradleyTerry(noise: 0.05[, temperature: 2.0])`,
+    /// `biased(toward: length, weight: 0.5)`, `panel(a, b, c)`.
+    static func annotatorNamed(_ text: String, binding: String) throws -> Annotator {
+        func fail() -> ResumeError { ResumeError.cannotRestore(binding, "unknown annotator '\(text)'") }
         if text == "coin" { return .coin }
-        let prefix = "bradleyTerry(noise: ", suffix = ")"
-        if text.hasPrefix(prefix), text.hasSuffix(suffix),
-            let noise = Double(text.dropFirst(prefix.count).dropLast(suffix.count))
-        {
-            return .bradleyTerry(noise: noise)
+        if text == "oracle" { return .oracle }
+        guard let open = text.firstIndex(of: "("), text.hasSuffix(")") else { throw fail() }
+        let head = String(text[..<open])
+        let inner = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
+        let parts = topLevelParts(inner)
+        func labelled(_ label: String) -> String? {
+            parts.first { $0.hasPrefix(label + ": ") }.map { String($0.dropFirst(label.count + 2)) }
         }
-        throw ResumeError.cannotRestore(binding, "unknown annotator '\(text)'")
+        switch head {
+        case "bradleyTerry":
+            guard let noise = labelled("noise").flatMap(Double.init) else { throw fail() }
+            let temperature = try labelled("temperature").map { text -> Double in
+                guard let t = Double(text) else { throw fail() }
+                return t
+            } ?? 1
+            return .bradleyTerry(noise: noise, temperature: temperature)
+        case "biased":
+            guard let toward = labelled("toward"), let weight = labelled("weight").flatMap(Double.init) else { throw fail() }
+            return .biased(toward: toward, weight: weight)
+        case "panel":
+            return .panel(try parts.map { try annotatorNamed($0, binding: binding) })
+        default:
+            throw fail()
+        }
+    }
+
+    /// Splits `a, b(c, d), e` at the commas outside brackets.
+    private static func topLevelParts(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        for ch in text {
+            if ch == "(" { depth += 1 }
+            if ch == ")" { depth -= 1 }
+            if ch == "," && depth == 0 {
+                parts.append(current.trimmingCharacters(in: .whitespaces))
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(current.trimmingCharacters(in: .whitespaces)) }
+        return parts
     }
 }
 

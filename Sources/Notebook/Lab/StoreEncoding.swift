@@ -7,8 +7,9 @@ import Store
 /// How notebook values become store records: models as checkpoints, preference datasets as feedback rows, and
 /// everything else as JSON bindings (tasks and annotators by the parameters and seed that rebuild them).
 extension ModelValue {
-    var checkpoint: Checkpoint {
-        let dict = stateDict
+    var checkpoint: Checkpoint { Self.checkpoint(stateDict) }
+
+    static func checkpoint(_ dict: StateDict) -> Checkpoint {
         let config = "{" + dict.config.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
         return Checkpoint(kind: dict.kind, config: config,
                           tensors: dict.tensors.map { StoredTensor(name: $0.name, shape: $0.tensor.shape, values: $0.tensor.data) })
@@ -34,7 +35,7 @@ enum BindingEncoder {
         for name in globals.keys.sorted() {
             guard let value = globals[name] else { continue }
             if case let .native(native) = value {
-                if let model = native as? ModelValue {
+                if let model = native as? any CheckpointedValue {
                     objects.append((name, .checkpoint(model.checkpoint)))
                     bindings.append((name, .object(name: name)))
                     continue
@@ -53,7 +54,7 @@ enum BindingEncoder {
     }
 
     static func json(_ value: Value) -> String {
-        if let plain = value.toJSON() { return plain }
+        if let plain = value.toJSON() ?? jsonWithNonFinite(value) { return plain }
         switch value {
         case let .native(native as TaskValue):
             let t = native.task
@@ -61,10 +62,37 @@ enum BindingEncoder {
                 + "\"prompts\":\(t.promptCount),\"seed\":\"\(t.seed)\",\"test_prompts\":\(t.testCount)}"
         case let .native(native as AnnotatorValue):
             return "{\"$type\":\"Annotator\",\"name\":\(Value.string(native.annotator.name).quotedText)}"
+        case let .native(native as any BindingJSON):
+            return native.bindingJSON
         case let .function(f):
             return "{\"$type\":\"function\",\"name\":\(Value.string(f.name).quotedText)}"
         default:
             return "{\"$type\":\(Value.string(value.typeName).quotedText)}"
+        }
+    }
+
+    /// JSON for plain values holding NaN or ±infinity (e.g. a fit result without a task): those doubles are written
+    /// `{"$double":"nan"}`, `{"$double":"inf"}` or `{"$double":"-inf"}`; nil when the value holds a function or native.
+    static func jsonWithNonFinite(_ value: Value) -> String? {
+        switch value {
+        case let .double(x) where !x.isFinite:
+            return "{\"$double\":\"\(x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))\"}"
+        case let .list(items):
+            var parts: [String] = []
+            for item in items {
+                guard let part = jsonWithNonFinite(item) else { return nil }
+                parts.append(part)
+            }
+            return "[" + parts.joined(separator: ",") + "]"
+        case let .record(record):
+            var parts: [String] = []
+            for field in record.fields {
+                guard let part = jsonWithNonFinite(field.value) else { return nil }
+                parts.append(Value.string(field.key).quotedText + ":" + part)
+            }
+            return "{" + parts.joined(separator: ",") + "}"
+        default:
+            return value.toJSON()
         }
     }
 }

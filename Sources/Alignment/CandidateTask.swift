@@ -1,0 +1,93 @@
+import Engine
+import Models
+
+/// A task whose responses to each prompt are a fixed set of candidates, so a `SamplingPolicy` can choose among them.
+/// `VectorTask` (candidates shared by every prompt) and `ModerationTask` (actions on a content item) are two.
+public protocol CandidateTask: Sendable {
+    /// Training prompts as the policy reads them: [promptCount, promptDim].
+    var prompts: Tensor { get }
+    /// Held-out prompts, never trained on: [testCount, promptDim].
+    var testPrompts: Tensor { get }
+    var candidateCount: Int { get }
+    /// Length of a response vector, which is what a reward model reads and a preference row stores.
+    var responseDim: Int { get }
+    /// The response vector of candidate `k` to prompt `i` (of the held-out prompts when `test`).
+    func response(prompt i: Int, test: Bool, candidate k: Int) -> [Float]
+    /// Hidden gold reward of candidate `k` as the answer to prompt `i`.
+    func gold(prompt i: Int, test: Bool, candidate k: Int) -> Float
+    /// Candidate indices of each row's chosen and rejected response; throws when a row is not over candidates.
+    func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int])
+}
+
+extension CandidateTask {
+    public var promptCount: Int { prompts.rows }
+    public var promptDim: Int { prompts.columns }
+
+    /// Gold reward of every candidate for each prompt: [prompts.count, candidateCount].
+    func goldTable(_ indices: [Int], test: Bool) -> Tensor {
+        let k = candidateCount
+        var out = [Float](repeating: 0, count: indices.count * k)
+        for (r, i) in indices.enumerated() {
+            for j in 0..<k { out[r * k + j] = gold(prompt: i, test: test, candidate: j) }
+        }
+        return Tensor(shape: [indices.count, k], data: out)
+    }
+
+    /// Reward-model score of every candidate for each prompt: [prompts.count, candidateCount].
+    func rewardTable(_ rm: RewardModel, _ indices: [Int], test: Bool) -> Tensor {
+        let k = candidateCount
+        var out = [Float](repeating: 0, count: indices.count * k)
+        for j in 0..<k {
+            let scores = rm.scores(Tensor.stack(rows: indices.map { response(prompt: $0, test: test, candidate: j) }))
+            for r in indices.indices { out[r * k + j] = scores[r] }
+        }
+        return Tensor(shape: [indices.count, k], data: out)
+    }
+
+    func check(samplingPolicy policy: SamplingPolicy) throws {
+        guard policy.input == promptDim, policy.candidates == candidateCount else {
+            throw AlignmentError.shapeMismatch(
+                "sampling policy maps \(policy.input) values to \(policy.candidates) candidates but the task has \(promptDim)-value prompts and \(candidateCount) candidates")
+        }
+    }
+
+    func check(responseReader rm: RewardModel) throws {
+        guard rm.input == responseDim else {
+            throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the task's responses have \(responseDim)")
+        }
+    }
+
+    /// E_π of the gold reward over the held-out prompts (exact, no sampling).
+    public func expectedGold(_ policy: SamplingPolicy) throws -> Double {
+        try check(samplingPolicy: policy)
+        return expectation(policy.logProbabilities(testPrompts), of: goldTable(Array(0..<testPrompts.rows), test: true))
+    }
+}
+
+extension VectorTask: CandidateTask {
+    public var responseDim: Int { dim }
+
+    public func response(prompt i: Int, test: Bool, candidate k: Int) -> [Float] {
+        Array(candidates.data[(k * dim)..<(k * dim + dim)])
+    }
+
+    public func gold(prompt i: Int, test: Bool, candidate k: Int) -> Float {
+        gold(candidates.data[(k * dim)..<(k * dim + dim)])
+    }
+
+    /// The candidate index of each row's chosen and rejected response.
+    public func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int]) {
+        var index: [[Float]: Int] = [:]
+        for i in 0..<candidateCount { index[Array(candidates.data[(i * dim)..<(i * dim + dim)])] = i }
+        var c: [Int] = [], r: [Int] = []
+        for row in data.rows {
+            guard let i = index[row.chosen], let j = index[row.rejected] else {
+                throw AlignmentError.invalidArgument(
+                    "preference \(row.uid) does not compare two of the task's candidates; collect the pairs without a policy")
+            }
+            c.append(i)
+            r.append(j)
+        }
+        return (c, r)
+    }
+}

@@ -1,0 +1,151 @@
+import Engine
+import Models
+
+/// k reward models trained on bootstrap resamples of the same preferences. Their mean is the ensemble's score; the
+/// spread of their opinions about a pair is how unsure the ensemble is about it, which active querying exploits.
+public struct RewardEnsemble: Sendable, Equatable {
+    public var members: [RewardModel]
+
+    public init(members k: Int, input: Int, hidden: Int, rng: inout RNG) throws {
+        guard k >= 2 else { throw AlignmentError.invalidArgument("an ensemble needs at least 2 members, got \(k)") }
+        members = (0..<k).map { _ in RewardModel(input: input, hidden: hidden, rng: &rng) }
+    }
+
+    public init(members: [RewardModel]) {
+        self.members = members
+    }
+
+    public var input: Int { members.first?.input ?? 0 }
+    public var hidden: Int { members.first?.hidden ?? 0 }
+
+    /// Mean member score of each response ([n, input] → n scores).
+    public func scores(_ responses: Tensor) -> [Float] {
+        let all = members.map { $0.scores(responses) }
+        return (0..<responses.rows).map { i in all.reduce(0) { $0 + $1[i] } / Float(members.count) }
+    }
+
+    /// Standard deviation across members of the margin r(a) − r(b), for each row pair of `a` and `b`.
+    public func disagreement(_ a: Tensor, _ b: Tensor) -> [Double] {
+        marginStatistics(a, b).map(\.std)
+    }
+
+    /// How unsure the ensemble is which of a and b ranks higher: the members' spread of margins relative to their mean
+    /// margin, std / |mean|. A pair whose members all put the same response first scores low however much they differ
+    /// on by how much; this is the score active querying ranks by.
+    public func rankingUncertainty(_ a: Tensor, _ b: Tensor) -> [Double] {
+        marginStatistics(a, b).map { $0.std / (abs($0.mean) + 1e-6) }
+    }
+
+    private func marginStatistics(_ a: Tensor, _ b: Tensor) -> [(mean: Double, std: Double)] {
+        let margins = members.map { m in zip(m.scores(a), m.scores(b)).map { Double($0 - $1) } }
+        return (0..<a.rows).map { i in
+            let mean = margins.reduce(0) { $0 + $1[i] } / Double(members.count)
+            let variance = margins.reduce(0) { $0 + ($1[i] - mean) * ($1[i] - mean) } / Double(members.count)
+            return (mean, variance.squareRoot())
+        }
+    }
+
+    /// Trains every member on its own bootstrap resample (n draws with replacement) of `data`. Returns per epoch the
+    /// members' mean `loss` and the ensemble's `accuracy` on all of `data`.
+    public mutating func fit(on data: PreferenceDataset, epochs: Int, lr: Double, batch: Int, rng: inout RNG,
+                             control: TrainingControl = TrainingControl()) throws -> [Metric] {
+        guard data.count > 0 else { throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty") }
+        var losses = [Double](repeating: 0, count: epochs)
+        for k in members.indices {
+            let sample = data.subset((0..<data.count).map { _ in rng.int(below: data.count) })
+            let m = try Alignment.fit(&members[k], on: sample, epochs: epochs, lr: lr, batch: batch, rng: &rng, control: control)
+            for p in m where p.name == "loss" { losses[p.step] += p.value / Double(members.count) }
+        }
+        let accuracy = ensembleAccuracy(on: data)
+        return losses.enumerated().map { Metric("loss", step: $0, $1) } + [Metric("accuracy", step: epochs - 1, accuracy)]
+    }
+
+    /// Fraction of pairs the ensemble's mean score ranks the annotator's way.
+    public func ensembleAccuracy(on data: PreferenceDataset) -> Double {
+        guard data.count > 0 else { return 0 }
+        let (c, r) = data.batch(Array(0..<data.count))
+        return Double(zip(scores(c), scores(r)).filter { $0 > $1 }.count) / Double(data.count)
+    }
+
+    /// Fraction of pairs the ensemble's mean score ranks the way the hidden gold reward does.
+    public func goldAgreement(on data: PreferenceDataset, task: VectorTask) throws -> Double {
+        guard data.count > 0 else { throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair") }
+        guard input == task.dim, data.dim == task.dim else {
+            throw AlignmentError.shapeMismatch("ensemble reads \(input) values, preferences hold \(data.dim), the task's responses have \(task.dim)")
+        }
+        let (c, r) = data.batch(Array(0..<data.count))
+        let margins = zip(scores(c), scores(r)).map { $0 - $1 }
+        let gold = zip(task.gold(c), task.gold(r)).map { $0 - $1 }
+        return Double(zip(margins, gold).filter { ($0 > 0 && $1 > 0) || ($0 < 0 && $1 < 0) }.count) / Double(data.count)
+    }
+
+    /// Saved form: each member's tensors prefixed `memberK.`, optimiser state included.
+    public var stateDict: StateDict {
+        var tensors: [(name: String, tensor: Tensor)] = []
+        var config: [(key: String, value: Int)] = [("members", members.count), ("input", input), ("hidden", hidden)]
+        for (k, m) in members.enumerated() {
+            let d = m.stateDict
+            tensors += d.tensors.map { ("member\(k).\($0.name)", $0.tensor) }
+            if let step = d.configValue("adam.step") { config.append(("member\(k).adam.step", step)) }
+        }
+        return StateDict(kind: "reward_ensemble", config: config, tensors: tensors)
+    }
+}
+
+/// Active querying: draws `pool` candidate pairs for every pair wanted, asks the ensemble how unsure it is which
+/// response of each ranks higher (`rankingUncertainty`), and has the annotator label only the `pairs` most uncertain. Each row's generator draws its prompt and
+/// responses exactly as `collect` does and then its judgement, so the row can be redrawn from its seed.
+public func collectByUncertainty(task: VectorTask, policy: PolicyModel?, ensemble: RewardEnsemble, annotator: Annotator,
+                                 pairs: Int, pool: Int, into dataset: PreferenceDataset = PreferenceDataset(),
+                                 rng: inout RNG, control: TrainingControl = TrainingControl()) throws -> PreferenceDataset {
+    guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
+    guard pool >= 1 else { throw AlignmentError.invalidArgument("collect needs pool ≥ 1, got \(pool)") }
+    guard ensemble.input == task.dim else {
+        throw AlignmentError.shapeMismatch("ensemble reads \(ensemble.input) values but the task's responses have \(task.dim)")
+    }
+    if let policy { try task.check(policy: policy) }
+    if dataset.count > 0 && dataset.dim != task.dim {
+        throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
+    }
+    let means = policy.map { $0(task.prompts) }
+    var drawn: [(seed: UInt64, generator: RNG, prompt: Int, a: [Float], b: [Float])] = []
+    for n in 0..<(pairs * pool) {
+        if n % 256 == 0 { try control.checkpoint(n, of: pairs * pool) }
+        let seed = rng.next()
+        var r = RNG(seed: seed)
+        let (prompt, a, b) = task.drawPair(means: means, rng: &r)
+        drawn.append((seed, r, prompt, a, b))
+    }
+    let spread = ensemble.rankingUncertainty(Tensor.stack(rows: drawn.map(\.a)), Tensor.stack(rows: drawn.map(\.b)))
+    // Most uncertain first; ties keep draw order, so the choice is deterministic.
+    let chosen = drawn.indices.sorted { spread[$0] != spread[$1] ? spread[$0] > spread[$1] : $0 < $1 }.prefix(pairs).sorted()
+    var out = dataset
+    for i in chosen {
+        var (r, a, b) = (drawn[i].generator, drawn[i].a, drawn[i].b)
+        let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
+        if !verdict.prefersFirst { swap(&a, &b) }
+        let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
+        out.append(prompt: drawn[i].prompt, chosen: a, rejected: b, annotator: label, seed: drawn[i].seed,
+                   disagreement: verdict.disagreement)
+    }
+    try control.checkpoint(pairs * pool, of: pairs * pool)
+    return out
+}
+
+extension VectorTask {
+    /// One prompt and two responses, drawn as `collect` draws them: two samples around the policy's answer, or two
+    /// distinct candidates.
+    func drawPair(means: Tensor?, rng r: inout RNG) -> (prompt: Int, a: [Float], b: [Float]) {
+        let prompt = r.int(below: promptCount)
+        if let means {
+            let mu = means.data[(prompt * dim)..<(prompt * dim + dim)]
+            let a = mu.map { $0 + noise * r.normal() }
+            let b = mu.map { $0 + noise * r.normal() }
+            return (prompt, a, b)
+        }
+        let i = r.int(below: candidateCount)
+        var j = r.int(below: candidateCount - 1)
+        if j >= i { j += 1 }
+        return (prompt, Array(candidates.data[(i * dim)..<(i * dim + dim)]), Array(candidates.data[(j * dim)..<(j * dim + dim)]))
+    }
+}

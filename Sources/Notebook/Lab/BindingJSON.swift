@@ -1,0 +1,4 @@
+/// A native whose binding the store keeps as JSON of its own choosing (the parameters and seed that rebuild it).
+protocol BindingJSON {
+    var bindingJSON: String { get }
+}

@@ -1,0 +1,47 @@
+import Testing
+import Engine
+import Models
+@testable import Alignment
+
+@Test(arguments: [
+    (0, 0.1, 0), (0, 0.2, 1), (0, 0.49, 1), (0, 0.5, 2),  // hate speech: label from 0.2, remove from 0.5
+    (1, 0.79, 1), (1, 0.8, 2),                            // misinformation: remove only from 0.8
+    (2, 0.39, 0), (2, 0.4, 2),                            // spam: never labelled, removed from 0.4
+    (3, 0.05, 0), (3, 0.1, 1), (4, 0.45, 2),
+] as [(Int, Float, Int)])
+func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, action: Int) {
+    #expect(ModerationTask.goldAction(category: category, severity: severity) == action)
+}
+
+@Test func moderationResponsesAndGoldRewards() throws {
+    let task = try ModerationTask(dim: 6, items: 20, testItems: 20, seed: 1)
+    #expect(task.responseDim == 9 && task.candidateCount == 3)
+    for i in 0..<20 {
+        let g = (0..<3).map { task.gold(prompt: i, test: false, candidate: $0) }
+        let best = task.goldAction(i, test: false)
+        #expect(g[best] == 0)
+        #expect((0..<3).allSatisfy { g[$0] == -Float(abs($0 - best)) })
+        #expect(Array(task.response(prompt: i, test: false, candidate: 2).suffix(3)) == [0, 0, 1])
+    }
+    var rng = RNG(seed: 2)
+    let prefs = try collect(moderation: task, annotator: .oracle, pairs: 50, rng: &rng)
+    let (c, r) = try task.candidateIndices(prefs)
+    for (k, row) in prefs.rows.enumerated() {
+        #expect(c[k] != r[k])
+        #expect(task.gold(prompt: row.prompt, test: false, candidate: c[k]) >= task.gold(prompt: row.prompt, test: false, candidate: r[k]))
+    }
+}
+
+@Test func ppoOnModerationFeedbackRaisesGoldAndAccuracy() throws {
+    var rng = RNG(seed: 9)
+    let task = try ModerationTask(dim: 12, items: 300, testItems: 300, seed: rng.next())
+    let prefs = try collect(moderation: task, annotator: .bradleyTerry(noise: 0.1), pairs: 1000, rng: &rng)
+    var rm = RewardModel(input: task.responseDim, hidden: 24, rng: &rng)
+    _ = try fit(&rm, on: prefs, epochs: 20, lr: 3e-3, batch: 32, rng: &rng)
+    let start = SamplingPolicy(input: 12, hidden: 24, candidates: 3, rng: &rng)
+    var aligned = start
+    _ = try optimize(&aligned, rewardModel: rm, task: task, method: .ppo, steps: 100, lr: 1e-2, kl: .fixed(0.05), batch: 32, rng: &rng)
+    #expect(try task.expectedGold(aligned) > task.expectedGold(start) + 0.2)
+    let (before, after) = (try task.categoryAccuracy(start), try task.categoryAccuracy(aligned))
+    #expect(before.count == 5 && after.reduce(0, +) > before.reduce(0, +) + 0.5)
+}
