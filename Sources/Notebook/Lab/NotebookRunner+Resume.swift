@@ -57,7 +57,7 @@ extension NotebookRunner {
                 if binding.name == BindingEncoder.rngBinding {
                     rng = try generator(parsed)
                 } else {
-                    globals.append((binding.name, try decode(nonFinite(parsed), name: binding.name)))
+                    globals.append((binding.name, try decode(parsed, name: binding.name)))
                 }
             }
         }
@@ -107,26 +107,6 @@ extension NotebookRunner {
         return RewardEnsemble(members: members)
     }
 
-    /// Turns the encoder's `{"$double":"nan"}` (and `inf`, `-inf`) back into doubles, in lists and records too.
-    private static func nonFinite(_ value: Value) -> Value {
-        switch value {
-        case let .record(record):
-            if record.count == 1, let field = record.fields.first, field.key == "$double", case let .string(text) = field.value {
-                switch text {
-                case "nan": return .double(.nan)
-                case "inf": return .double(.infinity)
-                case "-inf": return .double(-.infinity)
-                default: return value
-                }
-            }
-            return .record(Record(record.fields.map { ($0.key, nonFinite($0.value)) }))
-        case let .list(items):
-            return .list(items.map(nonFinite))
-        default:
-            return value
-        }
-    }
-
     /// `{"adam.step":500,"hidden":64}` as ordered pairs.
     private static func configPairs(_ json: String, name: String) throws -> [(key: String, value: Int)] {
         guard case let .record(record)? = Value(json: json) else {
@@ -160,7 +140,19 @@ extension NotebookRunner {
 
     /// A plain value, or a task, annotator or generator rebuilt from the parameters the encoder stored.
     private static func decode(_ value: Value, name: String) throws -> Value {
-        guard case let .record(record) = value, case let .string(type)? = field(record, "$type") else { return value }
+        if case let .list(items) = value { return .list(try items.map { try decode($0, name: name) }) }
+        guard case let .record(record) = value else { return value }
+        if record.count == 1, case let .string(text)? = field(record, "$double") {
+            switch text {
+            case "nan": return .double(.nan)
+            case "inf": return .double(.infinity)
+            case "-inf": return .double(-.infinity)
+            default: throw ResumeError.cannotRestore(name, "'\(text)' is not a number")
+            }
+        }
+        guard case let .string(type)? = field(record, "$type") else {
+            return .record(Record(try record.fields.map { ($0.key, try decode($0.value, name: name)) }))
+        }
         func number(_ key: String) throws -> Double {
             switch field(record, key) {
             case let .int(n)?: return Double(n)
@@ -191,9 +183,13 @@ extension NotebookRunner {
             return .native(AnnotatorValue(annotator: try annotatorNamed(annotator, binding: name)))
         case "RNG":
             throw ResumeError.cannotRestore(name, "only the run's own generator ($rng) is restored")
+        case "function":
+            throw ResumeError.cannotRestore(
+                name, "a function is not stored in the bindings; define it in the cell you resume from or later")
         default:
             throw ResumeError.cannotRestore(
-                name, "a \(type) is not stored in the bindings; define it in the cell you resume from or later")
+                name, "a \(type) cannot be rebuilt from what the store keeps of it; create it in the cell you resume "
+                    + "from or later")
         }
     }
 

@@ -54,7 +54,7 @@ enum BindingEncoder {
     }
 
     static func json(_ value: Value) -> String {
-        if let plain = value.toJSON() ?? jsonWithNonFinite(value) { return plain }
+        if let plain = value.toJSON() { return plain }
         switch value {
         case let .native(native as TaskValue):
             let t = native.task
@@ -66,33 +66,16 @@ enum BindingEncoder {
             return native.bindingJSON
         case let .function(f):
             return "{\"$type\":\"function\",\"name\":\(Value.string(f.name).quotedText)}"
-        default:
-            return "{\"$type\":\(Value.string(value.typeName).quotedText)}"
-        }
-    }
-
-    /// JSON for plain values holding NaN or ±infinity (e.g. a fit result without a task): those doubles are written
-    /// `{"$double":"nan"}`, `{"$double":"inf"}` or `{"$double":"-inf"}`; nil when the value holds a function or native.
-    static func jsonWithNonFinite(_ value: Value) -> String? {
-        switch value {
-        case let .double(x) where !x.isFinite:
+        case let .double(x):
+            // NaN and infinities, which JSON lacks (e.g. a fit result without a task).
             return "{\"$double\":\"\(x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))\"}"
         case let .list(items):
-            var parts: [String] = []
-            for item in items {
-                guard let part = jsonWithNonFinite(item) else { return nil }
-                parts.append(part)
-            }
-            return "[" + parts.joined(separator: ",") + "]"
+            // A list holding natives (a panel's annotators) or non-finite numbers: each element encoded alone.
+            return "[" + items.map(json).joined(separator: ",") + "]"
         case let .record(record):
-            var parts: [String] = []
-            for field in record.fields {
-                guard let part = jsonWithNonFinite(field.value) else { return nil }
-                parts.append(Value.string(field.key).quotedText + ":" + part)
-            }
-            return "{" + parts.joined(separator: ",") + "}"
+            return "{" + record.fields.map { Value.string($0.key).quotedText + ":" + json($0.value) }.joined(separator: ",") + "}"
         default:
-            return value.toJSON()
+            return "{\"$type\":\(Value.string(value.typeName).quotedText)}"
         }
     }
 }
