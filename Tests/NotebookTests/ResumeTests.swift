@@ -203,8 +203,9 @@ func annotatorsAreRebuiltFromTheirNames(annotator: Annotator) throws {
         ens = RewardEnsemble(input: 6, hidden: 6, members: 3)
         sampler = SamplingPolicy(task, hidden: 8)
         panel = Panel(annotators: [Oracle(), BradleyTerry(noise: 0.2), Biased(weight: 0.5)])
+        judges = [Coin(), panel]
         # %% feedback id=feedback
-        prefs = collect(task, annotator: panel, pairs: 60)
+        prefs = collect(task, annotator: judges[1], pairs: 60)
         # %% fit id=fit
         fit(ens, prefs, epochs: 2, lr: 1e-2, batch: 16)
         """
