@@ -1,9 +1,9 @@
 import GRDB
 
 extension LabStore {
-    /// Every run, oldest first, as listed by `rlhf runs`.
-    public func runs() throws -> [RunSummary] {
-        try read { db in try summaries(db, where: "r.deleted_at IS NULL", arguments: []) }
+    /// Every run, oldest first, as listed by `rlhf runs`; runs marked deleted only with `includingDeleted`.
+    public func runs(includingDeleted: Bool = false) throws -> [RunSummary] {
+        try read { db in try summaries(db, where: includingDeleted ? "1" : "r.deleted_at IS NULL", arguments: []) }
     }
 
     /// One run with its cells in execution order and its objects (by name) with all their versions.

@@ -36,6 +36,7 @@ import Testing
         #expect(rm.stdout == "run 2 marked deleted; `rlhf gc` frees its space\n")
         #expect(try cli("rm", "2").stderr == "error: run 2 is already deleted; `rlhf gc` purges deleted runs\n")
         #expect(!(try cli("runs").stdout.contains("\n2 ")))
+        #expect(try cli("runs", "--all").stdout.contains("\n2    deleted (succeeded)"))
         // The two runs are bitwise equal, so every blob of run 2 is shared with run 1: nothing to free but rows.
         let dry = try cli("gc", "--dry-run")
         #expect(dry.stdout.hasPrefix("would remove: deleted run 2 ("))
