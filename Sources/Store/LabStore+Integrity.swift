@@ -59,6 +59,7 @@ extension LabStore {
             problems += try checkBlobs(db)
             problems += try checkManifests(db)
             problems += try checkFeedback(db)
+            problems += try checkLinks(db)
             return problems
         }
     }
@@ -187,6 +188,42 @@ extension LabStore {
                     location: "run \(run) · \(name) · row uid \(uid)",
                     message: "content hashes to \(actual.prefix(12)), not \(stored.prefix(12))"))
             }
+        }
+        return problems
+    }
+
+    /// Rows that point at rows of another run or object: a version committed by another run, a feedback row added
+    /// or removed by a version of another dataset, or removed before it was added.
+    private func checkLinks(_ db: Database) throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.run_id, o.name, v.version, co.run_id AS commit_run FROM versions v
+                JOIN objects o ON o.id = v.object_id JOIN commits co ON co.id = v.commit_id
+                WHERE co.run_id != o.run_id ORDER BY v.id
+                """)
+        {
+            let (run, name, version, other): (Int64, String, Int, Int64) = (row[0], row[1], row[2], row[3])
+            problems.append(IntegrityProblem(
+                location: "run \(run) · \(name)@\(version)", message: "was committed by run \(other)"))
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.run_id, o.name, f.uid, va.object_id != f.object_id AS foreign_add,
+                       coalesce(vr.object_id != f.object_id, 0) AS foreign_remove,
+                       coalesce(vr.version < va.version, 0) AS backwards
+                FROM feedback f JOIN objects o ON o.id = f.object_id
+                JOIN versions va ON va.id = f.added_in LEFT JOIN versions vr ON vr.id = f.removed_in
+                WHERE va.object_id != f.object_id OR vr.object_id != f.object_id OR vr.version < va.version
+                ORDER BY f.id
+                """)
+        {
+            let (run, name, uid): (Int64, String, Int64) = (row[0], row[1], row[2])
+            let message = (row[3] as Bool) ? "was added by a version of another object"
+                : (row[4] as Bool) ? "was removed by a version of another object" : "is removed before it was added"
+            problems.append(IntegrityProblem(location: "run \(run) · \(name) · row uid \(uid)", message: message))
         }
         return problems
     }

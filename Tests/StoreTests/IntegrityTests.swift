@@ -74,6 +74,22 @@ import Testing
         }
     }
 
+    @Test func rowsPointingAcrossRunsOrBackInTimeAreNamed() throws {
+        try withTemporaryStore { store, _ in
+            _ = try populate(store)
+            // Run 2's version claims run 1's commit; a prefs row is "removed" by policy's first version.
+            try execute(store, "UPDATE versions SET commit_id = 1 WHERE object_id = (SELECT id FROM objects WHERE name = 'other')")
+            try execute(store, """
+                UPDATE feedback SET removed_in = (SELECT v.id FROM versions v JOIN objects o ON o.id = v.object_id
+                                                  WHERE o.name = 'policy' AND v.version = 1) WHERE uid = 3
+                """)
+            #expect(try store.check() == [
+                IntegrityProblem(location: "run 2 · other@1", message: "was committed by run 1"),
+                IntegrityProblem(location: "run 1 · prefs · row uid 3", message: "was removed by a version of another object"),
+            ])
+        }
+    }
+
     @Test func garbageCollectionPurgesDeletedRunsAndOnlyTheirBlobs() throws {
         try withTemporaryStore { store, _ in
             let (one, two) = try populate(store)
