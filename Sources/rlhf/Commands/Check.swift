@@ -7,8 +7,9 @@ struct Check: ParsableCommand {
         discussion: """
             Runs SQLite's integrity check and foreign-key check, re-hashes every tensor blob against its SHA-256, \
             verifies that every checkpoint manifest points at existing blobs of the right size and still hashes to \
-            its version's content hash, and re-hashes every feedback row. Each problem is named (run, object, \
-            version, tensor) and the exit code is 1 when there is any. The store is opened read-only.
+            its version's content hash, re-hashes every feedback row, and checks that versions and rows point only at \
+            their own run and object. Each problem is named (run, object, version, tensor) and the exit code is 1 \
+            when there is any. The store is opened read-only.
             """)
 
     @OptionGroup var store: StoreOptions
