@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Store"], exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["Store"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -47,9 +47,9 @@ public func dpo<Task: CandidateTask>(_ policy: inout SamplingPolicy, on data: Pr
             let tape = Tape()
             var params = policy.network.parameters
             let p = params.map { tape.leaf($0) }
-            let logp = policy.logProbabilities(tape.leaf(task.prompts.gatherRows(idx.map { prompts[$0] })), parameters: p, on: tape)
+            let logp = policy.logProbabilities(tape.constant(task.prompts.gatherRows(idx.map { prompts[$0] })), parameters: p, on: tape)
             let margin = tape.sub(tape.pick(logp, columns: idx.map { chosen[$0] }), tape.pick(logp, columns: idx.map { rejected[$0] }))
-            let implicit = tape.scale(tape.sub(margin, tape.leaf(Tensor(shape: [idx.count, 1], data: idx.map { refMargin[$0] }))), Float(beta))
+            let implicit = tape.scale(tape.sub(margin, tape.constant(Tensor(shape: [idx.count, 1], data: idx.map { refMargin[$0] }))), Float(beta))
             let loss = tape.neg(tape.mean(tape.logSigmoid(implicit)))  // [1]
             lossSum += Double(tape.value(loss).data[0]) * Double(idx.count)
             right += tape.value(implicit).data.filter { $0 > 0 }.count

@@ -26,7 +26,7 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
     let klScale = Float(1 / (2 * Double(task.noise) * Double(task.noise) * Double(batch)))
     var metrics: [Metric] = []
-    metrics.reserveCapacity(steps * 4)
+    metrics.reserveCapacity(min(steps, 100_000) * 4)  // a huge `steps` must stay cancellable, not allocate up front
     for step in 0..<steps {
         if step % 16 == 0 { try control.checkpoint(step, of: steps) }
         let idx = (0..<batch).map { _ in rng.int(below: task.promptCount) }
@@ -34,10 +34,10 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
         let tape = Tape()
         var params = policy.network.parameters
         let p = params.map { tape.leaf($0) }
-        let y = policy.network.forward(tape.leaf(x), parameters: p, on: tape)  // [batch, dim]
-        let (r, _) = rm.network.forward(y, on: tape)                           // [batch, 1]
+        let y = policy.network.forward(tape.constant(x), parameters: p, on: tape)  // [batch, dim]
+        let r = rm.network.forward(y, parameters: rm.network.parameters.map { tape.constant($0) }, on: tape)  // [batch, 1]
         let score = tape.mean(r)
-        let d = tape.sub(y, tape.leaf(reference(x)))
+        let d = tape.sub(y, tape.constant(reference(x)))
         let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)              // mean KL over the batch
         let loss = tape.add(tape.neg(score), tape.scale(klTerm, Float(beta)))
         let grads = tape.backward(loss)

@@ -100,14 +100,14 @@ public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, reward
             let tape = Tape()
             var params = policy.network.parameters
             let p = params.map { tape.leaf($0) }
-            let chosen = tape.pick(policy.logProbabilities(tape.leaf(xs), parameters: p, on: tape), columns: actions)  // [n, 1]
+            let chosen = tape.pick(policy.logProbabilities(tape.constant(xs), parameters: p, on: tape), columns: actions)  // [n, 1]
             let objective: Var
             switch method {
             case .rloo:
-                objective = tape.mean(tape.mul(chosen, tape.leaf(advantage)))
+                objective = tape.mean(tape.mul(chosen, tape.constant(advantage)))
             case .ppo:
-                let ratio = tape.exp(tape.sub(chosen, tape.leaf(old)))  // [n, 1]
-                let a = tape.leaf(advantage)
+                let ratio = tape.exp(tape.sub(chosen, tape.constant(old)))  // [n, 1]
+                let a = tape.constant(advantage)
                 let clipped = tape.mul(tape.clamp(ratio, Float(1 - clip), Float(1 + clip)), a)
                 objective = tape.mean(tape.minimum(tape.mul(ratio, a), clipped))
             }

@@ -28,14 +28,15 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
         try control.checkpoint(epoch, of: epochs)
         let order = rng.permutation(data.count)
         var lossSum: Double = 0
-        for start in stride(from: 0, to: order.count, by: batch) {
+        for (n, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
+            if n % 64 == 63, control.isCancelled() { throw AlignmentError.cancelled }
             let idx = Array(order[start..<min(start + batch, order.count)])
             let (chosen, rejected) = data.batch(idx)
             let tape = Tape()
             var params = rm.network.parameters
             let p = params.map { tape.leaf($0) }
-            let rc = rm.network.forward(tape.leaf(chosen), parameters: p, on: tape)    // [b, 1]
-            let rr = rm.network.forward(tape.leaf(rejected), parameters: p, on: tape)  // [b, 1]
+            let rc = rm.network.forward(tape.constant(chosen), parameters: p, on: tape)    // [b, 1]
+            let rr = rm.network.forward(tape.constant(rejected), parameters: p, on: tape)  // [b, 1]
             let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))
             lossSum += Double(tape.value(loss).data[0]) * Double(idx.count)
             let grads = tape.backward(loss)

@@ -29,7 +29,7 @@ public struct SamplingPolicy: Sendable, Equatable {
     /// log π(· | x) for a batch of prompts: [n, input] → [n, candidates].
     public func logProbabilities(_ prompts: Tensor) -> Tensor {
         let tape = Tape()
-        return tape.value(tape.logSoftmax(tape.leaf(network(prompts))))
+        return tape.value(tape.logSoftmax(tape.constant(network(prompts))))
     }
 
     /// Records log π(· | x) on a tape with the parameters `p` already on it.

@@ -1,6 +1,60 @@
 #ifndef RLHF_CREADLINE_SHIM_H
 #define RLHF_CREADLINE_SHIM_H
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
+
+/* Ctrl-C for the shell. The handler only counts and writes a byte to a pipe (both async-signal-safe); the shell
+   polls: while a cell runs, to cancel it; at the prompt, by waiting on the terminal and the pipe together, so a
+   Ctrl-C that lands while readline is busy redrawing is never lost. */
+static volatile sig_atomic_t rlhf_sigint_count = 0;
+static int rlhf_sigint_pipe[2] = {-1, -1};
+
+static void rlhf_on_sigint(int signal_number) {
+    (void)signal_number;
+    rlhf_sigint_count = rlhf_sigint_count + 1;
+    if (rlhf_sigint_pipe[1] >= 0) {
+        int saved = errno;
+        ssize_t ignored = write(rlhf_sigint_pipe[1], "!", 1);
+        (void)ignored;
+        errno = saved;
+    }
+}
+
+static inline void rlhf_install_sigint_handler(void) {
+    if (rlhf_sigint_pipe[0] < 0 && pipe(rlhf_sigint_pipe) == 0) {
+        fcntl(rlhf_sigint_pipe[0], F_SETFL, fcntl(rlhf_sigint_pipe[0], F_GETFL) | O_NONBLOCK);
+        fcntl(rlhf_sigint_pipe[1], F_SETFL, fcntl(rlhf_sigint_pipe[1], F_GETFL) | O_NONBLOCK);
+    }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = rlhf_on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    sigaction(SIGINT, &action, NULL);
+    /* A parent may have started us with SIGINT blocked (the mask survives exec); Ctrl-C must reach us. */
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
+}
+
+/* The read end of the pipe the handler writes to (-1 before installation). */
+static inline int rlhf_sigint_fd(void) { return rlhf_sigint_pipe[0]; }
+
+/* Returns how many Ctrl-C arrived since the last call, and resets the count and the pipe. */
+static inline int rlhf_take_sigint(void) {
+    char drain[64];
+    if (rlhf_sigint_pipe[0] >= 0) {
+        while (read(rlhf_sigint_pipe[0], drain, sizeof drain) > 0) {}
+    }
+    int count = (int)rlhf_sigint_count;
+    rlhf_sigint_count = 0;
+    return count;
+}
 #endif

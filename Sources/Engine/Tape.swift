@@ -39,10 +39,25 @@ public final class Tape {
         case minimum(Int, Int)           // elementwise min of two same-shape tensors
         case clamp(Int, Float, Float)    // elementwise clamp to [lo, hi]
         case sumRows(Int)                // [n, k] → [n, 1]
+
+        /// The values this op reads.
+        var operands: [Int] {
+            switch self {
+            case .leaf: []
+            case let .matmul(a, b), let .add(a, b), let .sub(a, b), let .mul(a, b), let .minimum(a, b): [a, b]
+            case let .linear(x, w, b): [x, w, b]
+            case let .scale(a, _), let .neg(a), let .relu(a), let .logSigmoid(a), let .softplus(a), let .sum(a),
+                 let .mean(a), let .exp(a), let .log(a), let .logSoftmax(a), let .pick(a, _), let .clamp(a, _, _),
+                 let .sumRows(a): [a]
+            }
+        }
     }
 
     private(set) var ops: [Op] = []
     private(set) var values: [Tensor] = []
+    /// Whether a gradient must flow into each value: false for constants and for everything computed only from
+    /// constants, so `backward` skips that work (the inputs of a batch, a frozen model's weights).
+    private(set) var needsGrad: [Bool] = []
 
     public init() {}
 
@@ -50,7 +65,9 @@ public final class Tape {
 
     public func value(_ v: Var) -> Tensor { values[v.id] }
 
-    private func record(_ op: Op, _ value: Tensor) -> Var {
+    private func record(_ op: Op, _ value: Tensor, leafNeedsGrad: Bool = true) -> Var {
+        let operands = op.operands
+        needsGrad.append(operands.isEmpty ? leafNeedsGrad : operands.contains { needsGrad[$0] })
         ops.append(op)
         values.append(value)
         return Var(id: ops.count - 1)
@@ -58,7 +75,12 @@ public final class Tape {
 
     // MARK: Forward
 
+    /// A value gradients are wanted for (a trainable parameter).
     public func leaf(_ t: Tensor) -> Var { record(.leaf, t) }
+
+    /// A value no gradient is wanted for (inputs, targets, frozen weights): `backward` leaves it and everything
+    /// computed only from constants alone.
+    public func constant(_ t: Tensor) -> Var { record(.leaf, t, leafNeedsGrad: false) }
 
     public func matmul(_ a: Var, _ b: Var) -> Var {
         record(.matmul(a.id, b.id), values[a.id].matmul(values[b.id]))
@@ -146,7 +168,7 @@ public final class Tape {
         var grads = [Tensor?](repeating: nil, count: ops.count)
         grads[root.id] = Tensor(shape: values[root.id].shape, data: [1])
         for id in stride(from: root.id, through: 0, by: -1) {
-            guard let g = grads[id] else { continue }
+            guard needsGrad[id], let g = grads[id] else { continue }
             switch ops[id] {
             case .leaf:
                 break
@@ -262,6 +284,7 @@ public final class Tape {
     }
 
     private func accumulate(_ grads: inout [Tensor?], _ id: Int, _ g: Tensor) {
+        guard needsGrad[id] else { return }
         if var existing = grads[id] {
             for i in 0..<existing.count { existing.data[i] += g.data[i] }
             grads[id] = existing
@@ -272,6 +295,7 @@ public final class Tape {
 
     private func accumulate(_ grads: inout [Tensor?], _ id: Int, shape: [Int],
                             _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        guard needsGrad[id] else { return }
         var t = grads[id] ?? Tensor(zeros: shape)
         grads[id] = nil
         t.data.withUnsafeMutableBufferPointer { body($0) }

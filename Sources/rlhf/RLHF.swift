@@ -10,7 +10,10 @@ struct RLHF: ParsableCommand {
             With no subcommand, opens the interactive shell: each input is a cell, run and committed to the store.
             The store defaults to store/lab.sqlite (override with --store PATH or RLHF_STORE).
             """,
-        subcommands: [Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self]
+        subcommands: [
+            Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self,
+            BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self,
+        ]
     )
 
     @OptionGroup var store: StoreOptions

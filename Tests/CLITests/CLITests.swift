@@ -167,7 +167,8 @@ same = policy
         defer { cli.remove() }
         let r = try cli(stdin: "y = 1\nprint(yy)\nprint(y)\n")
         #expect(r.stdout == "1\n")
-        #expect(r.stderr.contains("<shell>:1:7: error: undefined variable 'yy'; did you mean 'y'?"))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("<shell>:2:7: error: undefined variable 'yy'; did you mean 'y'?"))
         #expect(try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM cells ORDER BY ordinal)") == "ok failed ok")
     }
 

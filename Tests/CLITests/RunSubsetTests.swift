@@ -34,6 +34,10 @@ import Testing
         for name in ["policy", "rm", "prefs"] {
             #expect(try latest(cli, 3, name) == latest(cli, 1, name))
         }
+        // Replaying a child run starts from the same state of its parent, and verifies bit for bit.
+        let replay = try cli("replay", "3", "--verify", "--quiet")
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.hasPrefix("run 4 replays run 3\nverified: "))
         #expect(try cli("run", nb, "--resume", "1").stderr
             == "error: cannot resume run 1: it succeeded; pass --from-cell K to run it again from cell K\n")
         #expect(try cli("run", nb, "--cells", "nope").stderr.hasPrefix("error: no cell 'nope' in "))

@@ -126,3 +126,41 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
     #expect(g[a] == Tensor(shape: [3], data: [1, 0, 1]))
     #expect(g[b] == Tensor(shape: [3], data: [0, 1, 0]))
 }
+
+@Test func constantsGetNoGradientAndChangeNoOtherGradient() {
+    var rng = RNG(seed: 11)
+    let (x, w, b) = (rng.normalTensor([5, 4]), rng.normalTensor([3, 4]), rng.normalTensor([1, 3]))
+    func grads(xAsConstant: Bool) -> (Tensor?, Tensor?, Tensor?) {
+        let tape = Tape()
+        let vx = xAsConstant ? tape.constant(x) : tape.leaf(x)
+        let (vw, vb) = (tape.leaf(w), tape.leaf(b))
+        let g = tape.backward(tape.mean(tape.relu(tape.linear(vx, weight: vw, bias: vb))))
+        return (g[vx], g[vw], g[vb])
+    }
+    let withConstant = grads(xAsConstant: true)
+    let withLeaf = grads(xAsConstant: false)
+    #expect(withConstant.0 == nil && withLeaf.0 != nil)
+    #expect(withConstant.1 == withLeaf.1 && withConstant.2 == withLeaf.2)
+}
+
+@Test(arguments: [1, 3, 4, 9])
+func transposedProductIsTheSameBitsAsTheDotProductLoop(rows m: Int) {
+    var rng = RNG(seed: UInt64(m))
+    let (k, n) = (37, 11)
+    let a = rng.normalTensor([m, k]), b = rng.normalTensor([n, k]), start = rng.normalTensor([m, n])
+    var expected = start.data
+    for i in 0..<m {
+        for j in 0..<n {
+            var s: Float = 0
+            for p in 0..<k { s += a.data[i * k + p] * b.data[j * k + p] }
+            expected[i * n + j] += s
+        }
+    }
+    var got = start.data
+    a.data.withUnsafeBufferPointer { pa in
+        b.data.withUnsafeBufferPointer { pb in
+            got.withUnsafeMutableBufferPointer { pc in Kernels.matmulBT(pa, pb, pc, m: m, k: k, n: n, accumulate: true) }
+        }
+    }
+    #expect(got.map(\.bitPattern) == expected.map(\.bitPattern))
+}

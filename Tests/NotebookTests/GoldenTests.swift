@@ -60,7 +60,8 @@ struct GoldenTests {
     @Test("golden files exist for every language feature")
     func everyFeatureHasAGoldenFile() {
         let features = ["arithmetic", "strings", "lists", "records", "control_flow", "functions", "closures",
-                        "errors_parse", "errors_runtime", "cells"]
+                        "errors_parse", "errors_runtime", "cells", "interpolation", "comparisons", "precedence",
+                        "slicing"]
         #expect(Set(GoldenTests.files) == Set(features.map { "\($0).rlhf" }))
     }
 

@@ -103,7 +103,7 @@ private func count(_ store: LabStore, _ sql: String) throws -> Int64 {
         Issue.record("cell three must fail")
         return
     }
-    #expect(message.hasPrefix("test.rlhf:12:28: error: unknown argument 'step' to finetune(); did you mean 'steps'?"))
+    #expect(message.hasPrefix("test.rlhf:12:28: error: unknown argument 'step' to finetune() at cell '3' line 4; did you mean 'steps'?"))
     let detail = try store.run(runner.runID)
     #expect(detail.cells.map(\.status) == [.ok, .ok, .failed])
     #expect(detail.cells[2].commit == nil && detail.cells[2].error?.contains("unknown argument 'step'") == true)

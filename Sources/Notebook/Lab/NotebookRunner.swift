@@ -19,7 +19,7 @@ public final class NotebookRunner {
     let store: LabStore
     let interpreter: Interpreter
     let lab: LabState
-    let file: String
+    var file: String
     /// Ordinal of the last cell executed (a resumed run starts after the cells it restored).
     var ordinal = 0
 
@@ -76,6 +76,7 @@ public final class NotebookRunner {
             return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
         }
         do {
+            interpreter.currentCell = file == "<shell>" ? nil : (key, firstLine)
             let result = try interpreter.run(source: source, file: file, firstLine: firstLine)
             if echo, let result, !result.isNil { interpreter.output(result.quotedText) }
             let (bindings, objects) = BindingEncoder.encode(globals: interpreter.globals, rng: lab.rng)
@@ -89,7 +90,7 @@ public final class NotebookRunner {
         } catch {
             interpreter.globals = globalsBefore
             lab.restore(labBefore)
-            let message = "\(error)"
+            let message = Self.report(error, file: file, source: source, firstLine: firstLine)
             do {
                 try store.recordFailure(run: runID, cell: record, output: output.joined(separator: "\n"), error: message,
                                         durationMs: elapsed())

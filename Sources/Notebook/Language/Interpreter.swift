@@ -20,6 +20,9 @@ public final class Interpreter {
     public var resolveVersion: ((_ name: String, _ version: Int, _ at: SourceLocation) throws -> Value)?
     /// Polled at every loop iteration and call; when it returns true the program stops with a "cancelled" error.
     public var isCancelled: () -> Bool = { false }
+    /// The notebook cell being run (its key and first file line), so runtime errors say where they happened in
+    /// the cell's own terms: `… at cell 'train' line 4`. Nil outside notebooks.
+    public var currentCell: (key: String, firstLine: Int)?
     /// Deepest allowed nesting of calls.
     public var maximumCallDepth = 200
 
@@ -49,7 +52,21 @@ public final class Interpreter {
         do {
             return try run(program)
         } catch let error as RuntimeError {
-            throw DiagnosticList([diagnostic(for: error)])
+            var located = diagnostic(for: error)
+            let line = located.location.line - firstLine + 1
+            // Only for an error inside this cell (a function defined in an earlier cell reports its own line).
+            if let cell = currentCell, error.location?.file == file, !error.isCancellation,
+                line >= 1, line <= SourceText.lines(of: source).count
+            {
+                let place = " at cell '\(cell.key)' line \(line)"
+                // Before a suggestion, so the message still ends with its question: `…; did you mean 'epochs'?`.
+                if let suggestion = located.message.range(of: "; did you mean ") {
+                    located.message.insert(contentsOf: place, at: suggestion.lowerBound)
+                } else {
+                    located.message += place
+                }
+            }
+            throw DiagnosticList([located])
         }
     }
 

@@ -423,6 +423,10 @@ public struct Parser {
             advance()
             return Expr(.double(value), at: token.location, length: token.length)
         case .string(let value):
+            // The rest of an interpolated string starts at the `)` closing `\(…)`: an expression is missing there.
+            if token.lexeme.hasPrefix(")") {
+                throw error("expected an expression before ')' in the string interpolation", at: token)
+            }
             advance()
             return Expr(.string(value), at: token.location, length: token.length)
         case .interpolation:

@@ -14,6 +14,11 @@ struct Run: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @ArgumentParser.Argument(help: ArgumentHelp("The notebook to run.", valueName: "file")) var file: String
     @Flag(name: .shortAndLong, help: "Print only cell output and errors, no headers or commit lines.") var quiet = false
+    @Option(name: .customLong("param"), help: ArgumentHelp(
+        "Override an assignment of the `# %% parameters` cell with a literal (repeatable).", valueName: "name=value"))
+    var parameters: [String] = []
+    @Flag(help: "Record a failing cell and run the rest (exit code 1 if any cell failed).") var continueOnError = false
+    @Flag(help: "Report every syntax error and exit; run nothing and create no store.") var check = false
     @Option(help: ArgumentHelp(
         "Resume this run in a child run: restore everything it committed before the resume cell and run the rest.",
         valueName: "run")) var resume: Int64?
@@ -33,12 +38,17 @@ struct Run: ParsableCommand {
             printError("error: cannot read notebook '\(file)': \((error as NSError).localizedDescription)")
             throw ExitCode.failure
         }
-        let notebook = CellFile.parse(path: file, text: text)
-        let syntaxErrors = NotebookRunner.syntaxErrors(in: notebook)
+        let parsed = CellFile.parse(path: file, text: text)
+        let syntaxErrors = NotebookRunner.syntaxErrors(in: parsed)
         if !syntaxErrors.isEmpty {
             for e in syntaxErrors { printError(e.description) }
             printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
             throw ExitCode.failure
+        }
+        let (notebook, effective) = try failing { try NotebookParameters.parse(parameters).apply(to: parsed) }
+        if check {
+            print("\(file): no syntax errors in \(parsed.codeCells.count) cells")
+            return
         }
         let lab = try store.open()
         let selected = try selectedCells(notebook)
@@ -52,11 +62,15 @@ struct Run: ParsableCommand {
         }
         let runner = try failing {
             guard let parent else {
-                return try NotebookRunner(store: lab, notebook: notebook, source: text, output: { print($0) })
+                return try NotebookRunner(
+                    store: lab, notebook: notebook, source: text, parameters: effective, output: { print($0) })
             }
             let point = try lab.resumePoint(run: parent, fromCell: start)
-            return try NotebookRunner(store: lab, notebook: notebook, source: text, resuming: point, output: { print($0) })
+            return try NotebookRunner(
+                store: lab, notebook: notebook, source: text, parameters: effective, resuming: point,
+                output: { print($0) })
         }
+        var failures: [String] = []
         let total = notebook.cells.filter { $0.kind == .code }.count
         if !quiet { print("run \(runner.runID) · \(file) · \(total) cells · store \(store.path)") }
         let first = runner.firstCell
@@ -78,10 +92,19 @@ struct Run: ParsableCommand {
                 if !quiet { print(Format.commit(summary, durationMs: ms)) }
             case let .failed(message):
                 printError(message)
+                if continueOnError {
+                    failures.append("\(index) ('\(cell.key)')")
+                    continue
+                }
                 try? runner.finish(status: .failed)
                 printError("run \(runner.runID) stopped at cell \(index) ('\(cell.key)'); earlier cells are committed")
                 throw ExitCode.failure
             }
+        }
+        if !failures.isEmpty {
+            try failing { try runner.finish(status: .failed) }
+            printError("run \(runner.runID): \(failures.count) of \(total) cells failed: \(failures.joined(separator: ", "))")
+            throw ExitCode.failure
         }
         try failing { try runner.finish(status: .succeeded) }
         if first > total, !quiet { print("\nnothing left to run after cell \(total)") }

@@ -11,57 +11,115 @@ struct Shell {
         let lab = try failing { try LabStore(path: storePath) }
         let history = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.rlhf_history" }
         let runner = try failing { try NotebookRunner(store: lab, notebook: nil, source: "", output: { print($0) }) }
-        let reader = LineReader(historyPath: history, completions: { runner.completionWords + Shell.metaCommands })
+        let reader = LineReader(
+            historyPath: history, completions: { runner.completionWords + ShellCommands.names })
+        let commands = ShellCommands(storePath: storePath, store: lab, runner: runner)
         if reader.interactive {
             print("RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave")
         }
-        var cellNumber = 0
         var status = RunStatus.succeeded
         defer {
             reader.close()
             try? runner.finish(status: status)
         }
-        while let first = reader.readLine(prompt: reader.interactive ? "rlhf[\(runner.runID)]> " : "") {
-            var source = first
-            while NotebookRunner.needsMoreInput(source),
-                  let more = reader.readLine(prompt: reader.interactive ? "...> " : "") {
-                source += "\n" + more
+        let prompt = reader.interactive ? "rlhf[\(runner.runID)]> " : ""
+        var shellLine = 1
+        reading: while true {
+            var source: String
+            switch reader.readLine(prompt: prompt) {
+            case .end: break reading
+            case .cancelled: continue reading
+            case .text(let line): source = line
+            }
+            while NotebookRunner.needsMoreInput(source) {
+                switch reader.readLine(prompt: reader.interactive ? "...> " : "") {
+                case .end: break reading
+                case .cancelled: continue reading
+                case .text(let more): source += "\n" + more
+                }
             }
             let trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix(":") {
                 if trimmed == ":quit" || trimmed == ":q" { break }
-                print(meta(trimmed, runner: runner))
+                let ok = commands.run(trimmed) { cellSource, key, title, firstLine, file in
+                    execute(runner, reader, source: cellSource, key: key, title: title, firstLine: firstLine, file: file)
+                }
+                if !ok && !reader.interactive { status = .failed }
                 continue
             }
-            cellNumber += 1
-            switch runner.execute(source: source, key: "\(cellNumber)", title: "shell", echo: true) {
-            case let .committed(summary, ms):
-                let stored = !summary.newVersions.isEmpty || summary.metrics > 0
-                if reader.interactive && stored { print(Format.commit(summary, durationMs: ms)) }
-            case let .failed(message):
-                printError(message)
-                if !reader.interactive { status = .failed }
+            // Inputs are numbered as lines of one long `<shell>` file, so an error in a function defined earlier
+            // quotes the line it was defined on, not the current input's.
+            let firstLine = shellLine
+            shellLine += source.split(separator: "\n", omittingEmptySubsequences: false).count
+            if !execute(runner, reader, source: source, key: commands.nextKey(), title: "shell", firstLine: firstLine)
+                && !reader.interactive
+            {
+                status = .failed
             }
         }
+        // A script piped into the shell fails like `rlhf run` does when one of its inputs failed.
+        if status == .failed { throw ExitCode.failure }
     }
 
-    static let metaCommands = [":help", ":vars", ":quit"]
-
-    private func meta(_ command: String, runner: NotebookRunner) -> String {
-        let parts = command.split(separator: " ", maxSplits: 1).map(String.init)
-        switch parts[0] {
-        case ":help":
-            if parts.count > 1 { return runner.help(parts[1]) ?? "no built-in named '\(parts[1])'" }
-            return """
-                :help [NAME]   list built-ins, or describe one
-                :vars          variables of this session
-                :quit          close the run and leave (also Ctrl-D)
-                """ + "\n\nbuilt-ins: " + runner.builtinNames.joined(separator: ", ")
-        case ":vars":
-            return runner.variables.map { "\($0.name) = \($0.summary)" }.joined(separator: "\n")
-        default:
-            return "unknown command '\(parts[0])' (try :help)"
+    /// Runs one cell, cancelling it if Ctrl-C arrives meanwhile; prints its commit line or error. False if it failed.
+    private func execute(
+        _ runner: NotebookRunner, _ reader: LineReader, source: String, key: String, title: String, firstLine: Int = 1,
+        file: String? = nil
+    ) -> Bool {
+        let watcher = InterruptWatcher(reader: reader, runner: runner)
+        watcher.start()
+        let outcome = runner.execute(source: source, key: key, title: title, firstLine: firstLine, echo: true, file: file)
+        watcher.stop()
+        runner.clearCancel()
+        switch outcome {
+        case .committed(let summary, let ms):
+            let stored = !summary.newVersions.isEmpty || summary.metrics > 0
+            if reader.interactive && stored { print(Format.commit(summary, durationMs: ms)) }
+            return true
+        case .failed(let message):
+            printError(message)
+            if message.contains(": error: cancelled") {
+                printError("note: Ctrl-C cancelled the cell; its effects were rolled back and the session is as before it")
+            }
+            return false
         }
+    }
+}
+
+/// While a cell runs, turns Ctrl-C into a cancel request for the runner (long built-ins and loops poll it).
+final class InterruptWatcher: @unchecked Sendable {
+    private let reader: LineReader
+    private let runner: NotebookRunner
+    private let lock = NSLock()
+    private var running = false
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(reader: LineReader, runner: NotebookRunner) {
+        self.reader = reader
+        self.runner = runner
+    }
+
+    func start() {
+        guard reader.interactive else { return }
+        _ = reader.takeInterrupt()
+        lock.withLock { running = true }
+        let thread = Thread { [self] in
+            while lock.withLock({ running }) {
+                if reader.takeInterrupt() {
+                    runner.cancel()
+                }
+                usleep(20_000)
+            }
+            finished.signal()
+        }
+        thread.start()
+    }
+
+    /// Returns once the watching thread has stopped, so no late Ctrl-C can cancel the next cell.
+    func stop() {
+        guard reader.interactive else { return }
+        lock.withLock { running = false }
+        finished.wait()
     }
 }
