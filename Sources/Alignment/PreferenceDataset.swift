@@ -38,6 +38,12 @@ public struct PreferenceDataset: Sendable, Equatable {
         nextUID = (rows.map(\.uid).max() ?? 0) + 1
     }
 
+    /// A dataset edited from another: `nextUID` is kept, so a removed row's uid is never given to a new row.
+    public init(rows: [PreferencePair], nextUID: Int64) {
+        self.rows = rows
+        self.nextUID = max(nextUID, (rows.map(\.uid).max() ?? 0) + 1)
+    }
+
     public var count: Int { rows.count }
     /// Mean per-row disagreement of the panels that labelled the rows (0 for single annotators).
     public var disagreement: Double { rows.isEmpty ? 0 : rows.reduce(0) { $0 + $1.disagreement } / Double(rows.count) }

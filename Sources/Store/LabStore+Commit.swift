@@ -34,9 +34,7 @@ extension LabStore {
                 versions.append(written.info)
                 feedbackRows += written.feedbackRows
             }
-            for point in cell.metrics {
-                try DBMetric(run: run, commit: commitID, point: point).insert(db)
-            }
+            try DBMetric.insert(db, run: run, commit: commitID, cell: cell.cell.ordinal, points: cell.metrics)
             try writeBindings(db, cell.bindings, run: run, commit: commitID, cell: cell.cell.ordinal)
             _ = try DBArtifact.write(db, cell.artifacts, run: run, commit: commitID)
             return CommitSummary(
@@ -150,7 +148,7 @@ extension LabStore {
     }
 
     /// Stores each binding; an object binding pins the object's version current after this commit.
-    private func writeBindings(
+    func writeBindings(
         _ db: Database, _ bindings: [(name: String, value: BindingValue)], run: Int64, commit: Int64, cell: Int
     ) throws {
         for binding in bindings {

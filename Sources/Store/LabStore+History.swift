@@ -1,9 +1,9 @@
 import GRDB
 
 extension LabStore {
-    /// Every run, oldest first, as listed by `rlhf runs`.
-    public func runs() throws -> [RunSummary] {
-        try read { db in try Self.summaries(db, where: "1", arguments: []) }
+    /// Every run, oldest first, as listed by `rlhf runs`; runs marked deleted only with `includingDeleted`.
+    public func runs(includingDeleted: Bool = false) throws -> [RunSummary] {
+        try read { db in try summaries(db, where: includingDeleted ? "1" : "r.deleted_at IS NULL", arguments: []) }
     }
 
     /// One run with its cells in execution order and its objects (by name) with all their versions.
@@ -11,7 +11,7 @@ extension LabStore {
     public func run(_ id: Int64) throws -> RunDetail {
         try read { db in
             let row = try DBRun.existing(db, id: id)
-            guard let summary = try Self.summaries(db, where: "r.id = ?", arguments: [id]).first else {
+            guard let summary = try summaries(db, where: "r.id = ?", arguments: [id]).first else {
                 throw StoreError.unknownRun(id, latest: try DBRun.latestID(db))
             }
             let versions = try VersionInfo.fetchAll(db, where: "o.run_id = ?", arguments: [id])
@@ -39,6 +39,19 @@ extension LabStore {
         }
     }
 
+    /// The names of a run's metric series, sorted.
+    public func metricNames(run: Int64) throws -> [String] {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            return try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT n.name FROM metric_points p JOIN metric_names n ON n.id = p.name_id
+                    WHERE p.run_id = ? ORDER BY n.name
+                    """, arguments: [run])
+        }
+    }
+
     /// The highest step recorded for `metric` in the run, nil when it has none.
     public func latestStep(run: Int64, metric: String) throws -> Int? {
         try read { db in
@@ -48,7 +61,8 @@ extension LabStore {
         }
     }
 
-    private static func summaries(_ db: Database, where condition: String, arguments: StatementArguments) throws
+    /// A run whose process died reads as `interrupted` even before a writer marks it so.
+    private func summaries(_ db: Database, where condition: String, arguments: StatementArguments) throws
         -> [RunSummary]
     {
         let rows = try Row.fetchAll(
@@ -61,16 +75,22 @@ extension LabStore {
                        (SELECT count(*) FROM objects o WHERE o.run_id = r.id) AS objects,
                        (SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id
                         WHERE o.run_id = r.id) AS versions,
-                       (SELECT count(*) FROM metrics m WHERE m.run_id = r.id) AS metrics
+                       (SELECT count(*) FROM metric_points m WHERE m.run_id = r.id) AS metrics,
+                       (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
+                       r.deleted_at, r.parent_run, r.resumed_at_cell
                 FROM runs r WHERE \(condition) ORDER BY r.id
                 """, arguments: arguments)
         return rows.map { row in
-            let status: String = row["status"]
+            let id: Int64 = row["id"]
+            let text: String = row["status"]
+            var status = RunStatus(rawValue: text) ?? .interrupted
+            if status == .running && !hasLiveWriter(run: id) { status = .interrupted }
             return RunSummary(
-                id: row["id"], notebook: row["notebook"], status: RunStatus(rawValue: status) ?? .interrupted,
+                id: id, notebook: row["notebook"], status: status,
                 startedAt: row["started_at"], finishedAt: row["finished_at"], cells: row["cells"],
                 failedCell: row["failed_cell"], objects: row["objects"], versions: row["versions"],
-                metrics: row["metrics"], parameters: row["parameters"])
+                metrics: row["metrics"], parameters: row["parameters"], lastCommittedCell: row["last_cell"],
+                deletedAt: row["deleted_at"], parentRun: row["parent_run"], resumedAtCell: row["resumed_at_cell"])
         }
     }
 }

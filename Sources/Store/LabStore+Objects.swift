@@ -36,19 +36,7 @@ extension LabStore {
 
     /// The bindings stored with a commit (see ``CellInfo/commit``), by name, each object pinned to its version.
     public func bindings(commit: Int64) throws -> [CommittedBinding] {
-        try read { db in
-            try DBBinding.all(db, commit: commit).map { binding in
-                guard binding.kind == "object" else {
-                    return CommittedBinding(name: binding.name, value: .value(json: binding.value ?? "null"), version: nil)
-                }
-                let version = try binding.versionId.flatMap {
-                    try VersionInfo.fetchAll(db, where: "v.id = ?", arguments: [$0]).first
-                }
-                return CommittedBinding(
-                    name: binding.name, value: .object(name: binding.value ?? version?.object ?? binding.name),
-                    version: version)
-            }
-        }
+        try read { db in try committedBindings(db, commit) }
     }
 
     /// Finds the version a reference names, with the errors a user needs to correct it.

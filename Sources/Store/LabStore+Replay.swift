@@ -1,8 +1,8 @@
 import GRDB
 
 extension LabStore {
-    /// The metric points of a run in the order they were written, each with the commit (so the cell) that measured
-    /// it. NULL values (NaN) read back as NaN. `rlhf replay --verify` compares these point by point.
+    /// The metric points of a run in commit order (then by name and step), each with the commit (so the cell) that
+    /// measured it. NULL values (NaN) read back as NaN. `rlhf replay --verify` compares these point by point.
     ///
     /// ```swift
     /// for point in try store.committedMetrics(run: 12) { print(point.commit, point.point.name) }
@@ -11,7 +11,7 @@ extension LabStore {
         try read { db in
             _ = try DBRun.existing(db, id: run)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT commit_id, name, step, value FROM metrics WHERE run_id = ? ORDER BY rowid",
+                db, sql: "SELECT commit_id, name, step, value FROM metrics WHERE run_id = ? ORDER BY commit_id, name, step",
                 arguments: [run])
             return rows.map { row in
                 let value: Double? = row["value"]

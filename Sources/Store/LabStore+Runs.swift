@@ -7,13 +7,31 @@ extension LabStore {
     /// let run = try store.beginRun(notebook: "notebooks/quickstart.rlhf", source: text, parameters: "{}")
     /// ```
     public func beginRun(notebook: String?, source: String, parameters: String) throws -> Int64 {
-        try write { db in
+        try lockingNewRun { db in
             var run = DBRun(
                 notebook: notebook, source: source, parameters: parameters, status: RunStatus.running.rawValue,
                 startedAt: Timestamp.now(), finishedAt: nil)
             try run.insert(db)
             guard let id = run.id else { throw StoreError.database(path, "inserting the run returned no id") }
             return id
+        }
+    }
+
+    /// Runs `insert` (which inserts a run row and returns its id) in a write transaction, taking the run's lock
+    /// before the row is visible to other processes, so none of them can take it for abandoned; a transaction that
+    /// fails releases the lock again.
+    func lockingNewRun(_ insert: (Database) throws -> Int64) throws -> Int64 {
+        var locked: Int64?
+        do {
+            return try write { db in
+                let id = try insert(db)
+                RunLocks.shared.acquire(store: path, run: id)
+                locked = id
+                return id
+            }
+        } catch {
+            if let locked { RunLocks.shared.release(store: path, run: locked) }
+            throw error
         }
     }
 
@@ -36,5 +54,6 @@ extension LabStore {
             row.finishedAt = Timestamp.now()
             try row.update(db, columns: [DBRun.Columns.status, DBRun.Columns.finishedAt])
         }
+        RunLocks.shared.release(store: path, run: run)
     }
 }

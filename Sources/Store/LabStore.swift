@@ -41,13 +41,16 @@ public final class LabStore: Sendable {
             throw StoreError.database(path, "cannot create the folder \(folder.path): \(error.localizedDescription)")
         }
         let pool = try Self.mapErrors(path) {
-            // Check with a plain connection first: opening a pool would switch someone else's database to WAL.
-            try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false)).read { db in
-                try Self.refuseForeignDatabase(db, path: path)
+            try RunLocks.shared.whileOpening(store: path) {
+                // Check with a plain connection first: opening a pool would switch someone else's database to WAL.
+                try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false)).read { db in
+                    try Self.refuseForeignDatabase(db, path: path)
+                }
+                let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+                try Migrations.migrator.migrate(pool)
+                try Self.markInterruptedRuns(pool, path: path)
+                return pool
             }
-            let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
-            try Migrations.migrator.migrate(pool)
-            return pool
         }
         self.init(path: path, reader: pool, writer: pool)
     }
@@ -63,19 +66,33 @@ public final class LabStore: Sendable {
 
     static func openReadOnlyQueue(path: String) throws -> DatabaseQueue {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noStore(path) }
-        return try mapErrors(path) {
+        // A store another process is creating has no tables, or only its first migrations, for a moment: wait for
+        // the writer rather than reporting a schema it is about to finish.
+        let deadline = Date().addingTimeInterval(1)
+        while true {
+            do {
+                return try openReadOnlyQueueOnce(path: path)
+            } catch StoreError.schemaIncomplete(let detail) {
+                if Date() >= deadline { throw StoreError.corrupt(path, detail) }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
+
+    private static func openReadOnlyQueueOnce(path: String) throws -> DatabaseQueue {
+        try mapErrors(path) {
             let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
             try queue.read { db in
                 guard try db.tableExists("grdb_migrations"), try db.tableExists("runs") else {
-                    throw StoreError.corrupt(path, "it is a SQLite file without the store's tables")
+                    throw StoreError.schemaIncomplete("it is a SQLite file without the store's tables")
                 }
                 let migrator = Migrations.migrator
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError.corrupt(path, "it was written by a newer rlhf; upgrade rlhf to read it")
                 }
                 guard try migrator.hasCompletedMigrations(db) else {
-                    throw StoreError.corrupt(
-                        path, "its schema is older than this rlhf; open it for writing once (e.g. `rlhf run`) to upgrade")
+                    throw StoreError.schemaIncomplete(
+                        "its schema is older than this rlhf; open it for writing once (e.g. `rlhf run`) to upgrade")
                 }
             }
             return queue

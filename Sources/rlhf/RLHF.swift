@@ -11,8 +11,8 @@ struct RLHF: ParsableCommand {
             The store defaults to store/lab.sqlite (override with --store PATH or RLHF_STORE).
             """,
         subcommands: [
-            Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self, BuiltinsCommand.self,
-            Report.self, ChartsExport.self,
+            Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self,
+            BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self, Report.self, ChartsExport.self,
         ]
     )
 

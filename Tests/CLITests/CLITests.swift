@@ -69,7 +69,7 @@ same = policy
         #expect(rows.last?[1] == rows.first?[1])
     }
 
-    @Test(arguments: ["DELETE FROM runs", "DROP TABLE metrics", "UPDATE runs SET status = 'x'", "PRAGMA journal_mode=DELETE"])
+    @Test(arguments: ["DELETE FROM runs", "DROP TABLE metric_points", "UPDATE runs SET status = 'x'", "PRAGMA journal_mode=DELETE"])
     func queryRefusesWritesAndLeavesTheStoreUnchanged(sql: String) throws {
         let cli = try CLI()
         defer { cli.remove() }

@@ -37,7 +37,10 @@ import Testing
         let original = try DatabaseQueue(path: copy).write { db in
             let value = try Double.fetchOne(db, sql: "SELECT value FROM metrics WHERE name = 'rm.loss' AND step = 2") ?? 0
             try db.execute(
-                sql: "UPDATE metrics SET value = ? WHERE name = 'rm.loss' AND step = 2", arguments: [value.nextUp])
+                sql: """
+                    UPDATE metric_points SET value = ?
+                    WHERE name_id = (SELECT id FROM metric_names WHERE name = 'rm.loss') AND step = 2
+                    """, arguments: [value.nextUp])
             return value
         }
         let r = try cli("replay", "1", "--verify", "--quiet", "--store", copy, withStore: false)

@@ -52,4 +52,31 @@ import Testing
             #expect(try store.artifacts(run: run).isEmpty)
         }
     }
+
+    @Test func garbageCollectionKeepsLiveChartsAndPurgesADeletedRunsCharts() throws {
+        try withTemporaryStore { store, _ in
+            let kept = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+            var first = commit(1)
+            first.artifacts = [ArtifactTests.svg]
+            _ = try store.commit(run: kept, first)
+            try store.finishRun(kept, status: .succeeded)
+            let gone = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+            var second = commit(1)
+            second.artifacts = [ArtifactTests.svg, ArtifactTests.box]
+            _ = try store.commit(run: gone, second)
+            try store.finishRun(gone, status: .succeeded)
+
+            _ = try store.collectGarbage(dryRun: false)
+            #expect(try store.artifacts(run: kept).map(\.data) == [ArtifactTests.svg.data])
+            #expect(try store.artifacts(run: gone).count == 2)
+
+            try store.removeRun(gone)
+            let report = try store.collectGarbage(dryRun: false)
+            #expect(report.purgedRuns == [gone])
+            // The box chart was only the deleted run's; the loss chart's bytes are shared with the kept run.
+            #expect(report.blobs == 1)
+            #expect(try store.artifacts(run: kept).map(\.data) == [ArtifactTests.svg.data])
+            #expect(try store.query("SELECT count(*) FROM artifacts").rows.first?.first == .integer(1))
+        }
+    }
 }

@@ -49,7 +49,7 @@ import Testing
                 if case .text(let name) = cells[1] { return name }
                 return nil
             }
-            #expect(columns == ["id", "notebook", "source", "parameters", "status", "started_at", "finished_at"])
+            #expect(columns == ["id", "notebook", "source", "parameters", "status", "started_at", "finished_at", "deleted_at", "parent_run", "resumed_at_cell"])
             #expect(!(try store.query("PRAGMA user_version").rows.isEmpty))
         }
     }
@@ -71,8 +71,8 @@ import Testing
         "CREATE TABLE t (x)",
         "ALTER TABLE runs ADD COLUMN x",
         "REPLACE INTO blobs VALUES ('h', 0, X'')",
-        "WITH gone AS (SELECT 1) DELETE FROM metrics",
-        "/* sneaky */ delete from metrics",
+        "WITH gone AS (SELECT 1) DELETE FROM metric_points",
+        "/* sneaky */ delete from metric_points",
         "SELECT 1; DELETE FROM runs",
     ])
     func writesAreRefusedAndChangeNothing(sql: String) throws {

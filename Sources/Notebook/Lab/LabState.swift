@@ -21,6 +21,9 @@ final class LabState {
     var committedMetrics: (String) throws -> [(step: Int, value: Double)] = { _ in [] }
     /// Where long built-ins report progress (done, total); the CLI draws it on stderr, never into cell output.
     var progress: (Int, Int) -> Void = { _, _ in }
+    /// The store and run the session commits to, for version references, `load` and `rollback`.
+    var store: LabStore?
+    var runID: Int64 = 0
     /// Set from another thread (Ctrl-C); long built-ins poll it between steps.
     nonisolated(unsafe) var cancelRequested = false
 

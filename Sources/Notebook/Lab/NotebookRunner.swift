@@ -20,11 +20,19 @@ public final class NotebookRunner {
     let interpreter: Interpreter
     let lab: LabState
     var file: String
-    private var ordinal = 0
+    /// Ordinal of the last cell executed (a resumed run starts after the cells it restored).
+    var ordinal = 0
 
     /// Starts a run. `notebook` is nil for the interactive shell.
-    public init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
-                output: @escaping (String) -> Void) throws {
+    public convenience init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
+                            output: @escaping (String) -> Void) throws {
+        try self.init(store: store, notebook: notebook, output: output) {
+            try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters)
+        }
+    }
+
+    /// Sets up the session and starts its run with `begin` (a new run, or a child run resuming another).
+    init(store: LabStore, notebook: CellFile?, output: @escaping (String) -> Void, begin: () throws -> Int64) throws {
         self.store = store
         file = notebook?.path ?? "<shell>"
         lab = LabState(seed: 0)
@@ -33,7 +41,10 @@ public final class NotebookRunner {
         for builtin in LabBuiltins.all(lab) { interpreter.builtins.register(builtin) }
         let lab = self.lab
         interpreter.isCancelled = { lab.cancelRequested }
-        runID = try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters)
+        runID = try begin()
+        lab.store = store
+        lab.runID = runID
+        interpreter.resolveVersion = LabBuiltins.versionResolver(lab)
         connectCharts()
     }
 

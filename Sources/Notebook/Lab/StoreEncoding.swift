@@ -66,6 +66,14 @@ enum BindingEncoder {
             return native.bindingJSON
         case let .function(f):
             return "{\"$type\":\"function\",\"name\":\(Value.string(f.name).quotedText)}"
+        case let .double(x):
+            // NaN and infinities, which JSON lacks (e.g. a fit result without a task).
+            return "{\"$double\":\"\(x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))\"}"
+        case let .list(items):
+            // A list holding natives (a panel's annotators) or non-finite numbers: each element encoded alone.
+            return "[" + items.map(json).joined(separator: ",") + "]"
+        case let .record(record):
+            return "{" + record.fields.map { Value.string($0.key).quotedText + ":" + json($0.value) }.joined(separator: ",") + "}"
         default:
             return "{\"$type\":\(Value.string(value.typeName).quotedText)}"
         }

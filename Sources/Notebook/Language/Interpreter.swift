@@ -390,12 +390,18 @@ public final class Interpreter {
             }
             return .bool(true)
         case .call(let calleeExpr, let argumentExprs):
-            let callee = try evaluate(calleeExpr, in: scope)
+            var receiver: [Arguments.Passed] = []
+            let callee: Value
+            if case .member(let baseExpr, let name) = calleeExpr.kind {
+                (callee, receiver) = try method(name, of: baseExpr, at: calleeExpr, in: scope)
+            } else {
+                callee = try evaluate(calleeExpr, in: scope)
+            }
             guard case .function(let function) = callee else {
                 throw RuntimeError("cannot call a value of type \(callee.typeName)", at: calleeExpr.location,
                                    length: calleeExpr.length)
             }
-            let passed = try argumentExprs.map { argument in
+            let passed = try receiver + argumentExprs.map { argument in
                 var variable: String?
                 if case .variable(let name) = argument.value.kind { variable = name }
                 return Arguments.Passed(label: argument.label, value: try evaluate(argument.value, in: scope),
@@ -435,6 +441,24 @@ public final class Interpreter {
             }
             throw error
         }
+    }
+
+    /// `x.name(args)`: the member `name` of x, or, when a native has no such member, the built-in `name` with x as
+    /// its first argument (`prefs.remove(where: f)` is `remove(prefs, where: f)`, updating `prefs` in place).
+    private func method(_ name: String, of baseExpr: Expr, at expr: Expr, in scope: Scope?) throws
+        -> (Value, [Arguments.Passed])
+    {
+        let base = try evaluate(baseExpr, in: scope)
+        if case .native(let native) = base, native.member(name) == nil, let builtin = builtins.function(named: name),
+            builtin.signature.parameters.first?.label == nil
+        {
+            var variable: String?
+            if case .variable(let name) = baseExpr.kind { variable = name }
+            let passed = Arguments.Passed(
+                label: nil, value: base, location: baseExpr.location, length: baseExpr.length, variable: variable)
+            return (.function(builtin), [passed])
+        }
+        return (try member(name, of: base, at: expr), [])
     }
 
     private func member(_ name: String, of base: Value, at expr: Expr) throws -> Value {

@@ -36,7 +36,12 @@ public struct RunReplay {
         cellFinished: (CellInfo, CellOutcome) -> Void = { _, _ in }
     ) throws -> Result {
         let notebook = original.run.notebook.map { CellFile.parse(path: $0, text: original.source) }
-        let runner = try NotebookRunner(
+        // A resumed run (`--resume`, `--cells`) replays from the same state of its parent.
+        let runner = try original.run.parentRun.map { parent in
+            try NotebookRunner(
+                store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
+                resuming: try store.resumePoint(run: parent, fromCell: original.run.resumedAtCell), output: output)
+        } ?? NotebookRunner(
             store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
             output: output)
         var cells: [(CellInfo, CellOutcome)] = []
@@ -58,6 +63,7 @@ public struct RunReplay {
             cellStarted(recorded, index + 1, original.cells.count)
             // The file line of the cell, so errors point where they did the first time.
             let firstLine = notebook?.cell(key: recorded.key)?.firstLine ?? 1
+            runner.ordinal = recorded.ordinal - 1
             let outcome = runner.execute(
                 source: recorded.source, key: recorded.key, title: recorded.title, firstLine: firstLine,
                 echo: notebook == nil)

@@ -9,6 +9,8 @@ public struct DatasetDiff: Sendable, Codable {
     public var removed: [FeedbackRow]
     public var addedCount: Int
     public var removedCount: Int
+    /// Uids both removed and added: rows relabelled (a relabel is a removal and an addition with the same uid).
+    public var relabelledCount: Int
 
     init(a: VersionInfo, b: VersionInfo, rowsA: [FeedbackRow], rowsB: [FeedbackRow]) {
         let keysA = Set(rowsA.map(Self.key))
@@ -19,6 +21,8 @@ public struct DatasetDiff: Sendable, Codable {
         self.removed = rowsA.filter { !keysB.contains(Self.key($0)) }
         self.addedCount = added.count
         self.removedCount = removed.count
+        let removedUIDs = Set(removed.map(\.uid))
+        self.relabelledCount = Set(added.map(\.uid)).filter { removedUIDs.contains($0) }.count
     }
 
     /// Identity of a row across versions and runs: its uid and the hash of its content (bit-exact).

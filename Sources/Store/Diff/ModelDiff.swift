@@ -5,6 +5,8 @@ public struct ModelDiff: Sendable, Codable {
     public var tensors: [TensorDiff]
     public var configA: String
     public var configB: String
+    /// The config keys whose values differ, sorted by key (a value is nil where the key is absent).
+    public var configChanges: [ConfigChange]
 
     init(a: VersionInfo, b: VersionInfo, checkpointA: Checkpoint, checkpointB: Checkpoint) {
         var tensorsA: [String: StoredTensor] = [:]
@@ -17,6 +19,7 @@ public struct ModelDiff: Sendable, Codable {
         self.tensors = names.map { TensorDiff(name: $0, a: tensorsA[$0], b: tensorsB[$0]) }
         self.configA = checkpointA.config
         self.configB = checkpointB.config
+        self.configChanges = ConfigChange.between(checkpointA.config, checkpointB.config)
     }
 
     /// True when no tensor changed and the configs are equal.

@@ -12,10 +12,12 @@ public struct TensorDiff: Sendable, Codable, Equatable {
     public var l2: Double
     public var maxAbs: Double
     public var changedFraction: Double
+    /// Cosine similarity of a and b as vectors; nil when either is missing, reshaped or all zeros.
+    public var cosine: Double?
 
     public init(
         name: String, status: String, shapeA: [Int]?, shapeB: [Int]?, l2: Double, maxAbs: Double,
-        changedFraction: Double
+        changedFraction: Double, cosine: Double? = nil
     ) {
         self.name = name
         self.status = status
@@ -24,6 +26,7 @@ public struct TensorDiff: Sendable, Codable, Equatable {
         self.l2 = l2
         self.maxAbs = maxAbs
         self.changedFraction = changedFraction
+        self.cosine = cosine
     }
 
     /// Compares the tensor named `name` in a and b; at least one of them is present.
@@ -35,7 +38,7 @@ public struct TensorDiff: Sendable, Codable, Equatable {
             let delta = Self.delta(a.values, b.values)
             self.init(
                 name: name, status: delta.changed == 0 ? "unchanged" : "changed", shapeA: a.shape, shapeB: b.shape,
-                l2: delta.l2, maxAbs: delta.maxAbs, changedFraction: delta.fraction)
+                l2: delta.l2, maxAbs: delta.maxAbs, changedFraction: delta.fraction, cosine: Self.cosine(a.values, b.values))
         case let (a?, nil):
             let delta = Self.delta(a.values, [Float](repeating: 0, count: a.values.count))
             self.init(
@@ -49,6 +52,18 @@ public struct TensorDiff: Sendable, Codable, Equatable {
         case (nil, nil):
             self.init(name: name, status: "unchanged", shapeA: nil, shapeB: nil, l2: 0, maxAbs: 0, changedFraction: 0)
         }
+    }
+
+    /// a·b / (‖a‖‖b‖), accumulated in index order; nil for a zero vector.
+    private static func cosine(_ a: [Float], _ b: [Float]) -> Double? {
+        var dot = 0.0, normA = 0.0, normB = 0.0
+        for index in a.indices {
+            dot += Double(a[index]) * Double(b[index])
+            normA += Double(a[index]) * Double(a[index])
+            normB += Double(b[index]) * Double(b[index])
+        }
+        guard normA > 0, normB > 0 else { return nil }
+        return dot / (normA.squareRoot() * normB.squareRoot())
     }
 
     /// Entry-wise b − a of equally long arrays, summed in index order (so results are reproducible).

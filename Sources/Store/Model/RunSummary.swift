@@ -15,4 +15,11 @@ public struct RunSummary: Sendable, Codable, Equatable {
     public var metrics: Int
     /// The effective parameters, as JSON text.
     public var parameters: String
+    /// Ordinal of the last committed cell (where an interrupted run stopped), nil when none committed.
+    public var lastCommittedCell: Int?
+    /// When `rlhf rm` marked the run deleted; nil for a live run.
+    public var deletedAt: String?
+    /// For a run started with `--resume` or `--cells`: the run it continues and the first cell it ran.
+    public var parentRun: Int64?
+    public var resumedAtCell: Int?
 }

@@ -28,6 +28,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badCommit(cell: Int, reason: String)
     /// Cells can only be added to a running run.
     case runNotRunning(Int64, status: RunStatus)
+    /// `rlhf rm` of a run already marked deleted.
+    case runDeleted(Int64)
+    /// `rlhf rm` of a run whose process is still writing it.
+    case runNotFinished(Int64)
+    /// `rlhf run --resume RUN` cannot resume that run: the run, why.
+    case cannotResume(Int64, reason: String)
+    /// Opening read-only found the schema missing or behind (maybe another process is creating the store): why.
+    case schemaIncomplete(String)
     /// `rlhf query` refused a statement that would write: the statement.
     case readOnlyQuery(String)
     /// SQLite rejected the query text: its message.
@@ -71,6 +79,14 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "cannot commit cell \(cell): \(reason)"
         case .runNotRunning(let run, let status):
             "run \(run) is \(status.rawValue), not running; start a new run to add cells"
+        case .runDeleted(let run):
+            "run \(run) is already deleted; `rlhf gc` purges deleted runs"
+        case .runNotFinished(let run):
+            "run \(run) is still running in another process; wait for it to finish or stop it first"
+        case .cannotResume(let run, let reason):
+            "cannot resume run \(run): \(reason)"
+        case .schemaIncomplete(let detail):
+            "the store's schema is incomplete: \(detail)"
         case .readOnlyQuery(let sql):
             "`rlhf query` is read-only; refusing to run: \(sql)"
         case .sql(let message):

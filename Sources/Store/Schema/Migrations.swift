@@ -7,7 +7,10 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
-        migrator.registerMigration("artifacts", migrate: artifacts)
+        migrator.registerMigration("v2-run-deletion", migrate: v2RunDeletion)
+        migrator.registerMigration("v3-metric-names", migrate: v3MetricNames)
+        migrator.registerMigration("v4-run-parent", migrate: v4RunParent)
+        migrator.registerMigration("v5-artifacts", migrate: artifacts)
         return migrator
     }
 

@@ -19,6 +19,16 @@ struct Run: ParsableCommand {
     var parameters: [String] = []
     @Flag(help: "Record a failing cell and run the rest (exit code 1 if any cell failed).") var continueOnError = false
     @Flag(help: "Report every syntax error and exit; run nothing and create no store.") var check = false
+    @Option(help: ArgumentHelp(
+        "Resume this run in a child run: restore everything it committed before the resume cell and run the rest.",
+        valueName: "run")) var resume: Int64?
+    @Option(help: ArgumentHelp(
+        "With --resume, the cell to resume at: its number or its id= (default: the failed or interrupted cell).",
+        valueName: "cell")) var fromCell: String?
+    @Option(help: ArgumentHelp(
+        "Run only these cells (ids or numbers, comma-separated), from the state committed before the first of them "
+            + "by the latest run of this notebook (or by --resume RUN).",
+        valueName: "ids")) var cells: String?
 
     func run() throws {
         let text: String
@@ -41,8 +51,24 @@ struct Run: ParsableCommand {
             return
         }
         let lab = try store.open()
+        let selected = try selectedCells(notebook)
+        let start = try selected?.first ?? resumeCell(notebook)
+        let parent = try failing { () throws -> Int64? in
+            guard selected != nil, resume == nil, let first = selected?.first, first > 1 else { return resume }
+            guard let latest = try lab.runs().last(where: { $0.notebook == file }) else {
+                throw ValidationError("no earlier run of \(file) holds the state before cell \(first); run it once first")
+            }
+            return latest.id
+        }
         let runner = try failing {
-            try NotebookRunner(store: lab, notebook: notebook, source: text, parameters: effective, output: { print($0) })
+            guard let parent else {
+                return try NotebookRunner(
+                    store: lab, notebook: notebook, source: text, parameters: effective, output: { print($0) })
+            }
+            let point = try lab.resumePoint(run: parent, fromCell: start)
+            return try NotebookRunner(
+                store: lab, notebook: notebook, source: text, parameters: effective, resuming: point,
+                output: { print($0) })
         }
         let progress = ProgressReporter(quiet: quiet)
         runner.progress = progress.update
@@ -50,15 +76,21 @@ struct Run: ParsableCommand {
         var failures: [String] = []
         let total = notebook.cells.filter { $0.kind == .code }.count
         if !quiet { print("run \(runner.runID) · \(file) · \(total) cells · store \(store.path)") }
+        let first = runner.firstCell
+        if !quiet, let parent {
+            let restored = first > 1 ? "cells 1–\(first - 1) restored from its commits" : "nothing to restore"
+            print("\(selected == nil ? "resuming" : "running cells of") run \(parent) at cell \(first); \(restored)")
+        }
         var index = 0
         for cell in notebook.cells {
             if cell.kind == .markdown {
-                if !quiet { print(cell.markdownText.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                if !quiet && index + 1 >= first { print(cell.markdownText.trimmingCharacters(in: .whitespacesAndNewlines)) }
                 continue
             }
             index += 1
+            if index < first || selected.map({ !$0.contains(index) }) == true { continue }
             if !quiet { print("\n── [\(index)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
-            let outcome = runner.execute(cell)
+            let outcome = runner.execute(cell, ordinal: index)
             progress.finish()
             switch outcome {
             case let .committed(summary, ms):
@@ -80,6 +112,39 @@ struct Run: ParsableCommand {
             throw ExitCode.failure
         }
         try failing { try runner.finish(status: .succeeded) }
-        if !quiet { print("\nrun \(runner.runID) succeeded: \(total) cells committed") }
+        if first > total, !quiet { print("\nnothing left to run after cell \(total)") }
+        let ran = selected?.count ?? (total - first + 1)
+        if !quiet { print("\nrun \(runner.runID) succeeded: \(ran) cell\(ran == 1 ? "" : "s") committed") }
+    }
+
+    /// `--from-cell` as an ordinal: a number, or the `id=` of a code cell of this notebook.
+    private func resumeCell(_ notebook: CellFile) throws -> Int? {
+        guard let fromCell else { return nil }
+        guard resume != nil else { throw ValidationError("--from-cell needs --resume RUN") }
+        if let number = Int(fromCell) { return number }
+        let keys = notebook.cells.filter { $0.kind == .code }.map(\.key)
+        guard let index = keys.firstIndex(of: fromCell) else {
+            printError("error: no cell with id '\(fromCell)' in \(file) (cells: \(keys.joined(separator: ", ")))")
+            throw ExitCode.failure
+        }
+        return index + 1
+    }
+
+    /// `--cells a,b` as sorted ordinals; each entry an `id=` or a number of a code cell.
+    private func selectedCells(_ notebook: CellFile) throws -> [Int]? {
+        guard let cells else { return nil }
+        if fromCell != nil { throw ValidationError("use either --cells or --from-cell") }
+        let keys = notebook.cells.filter { $0.kind == .code }.map(\.key)
+        let ordinals = try cells.split(separator: ",").map { part -> Int in
+            let entry = part.trimmingCharacters(in: .whitespaces)
+            if let number = Int(entry), (1...keys.count).contains(number) { return number }
+            guard let index = keys.firstIndex(of: entry) else {
+                printError("error: no cell '\(entry)' in \(file) (cells: \(keys.joined(separator: ", ")))")
+                throw ExitCode.failure
+            }
+            return index + 1
+        }
+        guard !ordinals.isEmpty else { throw ValidationError("--cells needs at least one cell") }
+        return Array(Set(ordinals)).sorted()
     }
 }

@@ -15,6 +15,8 @@ struct Show: ParsableCommand {
         print("run \(r.id) · \(r.notebook ?? "(shell)") · \(r.status.rawValue) · started \(r.startedAt)"
               + (r.finishedAt.map { " · finished \($0)" } ?? ""))
         if r.parameters != "{}" && !r.parameters.isEmpty { print("parameters: \(r.parameters)") }
+        if let parent = r.parentRun { print("continues run \(parent) from cell \(r.resumedAtCell ?? 1)") }
+        if let deleted = r.deletedAt { print("deleted \(deleted) (rlhf gc purges it)") }
         print("")
         print(Format.table(
             ["CELL", "ID", "TITLE", "STATUS", "TIME", "COMMIT"],

@@ -1,0 +1,147 @@
+import GRDB
+
+extension LabStore {
+    /// Finds the state a child run restores to resume `run` at cell `fromCell` (an ordinal, 1-based). Without
+    /// `fromCell`, resumes at the cell that failed, or after the last committed cell of an interrupted run.
+    ///
+    /// Every cell before the resume point must have been committed by the parent.
+    public func resumePoint(run: Int64, fromCell: Int?) throws -> ResumePoint {
+        try read { db in
+            let parent = try DBRun.existing(db, id: run)
+            if parent.status == RunStatus.running.rawValue && hasLiveWriter(run: run) {
+                throw StoreError.runNotFinished(run)
+            }
+            let cells = try DBCell.all(db, run: run)
+            let committed = cells.filter { $0.status == CellStatus.ok.rawValue }
+            let cell: Int
+            if let fromCell {
+                cell = fromCell
+            } else if let failed = cells.first(where: { $0.status == CellStatus.failed.rawValue }) {
+                cell = failed.ordinal
+            } else if parent.status == RunStatus.succeeded.rawValue {
+                throw StoreError.cannotResume(run, reason: "it succeeded; pass --from-cell K to run it again from cell K")
+            } else {
+                cell = (committed.map(\.ordinal).max() ?? 0) + 1
+            }
+            guard cell >= 1 else { throw StoreError.cannotResume(run, reason: "cells are numbered from 1, not \(cell)") }
+            var commit: Int64?
+            for ordinal in 1..<cell {
+                guard let done = committed.last(where: { $0.ordinal == ordinal }), let id = done.commitId else {
+                    throw StoreError.cannotResume(
+                        run, reason: "cell \(ordinal) was never committed, so cell \(cell) has no state to start from")
+                }
+                commit = id
+            }
+            var nextSteps: [String: Int] = [:]
+            if let commit {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT n.name, max(p.step) + 1 AS next FROM metric_points p
+                        JOIN metric_names n ON n.id = p.name_id
+                        WHERE p.run_id = ? AND p.commit_id <= ? GROUP BY n.name
+                        """, arguments: [run, commit])
+                {
+                    nextSteps[row["name"]] = row["next"]
+                }
+            }
+            return ResumePoint(
+                parent: run, cell: cell, commit: commit, bindings: try commit.map { try committedBindings(db, $0) } ?? [],
+                nextSteps: nextSteps)
+        }
+    }
+
+    /// Starts a child run of `point.parent` and, in the same transaction, writes its first commit (no cell, note
+    /// `resumed from run P before cell K`): a copy of every restored object as its version 1 (checkpoints point at
+    /// the same blobs, 0 bytes) and the parent's bindings. Returns the child's id.
+    public func beginResumedRun(notebook: String?, source: String, parameters: String, from point: ResumePoint) throws
+        -> Int64
+    {
+        try lockingNewRun { db in
+            var run = DBRun(
+                notebook: notebook, source: source, parameters: parameters, status: RunStatus.running.rawValue,
+                startedAt: Timestamp.now(), finishedAt: nil)
+            try run.insert(db)
+            guard let id = run.id else { throw StoreError.database(path, "inserting the run returned no id") }
+            try db.execute(
+                sql: "UPDATE runs SET parent_run = ?, resumed_at_cell = ? WHERE id = ?",
+                arguments: [point.parent, point.cell, id])
+            guard point.commit != nil else { return id }
+            let note = "resumed from run \(point.parent) before cell \(point.cell)"
+            var commit = DBCommit(runId: id, cellId: nil, note: note, createdAt: Timestamp.now())
+            try commit.insert(db)
+            guard let commitID = commit.id else { throw StoreError.database(path, "inserting the commit returned no id") }
+            var bindings: [(name: String, value: BindingValue)] = []
+            for binding in point.bindings {
+                if case .object(let name) = binding.value, let version = binding.version {
+                    let (_, stored, kind) = try resolve(
+                        db, VersionRef(run: point.parent, object: name, version: version.version))
+                    try copyVersion(db, stored, kind: kind, name: name, run: id, commit: commitID,
+                                    note: "from \(point.parent)/\(name)@\(version.version)")
+                }
+                bindings.append((binding.name, binding.value))
+            }
+            try writeBindings(db, bindings, run: id, commit: commitID, cell: 0)
+            return id
+        }
+    }
+
+    /// The parent's id and resume cell of a resumed run; nil for a run started from scratch.
+    public func parent(of run: Int64) throws -> (run: Int64, cell: Int)? {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT parent_run, resumed_at_cell FROM runs WHERE id = ?", arguments: [run]),
+                let parent: Int64 = row["parent_run"], let cell: Int = row["resumed_at_cell"]
+            else { return nil }
+            return (parent, cell)
+        }
+    }
+
+    func committedBindings(_ db: Database, _ commit: Int64) throws -> [CommittedBinding] {
+        try DBBinding.all(db, commit: commit).map { binding in
+            guard binding.kind == "object" else {
+                return CommittedBinding(name: binding.name, value: .value(json: binding.value ?? "null"), version: nil)
+            }
+            let version = try binding.versionId.flatMap {
+                try VersionInfo.fetchAll(db, where: "v.id = ?", arguments: [$0]).first
+            }
+            return CommittedBinding(
+                name: binding.name, value: .object(name: binding.value ?? version?.object ?? binding.name),
+                version: version)
+        }
+    }
+
+    /// Writes `source` (a version of another run) as version 1 of the object `name` of `run`.
+    private func copyVersion(
+        _ db: Database, _ source: DBVersion, kind: ObjectKind, name: String, run: Int64, commit: Int64, note: String
+    ) throws {
+        var object = DBObject(runId: run, name: name, kind: kind.rawValue)
+        try object.insert(db)
+        guard let objectID = object.id, let sourceID = source.id else {
+            throw StoreError.database(path, "inserting the object returned no id")
+        }
+        var copy = DBVersion(
+            objectId: objectID, version: 1, commitId: commit, kind: source.kind, contentHash: source.contentHash,
+            config: source.config, bytesWritten: 0, rows: source.rows, note: note)
+        try copy.insert(db)
+        guard let copyID = copy.id else { throw StoreError.database(path, "inserting a version returned no id") }
+        switch kind {
+        case .checkpoint:
+            try DBVersionTensor.copyManifest(db, from: sourceID, to: copyID)
+        case .dataset:
+            var bytes = 0
+            for row in try DBFeedback.alive(db, object: source.objectId, version: source.version) {
+                var revived = row
+                revived.id = nil
+                revived.objectId = objectID
+                revived.addedIn = copyID
+                revived.removedIn = nil
+                try revived.insert(db)
+                bytes += revived.byteCount
+            }
+            copy.bytesWritten = bytes
+            try copy.update(db, columns: [Column("bytes_written")])
+        }
+    }
+}
