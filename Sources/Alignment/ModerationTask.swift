@@ -17,6 +17,9 @@ public struct ModerationTask: Sendable, Equatable {
 
     public let dim: Int
     public let seed: UInt64
+    /// Spread of the item features around their category's prototype; with `dim`, the counts and `seed` it rebuilds
+    /// the task exactly.
+    public let noise: Float
     public let prompts: Tensor      // [items, dim]
     public let testPrompts: Tensor  // [testItems, dim]
     /// Hidden: category and severity of each training and held-out item.
@@ -29,6 +32,7 @@ public struct ModerationTask: Sendable, Equatable {
         guard noise >= 0 else { throw AlignmentError.invalidArgument("ModerationTask noise must be ≥ 0, got \(noise)") }
         self.dim = dim
         self.seed = seed
+        self.noise = noise
         var rng = RNG(seed: seed)
         let prototypes = rng.normalTensor([Self.categories.count, dim])
         let direction = rng.normalTensor([1, dim], scale: 2 / Float(dim).squareRoot()).data  // ‖direction‖ ≈ 2

@@ -27,6 +27,6 @@ struct ModerationTaskValue: NativeValue, BindingJSON {
     }
 
     var bindingJSON: String {
-        "{\"$type\":\"ModerationTask\",\"dim\":\(task.dim),\"items\":\(task.promptCount),\"seed\":\"\(task.seed)\",\"test_items\":\(task.testPrompts.rows)}"
+        "{\"$type\":\"ModerationTask\",\"dim\":\(task.dim),\"items\":\(task.promptCount),\"noise\":\(task.noise),\"seed\":\"\(task.seed)\",\"test_items\":\(task.testPrompts.rows)}"
     }
 }

@@ -176,6 +176,20 @@ extension NotebookRunner {
             } catch {
                 throw ResumeError.cannotRestore(name, "\(error)")
             }
+        case "ModerationTask":
+            guard case let .string(seedText)? = field(record, "seed"), let seed = UInt64(seedText) else {
+                throw ResumeError.cannotRestore(name, "its ModerationTask has no seed")
+            }
+            do {
+                let task = try ModerationTask(
+                    dim: Int(try number("dim")), items: Int(try number("items")), testItems: Int(try number("test_items")),
+                    noise: Float(try number("noise")), seed: seed)
+                return .native(ModerationTaskValue(task: task))
+            } catch let error as ResumeError {
+                throw error
+            } catch {
+                throw ResumeError.cannotRestore(name, "\(error)")
+            }
         case "Annotator":
             guard case let .string(annotator)? = field(record, "name") else {
                 throw ResumeError.cannotRestore(name, "its annotator has no name")
