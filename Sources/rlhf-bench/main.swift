@@ -68,7 +68,7 @@ func say(_ text: String) {
         return try medianSeconds(repeats) {
             runCount += 1
             let store = folder.appendingPathComponent("p8-\(URL(fileURLWithPath: path).lastPathComponent)-\(runCount).sqlite").path
-            guard try Processes.run(Processes.rlhf, ["run", path, "--quiet", "--store", store]).status == 0 else {
+            guard try Processes.spawn(Processes.rlhf.path, ["run", path, "--quiet", "--store", store], stdin: "/dev/null") == 0 else {
                 throw BenchError.failed("rlhf run \(path) failed")
             }
         } * 1000
