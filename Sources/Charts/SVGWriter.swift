@@ -48,17 +48,20 @@ struct SVGWriter {
         attributes.keys.sorted().map { " \($0)=\"\(escape(attributes[$0] ?? ""))\"" }.joined()
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
+    static func escape(_ text: String) -> String { xmlEscaped(text) }
+}
+
+/// `text` with the characters XML and HTML give meaning to (`& < > "`) written as entities.
+public func xmlEscaped(_ text: String) -> String {
+    var out = ""
+    for ch in text {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(ch)
         }
-        return out
     }
+    return out
 }
