@@ -37,6 +37,11 @@ struct CLI {
 
     @discardableResult
     func callAsFunction(_ arguments: String..., stdin: String? = nil, withStore: Bool = true) throws -> Result {
+        try run(arguments, stdin: stdin, withStore: withStore)
+    }
+
+    /// Runs `rlhf` with `arguments` (plus `--store` on this test's store), feeding `stdin` if given.
+    func run(_ arguments: [String], stdin: String? = nil, withStore: Bool = true) throws -> Result {
         let process = Process()
         process.executableURL = CLI.executable
         process.arguments = arguments + (withStore ? ["--store", store] : [])

@@ -132,7 +132,7 @@ same = policy
         defer { cli.remove() }
         try cli("run", try cli.write("small.rlhf", smallNotebook))
         let countsBefore = try cli.scalar("SELECT (SELECT count(*) FROM versions) || '/' || (SELECT count(*) FROM runs)")
-        let process = try CLI.Result.run(cli, arguments)
+        let process = try cli.run(arguments)
         #expect(process.status != 0)
         #expect(process.stderr.hasPrefix(expected), "\(process.stderr)")
         #expect(!process.stderr.contains("Fatal error") && !process.stderr.contains("Stack dump"))
@@ -145,7 +145,7 @@ same = policy
         let garbage = Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
         try garbage.write(to: URL(fileURLWithPath: cli.store))
         for arguments in [["runs"], ["query", "SELECT 1"], ["run", try cli.write("small.rlhf", smallNotebook)]] {
-            let r = try CLI.Result.run(cli, arguments)
+            let r = try cli.run(arguments)
             #expect(r.status != 0)
             #expect(r.stderr.hasPrefix("error: ") && r.stderr.contains(cli.store), "\(r.stderr)")
         }
@@ -180,23 +180,5 @@ same = policy
         for command in ["run", "runs", "show", "log", "diff", "rollback", "query"] {
             #expect(r.stdout.contains("  \(command) "))
         }
-    }
-}
-
-extension CLI.Result {
-    static func run(_ cli: CLI, _ arguments: [String]) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments + ["--store", cli.store]
-        process.currentDirectoryURL = cli.folder
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLI.Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 }

@@ -138,52 +138,33 @@ public struct Arguments {
     }
 
     /// A number (ints convert).
-    public func double(_ name: String) throws -> Double {
-        let value = try value(name)
-        guard let number = value.doubleValue else { throw mismatch(name, "a number", value) }
-        return number
-    }
+    public func double(_ name: String) throws -> Double { try typed(name, "a number") { $0.doubleValue } }
 
     /// An integer (a double with an integral value is accepted).
-    public func int(_ name: String) throws -> Int {
-        let value = try value(name)
-        guard let number = value.intValue else { throw mismatch(name, "an integer", value) }
-        return number
-    }
+    public func int(_ name: String) throws -> Int { try typed(name, "an integer") { $0.intValue } }
 
     /// A string.
-    public func string(_ name: String) throws -> String {
-        let value = try value(name)
-        guard let text = value.stringValue else { throw mismatch(name, "a string", value) }
-        return text
-    }
+    public func string(_ name: String) throws -> String { try typed(name, "a string") { $0.stringValue } }
 
     /// A bool.
-    public func bool(_ name: String) throws -> Bool {
-        let value = try value(name)
-        guard let flag = value.boolValue else { throw mismatch(name, "a bool", value) }
-        return flag
-    }
+    public func bool(_ name: String) throws -> Bool { try typed(name, "a bool") { $0.boolValue } }
 
     /// A list (for a variadic parameter: all the values it collected).
-    public func list(_ name: String) throws -> [Value] {
-        let value = try value(name)
-        guard let elements = value.listValue else { throw mismatch(name, "a list", value) }
-        return elements
-    }
+    public func list(_ name: String) throws -> [Value] { try typed(name, "a list") { $0.listValue } }
 
     /// A record.
-    public func record(_ name: String) throws -> Record {
-        let value = try value(name)
-        guard let record = value.recordValue else { throw mismatch(name, "a record", value) }
-        return record
-    }
+    public func record(_ name: String) throws -> Record { try typed(name, "a record") { $0.recordValue } }
 
     /// A function value (built-in, method or `fn`).
     public func function(_ name: String) throws -> Function {
+        try typed(name, "a function") { if case .function(let f) = $0 { f } else { nil } }
+    }
+
+    /// The argument `name` as what `extract` finds in it, or an error saying it must be `what`.
+    private func typed<T>(_ name: String, _ what: String, _ extract: (Value) -> T?) throws -> T {
         let value = try value(name)
-        guard case .function(let function) = value else { throw mismatch(name, "a function", value) }
-        return function
+        guard let typed = extract(value) else { throw mismatch(name, what, value) }
+        return typed
     }
 
     /// A native value of Swift type `T`: `try args.native("model", as: PolicyModel.self)`.
