@@ -4,6 +4,7 @@ import PackageDescription
 /// The numeric modules are compiled with optimisation even in debug builds: unoptimised Swift is 5–20× slower at
 /// tensor loops, which would make `swift run` and `swift test` crawl through the notebooks.
 let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedCEvenInDebug: [CSetting] = [.unsafeFlags(["-O2"], .when(configuration: .debug))]
 
 let package = Package(
     name: "RLHFLab",
@@ -18,8 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
+        // Matrix-product and Adam kernels in C, with AVX-512 and AVX2 variants chosen at run time (same bits in each).
+        .target(name: "CKernels", cSettings: optimizedCEvenInDebug),
         // Tensors, reverse-mode autograd over a closed op set, optimisers, seeded RNG.
-        .target(name: "Engine", swiftSettings: optimizedEvenInDebug),
+        .target(name: "Engine", dependencies: ["CKernels"], swiftSettings: optimizedEvenInDebug),
         // Linear layers and the seed's policy and reward MLPs.
         .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedEvenInDebug),
         // Tasks with a hidden gold reward, annotators, reward-model training, policy fine-tuning, evaluation.
@@ -47,7 +50,7 @@ let package = Package(
         ),
         // Workloads P1–P8 beside their peers: `swift run -c release rlhf-bench [--quick]`.
         .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Store"], exclude: ["Golden"]),

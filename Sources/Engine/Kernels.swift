@@ -1,64 +1,38 @@
-/// Dense kernels on raw buffers. Loops run in a fixed order so results are bitwise reproducible.
-enum Kernels {
-    /// y[0..<n] += alpha · x[0..<n], eight lanes at a time. Each element gets one multiply and one add, exactly as
-    /// the scalar loop would (no reassociation, no fused multiply-add), so results do not depend on the lane width.
-    @inline(__always)
-    static func axpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        let a8 = SIMD8<Float>(repeating: alpha)
-        var j = 0
-        while j + 8 <= n {
-            let xs = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
-            let ys = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(y + j).storeBytes(of: ys + a8 * xs, as: SIMD8<Float>.self)
-            j += 8
-        }
-        while j < n {
-            y[j] += alpha * x[j]
-            j += 1
-        }
-    }
+import CKernels
 
+/// Dense kernels on raw buffers, over the C kernels in `CKernels` (AVX-512, AVX2 or portable, chosen at run time).
+///
+/// Each output element is a sum taken in a fixed order with separate multiplies and adds, so results are bitwise
+/// reproducible and do not depend on which instruction set ran.
+enum Kernels {
     /// c[m,n] (+)= a[m,k] · b[k,n]
     static func matmul(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
                        m: Int, k: Int, n: Int, accumulate: Bool) {
-        if !accumulate { c.update(repeating: 0) }
         // An empty operand means a zero-sized product: nothing to add.
-        guard let pb = b.baseAddress, let pc = c.baseAddress else { return }
-        for i in 0..<m {
-            let ci = i * n
-            for p in 0..<k {
-                let aip = a[i * k + p]
-                if aip == 0 { continue }
-                axpy(n, aip, pb + p * n, pc + ci)
-            }
+        guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
+            if !accumulate { c.update(repeating: 0) }
+            return
         }
+        rlhf_gemm(m, n, k, pa, k, 1, pb, pc, accumulate ? 1 : 0)
+    }
+
+    /// c[k,n] (+)= a[m,k]ᵀ · b[m,n]
+    static func matmulAT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
+                         m: Int, k: Int, n: Int, accumulate: Bool) {
+        guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
+            if !accumulate { c.update(repeating: 0) }
+            return
+        }
+        rlhf_gemm(k, n, m, pa, 1, k, pb, pc, accumulate ? 1 : 0)
     }
 
     /// c[m,n] (+)= a[m,k] · b[n,k]ᵀ
     ///
-    /// Each c[i,j] is the sum over p of a[i,p]·b[j,p] taken in increasing p, whichever path runs, so the result is
-    /// the same bits as the plain dot-product loop. For more than a few rows, b is transposed once so the inner loop
-    /// runs along contiguous memory and vectorises.
+    /// Each c[i,j] is the sum over p of a[i,p]·b[j,p] taken in increasing p, then added to c[i,j] when accumulating:
+    /// the same bits as the plain dot-product loop. b is transposed first so the sums run along contiguous memory.
     static func matmulBT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
                          m: Int, k: Int, n: Int, accumulate: Bool) {
-        if m < 4 {
-            for i in 0..<m {
-                let ai = i * k
-                for j in 0..<n {
-                    let bj = j * k
-                    var s: Float = 0
-                    for p in 0..<k { s += a[ai + p] * b[bj + p] }
-                    if accumulate { c[i * n + j] += s } else { c[i * n + j] = s }
-                }
-            }
-            return
-        }
-        var bt = [Float](repeating: 0, count: k * n)  // [k, n]
-        bt.withUnsafeMutableBufferPointer { t in
-            for j in 0..<n {
-                for p in 0..<k { t[p * n + j] = b[j * k + p] }
-            }
-        }
+        let bt = transpose(b, rows: n, columns: k)  // [k, n]
         bt.withUnsafeBufferPointer { t in
             if !accumulate { return matmul(a, t, c, m: m, k: k, n: n, accumulate: false) }
             // Sum into a fresh buffer first, then add: c + (Σ_p …), as the dot-product loop does.
@@ -70,18 +44,13 @@ enum Kernels {
         }
     }
 
-    /// c[k,n] (+)= a[m,k]ᵀ · b[m,n]
-    static func matmulAT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
-                         m: Int, k: Int, n: Int, accumulate: Bool) {
-        if !accumulate { c.update(repeating: 0) }
-        guard let pb = b.baseAddress, let pc = c.baseAddress else { return }
-        for i in 0..<m {
-            let bi = i * n
-            for p in 0..<k {
-                let aip = a[i * k + p]
-                if aip == 0 { continue }
-                axpy(n, aip, pb + bi, pc + p * n)
+    /// x[rows, columns] → xᵀ[columns, rows]
+    static func transpose(_ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows * columns) { t, initialized in
+            for i in 0..<rows {
+                for j in 0..<columns { t[j * rows + i] = x[i * columns + j] }
             }
+            initialized = rows * columns
         }
     }
 }

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Stochastic gradient descent: p ← p − lr·g.
 public struct SGD: Sendable, Equatable {
     public var learningRate: Float
@@ -46,13 +48,10 @@ public struct Adam: Sendable, Equatable {
                 m[i].data.withUnsafeMutableBufferPointer { pm in
                     v[i].data.withUnsafeMutableBufferPointer { pv in
                         parameters[i].data.withUnsafeMutableBufferPointer { pp in
-                            for j in 0..<pg.count {
-                                pm[j] = beta1 * pm[j] + (1 - beta1) * pg[j]
-                                pv[j] = beta2 * pv[j] + (1 - beta2) * pg[j] * pg[j]
-                                let mh = pm[j] / c1
-                                let vh = pv[j] / c2
-                                pp[j] -= lr * mh / (vh.squareRoot() + epsilon)
-                            }
+                            guard let p = pp.baseAddress, let m = pm.baseAddress, let v = pv.baseAddress,
+                                  let g = pg.baseAddress else { return }
+                            // p −= lr·(m/c1) / (√(v/c2) + ε), element by element (see rlhf_adam).
+                            rlhf_adam(pg.count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon)
                         }
                     }
                 }

@@ -1,0 +1,304 @@
+// Dense kernels for the Engine. See CKernels.h for what each computes; this file is about how fast.
+//
+// Bitwise reproducibility is the design constraint: every variant multiplies and then adds (never a fused
+// multiply-add: contraction is off for the whole file, and the vector code calls mul and add separately), and every
+// output element sums its products in increasing order. Vector lanes only ever hold different output elements, so
+// AVX-512, AVX2 and the portable loops produce the same bits, which the tests check.
+
+#include "CKernels.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma STDC FP_CONTRACT OFF
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+#if defined(__x86_64__)
+#define RLHF_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+// MARK: - Choosing the instruction set
+
+static int detect_level(void) {
+#if RLHF_X86
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return RLHFKernelsPortable;
+    int osxsave = (ecx >> 27) & 1, avx = (ecx >> 28) & 1;
+    if (!osxsave || !avx) return RLHFKernelsPortable;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    unsigned long long xcr0 = ((unsigned long long)hi << 32) | lo;
+    if ((xcr0 & 0x6) != 0x6) return RLHFKernelsPortable;  // the OS saves SSE and AVX state
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return RLHFKernelsPortable;
+    int avx2 = (ebx >> 5) & 1, avx512f = (ebx >> 16) & 1;
+    if (avx512f && (xcr0 & 0xE6) == 0xE6) return RLHFKernelsAVX512;  // ... and opmask and ZMM state
+    if (avx2) return RLHFKernelsAVX2;
+#endif
+    return RLHFKernelsPortable;
+}
+
+static atomic_int chosen_level = -1;
+
+RLHFKernelLevel rlhf_kernels_best_level(void) {
+    static atomic_int best = -1;
+    int level = atomic_load_explicit(&best, memory_order_relaxed);
+    if (level < 0) {
+        level = detect_level();
+        atomic_store_explicit(&best, level, memory_order_relaxed);
+    }
+    return (RLHFKernelLevel)level;
+}
+
+/// RLHF_KERNELS=portable|avx2|avx512 caps the level, so a run can be checked against the portable loops.
+static int level_from_environment(void) {
+    int best = rlhf_kernels_best_level();
+    const char *asked = getenv("RLHF_KERNELS");
+    if (asked == NULL) return best;
+    int cap = strcmp(asked, "portable") == 0 ? RLHFKernelsPortable
+            : strcmp(asked, "avx2") == 0     ? RLHFKernelsAVX2
+                                              : RLHFKernelsAVX512;
+    return cap < best ? cap : best;
+}
+
+RLHFKernelLevel rlhf_kernels_level(void) {
+    int level = atomic_load_explicit(&chosen_level, memory_order_relaxed);
+    if (level < 0) {
+        level = level_from_environment();
+        atomic_store_explicit(&chosen_level, level, memory_order_relaxed);
+    }
+    return (RLHFKernelLevel)level;
+}
+
+RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level) {
+    int best = rlhf_kernels_best_level();
+    int use = (int)level < best ? (int)level : best;
+    if (use < 0) use = RLHFKernelsPortable;
+    atomic_store_explicit(&chosen_level, use, memory_order_relaxed);
+    return (RLHFKernelLevel)use;
+}
+
+// MARK: - Matrix product
+
+/// Columns of one row of c kept in registers while the products are summed into them.
+enum { CHUNK = 64 };
+/// How many q are gathered at a time into the list of non-zero A(r, q).
+enum { DEPTH_BLOCK = 256 };
+/// Below this many columns a row gives too little to vectorise; rows are interleaved instead.
+enum { NARROW = 8 };
+
+/// c[0..<w] += Σ_t val[t] · b[idx[t]·n + 0..<w] for w ≤ CHUNK, in increasing t.
+typedef void (*chunk_fn)(long count, const long *idx, const float *val, const float *b, long n, float *c, long w);
+
+static void chunk_portable(long count, const long *idx, const float *val, const float *b, long n, float *c, long w) {
+    float acc[CHUNK];
+    memcpy(acc, c, (size_t)w * sizeof(float));
+    for (long t = 0; t < count; t++) {
+        const float s = val[t];
+        const float *bq = b + idx[t] * n;
+        for (long j = 0; j < w; j++) acc[j] = acc[j] + s * bq[j];
+    }
+    memcpy(c, acc, (size_t)w * sizeof(float));
+}
+
+#if RLHF_X86
+__attribute__((target("avx2")))
+static void chunk_avx2(long count, const long *idx, const float *val, const float *b, long n, float *c, long w) {
+    if (w == CHUNK) {
+        __m256 a0 = _mm256_loadu_ps(c), a1 = _mm256_loadu_ps(c + 8), a2 = _mm256_loadu_ps(c + 16),
+               a3 = _mm256_loadu_ps(c + 24), a4 = _mm256_loadu_ps(c + 32), a5 = _mm256_loadu_ps(c + 40),
+               a6 = _mm256_loadu_ps(c + 48), a7 = _mm256_loadu_ps(c + 56);
+        for (long t = 0; t < count; t++) {
+            const __m256 s = _mm256_set1_ps(val[t]);
+            const float *bq = b + idx[t] * n;
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(s, _mm256_loadu_ps(bq)));
+            a1 = _mm256_add_ps(a1, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 8)));
+            a2 = _mm256_add_ps(a2, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 16)));
+            a3 = _mm256_add_ps(a3, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 24)));
+            a4 = _mm256_add_ps(a4, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 32)));
+            a5 = _mm256_add_ps(a5, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 40)));
+            a6 = _mm256_add_ps(a6, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 48)));
+            a7 = _mm256_add_ps(a7, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 56)));
+        }
+        _mm256_storeu_ps(c, a0), _mm256_storeu_ps(c + 8, a1), _mm256_storeu_ps(c + 16, a2);
+        _mm256_storeu_ps(c + 24, a3), _mm256_storeu_ps(c + 32, a4), _mm256_storeu_ps(c + 40, a5);
+        _mm256_storeu_ps(c + 48, a6), _mm256_storeu_ps(c + 56, a7);
+        return;
+    }
+    // A partial chunk: whole vectors of eight with masked loads, lanes past w loaded as zero and never stored.
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i mask[CHUNK / 8];
+    __m256 acc[CHUNK / 8];
+    const long vectors = (w + 7) / 8;
+    for (long i = 0; i < vectors; i++) {
+        mask[i] = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(w - 8 * i)), lane);
+        acc[i] = _mm256_maskload_ps(c + 8 * i, mask[i]);
+    }
+    for (long t = 0; t < count; t++) {
+        const __m256 s = _mm256_set1_ps(val[t]);
+        const float *bq = b + idx[t] * n;
+        for (long i = 0; i < vectors; i++)
+            acc[i] = _mm256_add_ps(acc[i], _mm256_mul_ps(s, _mm256_maskload_ps(bq + 8 * i, mask[i])));
+    }
+    for (long i = 0; i < vectors; i++) _mm256_maskstore_ps(c + 8 * i, mask[i], acc[i]);
+}
+
+__attribute__((target("avx512f")))
+static void chunk_avx512(long count, const long *idx, const float *val, const float *b, long n, float *c, long w) {
+    __mmask16 k[CHUNK / 16];
+    for (int i = 0; i < CHUNK / 16; i++) {
+        long lanes = w - 16 * i;
+        lanes = lanes < 0 ? 0 : lanes > 16 ? 16 : lanes;
+        k[i] = (__mmask16)((1u << lanes) - 1);
+    }
+    __m512 a0 = _mm512_maskz_loadu_ps(k[0], c), a1 = _mm512_maskz_loadu_ps(k[1], c + 16),
+           a2 = _mm512_maskz_loadu_ps(k[2], c + 32), a3 = _mm512_maskz_loadu_ps(k[3], c + 48);
+    for (long t = 0; t < count; t++) {
+        const __m512 s = _mm512_set1_ps(val[t]);
+        const float *bq = b + idx[t] * n;
+        a0 = _mm512_add_ps(a0, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[0], bq)));
+        a1 = _mm512_add_ps(a1, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[1], bq + 16)));
+        a2 = _mm512_add_ps(a2, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[2], bq + 32)));
+        a3 = _mm512_add_ps(a3, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[3], bq + 48)));
+    }
+    _mm512_mask_storeu_ps(c, k[0], a0);
+    _mm512_mask_storeu_ps(c + 16, k[1], a1);
+    _mm512_mask_storeu_ps(c + 32, k[2], a2);
+    _mm512_mask_storeu_ps(c + 48, k[3], a3);
+}
+#endif
+
+static chunk_fn chunk_for_level(int level) {
+#if RLHF_X86
+    if (level == RLHFKernelsAVX512) return chunk_avx512;
+    if (level == RLHFKernelsAVX2) return chunk_avx2;
+#endif
+    (void)level;
+    return chunk_portable;
+}
+
+/// Few columns: eight rows at a time, each with its own running sum, so the additions of different rows overlap
+/// instead of waiting on one another. A zero A(r, q) leaves the sum as it is, exactly as skipping it would.
+static void gemm_narrow(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
+                        float *c) {
+    for (long r0 = 0; r0 < rows; r0 += 8) {
+        const long rb = rows - r0 < 8 ? rows - r0 : 8;
+        for (long j = 0; j < n; j++) {
+            float acc[8];
+            for (long t = 0; t < rb; t++) acc[t] = c[(r0 + t) * n + j];
+            for (long q = 0; q < depth; q++) {
+                const float bq = b[q * n + j];
+                for (long t = 0; t < rb; t++) {
+                    const float av = a[(r0 + t) * a_row + q * a_depth];
+                    const float sum = acc[t] + av * bq;
+                    acc[t] = av != 0 ? sum : acc[t];
+                }
+            }
+            for (long t = 0; t < rb; t++) c[(r0 + t) * n + j] = acc[t];
+        }
+    }
+}
+
+void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
+               int accumulate) {
+    if (rows <= 0 || n <= 0) return;
+    if (!accumulate) memset(c, 0, (size_t)(rows * n) * sizeof(float));
+    if (depth <= 0) return;
+    if (n < NARROW) return gemm_narrow(rows, n, depth, a, a_row, a_depth, b, c);
+    const chunk_fn chunk = chunk_for_level(rlhf_kernels_level());
+    long idx[DEPTH_BLOCK];
+    float val[DEPTH_BLOCK];
+    for (long r = 0; r < rows; r++) {
+        float *cr = c + r * n;
+        const float *ar = a + r * a_row;
+        for (long q0 = 0; q0 < depth; q0 += DEPTH_BLOCK) {
+            const long q1 = depth - q0 < DEPTH_BLOCK ? depth : q0 + DEPTH_BLOCK;
+            // The non-zero A(r, q) of this block, in order, found without a branch per q.
+            long count = 0;
+            for (long q = q0; q < q1; q++) {
+                const float av = ar[q * a_depth];
+                idx[count] = q;
+                val[count] = av;
+                count += av != 0;
+            }
+            if (count == 0) continue;
+            for (long j0 = 0; j0 < n; j0 += CHUNK) {
+                const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
+                chunk(count, idx, val, b + j0, n, cr + j0, w);
+            }
+        }
+    }
+}
+
+// MARK: - Adam
+
+static void adam_portable(long from, long count, float *p, float *m, float *v, const float *g, float beta1,
+                          float beta2, float c1, float c2, float lr, float epsilon) {
+    for (long i = from; i < count; i++) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+        const float mh = m[i] / c1;
+        const float vh = v[i] / c2;
+        p[i] = p[i] - lr * mh / (sqrtf(vh) + epsilon);
+    }
+}
+
+#if RLHF_X86
+__attribute__((target("avx2")))
+static long adam_avx2(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1,
+                      float c2, float lr, float epsilon) {
+    const __m256 b1 = _mm256_set1_ps(beta1), b2 = _mm256_set1_ps(beta2), o1 = _mm256_set1_ps(1 - beta1),
+                 o2 = _mm256_set1_ps(1 - beta2), k1 = _mm256_set1_ps(c1), k2 = _mm256_set1_ps(c2),
+                 rate = _mm256_set1_ps(lr), eps = _mm256_set1_ps(epsilon);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 gi = _mm256_loadu_ps(g + i);
+        const __m256 mi = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(o1, gi));
+        const __m256 vi = _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + i)), _mm256_mul_ps(_mm256_mul_ps(o2, gi), gi));
+        const __m256 step = _mm256_div_ps(_mm256_mul_ps(rate, _mm256_div_ps(mi, k1)),
+                                          _mm256_add_ps(_mm256_sqrt_ps(_mm256_div_ps(vi, k2)), eps));
+        _mm256_storeu_ps(m + i, mi);
+        _mm256_storeu_ps(v + i, vi);
+        _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), step));
+    }
+    return i;
+}
+
+__attribute__((target("avx512f")))
+static long adam_avx512(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1,
+                        float c2, float lr, float epsilon) {
+    const __m512 b1 = _mm512_set1_ps(beta1), b2 = _mm512_set1_ps(beta2), o1 = _mm512_set1_ps(1 - beta1),
+                 o2 = _mm512_set1_ps(1 - beta2), k1 = _mm512_set1_ps(c1), k2 = _mm512_set1_ps(c2),
+                 rate = _mm512_set1_ps(lr), eps = _mm512_set1_ps(epsilon);
+    long i = 0;
+    for (; i + 16 <= count; i += 16) {
+        const __m512 gi = _mm512_loadu_ps(g + i);
+        const __m512 mi = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_loadu_ps(m + i)), _mm512_mul_ps(o1, gi));
+        const __m512 vi = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_loadu_ps(v + i)), _mm512_mul_ps(_mm512_mul_ps(o2, gi), gi));
+        const __m512 step = _mm512_div_ps(_mm512_mul_ps(rate, _mm512_div_ps(mi, k1)),
+                                          _mm512_add_ps(_mm512_sqrt_ps(_mm512_div_ps(vi, k2)), eps));
+        _mm512_storeu_ps(m + i, mi);
+        _mm512_storeu_ps(v + i, vi);
+        _mm512_storeu_ps(p + i, _mm512_sub_ps(_mm512_loadu_ps(p + i), step));
+    }
+    return i;
+}
+#endif
+
+void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1, float c2,
+               float lr, float epsilon) {
+    long done = 0;
+#if RLHF_X86
+    switch (rlhf_kernels_level()) {
+    case RLHFKernelsAVX512: done = adam_avx512(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon); break;
+    case RLHFKernelsAVX2: done = adam_avx2(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon); break;
+    default: break;
+    }
+#endif
+    adam_portable(done, count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
+}

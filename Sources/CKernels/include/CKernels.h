@@ -1,0 +1,38 @@
+#ifndef RLHF_CKERNELS_H
+#define RLHF_CKERNELS_H
+
+/// Dense float kernels for the Engine, with AVX-512 and AVX2 variants chosen at run time.
+///
+/// Every variant gives the same bits: each output element is computed by the same sequence of IEEE single-precision
+/// multiplies and adds, in the same order, never fused, so the vector width changes speed and nothing else.
+
+/// The instruction set the kernels use: 0 portable C, 1 AVX2, 2 AVX-512.
+typedef enum {
+    RLHFKernelsPortable = 0,
+    RLHFKernelsAVX2 = 1,
+    RLHFKernelsAVX512 = 2,
+} RLHFKernelLevel;
+
+/// The best level this CPU and operating system support.
+RLHFKernelLevel rlhf_kernels_best_level(void);
+
+/// The level in use (the best one unless changed).
+RLHFKernelLevel rlhf_kernels_level(void);
+
+/// Uses `level`, or the best supported level below it. Returns the level now in use.
+RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level);
+
+/// c[r, 0..<n] (+)= Σ_q A(r, q) · b[q, 0..<n] for r < rows and q < depth, where A(r, q) = a[r·a_row + q·a_depth].
+///
+/// Each c[r, j] starts from its old value (accumulate ≠ 0) or from +0, then adds A(r, q)·b[q, j] for q = 0, 1, …
+/// in order, skipping the q where A(r, q) is zero. A plain matrix product is a_row = depth, a_depth = 1; a product
+/// with the transpose of a, c = aᵀ·b, is a_row = 1, a_depth = rows.
+void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
+               int accumulate);
+
+/// One Adam update of `count` parameters, element by element as
+///   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g·g;  p = p − lr·(m / c1) / (√(v / c2) + ε).
+void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1, float c2,
+               float lr, float epsilon);
+
+#endif
