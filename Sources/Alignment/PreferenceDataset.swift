@@ -67,6 +67,23 @@ public struct PreferenceDataset: Sendable, Equatable {
     func batch(_ indices: [Int]) -> (chosen: Tensor, rejected: Tensor) {
         (Tensor.stack(rows: indices.map { rows[$0].chosen }), Tensor.stack(rows: indices.map { rows[$0].rejected }))
     }
+
+    /// The rows at `indices` as one [2n, dim] matrix: their rejected responses, then their chosen ones.
+    func stackedBatch(_ indices: [Int]) -> Tensor {
+        let d = dim, n = indices.count
+        let data = [Float](unsafeUninitializedCapacity: 2 * n * d) { out, initialized in
+            for (r, i) in indices.enumerated() {
+                rows[i].rejected.withUnsafeBufferPointer { src in
+                    for j in 0..<d { out[r * d + j] = src[j] }
+                }
+                rows[i].chosen.withUnsafeBufferPointer { src in
+                    for j in 0..<d { out[(n + r) * d + j] = src[j] }
+                }
+            }
+            initialized = 2 * n * d
+        }
+        return Tensor(shape: [2 * n, d], data: data)
+    }
 }
 
 /// Simulated feedback (the seed's Slide 4, with annotators that look at the responses).

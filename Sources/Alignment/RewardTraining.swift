@@ -28,20 +28,18 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
         try control.checkpoint(epoch, of: epochs)
         let order = rng.permutation(data.count)
         var lossSum: Double = 0
-        for (n, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
-            if n % 64 == 63, control.isCancelled() { throw AlignmentError.cancelled }
-            let idx = Array(order[start..<min(start + batch, order.count)])
-            let (chosen, rejected) = data.batch(idx)
-            let tape = Tape()
-            var params = rm.network.parameters
-            let p = params.map { tape.leaf($0) }
-            let rc = rm.network.forward(tape.constant(chosen), parameters: p, on: tape)    // [b, 1]
-            let rr = rm.network.forward(tape.constant(rejected), parameters: p, on: tape)  // [b, 1]
-            let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))
-            lossSum += Double(tape.value(loss).data[0]) * Double(idx.count)
-            let grads = tape.backward(loss)
-            optimizer.update(&params, gradients: p.map { grads[$0] }, lr: Float(lr))
-            rm.network.parameters = params
+        // The parameters live here during the epoch: after the first step they are no longer shared with the model,
+        // so the optimiser updates them in place instead of copying them every step.
+        var params = rm.network.parameters
+        do {
+            defer { rm.network.parameters = params }
+            for (n, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
+                if n % 64 == 63, control.isCancelled() { throw AlignmentError.cancelled }
+                let idx = Array(order[start..<min(start + batch, order.count)])
+                let (loss, grads) = bradleyTerryStep(rm.network, params, data.stackedBatch(idx), pairs: idx.count)
+                lossSum += Double(loss) * Double(idx.count)
+                optimizer.update(&params, gradients: grads, lr: Float(lr))
+            }
         }
         rm.optimizer = optimizer
         metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))
@@ -55,6 +53,21 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
     }
     try control.checkpoint(epochs, of: epochs)
     return metrics
+}
+
+/// The Bradley–Terry loss of one batch and its gradient for each parameter of `network`.
+///
+/// `x` stacks the batch's rejected responses over its chosen ones, so both go through the network in one pass. In
+/// that order the backward pass sums each weight's gradient over the rejected rows first, then the chosen rows, just
+/// as two separate passes (chosen recorded first) would: the fused batch gives the same bits.
+func bradleyTerryStep(_ network: TwoLayerMLP, _ params: [Tensor], _ x: Tensor, pairs b: Int) -> (loss: Float, gradients: [Tensor?]) {
+    let tape = Tape()
+    let p = params.map { tape.leaf($0) }
+    let r = network.forward(tape.constant(x), parameters: p, on: tape)                          // [2b, 1]
+    let (rr, rc) = (tape.rows(r, 0..<b), tape.rows(r, b..<(2 * b)))                               // [b, 1] each
+    let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))
+    let grads = tape.backward(loss)
+    return (tape.value(loss).data[0], p.map { grads[$0] })
 }
 
 /// Fraction of pairs whose chosen response the model scores strictly higher than the rejected one.

@@ -73,13 +73,20 @@ extension Tensor {
 
     /// x[m,in] · w[out,in]ᵀ + b[1,out], optionally followed by ReLU (inference).
     public func linear(weight w: Tensor, bias b: Tensor, relu: Bool = false) -> Tensor {
-        let m = rows, k = columns, n = w.rows
-        precondition(w.columns == k && b.count == n, "linear: \(shape) with weight \(w.shape), bias \(b.shape)")
+        precondition(w.columns == columns && b.count == w.rows, "linear: \(shape) with weight \(w.shape), bias \(b.shape)")
+        let wt = w.data.withUnsafeBufferPointer { Kernels.transpose($0, rows: w.rows, columns: w.columns) }
+        return linear(transposedWeight: wt, bias: b, relu: relu)
+    }
+
+    /// x[m,in] · wt[in,out] + b[1,out], optionally followed by ReLU: `linear` with the weight already transposed.
+    func linear(transposedWeight wt: [Float], bias b: Tensor, relu: Bool = false) -> Tensor {
+        let m = rows, k = columns, n = b.count
+        precondition(wt.count == k * n, "linear: \(shape) with a transposed weight of \(wt.count) values, bias \(b.shape)")
         var out = Tensor(zeros: [m, n])
         data.withUnsafeBufferPointer { px in
-            w.data.withUnsafeBufferPointer { pw in
+            wt.withUnsafeBufferPointer { pw in
                 out.data.withUnsafeMutableBufferPointer { pc in
-                    Kernels.matmulBT(px, pw, pc, m: m, k: k, n: n, accumulate: false)
+                    Kernels.matmul(px, pw, pc, m: m, k: k, n: n, accumulate: false)
                     b.data.withUnsafeBufferPointer { pb in
                         for i in 0..<m {
                             for j in 0..<n {

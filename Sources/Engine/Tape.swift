@@ -39,6 +39,7 @@ public final class Tape {
         case minimum(Int, Int)           // elementwise min of two same-shape tensors
         case clamp(Int, Float, Float)    // elementwise clamp to [lo, hi]
         case sumRows(Int)                // [n, k] → [n, 1]
+        case rows(Int, Range<Int>)       // [n, k] → [hi − lo, k], rows lo..<hi
 
         /// The values this op reads.
         var operands: [Int] {
@@ -48,7 +49,7 @@ public final class Tape {
             case let .linear(x, w, b): [x, w, b]
             case let .scale(a, _), let .neg(a), let .relu(a), let .logSigmoid(a), let .softplus(a), let .sum(a),
                  let .mean(a), let .exp(a), let .log(a), let .logSoftmax(a), let .pick(a, _), let .clamp(a, _, _),
-                 let .sumRows(a): [a]
+                 let .sumRows(a), let .rows(a, _): [a]
             }
         }
     }
@@ -58,6 +59,8 @@ public final class Tape {
     /// Whether a gradient must flow into each value: false for constants and for everything computed only from
     /// constants, so `backward` skips that work (the inputs of a batch, a frozen model's weights).
     private(set) var needsGrad: [Bool] = []
+    /// wᵀ of each weight a `linear` has read, by the weight's id: a weight applied to several inputs is transposed once.
+    private var transposedWeights: [Int: [Float]] = [:]
 
     public init() {}
 
@@ -87,7 +90,12 @@ public final class Tape {
     }
 
     public func linear(_ x: Var, weight w: Var, bias b: Var) -> Var {
-        record(.linear(x.id, w.id, b.id), values[x.id].linear(weight: values[w.id], bias: values[b.id]))
+        let weight = values[w.id]
+        let wt = transposedWeights[w.id] ?? weight.data.withUnsafeBufferPointer {
+            Kernels.transpose($0, rows: weight.rows, columns: weight.columns)
+        }
+        transposedWeights[w.id] = wt
+        return record(.linear(x.id, w.id, b.id), values[x.id].linear(transposedWeight: wt, bias: values[b.id]))
     }
 
     public func add(_ a: Var, _ b: Var) -> Var { record(.add(a.id, b.id), elementwise(a, b, +)) }
@@ -145,6 +153,14 @@ public final class Tape {
             for j in 0..<k { s += t.data[i * k + j] }
             return s
         }))
+    }
+
+    /// Rows `range` of a matrix [n, k] → [range.count, k] (a batch that stacks two halves is split back this way).
+    public func rows(_ a: Var, _ range: Range<Int>) -> Var {
+        let t = values[a.id]
+        precondition(range.lowerBound >= 0 && range.upperBound <= t.rows, "rows: \(range) of \(t.shape)")
+        let k = t.columns
+        return record(.rows(a.id, range), Tensor(shape: [range.count, k], data: Array(t.data[(range.lowerBound * k)..<(range.upperBound * k)])))
     }
 
     public func sum(_ a: Var) -> Var {
@@ -256,6 +272,12 @@ public final class Tape {
                 // 1 inside [lo, hi], 0 where the clamp is active
                 let x = values[a].data
                 accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { x[$0] >= lo && x[$0] <= hi ? g.data[$0] : 0 }))
+            case let .rows(a, range):
+                // each picked row's gradient goes back to its place; the other rows get none from here
+                let k = values[a].columns
+                accumulate(&grads, a, shape: values[a].shape) { da in
+                    for i in 0..<(range.count * k) { da[range.lowerBound * k + i] += g.data[i] }
+                }
             case let .sumRows(a):
                 let k = values[a].columns
                 accumulate(&grads, a, Tensor(shape: values[a].shape, data: (0..<values[a].count).map { g.data[$0 / k] }))
