@@ -73,12 +73,8 @@ public struct PreferenceDataset: Sendable, Equatable {
         let d = dim, n = indices.count
         let data = [Float](unsafeUninitializedCapacity: 2 * n * d) { out, initialized in
             for (r, i) in indices.enumerated() {
-                rows[i].rejected.withUnsafeBufferPointer { src in
-                    for j in 0..<d { out[r * d + j] = src[j] }
-                }
-                rows[i].chosen.withUnsafeBufferPointer { src in
-                    for j in 0..<d { out[(n + r) * d + j] = src[j] }
-                }
+                _ = UnsafeMutableBufferPointer(rebasing: out[(r * d)..<(r * d + d)]).initialize(fromContentsOf: rows[i].rejected)
+                _ = UnsafeMutableBufferPointer(rebasing: out[((n + r) * d)..<((n + r) * d + d)]).initialize(fromContentsOf: rows[i].chosen)
             }
             initialized = 2 * n * d
         }

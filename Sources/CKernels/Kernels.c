@@ -235,6 +235,21 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
     }
 }
 
+// MARK: - Transpose
+
+void rlhf_transpose(long rows, long columns, const float *src, float *dst) {
+    // In tiles, so both the rows read and the rows written stay in cache.
+    enum { TILE = 16 };
+    for (long i0 = 0; i0 < rows; i0 += TILE) {
+        const long i1 = rows - i0 < TILE ? rows : i0 + TILE;
+        for (long j0 = 0; j0 < columns; j0 += TILE) {
+            const long j1 = columns - j0 < TILE ? columns : j0 + TILE;
+            for (long j = j0; j < j1; j++)
+                for (long i = i0; i < i1; i++) dst[j * rows + i] = src[i * columns + j];
+        }
+    }
+}
+
 // MARK: - Adam
 
 static void adam_portable(long from, long count, float *p, float *m, float *v, const float *g, float beta1,

@@ -47,9 +47,7 @@ enum Kernels {
     /// x[rows, columns] → xᵀ[columns, rows]
     static func transpose(_ x: UnsafeBufferPointer<Float>, rows: Int, columns: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: rows * columns) { t, initialized in
-            for i in 0..<rows {
-                for j in 0..<columns { t[j * rows + i] = x[i * columns + j] }
-            }
+            if let src = x.baseAddress, let dst = t.baseAddress { rlhf_transpose(rows, columns, src, dst) }
             initialized = rows * columns
         }
     }

@@ -21,7 +21,7 @@ public final class Tape {
     enum Op {
         case leaf
         case matmul(Int, Int)            // [m,k] · [k,n] → [m,n]
-        case linear(Int, Int, Int)       // x[m,in] · w[out,in]ᵀ + b[1,out] → [m,out]
+        case linear(Int, Int, Int, relu: Bool)  // x[m,in] · w[out,in]ᵀ + b[1,out] → [m,out], then ReLU if asked
         case add(Int, Int)               // same shape, or b a row broadcast over a's rows
         case sub(Int, Int)
         case mul(Int, Int)
@@ -46,7 +46,7 @@ public final class Tape {
             switch self {
             case .leaf: []
             case let .matmul(a, b), let .add(a, b), let .sub(a, b), let .mul(a, b), let .minimum(a, b): [a, b]
-            case let .linear(x, w, b): [x, w, b]
+            case let .linear(x, w, b, _): [x, w, b]
             case let .scale(a, _), let .neg(a), let .relu(a), let .logSigmoid(a), let .softplus(a), let .sum(a),
                  let .mean(a), let .exp(a), let .log(a), let .logSoftmax(a), let .pick(a, _), let .clamp(a, _, _),
                  let .sumRows(a), let .rows(a, _): [a]
@@ -89,13 +89,14 @@ public final class Tape {
         record(.matmul(a.id, b.id), values[a.id].matmul(values[b.id]))
     }
 
-    public func linear(_ x: Var, weight w: Var, bias b: Var) -> Var {
+    /// x·wᵀ + b, and with `relu` the ReLU of it in the same op (one pass over the output, one gradient mask).
+    public func linear(_ x: Var, weight w: Var, bias b: Var, relu: Bool = false) -> Var {
         let weight = values[w.id]
         let wt = transposedWeights[w.id] ?? weight.data.withUnsafeBufferPointer {
             Kernels.transpose($0, rows: weight.rows, columns: weight.columns)
         }
         transposedWeights[w.id] = wt
-        return record(.linear(x.id, w.id, b.id), values[x.id].linear(transposedWeight: wt, bias: values[b.id]))
+        return record(.linear(x.id, w.id, b.id, relu: relu), values[x.id].linear(transposedWeight: wt, bias: values[b.id], relu: relu))
     }
 
     public func add(_ a: Var, _ b: Var) -> Var { record(.add(a.id, b.id), elementwise(a, b, +)) }
@@ -197,9 +198,10 @@ public final class Tape {
                 accumulate(&grads, b, shape: values[b].shape) { db in
                     withBuffers(values[a], g) { pa, pg in Kernels.matmulAT(pa, pg, db, m: m, k: k, n: n, accumulate: true) }
                 }
-            case let .linear(x, w, b):
-                // y = x·wᵀ + b ; dx = G · w ; dw = Gᵀ · x ; db = Σ_rows G
+            case let .linear(x, w, b, relu):
+                // y = x·wᵀ + b ; dx = G · w ; dw = Gᵀ · x ; db = Σ_rows G  (G masked to y > 0 after a ReLU)
                 let (m, k, n) = (values[x].rows, values[x].columns, values[w].rows)
+                let g = relu ? Self.pairwise(g, values[id]) { gv, y in y > 0 ? gv : 0 } : g
                 accumulate(&grads, x, shape: values[x].shape) { dx in
                     withBuffers(g, values[w]) { pg, pw in Kernels.matmul(pg, pw, dx, m: m, k: n, n: k, accumulate: true) }
                 }
@@ -220,20 +222,17 @@ public final class Tape {
                 accumulate(&grads, a, ga)
                 accumulateBroadcast(&grads, b, g) { gv, i, _ in gv * va.data[i] }
             case let .scale(a, c):
-                accumulate(&grads, a, Tensor(shape: g.shape, data: g.data.map { $0 * c }))
+                accumulate(&grads, a, Self.map(g) { $0 * c })
             case let .neg(a):
-                accumulate(&grads, a, Tensor(shape: g.shape, data: g.data.map { -$0 }))
+                accumulate(&grads, a, Self.map(g) { -$0 })
             case let .relu(a):
-                let x = values[a].data
-                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { x[$0] > 0 ? g.data[$0] : 0 }))
+                accumulate(&grads, a, Self.pairwise(g, values[a]) { gv, x in x > 0 ? gv : 0 })
             case let .logSigmoid(a):
                 // d/dx log σ(x) = σ(−x)
-                let x = values[a].data
-                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { g.data[$0] * sigmoid(-x[$0]) }))
+                accumulate(&grads, a, Self.pairwise(g, values[a]) { gv, x in gv * sigmoid(-x) })
             case let .softplus(a):
                 // d/dx log(1 + eˣ) = σ(x)
-                let x = values[a].data
-                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { g.data[$0] * sigmoid(x[$0]) }))
+                accumulate(&grads, a, Self.pairwise(g, values[a]) { gv, x in gv * sigmoid(x) })
             case let .sum(a):
                 accumulate(&grads, a, Tensor(shape: values[a].shape, data: [Float](repeating: g.data[0], count: values[a].count)))
             case let .mean(a):
@@ -241,11 +240,9 @@ public final class Tape {
                 accumulate(&grads, a, Tensor(shape: values[a].shape, data: [Float](repeating: g.data[0] / n, count: values[a].count)))
             case let .exp(a):
                 // d/dx eˣ = eˣ (the recorded output)
-                let y = values[id].data
-                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<y.count).map { g.data[$0] * y[$0] }))
+                accumulate(&grads, a, Self.pairwise(g, values[id]) { gv, y in gv * y })
             case let .log(a):
-                let x = values[a].data
-                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { g.data[$0] / x[$0] }))
+                accumulate(&grads, a, Self.pairwise(g, values[a]) { gv, x in gv / x })
             case let .logSoftmax(a):
                 // dx_ij = g_ij − softmax_ij · Σ_j g_ij
                 let y = values[id]
@@ -270,8 +267,7 @@ public final class Tape {
                 accumulate(&grads, b, Tensor(shape: g.shape, data: (0..<va.count).map { va[$0] <= vb[$0] ? 0 : g.data[$0] }))
             case let .clamp(a, lo, hi):
                 // 1 inside [lo, hi], 0 where the clamp is active
-                let x = values[a].data
-                accumulate(&grads, a, Tensor(shape: g.shape, data: (0..<x.count).map { x[$0] >= lo && x[$0] <= hi ? g.data[$0] : 0 }))
+                accumulate(&grads, a, Self.pairwise(g, values[a]) { gv, x in x >= lo && x <= hi ? gv : 0 })
             case let .rows(a, range):
                 // each picked row's gradient goes back to its place; the other rows get none from here
                 let k = values[a].columns
@@ -288,9 +284,34 @@ public final class Tape {
 
     // MARK: Helpers
 
-    private func map(_ a: Var, _ f: (Float) -> Float) -> Tensor {
-        let t = values[a.id]
-        return Tensor(shape: t.shape, data: t.data.map(f))
+    @inline(__always)
+    private func map(_ a: Var, _ f: (Float) -> Float) -> Tensor { Self.map(values[a.id], f) }
+
+    /// f of each element, written straight into a new tensor.
+    @inline(__always)
+    static func map(_ t: Tensor, _ f: (Float) -> Float) -> Tensor {
+        let out = [Float](unsafeUninitializedCapacity: t.count) { buffer, initialized in
+            t.data.withUnsafeBufferPointer { src in
+                for i in 0..<src.count { buffer[i] = f(src[i]) }
+            }
+            initialized = t.count
+        }
+        return Tensor(shape: t.shape, data: out)
+    }
+
+    /// f of each pair of elements of two tensors of the same size, shaped as `a`.
+    @inline(__always)
+    static func pairwise(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+        precondition(a.count == b.count, "pairwise: \(a.shape) and \(b.shape)")
+        let out = [Float](unsafeUninitializedCapacity: a.count) { buffer, initialized in
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    for i in 0..<pa.count { buffer[i] = f(pa[i], pb[i]) }
+                }
+            }
+            initialized = a.count
+        }
+        return Tensor(shape: a.shape, data: out)
     }
 
     /// a ∘ b where b has a's shape or is one row broadcast over a's rows.
@@ -307,12 +328,17 @@ public final class Tape {
 
     private func accumulate(_ grads: inout [Tensor?], _ id: Int, _ g: Tensor) {
         guard needsGrad[id] else { return }
-        if var existing = grads[id] {
-            for i in 0..<existing.count { existing.data[i] += g.data[i] }
-            grads[id] = existing
-        } else {
+        guard var existing = grads[id] else {
             grads[id] = g
+            return
         }
+        grads[id] = nil  // so `existing` is the only reference and is added to in place
+        existing.data.withUnsafeMutableBufferPointer { e in
+            g.data.withUnsafeBufferPointer { pg in
+                for i in 0..<e.count { e[i] += pg[i] }
+            }
+        }
+        grads[id] = existing
     }
 
     private func accumulate(_ grads: inout [Tensor?], _ id: Int, shape: [Int],

@@ -48,7 +48,7 @@ public struct TwoLayerMLP: Sendable, Equatable {
 
     /// The forward pass with parameters already on the tape (e.g. a frozen reference shares none with the trainee).
     public func forward(_ x: Var, parameters p: [Var], on tape: Tape) -> Var {
-        let h = tape.relu(tape.linear(x, weight: p[0], bias: p[1]))  // [batch, hidden]
+        let h = tape.linear(x, weight: p[0], bias: p[1], relu: true)  // [batch, hidden]
         return tape.linear(h, weight: p[2], bias: p[3])               // [batch, output]
     }
 }

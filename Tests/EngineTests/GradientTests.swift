@@ -20,6 +20,8 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
 let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul", shapes: [[3, 4], [4, 5]]) { t, v in t.matmul(v[0], v[1]) },
     GradientCase(name: "linear", shapes: [[3, 4], [5, 4], [1, 5]]) { t, v in t.linear(v[0], weight: v[1], bias: v[2]) },
+    GradientCase(name: "linear with ReLU", shapes: [[3, 4], [5, 4], [1, 5]], build: { t, v in t.linear(v[0], weight: v[1], bias: v[2], relu: true) }, avoidZero: true),
+    GradientCase(name: "rows", shapes: [[5, 3]]) { t, v in t.rows(v[0], 1..<4) },
     GradientCase(name: "add", shapes: [[3, 4], [3, 4]]) { t, v in t.add(v[0], v[1]) },
     GradientCase(name: "add broadcast row", shapes: [[3, 4], [1, 4]]) { t, v in t.add(v[0], v[1]) },
     GradientCase(name: "sub", shapes: [[3, 4], [3, 4]]) { t, v in t.sub(v[0], v[1]) },
@@ -163,4 +165,20 @@ func transposedProductIsTheSameBitsAsTheDotProductLoop(rows m: Int) {
         }
     }
     #expect(got.map(\.bitPattern) == expected.map(\.bitPattern))
+}
+
+@Test func fusedLinearReLUIsTheSameBitsAsLinearThenReLU() {
+    var rng = RNG(seed: 11)
+    let x = rng.normalTensor([6, 5]), w = rng.normalTensor([4, 5]), b = rng.normalTensor([1, 4])
+    func run(fused: Bool) -> (Tensor, [Tensor?]) {
+        let tape = Tape()
+        let v = [tape.leaf(x), tape.leaf(w), tape.leaf(b)]
+        let y = fused ? tape.linear(v[0], weight: v[1], bias: v[2], relu: true)
+                      : tape.relu(tape.linear(v[0], weight: v[1], bias: v[2]))
+        let g = tape.backward(tape.sum(tape.mul(y, y)))
+        return (tape.value(y), v.map { g[$0] })
+    }
+    let (fused, separate) = (run(fused: true), run(fused: false))
+    #expect(fused.0.data.map(\.bitPattern) == separate.0.data.map(\.bitPattern))
+    for (a, b) in zip(fused.1, separate.1) { #expect(a?.data.map(\.bitPattern) == b?.data.map(\.bitPattern)) }
 }

@@ -30,6 +30,9 @@ RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level);
 void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
                int accumulate);
 
+/// dst[columns, rows] = src[rows, columns]ᵀ
+void rlhf_transpose(long rows, long columns, const float *src, float *dst);
+
 /// One Adam update of `count` parameters, element by element as
 ///   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g·g;  p = p − lr·(m / c1) / (√(v / c2) + ε).
 void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1, float c2,
