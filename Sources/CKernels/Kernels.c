@@ -182,10 +182,13 @@ static chunk_fn chunk_for_level(int level) {
     return chunk_portable;
 }
 
-/// Few columns: eight rows at a time, each with its own running sum, so the additions of different rows overlap
+/// Few columns: several rows at a time, each with its own running sum, so the additions of different rows overlap
 /// instead of waiting on one another. A zero A(r, q) leaves the sum as it is, exactly as skipping it would.
-static void gemm_narrow(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
-                        float *c) {
+typedef void (*narrow_fn)(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
+                          float *c);
+
+static void narrow_portable(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
+                            float *c) {
     for (long r0 = 0; r0 < rows; r0 += 8) {
         const long rb = rows - r0 < 8 ? rows - r0 : 8;
         for (long j = 0; j < n; j++) {
@@ -204,13 +207,80 @@ static void gemm_narrow(long rows, long n, long depth, const float *a, long a_ro
     }
 }
 
+#if RLHF_X86
+/// Sixteen rows per vector: each step gathers A(r0..r0+15, q) and adds its products only in the lanes where it is
+/// not zero.
+__attribute__((target("avx512f")))
+static void narrow_avx512(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
+                          float *c) {
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i rowOffset = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)a_row));
+    const __m512i cOffset = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)n));
+    const __m512 zero = _mm512_setzero_ps();
+    for (long r0 = 0; r0 < rows; r0 += 16) {
+        const long rb = rows - r0 < 16 ? rows - r0 : 16;
+        const __mmask16 live = (__mmask16)((1u << rb) - 1);
+        for (long j = 0; j < n; j++) {
+            float *cj = c + r0 * n + j;
+            __m512 acc = _mm512_mask_i32gather_ps(zero, live, cOffset, cj, 4);
+            const float *ar = a + r0 * a_row;
+            for (long q = 0; q < depth; q++) {
+                const __m512 av = _mm512_mask_i32gather_ps(zero, live, rowOffset, ar + q * a_depth, 4);
+                const __mmask16 nonzero = _mm512_cmp_ps_mask(av, zero, _CMP_NEQ_UQ);
+                acc = _mm512_mask_add_ps(acc, nonzero, acc, _mm512_mul_ps(av, _mm512_set1_ps(b[q * n + j])));
+            }
+            _mm512_mask_i32scatter_ps(cj, live, cOffset, acc, 4);
+        }
+    }
+}
+
+/// Eight rows per vector; a zero A(r, q) selects the old sum back with a blend.
+__attribute__((target("avx2")))
+static void narrow_avx2(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
+                        float *c) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i rowOffset = _mm256_mullo_epi32(lane, _mm256_set1_epi32((int)a_row));
+    const __m256 zero = _mm256_setzero_ps();
+    for (long r0 = 0; r0 < rows; r0 += 8) {
+        const long rb = rows - r0 < 8 ? rows - r0 : 8;
+        const __m256 live = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32((int)rb), lane));
+        for (long j = 0; j < n; j++) {
+            float start[8] = {0};
+            for (long t = 0; t < rb; t++) start[t] = c[(r0 + t) * n + j];
+            __m256 acc = _mm256_loadu_ps(start);
+            const float *ar = a + r0 * a_row;
+            for (long q = 0; q < depth; q++) {
+                const __m256 av = _mm256_mask_i32gather_ps(zero, ar + q * a_depth, rowOffset, live, 4);
+                const __m256 sum = _mm256_add_ps(acc, _mm256_mul_ps(av, _mm256_set1_ps(b[q * n + j])));
+                acc = _mm256_blendv_ps(acc, sum, _mm256_cmp_ps(av, zero, _CMP_NEQ_UQ));
+            }
+            float out[8];
+            _mm256_storeu_ps(out, acc);
+            for (long t = 0; t < rb; t++) c[(r0 + t) * n + j] = out[t];
+        }
+    }
+}
+#endif
+
+static narrow_fn narrow_for_level(int level) {
+#if RLHF_X86
+    if (level == RLHFKernelsAVX512) return narrow_avx512;
+    if (level == RLHFKernelsAVX2) return narrow_avx2;
+#endif
+    (void)level;
+    return narrow_portable;
+}
+
 void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
                int accumulate) {
     if (rows <= 0 || n <= 0) return;
     if (!accumulate) memset(c, 0, (size_t)(rows * n) * sizeof(float));
     if (depth <= 0) return;
-    if (n < NARROW) return gemm_narrow(rows, n, depth, a, a_row, a_depth, b, c);
-    const chunk_fn chunk = chunk_for_level(rlhf_kernels_level());
+    const int level = rlhf_kernels_level();
+    // Gathering rows needs their offsets in 32 bits.
+    if (n < NARROW && 16 * (a_row > n ? a_row : n) < (1L << 31)) return narrow_for_level(level)(rows, n, depth, a, a_row, a_depth, b, c);
+    if (n < NARROW) return narrow_portable(rows, n, depth, a, a_row, a_depth, b, c);
+    const chunk_fn chunk = chunk_for_level(level);
     long idx[DEPTH_BLOCK];
     float val[DEPTH_BLOCK];
     for (long r = 0; r < rows; r++) {
@@ -233,6 +303,51 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
             }
         }
     }
+}
+
+// MARK: - Elementwise
+
+// Plain loops: compiled for each level, they vectorise at that level's width (elements are independent).
+#define RLHF_ELEMENTWISE(suffix, attributes)                                                                          \
+    attributes static void add_bias_##suffix(long rows, long n, float *c, const float *bias, int relu) {                \
+        for (long r = 0; r < rows; r++) {                                                                             \
+            float *cr = c + r * n;                                                                                    \
+            if (relu)                                                                                                 \
+                for (long j = 0; j < n; j++) { const float v = cr[j] + bias[j]; cr[j] = 0 >= v ? 0 : v; }          \
+            else                                                                                                      \
+                for (long j = 0; j < n; j++) cr[j] = cr[j] + bias[j];                                                 \
+        }                                                                                                             \
+    }                                                                                                                 \
+    attributes static void relu_mask_##suffix(long count, const float *g, const float *y, float *out) {               \
+        for (long i = 0; i < count; i++) out[i] = y[i] > 0 ? g[i] : 0;                                               \
+    }
+
+RLHF_ELEMENTWISE(portable, )
+#if RLHF_X86
+RLHF_ELEMENTWISE(avx2, __attribute__((target("avx2"))))
+RLHF_ELEMENTWISE(avx512, __attribute__((target("avx512f"))))
+#endif
+
+void rlhf_add_bias(long rows, long n, float *c, const float *bias, int relu) {
+#if RLHF_X86
+    switch (rlhf_kernels_level()) {
+    case RLHFKernelsAVX512: return add_bias_avx512(rows, n, c, bias, relu);
+    case RLHFKernelsAVX2: return add_bias_avx2(rows, n, c, bias, relu);
+    default: break;
+    }
+#endif
+    add_bias_portable(rows, n, c, bias, relu);
+}
+
+void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
+#if RLHF_X86
+    switch (rlhf_kernels_level()) {
+    case RLHFKernelsAVX512: return relu_mask_avx512(count, g, y, out);
+    case RLHFKernelsAVX2: return relu_mask_avx2(count, g, y, out);
+    default: break;
+    }
+#endif
+    relu_mask_portable(count, g, y, out);
 }
 
 // MARK: - Transpose

@@ -80,22 +80,17 @@ extension Tensor {
     func linear(transposedWeight wt: [Float], bias b: Tensor, relu: Bool = false) -> Tensor {
         let m = rows, k = columns, n = b.count
         precondition(wt.count == k * n, "linear: \(shape) with a transposed weight of \(wt.count) values, bias \(b.shape)")
-        var out = Tensor(zeros: [m, n])
-        data.withUnsafeBufferPointer { px in
-            wt.withUnsafeBufferPointer { pw in
-                out.data.withUnsafeMutableBufferPointer { pc in
+        let out = [Float](unsafeUninitializedCapacity: m * n) { pc, initialized in
+            data.withUnsafeBufferPointer { px in
+                wt.withUnsafeBufferPointer { pw in
                     Kernels.matmul(px, pw, pc, m: m, k: k, n: n, accumulate: false)
-                    b.data.withUnsafeBufferPointer { pb in
-                        for i in 0..<m {
-                            for j in 0..<n {
-                                let v = pc[i * n + j] + pb[j]
-                                pc[i * n + j] = relu ? max(v, 0) : v
-                            }
-                        }
-                    }
                 }
             }
+            b.data.withUnsafeBufferPointer { pb in
+                if let c = pc.baseAddress, let bias = pb.baseAddress { rlhf_add_bias(m, n, c, bias, relu ? 1 : 0) }
+            }
+            initialized = m * n
         }
-        return out
+        return Tensor(shape: [m, n], data: out)
     }
 }

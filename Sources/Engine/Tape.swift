@@ -1,3 +1,5 @@
+import CKernels
+
 /// A handle to a value recorded on a `Tape`.
 public struct Var: Hashable, Sendable {
     public let id: Int
@@ -201,7 +203,7 @@ public final class Tape {
             case let .linear(x, w, b, relu):
                 // y = x·wᵀ + b ; dx = G · w ; dw = Gᵀ · x ; db = Σ_rows G  (G masked to y > 0 after a ReLU)
                 let (m, k, n) = (values[x].rows, values[x].columns, values[w].rows)
-                let g = relu ? Self.pairwise(g, values[id]) { gv, y in y > 0 ? gv : 0 } : g
+                let g = relu ? Self.reluMask(g, output: values[id]) : g
                 accumulate(&grads, x, shape: values[x].shape) { dx in
                     withBuffers(g, values[w]) { pg, pw in Kernels.matmul(pg, pw, dx, m: m, k: n, n: k, accumulate: true) }
                 }
@@ -297,6 +299,20 @@ public final class Tape {
             initialized = t.count
         }
         return Tensor(shape: t.shape, data: out)
+    }
+
+    /// g where the ReLU's output is positive, 0 elsewhere.
+    static func reluMask(_ g: Tensor, output y: Tensor) -> Tensor {
+        precondition(g.count == y.count, "reluMask: \(g.shape) and \(y.shape)")
+        let out = [Float](unsafeUninitializedCapacity: g.count) { buffer, initialized in
+            g.data.withUnsafeBufferPointer { pg in
+                y.data.withUnsafeBufferPointer { py in
+                    if let o = buffer.baseAddress, let g = pg.baseAddress, let y = py.baseAddress { rlhf_relu_mask(pg.count, g, y, o) }
+                }
+            }
+            initialized = g.count
+        }
+        return Tensor(shape: g.shape, data: out)
     }
 
     /// f of each pair of elements of two tensors of the same size, shaped as `a`.

@@ -30,6 +30,13 @@ RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level);
 void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
                int accumulate);
 
+/// c[r, j] = c[r, j] + bias[j] for each row r of c[rows, n], then ReLU when relu ≠ 0 (as Swift's max(v, 0): a NaN
+/// stays NaN).
+void rlhf_add_bias(long rows, long n, float *c, const float *bias, int relu);
+
+/// out[i] = y[i] > 0 ? g[i] : 0: a gradient passed back through a ReLU whose output was y.
+void rlhf_relu_mask(long count, const float *g, const float *y, float *out);
+
 /// dst[columns, rows] = src[rows, columns]ᵀ
 void rlhf_transpose(long rows, long columns, const float *src, float *dst);
 
