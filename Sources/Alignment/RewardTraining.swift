@@ -73,9 +73,8 @@ func bradleyTerryStep(_ network: TwoLayerMLP, _ params: [Tensor], _ x: Tensor, p
 /// Fraction of pairs whose chosen response the model scores strictly higher than the rejected one.
 public func accuracy(_ rm: RewardModel, on data: PreferenceDataset) -> Double {
     guard data.count > 0 else { return 0 }
-    let all = Array(0..<data.count)
-    let (chosen, rejected) = data.batch(all)
-    let (sc, sr) = (rm.scores(chosen), rm.scores(rejected))
-    let right = zip(sc, sr).filter { $0 > $1 }.count
-    return Double(right) / Double(data.count)
+    let n = data.count
+    let s = rm.scores(data.stackedBatch(Array(0..<n)))  // rejected scores, then chosen scores
+    let right = (0..<n).filter { s[n + $0] > s[$0] }.count
+    return Double(right) / Double(n)
 }
