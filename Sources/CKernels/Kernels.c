@@ -8,9 +8,11 @@
 #include "CKernels.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #pragma STDC FP_CONTRACT OFF
 #if defined(__clang__)
@@ -81,6 +83,110 @@ RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level) {
     if (use < 0) use = RLHFKernelsPortable;
     atomic_store_explicit(&chosen_level, use, memory_order_relaxed);
     return (RLHFKernelLevel)use;
+}
+
+// MARK: - A second thread
+
+/// One helper thread takes the second half of the rows of big products. It spins briefly after each job, so the next
+/// one (microseconds later, in a training loop) starts at once, then sleeps until it is needed again. If another
+/// thread is already using it, a caller simply computes everything itself: the split only ever affects speed.
+typedef void (*rows_fn)(void *context, long begin, long end);
+
+static struct {
+    pthread_once_t once;
+    pthread_mutex_t busy;       // held by the caller whose job the helper is running
+    pthread_mutex_t sleep_lock;
+    pthread_cond_t wake;
+    atomic_long posted;         // number of the last job handed to the helper
+    atomic_long finished;       // number of the last job it finished
+    rows_fn fn;
+    void *context;
+    long begin, end;
+    int running;                // the helper thread exists
+} helper = {PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
+
+static atomic_int threads_allowed = -1;
+
+static double seconds_now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static inline void spin_pause(void) {
+#if RLHF_X86
+    _mm_pause();
+#endif
+}
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    long seen = 0;
+    for (;;) {
+        long job;
+        double idle_since = seconds_now();
+        unsigned spins = 0;
+        while ((job = atomic_load_explicit(&helper.posted, memory_order_acquire)) == seen) {
+            spin_pause();
+            if (++spins % 256 != 0 || seconds_now() - idle_since < 200e-6) continue;
+            pthread_mutex_lock(&helper.sleep_lock);
+            while (atomic_load_explicit(&helper.posted, memory_order_acquire) == seen)
+                pthread_cond_wait(&helper.wake, &helper.sleep_lock);
+            pthread_mutex_unlock(&helper.sleep_lock);
+        }
+        seen = job;
+        helper.fn(helper.context, helper.begin, helper.end);
+        atomic_store_explicit(&helper.finished, job, memory_order_release);
+    }
+    return NULL;
+}
+
+static void start_helper(void) {
+    pthread_t thread;
+    pthread_attr_t attributes;
+    pthread_attr_init(&attributes);
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    helper.running = pthread_create(&thread, &attributes, helper_main, NULL) == 0;
+    pthread_attr_destroy(&attributes);
+}
+
+int rlhf_kernels_threads(void) {
+    int allowed = atomic_load_explicit(&threads_allowed, memory_order_relaxed);
+    if (allowed < 0) {
+        const char *asked = getenv("RLHF_THREADS");
+        allowed = asked != NULL && strcmp(asked, "1") == 0 ? 1 : 2;
+        atomic_store_explicit(&threads_allowed, allowed, memory_order_relaxed);
+    }
+    return allowed;
+}
+
+int rlhf_kernels_set_threads(int threads) {
+    atomic_store_explicit(&threads_allowed, threads <= 1 ? 1 : 2, memory_order_relaxed);
+    return rlhf_kernels_threads();
+}
+
+long rlhf_kernels_split_jobs(void) { return atomic_load_explicit(&helper.finished, memory_order_acquire); }
+
+/// Runs fn over rows [0, rows) with the helper taking the second half; returns 0 (having done nothing) when the
+/// helper is not available.
+static int run_split(rows_fn fn, void *context, long rows) {
+    if (rlhf_kernels_threads() < 2) return 0;
+    pthread_once(&helper.once, start_helper);
+    if (!helper.running || pthread_mutex_trylock(&helper.busy) != 0) return 0;
+    const long half = rows / 2;
+    helper.fn = fn;
+    helper.context = context;
+    helper.begin = half;
+    helper.end = rows;
+    const long job = atomic_load_explicit(&helper.posted, memory_order_relaxed) + 1;
+    pthread_mutex_lock(&helper.sleep_lock);
+    atomic_store_explicit(&helper.posted, job, memory_order_release);
+    pthread_cond_signal(&helper.wake);
+    pthread_mutex_unlock(&helper.sleep_lock);
+    fn(context, 0, half);
+    while (atomic_load_explicit(&helper.finished, memory_order_acquire) != job) spin_pause();
+    pthread_mutex_unlock(&helper.busy);
+    return 1;
 }
 
 // MARK: - Matrix product
@@ -271,27 +377,40 @@ static narrow_fn narrow_for_level(int level) {
     return narrow_portable;
 }
 
-void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
-               int accumulate) {
-    if (rows <= 0 || n <= 0) return;
-    if (!accumulate) memset(c, 0, (size_t)(rows * n) * sizeof(float));
-    if (depth <= 0) return;
-    const int level = rlhf_kernels_level();
-    // Gathering rows needs their offsets in 32 bits.
-    if (n < NARROW && 16 * (a_row > n ? a_row : n) < (1L << 31)) return narrow_for_level(level)(rows, n, depth, a, a_row, a_depth, b, c);
-    if (n < NARROW) return narrow_portable(rows, n, depth, a, a_row, a_depth, b, c);
-    const chunk_fn chunk = chunk_for_level(level);
+/// One product, split by rows between threads: every row is computed whole by one thread, with the same code, so the
+/// split never changes a bit.
+typedef struct {
+    long n, depth, a_row, a_depth;
+    const float *a, *b;
+    float *c;
+    int accumulate, level;
+} product;
+
+static void product_rows(void *context, long begin, long end) {
+    const product *p = context;
+    const long n = p->n, depth = p->depth, rows = end - begin;
+    const float *a = p->a + begin * p->a_row;
+    float *c = p->c + begin * n;
+    if (!p->accumulate) memset(c, 0, (size_t)(rows * n) * sizeof(float));
+    if (depth <= 0 || rows <= 0) return;
+    if (n < NARROW) {
+        // Gathering rows needs their offsets in 32 bits.
+        const int gather = 16 * (p->a_row > n ? p->a_row : n) < (1L << 31);
+        narrow_fn narrow = gather ? narrow_for_level(p->level) : narrow_portable;
+        return narrow(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
+    }
+    const chunk_fn chunk = chunk_for_level(p->level);
     long idx[DEPTH_BLOCK];
     float val[DEPTH_BLOCK];
     for (long r = 0; r < rows; r++) {
         float *cr = c + r * n;
-        const float *ar = a + r * a_row;
+        const float *ar = a + r * p->a_row;
         for (long q0 = 0; q0 < depth; q0 += DEPTH_BLOCK) {
             const long q1 = depth - q0 < DEPTH_BLOCK ? depth : q0 + DEPTH_BLOCK;
             // The non-zero A(r, q) of this block, in order, found without a branch per q.
             long count = 0;
             for (long q = q0; q < q1; q++) {
-                const float av = ar[q * a_depth];
+                const float av = ar[q * p->a_depth];
                 idx[count] = q;
                 val[count] = av;
                 count += av != 0;
@@ -299,10 +418,21 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
             if (count == 0) continue;
             for (long j0 = 0; j0 < n; j0 += CHUNK) {
                 const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
-                chunk(count, idx, val, b + j0, n, cr + j0, w);
+                chunk(count, idx, val, p->b + j0, n, cr + j0, w);
             }
         }
     }
+}
+
+/// Products smaller than this many multiply-adds are not worth handing half to another thread.
+enum { SPLIT_WORK = 1 << 16 };
+
+void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b, float *c,
+               int accumulate) {
+    if (rows <= 0 || n <= 0) return;
+    product p = {n, depth, a_row, a_depth, a, b, c, accumulate, rlhf_kernels_level()};
+    if (rows >= 2 && rows * n * (depth > 0 ? depth : 1) >= SPLIT_WORK && run_split(product_rows, &p, rows)) return;
+    product_rows(&p, 0, rows);
 }
 
 // MARK: - Elementwise

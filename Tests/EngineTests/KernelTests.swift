@@ -57,6 +57,30 @@ struct KernelTests {
         rlhf_kernels_set_level(rlhf_kernels_best_level())
     }
 
+    /// Big enough to be split between two threads; the rows each thread computes must come out the same bits.
+    @Test(arguments: [(rows: 128, n: 64, depth: 100), (rows: 2_049, n: 1, depth: 64), (rows: 64, n: 100, depth: 128)])
+    func splitBetweenThreadsIsTheSameBits(rows: Int, n: Int, depth: Int) {
+        var rng = RNG(seed: UInt64(rows + n))
+        let a = (0..<(rows * depth)).map { _ in rng.uniform(0, 1) < 0.5 ? 0 : rng.normal() }
+        let b = (0..<(depth * n)).map { _ in rng.normal() }
+        func product(threads: Int32) -> [Float] {
+            rlhf_kernels_set_threads(threads)
+            var c = [Float](repeating: 0, count: rows * n)
+            c.withUnsafeMutableBufferPointer { pc in rlhf_gemm(rows, n, depth, a, depth, 1, b, pc.baseAddress, 0) }
+            return c
+        }
+        let expected = Self.referenceProduct(rows: rows, n: n, depth: depth, a: a, aRow: depth, aDepth: 1, b: b,
+                                             c: [], accumulate: false)
+        // Another test may hold the helper for a moment (then the caller computes alone), so try until one split ran.
+        let before = rlhf_kernels_split_jobs()
+        for _ in 0..<50 where rlhf_kernels_split_jobs() == before {
+            #expect(product(threads: 2).map(\.bitPattern) == expected.map(\.bitPattern))
+        }
+        #expect(rlhf_kernels_split_jobs() > before)
+        #expect(product(threads: 1).map(\.bitPattern) == expected.map(\.bitPattern))
+        rlhf_kernels_set_threads(2)
+    }
+
     @Test(arguments: [1, 15, 16, 17, 6_529])
     func adamMatchesTheScalarFormulaAtEveryLevel(count: Int) {
         var rng = RNG(seed: UInt64(count))

@@ -22,6 +22,16 @@ RLHFKernelLevel rlhf_kernels_level(void);
 /// Uses `level`, or the best supported level below it. Returns the level now in use.
 RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level);
 
+/// How many threads a big product may use: 2 (the caller and one helper) unless RLHF_THREADS=1 or changed.
+int rlhf_kernels_threads(void);
+
+/// Allows 1 or 2 threads; returns the number now allowed. Rows are split between threads whole, so results are the
+/// same bits either way.
+int rlhf_kernels_set_threads(int threads);
+
+/// How many products have been split between two threads so far (for tests).
+long rlhf_kernels_split_jobs(void);
+
 /// c[r, 0..<n] (+)= Σ_q A(r, q) · b[q, 0..<n] for r < rows and q < depth, where A(r, q) = a[r·a_row + q·a_depth].
 ///
 /// Each c[r, j] starts from its old value (accumulate ≠ 0) or from +0, then adds A(r, q)·b[q, j] for q = 0, 1, …
