@@ -63,23 +63,30 @@ public struct PreferenceDataset: Sendable, Equatable {
         nextUID += 1
     }
 
-    /// Chosen and rejected responses of the rows at `indices`, as two [n, dim] matrices.
-    func batch(_ indices: [Int]) -> (chosen: Tensor, rejected: Tensor) {
-        (Tensor.stack(rows: indices.map { rows[$0].chosen }), Tensor.stack(rows: indices.map { rows[$0].rejected }))
-    }
-
     /// The rows at `indices` as one [2n, dim] matrix: their rejected responses, then their chosen ones.
     func stackedBatch(_ indices: [Int]) -> Tensor {
-        let d = dim, n = indices.count
+        let (d, n) = (dim, indices.count)
         let data = [Float](unsafeUninitializedCapacity: 2 * n * d) { out, initialized in
-            for (r, i) in indices.enumerated() {
-                _ = UnsafeMutableBufferPointer(rebasing: out[(r * d)..<(r * d + d)]).initialize(fromContentsOf: rows[i].rejected)
-                _ = UnsafeMutableBufferPointer(rebasing: out[((n + r) * d)..<((n + r) * d + d)]).initialize(fromContentsOf: rows[i].chosen)
+            guard let dst = out.baseAddress else { return }
+            for (k, i) in indices.enumerated() {
+                precondition(rows[i].rejected.count == d && rows[i].chosen.count == d, "stackedBatch: row \(i) is not \(d) wide")
+                rows[i].rejected.withUnsafeBufferPointer { src in
+                    if let r = src.baseAddress { (dst + k * d).initialize(from: r, count: d) }
+                }
+                rows[i].chosen.withUnsafeBufferPointer { src in
+                    if let c = src.baseAddress { (dst + (n + k) * d).initialize(from: c, count: d) }
+                }
             }
             initialized = 2 * n * d
         }
         return Tensor(shape: [2 * n, d], data: data)
     }
+
+    /// Chosen and rejected responses of the rows at `indices`, as two [n, dim] matrices.
+    func batch(_ indices: [Int]) -> (chosen: Tensor, rejected: Tensor) {
+        (Tensor.stack(rows: indices.map { rows[$0].chosen }), Tensor.stack(rows: indices.map { rows[$0].rejected }))
+    }
+
 }
 
 /// Simulated feedback (the seed's Slide 4, with annotators that look at the responses).

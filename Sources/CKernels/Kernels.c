@@ -277,6 +277,45 @@ static void chunk_avx512(long count, const long *idx, const float *val, const fl
     _mm512_mask_storeu_ps(c + 32, k[2], a2);
     _mm512_mask_storeu_ps(c + 48, k[3], a3);
 }
+
+/// Two rows of c at once whose A rows have no zeros in this block (so the same q in the same order): each load of b
+/// serves both rows, and eight independent sums keep the adders busy.
+__attribute__((target("avx512f")))
+static void chunk2_avx512(long count, const long *idx, const float *val0, const float *val1, const float *b, long n,
+                          float *c0, float *c1, long w) {
+    __mmask16 k[CHUNK / 16];
+    for (int i = 0; i < CHUNK / 16; i++) {
+        long lanes = w - 16 * i;
+        lanes = lanes < 0 ? 0 : lanes > 16 ? 16 : lanes;
+        k[i] = (__mmask16)((1u << lanes) - 1);
+    }
+    __m512 x0 = _mm512_maskz_loadu_ps(k[0], c0), x1 = _mm512_maskz_loadu_ps(k[1], c0 + 16),
+           x2 = _mm512_maskz_loadu_ps(k[2], c0 + 32), x3 = _mm512_maskz_loadu_ps(k[3], c0 + 48);
+    __m512 y0 = _mm512_maskz_loadu_ps(k[0], c1), y1 = _mm512_maskz_loadu_ps(k[1], c1 + 16),
+           y2 = _mm512_maskz_loadu_ps(k[2], c1 + 32), y3 = _mm512_maskz_loadu_ps(k[3], c1 + 48);
+    for (long t = 0; t < count; t++) {
+        const __m512 s0 = _mm512_set1_ps(val0[t]), s1 = _mm512_set1_ps(val1[t]);
+        const float *bq = b + idx[t] * n;
+        const __m512 b0 = _mm512_maskz_loadu_ps(k[0], bq), b1 = _mm512_maskz_loadu_ps(k[1], bq + 16),
+                     b2 = _mm512_maskz_loadu_ps(k[2], bq + 32), b3 = _mm512_maskz_loadu_ps(k[3], bq + 48);
+        x0 = _mm512_add_ps(x0, _mm512_mul_ps(s0, b0));
+        x1 = _mm512_add_ps(x1, _mm512_mul_ps(s0, b1));
+        x2 = _mm512_add_ps(x2, _mm512_mul_ps(s0, b2));
+        x3 = _mm512_add_ps(x3, _mm512_mul_ps(s0, b3));
+        y0 = _mm512_add_ps(y0, _mm512_mul_ps(s1, b0));
+        y1 = _mm512_add_ps(y1, _mm512_mul_ps(s1, b1));
+        y2 = _mm512_add_ps(y2, _mm512_mul_ps(s1, b2));
+        y3 = _mm512_add_ps(y3, _mm512_mul_ps(s1, b3));
+    }
+    _mm512_mask_storeu_ps(c0, k[0], x0);
+    _mm512_mask_storeu_ps(c0 + 16, k[1], x1);
+    _mm512_mask_storeu_ps(c0 + 32, k[2], x2);
+    _mm512_mask_storeu_ps(c0 + 48, k[3], x3);
+    _mm512_mask_storeu_ps(c1, k[0], y0);
+    _mm512_mask_storeu_ps(c1 + 16, k[1], y1);
+    _mm512_mask_storeu_ps(c1 + 32, k[2], y2);
+    _mm512_mask_storeu_ps(c1 + 48, k[3], y3);
+}
 #endif
 
 static chunk_fn chunk_for_level(int level) {
@@ -377,6 +416,18 @@ static narrow_fn narrow_for_level(int level) {
     return narrow_portable;
 }
 
+/// The non-zero A(q) for q in [q0, q1), in order, as (idx, val); returns how many. No branch per q.
+static inline long nonzero(const float *ar, long a_depth, long q0, long q1, long *idx, float *val) {
+    long count = 0;
+    for (long q = q0; q < q1; q++) {
+        const float av = ar[q * a_depth];
+        idx[count] = q;
+        val[count] = av;
+        count += av != 0;
+    }
+    return count;
+}
+
 /// One product, split by rows between threads: every row is computed whole by one thread, with the same code, so the
 /// split never changes a bit.
 typedef struct {
@@ -400,27 +451,38 @@ static void product_rows(void *context, long begin, long end) {
         return narrow(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     }
     const chunk_fn chunk = chunk_for_level(p->level);
-    long idx[DEPTH_BLOCK];
-    float val[DEPTH_BLOCK];
+    long idx[DEPTH_BLOCK], idx1[DEPTH_BLOCK];
+    float val[DEPTH_BLOCK], val1[DEPTH_BLOCK];
     for (long r = 0; r < rows; r++) {
         float *cr = c + r * n;
         const float *ar = a + r * p->a_row;
+        // With AVX-512, two rows go together through the blocks where neither has a zero.
+        const int pair = p->level == RLHFKernelsAVX512 && r + 1 < rows;
         for (long q0 = 0; q0 < depth; q0 += DEPTH_BLOCK) {
             const long q1 = depth - q0 < DEPTH_BLOCK ? depth : q0 + DEPTH_BLOCK;
-            // The non-zero A(r, q) of this block, in order, found without a branch per q.
-            long count = 0;
-            for (long q = q0; q < q1; q++) {
-                const float av = ar[q * p->a_depth];
-                idx[count] = q;
-                val[count] = av;
-                count += av != 0;
+            const long count = nonzero(ar, p->a_depth, q0, q1, idx, val);
+            if (pair) {
+                const long count1 = nonzero(ar + p->a_row, p->a_depth, q0, q1, idx1, val1);
+                if (count == q1 - q0 && count1 == q1 - q0) {
+#if RLHF_X86
+                    for (long j0 = 0; j0 < n; j0 += CHUNK) {
+                        const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
+                        chunk2_avx512(count, idx, val, val1, p->b + j0, n, cr + j0, cr + n + j0, w);
+                    }
+#endif
+                    continue;
+                }
+                for (long j0 = 0; j0 < n && count1 > 0; j0 += CHUNK) {
+                    const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
+                    chunk(count1, idx1, val1, p->b + j0, n, cr + n + j0, w);
+                }
             }
-            if (count == 0) continue;
-            for (long j0 = 0; j0 < n; j0 += CHUNK) {
+            for (long j0 = 0; j0 < n && count > 0; j0 += CHUNK) {
                 const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
                 chunk(count, idx, val, p->b + j0, n, cr + j0, w);
             }
         }
+        r += pair;
     }
 }
 
@@ -482,7 +544,7 @@ void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
 
 // MARK: - Transpose
 
-void rlhf_transpose(long rows, long columns, const float *src, float *dst) {
+static void transpose_portable(long rows, long columns, const float *src, float *dst) {
     // In tiles, so both the rows read and the rows written stay in cache.
     enum { TILE = 16 };
     for (long i0 = 0; i0 < rows; i0 += TILE) {
@@ -493,6 +555,52 @@ void rlhf_transpose(long rows, long columns, const float *src, float *dst) {
                 for (long i = i0; i < i1; i++) dst[j * rows + i] = src[i * columns + j];
         }
     }
+}
+
+#if RLHF_X86
+/// Tiles of 16 × 16 transposed in registers (four rounds of shuffles); partial tiles load and store under masks.
+__attribute__((target("avx512f")))
+static void transpose_avx512(long rows, long columns, const float *src, float *dst) {
+    for (long i0 = 0; i0 < rows; i0 += 16) {
+        const long ri = rows - i0 < 16 ? rows - i0 : 16;
+        const __mmask16 row_mask = (__mmask16)((1u << ri) - 1);
+        for (long j0 = 0; j0 < columns; j0 += 16) {
+            const long cj = columns - j0 < 16 ? columns - j0 : 16;
+            const __mmask16 column_mask = (__mmask16)((1u << cj) - 1);
+            __m512 r[16], t[16];
+            for (int k = 0; k < 16; k++)
+                r[k] = k < ri ? _mm512_maskz_loadu_ps(column_mask, src + (i0 + k) * columns + j0) : _mm512_setzero_ps();
+            for (int k = 0; k < 16; k += 2) {
+                t[k] = _mm512_unpacklo_ps(r[k], r[k + 1]);
+                t[k + 1] = _mm512_unpackhi_ps(r[k], r[k + 1]);
+            }
+            for (int k = 0; k < 16; k += 4) {
+                r[k] = _mm512_shuffle_ps(t[k], t[k + 2], 0x44);
+                r[k + 1] = _mm512_shuffle_ps(t[k], t[k + 2], 0xEE);
+                r[k + 2] = _mm512_shuffle_ps(t[k + 1], t[k + 3], 0x44);
+                r[k + 3] = _mm512_shuffle_ps(t[k + 1], t[k + 3], 0xEE);
+            }
+            for (int k = 0; k < 4; k++) {
+                t[k] = _mm512_shuffle_f32x4(r[k], r[k + 4], 0x88);
+                t[k + 4] = _mm512_shuffle_f32x4(r[k], r[k + 4], 0xDD);
+                t[k + 8] = _mm512_shuffle_f32x4(r[k + 8], r[k + 12], 0x88);
+                t[k + 12] = _mm512_shuffle_f32x4(r[k + 8], r[k + 12], 0xDD);
+            }
+            for (int k = 0; k < 8; k++) {
+                r[k] = _mm512_shuffle_f32x4(t[k], t[k + 8], 0x88);
+                r[k + 8] = _mm512_shuffle_f32x4(t[k], t[k + 8], 0xDD);
+            }
+            for (int k = 0; k < cj; k++) _mm512_mask_storeu_ps(dst + (j0 + k) * rows + i0, row_mask, r[k]);
+        }
+    }
+}
+#endif
+
+void rlhf_transpose(long rows, long columns, const float *src, float *dst) {
+#if RLHF_X86
+    if (rlhf_kernels_level() == RLHFKernelsAVX512) return transpose_avx512(rows, columns, src, dst);
+#endif
+    transpose_portable(rows, columns, src, dst);
 }
 
 // MARK: - Adam

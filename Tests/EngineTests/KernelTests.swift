@@ -37,8 +37,12 @@ struct KernelTests {
     ])
     func productMatchesThePlainLoopAtEveryLevel(rows: Int, n: Int, depth: Int, transposed: Bool) {
         var rng = RNG(seed: UInt64(rows * 1000 + n))
-        // A third of a is zero, as after a ReLU, so the skipping is exercised.
-        let a = (0..<(rows * depth)).map { _ in rng.uniform(0, 1) < 0.33 ? 0 : rng.normal() }
+        // A third of a is zero, as after a ReLU, so the skipping is exercised, except in every third row of A, which is
+        // dense (so two dense rows can go through together).
+        let a = (0..<(rows * depth)).map { e in
+            let r = transposed ? e % rows : e / depth
+            return r % 3 != 2 || rng.uniform(0, 1) >= 0.33 ? rng.normal() : 0
+        }
         let b = (0..<(depth * n)).map { _ in rng.normal() }
         let start = (0..<(rows * n)).map { _ in rng.normal() }
         let (aRow, aDepth) = transposed ? (1, rows) : (depth, 1)
@@ -107,6 +111,19 @@ struct KernelTests {
             }
             #expect(p.map(\.bitPattern) == pe.map(\.bitPattern), "level \(level.rawValue)")
             #expect(m.map(\.bitPattern) == me.map(\.bitPattern) && v.map(\.bitPattern) == ve.map(\.bitPattern))
+        }
+        rlhf_kernels_set_level(rlhf_kernels_best_level())
+    }
+
+    @Test(arguments: [(16, 16), (64, 100), (100, 64), (3, 5), (17, 33), (1, 64), (64, 1)])
+    func transposeMovesEveryElementAtEveryLevel(rows: Int, columns: Int) {
+        let x = (0..<(rows * columns)).map { Float($0) }
+        for level in Self.levels {
+            rlhf_kernels_set_level(level)
+            var t = [Float](repeating: -1, count: rows * columns)
+            t.withUnsafeMutableBufferPointer { rlhf_transpose(rows, columns, x, $0.baseAddress) }
+            let expected = (0..<(rows * columns)).map { k in x[(k % rows) * columns + k / rows] }  // t[j, i] = x[i, j]
+            #expect(t == expected, "level \(level.rawValue)")
         }
         rlhf_kernels_set_level(rlhf_kernels_best_level())
     }
