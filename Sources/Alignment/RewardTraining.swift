@@ -36,20 +36,12 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
             for (n, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
                 if n % 64 == 63, control.isCancelled() { throw AlignmentError.cancelled }
                 let idx = Array(order[start..<min(start + batch, order.count)])
-                let t0 = ContinuousClock.now
-                let x = data.stackedBatch(idx)
-                let t1 = ContinuousClock.now
-                let (loss, grads) = bradleyTerryStep(rm.network, params, x, pairs: idx.count)
-                let t2 = ContinuousClock.now
+                let (loss, grads) = bradleyTerryStep(rm.network, params, data.stackedBatch(idx), pairs: idx.count)
                 lossSum += Double(loss) * Double(idx.count)
                 optimizer.update(&params, gradients: grads, lr: Float(lr))
-                let t3 = ContinuousClock.now
-                Timing.batch += t1 - t0; Timing.step += t2 - t1; Timing.adam += t3 - t2
             }
         }
         rm.optimizer = optimizer
-        let t4 = ContinuousClock.now
-        defer { Timing.acc += ContinuousClock.now - t4 }
         metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))
         metrics.append(Metric("accuracy", step: epoch, accuracy(rm, on: test)))
         if heldOut > 0 { metrics.append(Metric("train_accuracy", step: epoch, accuracy(rm, on: data))) }
@@ -92,6 +84,3 @@ public func accuracy(_ rm: RewardModel, on data: PreferenceDataset) -> Double {
     return Double(right) / Double(data.count)
 }
 
-public enum Timing {
-    nonisolated(unsafe) public static var batch = Duration.zero, step = Duration.zero, adam = Duration.zero, acc = Duration.zero, matrix = Duration.zero
-}

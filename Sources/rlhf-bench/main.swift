@@ -1,5 +1,4 @@
 import Foundation
-import Alignment
 
 // rlhf-bench: RLHF Lab's workloads P1–P8 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
 // Usage: swift run -c release rlhf-bench [--quick] [--only P1,P2,…]
@@ -115,7 +114,6 @@ func say(_ text: String) {
     try bench.checkpoints()
     try bench.wholeCommands()
     print(Report.table(bench.figures, quick: quick))
-    say("batch \(Timing.batch) step \(Timing.step) adam \(Timing.adam) acc \(Timing.acc) matrix \(Timing.matrix)")
 }
 
 do {
