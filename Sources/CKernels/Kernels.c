@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -199,14 +200,14 @@ enum { DEPTH_BLOCK = 256 };
 enum { NARROW = 8 };
 
 /// c[0..<w] += Σ_t val[t] · b[idx[t]·n + 0..<w] for w ≤ CHUNK, in increasing t.
-typedef void (*chunk_fn)(long count, const long *idx, const float *val, const float *b, long n, float *c, long w);
+typedef void (*chunk_fn)(long count, const int32_t *idx, const float *val, const float *b, long n, float *c, long w);
 
-static void chunk_portable(long count, const long *idx, const float *val, const float *b, long n, float *c, long w) {
+static void chunk_portable(long count, const int32_t *idx, const float *val, const float *b, long n, float *c, long w) {
     float acc[CHUNK];
     memcpy(acc, c, (size_t)w * sizeof(float));
     for (long t = 0; t < count; t++) {
         const float s = val[t];
-        const float *bq = b + idx[t] * n;
+        const float *bq = b + (long)idx[t] * n;
         for (long j = 0; j < w; j++) acc[j] = acc[j] + s * bq[j];
     }
     memcpy(c, acc, (size_t)w * sizeof(float));
@@ -214,14 +215,14 @@ static void chunk_portable(long count, const long *idx, const float *val, const 
 
 #if RLHF_X86
 __attribute__((target("avx2")))
-static void chunk_avx2(long count, const long *idx, const float *val, const float *b, long n, float *c, long w) {
+static void chunk_avx2(long count, const int32_t *idx, const float *val, const float *b, long n, float *c, long w) {
     if (w == CHUNK) {
         __m256 a0 = _mm256_loadu_ps(c), a1 = _mm256_loadu_ps(c + 8), a2 = _mm256_loadu_ps(c + 16),
                a3 = _mm256_loadu_ps(c + 24), a4 = _mm256_loadu_ps(c + 32), a5 = _mm256_loadu_ps(c + 40),
                a6 = _mm256_loadu_ps(c + 48), a7 = _mm256_loadu_ps(c + 56);
         for (long t = 0; t < count; t++) {
             const __m256 s = _mm256_set1_ps(val[t]);
-            const float *bq = b + idx[t] * n;
+            const float *bq = b + (long)idx[t] * n;
             a0 = _mm256_add_ps(a0, _mm256_mul_ps(s, _mm256_loadu_ps(bq)));
             a1 = _mm256_add_ps(a1, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 8)));
             a2 = _mm256_add_ps(a2, _mm256_mul_ps(s, _mm256_loadu_ps(bq + 16)));
@@ -247,7 +248,7 @@ static void chunk_avx2(long count, const long *idx, const float *val, const floa
     }
     for (long t = 0; t < count; t++) {
         const __m256 s = _mm256_set1_ps(val[t]);
-        const float *bq = b + idx[t] * n;
+        const float *bq = b + (long)idx[t] * n;
         for (long i = 0; i < vectors; i++)
             acc[i] = _mm256_add_ps(acc[i], _mm256_mul_ps(s, _mm256_maskload_ps(bq + 8 * i, mask[i])));
     }
@@ -255,7 +256,7 @@ static void chunk_avx2(long count, const long *idx, const float *val, const floa
 }
 
 __attribute__((target("avx512f")))
-static void chunk_avx512(long count, const long *idx, const float *val, const float *b, long n, float *c, long w) {
+static void chunk_avx512(long count, const int32_t *idx, const float *val, const float *b, long n, float *c, long w) {
     __mmask16 k[CHUNK / 16];
     for (int i = 0; i < CHUNK / 16; i++) {
         long lanes = w - 16 * i;
@@ -266,7 +267,7 @@ static void chunk_avx512(long count, const long *idx, const float *val, const fl
            a2 = _mm512_maskz_loadu_ps(k[2], c + 32), a3 = _mm512_maskz_loadu_ps(k[3], c + 48);
     for (long t = 0; t < count; t++) {
         const __m512 s = _mm512_set1_ps(val[t]);
-        const float *bq = b + idx[t] * n;
+        const float *bq = b + (long)idx[t] * n;
         a0 = _mm512_add_ps(a0, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[0], bq)));
         a1 = _mm512_add_ps(a1, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[1], bq + 16)));
         a2 = _mm512_add_ps(a2, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[2], bq + 32)));
@@ -281,7 +282,7 @@ static void chunk_avx512(long count, const long *idx, const float *val, const fl
 /// Two rows of c at once whose A rows have no zeros in this block (so the same q in the same order): each load of b
 /// serves both rows, and eight independent sums keep the adders busy.
 __attribute__((target("avx512f")))
-static void chunk2_avx512(long count, const long *idx, const float *val0, const float *val1, const float *b, long n,
+static void chunk2_avx512(long count, const int32_t *idx, const float *val0, const float *val1, const float *b, long n,
                           float *c0, float *c1, long w) {
     __mmask16 k[CHUNK / 16];
     for (int i = 0; i < CHUNK / 16; i++) {
@@ -295,7 +296,7 @@ static void chunk2_avx512(long count, const long *idx, const float *val0, const 
            y2 = _mm512_maskz_loadu_ps(k[2], c1 + 32), y3 = _mm512_maskz_loadu_ps(k[3], c1 + 48);
     for (long t = 0; t < count; t++) {
         const __m512 s0 = _mm512_set1_ps(val0[t]), s1 = _mm512_set1_ps(val1[t]);
-        const float *bq = b + idx[t] * n;
+        const float *bq = b + (long)idx[t] * n;
         const __m512 b0 = _mm512_maskz_loadu_ps(k[0], bq), b1 = _mm512_maskz_loadu_ps(k[1], bq + 16),
                      b2 = _mm512_maskz_loadu_ps(k[2], bq + 32), b3 = _mm512_maskz_loadu_ps(k[3], bq + 48);
         x0 = _mm512_add_ps(x0, _mm512_mul_ps(s0, b0));
@@ -417,15 +418,48 @@ static narrow_fn narrow_for_level(int level) {
 }
 
 /// The non-zero A(q) for q in [q0, q1), in order, as (idx, val); returns how many. No branch per q.
-static inline long nonzero(const float *ar, long a_depth, long q0, long q1, long *idx, float *val) {
+static long nonzero_portable(const float *ar, long a_depth, long q0, long q1, int32_t *idx, float *val) {
     long count = 0;
     for (long q = q0; q < q1; q++) {
         const float av = ar[q * a_depth];
-        idx[count] = q;
+        idx[count] = (int32_t)q;
         val[count] = av;
         count += av != 0;
     }
     return count;
+}
+
+#if RLHF_X86
+/// Sixteen A(q) at a time (loaded, or gathered when strided), the non-zero ones packed to the front of a register
+/// and stored; idx and val need room for sixteen entries past the last one kept.
+__attribute__((target("avx512f")))
+static long nonzero_avx512(const float *ar, long a_depth, long q0, long q1, int32_t *idx, float *val) {
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i offsets = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int)a_depth));
+    const __m512 zero = _mm512_setzero_ps();
+    long count = 0;
+    for (long q = q0; q < q1; q += 16) {
+        const long left = q1 - q;
+        const __mmask16 live = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+        const __m512 v = a_depth == 1 ? _mm512_maskz_loadu_ps(live, ar + q)
+                                      : _mm512_mask_i32gather_ps(zero, live, offsets, ar + q * a_depth, 4);
+        // "not equal, or unordered": NaN is kept, as `av != 0` keeps it.
+        const __mmask16 keep = _mm512_mask_cmp_ps_mask(live, v, zero, _CMP_NEQ_UQ);
+        _mm512_storeu_ps(val + count, _mm512_maskz_compress_ps(keep, v));
+        _mm512_storeu_si512(idx + count, _mm512_maskz_compress_epi32(keep, _mm512_add_epi32(lane, _mm512_set1_epi32((int)q))));
+        count += __builtin_popcount(keep);
+    }
+    return count;
+}
+#endif
+
+static inline long nonzero(int level, const float *ar, long a_depth, long q0, long q1, int32_t *idx, float *val) {
+#if RLHF_X86
+    // Gathering needs the offsets of sixteen strided entries in 32 bits; a short block is quicker one by one.
+    if (level == RLHFKernelsAVX512 && q1 - q0 >= 16 && 16 * a_depth < (1L << 31)) return nonzero_avx512(ar, a_depth, q0, q1, idx, val);
+#endif
+    (void)level;
+    return nonzero_portable(ar, a_depth, q0, q1, idx, val);
 }
 
 /// One product, split by rows between threads: every row is computed whole by one thread, with the same code, so the
@@ -451,8 +485,9 @@ static void product_rows(void *context, long begin, long end) {
         return narrow(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     }
     const chunk_fn chunk = chunk_for_level(p->level);
-    long idx[DEPTH_BLOCK], idx1[DEPTH_BLOCK];
-    float val[DEPTH_BLOCK], val1[DEPTH_BLOCK];
+    // Sixteen entries of room past a block, for the vector stores of `nonzero`.
+    int32_t idx[DEPTH_BLOCK + 16], idx1[DEPTH_BLOCK + 16];
+    float val[DEPTH_BLOCK + 16], val1[DEPTH_BLOCK + 16];
     for (long r = 0; r < rows; r++) {
         float *cr = c + r * n;
         const float *ar = a + r * p->a_row;
@@ -460,9 +495,9 @@ static void product_rows(void *context, long begin, long end) {
         const int pair = p->level == RLHFKernelsAVX512 && r + 1 < rows;
         for (long q0 = 0; q0 < depth; q0 += DEPTH_BLOCK) {
             const long q1 = depth - q0 < DEPTH_BLOCK ? depth : q0 + DEPTH_BLOCK;
-            const long count = nonzero(ar, p->a_depth, q0, q1, idx, val);
+            const long count = nonzero(p->level, ar, p->a_depth, q0, q1, idx, val);
             if (pair) {
-                const long count1 = nonzero(ar + p->a_row, p->a_depth, q0, q1, idx1, val1);
+                const long count1 = nonzero(p->level, ar + p->a_row, p->a_depth, q0, q1, idx1, val1);
                 if (count == q1 - q0 && count1 == q1 - q0) {
 #if RLHF_X86
                     for (long j0 = 0; j0 < n; j0 += CHUNK) {
