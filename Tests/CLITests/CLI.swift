@@ -36,18 +36,22 @@ struct CLI {
     }
 
     @discardableResult
-    func callAsFunction(_ arguments: String..., stdin: String? = nil, withStore: Bool = true) throws -> Result {
-        try run(arguments, stdin: stdin, withStore: withStore)
+    func callAsFunction(_ arguments: String..., stdin: String? = nil, withStore: Bool = true,
+                        environment extra: [String: String] = [:]) throws -> Result {
+        try run(arguments, stdin: stdin, withStore: withStore, environment: extra)
     }
 
-    /// Runs `rlhf` with `arguments` (plus `--store` on this test's store), feeding `stdin` if given.
-    func run(_ arguments: [String], stdin: String? = nil, withStore: Bool = true) throws -> Result {
+    /// Runs `rlhf` with `arguments` (plus `--store` on this test's store), feeding `stdin` if given, with `extra` added
+    /// to the environment.
+    func run(_ arguments: [String], stdin: String? = nil, withStore: Bool = true,
+             environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = CLI.executable
         process.arguments = arguments + (withStore ? ["--store", store] : [])
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = folder.path
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let (out, err, input) = (Pipe(), Pipe(), Pipe())
         process.standardOutput = out
