@@ -88,22 +88,31 @@ RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level) {
 
 // MARK: - A second thread
 
-/// One helper thread takes the second half of the rows of big products. It spins briefly after each job, so the next
-/// one (microseconds later, in a training loop) starts at once, then sleeps until it is needed again. If another
-/// thread is already using it, a caller simply computes everything itself: the split only ever affects speed.
+/// One helper thread shares the rows of big products with the caller. Both take slices of rows from a common counter
+/// until none are left, so if the helper is late (asleep, or its core busy) the caller simply does more of the work:
+/// a product is never slower than on one thread by more than a few atomic operations. Every row is computed whole by
+/// one thread with the same code, so who took which slice never changes a bit.
+///
+/// The helper spins briefly after each job, so the next one (microseconds later, in a training loop) starts at once,
+/// then sleeps until it is needed again. A job it has not claimed by the time the caller runs out of rows is
+/// cancelled, so the helper never touches a job whose caller has returned. If another thread is already using the
+/// helper, a caller computes everything itself.
 typedef void (*rows_fn)(void *context, long begin, long end);
 
 static struct {
     pthread_once_t once;
-    pthread_mutex_t busy;       // held by the caller whose job the helper is running
+    pthread_mutex_t busy;       // held by the caller whose job is posted
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
-    atomic_long posted;         // number of the last job handed to the helper
-    atomic_long finished;       // number of the last job it finished
+    atomic_long posted;         // number of the last job posted
+    atomic_long claimed;        // number of the last job claimed by the helper or cancelled by its caller
+    atomic_long finished;       // number of the last job the helper finished working on
+    atomic_long next_row;       // first row of the current job no thread has taken yet
     rows_fn fn;
     void *context;
-    long begin, end;
+    long rows, grain;
     int running;                // the helper thread exists
+    atomic_long splits;         // jobs the helper took part in (for tests)
 } helper = {PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER};
 
 static atomic_int threads_allowed = -1;
@@ -118,6 +127,16 @@ static inline void spin_pause(void) {
 #if RLHF_X86
     _mm_pause();
 #endif
+}
+
+/// Takes slices of the current job's rows until none are left.
+static void take_rows(void) {
+    for (;;) {
+        const long begin = atomic_fetch_add_explicit(&helper.next_row, helper.grain, memory_order_relaxed);
+        if (begin >= helper.rows) return;
+        const long end = begin + helper.grain < helper.rows ? begin + helper.grain : helper.rows;
+        helper.fn(helper.context, begin, end);
+    }
 }
 
 static void *helper_main(void *unused) {
@@ -136,7 +155,12 @@ static void *helper_main(void *unused) {
             pthread_mutex_unlock(&helper.sleep_lock);
         }
         seen = job;
-        helper.fn(helper.context, helper.begin, helper.end);
+        long expected = job - 1;
+        if (!atomic_compare_exchange_strong_explicit(&helper.claimed, &expected, job, memory_order_acq_rel,
+                                                     memory_order_acquire))
+            continue;  // the caller finished without us
+        take_rows();
+        atomic_fetch_add_explicit(&helper.splits, 1, memory_order_relaxed);
         atomic_store_explicit(&helper.finished, job, memory_order_release);
     }
     return NULL;
@@ -166,26 +190,31 @@ int rlhf_kernels_set_threads(int threads) {
     return rlhf_kernels_threads();
 }
 
-long rlhf_kernels_split_jobs(void) { return atomic_load_explicit(&helper.finished, memory_order_acquire); }
+long rlhf_kernels_split_jobs(void) { return atomic_load_explicit(&helper.splits, memory_order_acquire); }
 
-/// Runs fn over rows [0, rows) with the helper taking the second half; returns 0 (having done nothing) when the
-/// helper is not available.
-static int run_split(rows_fn fn, void *context, long rows) {
+/// Runs fn over rows [0, rows) in slices of `grain` rows shared with the helper; returns 0 (having done nothing)
+/// when the helper is not available.
+static int run_split(rows_fn fn, void *context, long rows, long grain) {
     if (rlhf_kernels_threads() < 2) return 0;
     pthread_once(&helper.once, start_helper);
     if (!helper.running || pthread_mutex_trylock(&helper.busy) != 0) return 0;
-    const long half = rows / 2;
     helper.fn = fn;
     helper.context = context;
-    helper.begin = half;
-    helper.end = rows;
+    helper.rows = rows;
+    helper.grain = grain;
+    atomic_store_explicit(&helper.next_row, 0, memory_order_relaxed);
     const long job = atomic_load_explicit(&helper.posted, memory_order_relaxed) + 1;
     pthread_mutex_lock(&helper.sleep_lock);
     atomic_store_explicit(&helper.posted, job, memory_order_release);
     pthread_cond_signal(&helper.wake);
     pthread_mutex_unlock(&helper.sleep_lock);
-    fn(context, 0, half);
-    while (atomic_load_explicit(&helper.finished, memory_order_acquire) != job) spin_pause();
+    take_rows();
+    long expected = job - 1;
+    if (!atomic_compare_exchange_strong_explicit(&helper.claimed, &expected, job, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        // The helper claimed the job: wait until it has finished its last slice.
+        while (atomic_load_explicit(&helper.finished, memory_order_acquire) != job) spin_pause();
+    }
     pthread_mutex_unlock(&helper.busy);
     return 1;
 }
@@ -528,7 +557,9 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
                int accumulate) {
     if (rows <= 0 || n <= 0) return;
     product p = {n, depth, a_row, a_depth, a, b, c, accumulate, rlhf_kernels_level()};
-    if (rows >= 2 && rows * n * (depth > 0 ? depth : 1) >= SPLIT_WORK && run_split(product_rows, &p, rows)) return;
+    // Slices of about an eighth of the rows, an even number so pairs of rows stay together.
+    const long grain = ((rows / 8 + 1) / 2) * 2 > 2 ? ((rows / 8 + 1) / 2) * 2 : 2;
+    if (rows >= 4 && rows * n * (depth > 0 ? depth : 1) >= SPLIT_WORK && run_split(product_rows, &p, rows, grain)) return;
     product_rows(&p, 0, rows);
 }
 
