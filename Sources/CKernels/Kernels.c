@@ -446,6 +446,41 @@ static narrow_fn narrow_for_level(int level) {
     return narrow_portable;
 }
 
+/// A product with very few q (a batch of one or two): row by row would spend its time setting up, so instead each q
+/// adds A(r, q)·b[q, ·] to every row in turn. Each c[r, j] still receives its products in increasing q.
+typedef void (*shallow_fn)(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
+                           float *c);
+enum { SHALLOW = 4 };
+
+#define RLHF_SHALLOW(suffix, attributes)                                                                              \
+    attributes static void shallow_##suffix(long rows, long n, long depth, const float *a, long a_row, long a_depth,  \
+                                            const float *b, float *c) {                                               \
+        for (long q = 0; q < depth; q++) {                                                                            \
+            const float *bq = b + q * n;                                                                              \
+            for (long r = 0; r < rows; r++) {                                                                         \
+                const float av = a[r * a_row + q * a_depth];                                                          \
+                if (av == 0) continue;                                                                                \
+                float *cr = c + r * n;                                                                                \
+                for (long j = 0; j < n; j++) cr[j] = cr[j] + av * bq[j];                                              \
+            }                                                                                                         \
+        }                                                                                                             \
+    }
+
+RLHF_SHALLOW(portable, )
+#if RLHF_X86
+RLHF_SHALLOW(avx2, __attribute__((target("avx2"))))
+RLHF_SHALLOW(avx512, __attribute__((target("avx512f"))))
+#endif
+
+static shallow_fn shallow_for_level(int level) {
+#if RLHF_X86
+    if (level == RLHFKernelsAVX512) return shallow_avx512;
+    if (level == RLHFKernelsAVX2) return shallow_avx2;
+#endif
+    (void)level;
+    return shallow_portable;
+}
+
 /// The non-zero A(q) for q in [q0, q1), in order, as (idx, val); returns how many. No branch per q.
 static long nonzero_portable(const float *ar, long a_depth, long q0, long q1, int32_t *idx, float *val) {
     long count = 0;
@@ -513,6 +548,7 @@ static void product_rows(void *context, long begin, long end) {
         narrow_fn narrow = gather ? narrow_for_level(p->level) : narrow_portable;
         return narrow(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     }
+    if (depth <= SHALLOW) return shallow_for_level(p->level)(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     const chunk_fn chunk = chunk_for_level(p->level);
     // Sixteen entries of room past a block, for the vector stores of `nonzero`.
     int32_t idx[DEPTH_BLOCK + 16], idx1[DEPTH_BLOCK + 16];
@@ -734,5 +770,6 @@ void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float b
     default: break;
     }
 #endif
+    // One thread: shared between two cores, the moments would move between their caches every step.
     adam_portable(done, count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
 }
