@@ -24,8 +24,8 @@ struct KernelTests {
         return out
     }
 
-    /// Shapes that reach every path: narrow (n < 8), partial and whole 64-column chunks, several chunks, depth over
-    /// one block of 256, and a transposed a.
+    /// Shapes that reach every path: narrow (n < 8), shallow (depth ≤ 4), partial and whole 64-column chunks, several
+    /// chunks, depth over one block of 256, and a transposed a.
     @Test(arguments: [
         (rows: 5, n: 1, depth: 64, transposed: false),
         (rows: 17, n: 7, depth: 3, transposed: false),
@@ -34,6 +34,7 @@ struct KernelTests {
         (rows: 9, n: 37, depth: 300, transposed: false),
         (rows: 2, n: 200, depth: 5, transposed: true),
         (rows: 1, n: 8, depth: 1, transposed: false),
+        (rows: 64, n: 100, depth: 2, transposed: true),
     ])
     func productMatchesThePlainLoopAtEveryLevel(rows: Int, n: Int, depth: Int, transposed: Bool) {
         var rng = RNG(seed: UInt64(rows * 1000 + n))
