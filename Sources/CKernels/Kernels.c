@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -147,8 +148,13 @@ static void *helper_main(void *unused) {
         double idle_since = seconds_now();
         unsigned spins = 0;
         while ((job = atomic_load_explicit(&helper.posted, memory_order_acquire)) == seen) {
-            spin_pause();
-            if (++spins % 256 != 0 || seconds_now() - idle_since < 200e-6) continue;
+            // Yield now and then: if this thread shares a core with the caller, spinning would take its time.
+            if (++spins % 16 != 0) {
+                spin_pause();
+                continue;
+            }
+            sched_yield();
+            if (spins % 256 != 0 || seconds_now() - idle_since < 200e-6) continue;
             pthread_mutex_lock(&helper.sleep_lock);
             while (atomic_load_explicit(&helper.posted, memory_order_acquire) == seen)
                 pthread_cond_wait(&helper.wake, &helper.sleep_lock);
@@ -213,7 +219,9 @@ static int run_split(rows_fn fn, void *context, long rows, long grain) {
     if (!atomic_compare_exchange_strong_explicit(&helper.claimed, &expected, job, memory_order_acq_rel,
                                                  memory_order_acquire)) {
         // The helper claimed the job: wait until it has finished its last slice.
-        while (atomic_load_explicit(&helper.finished, memory_order_acquire) != job) spin_pause();
+        for (unsigned spins = 1; atomic_load_explicit(&helper.finished, memory_order_acquire) != job; spins++) {
+            if (spins % 16 == 0) sched_yield(); else spin_pause();
+        }
     }
     pthread_mutex_unlock(&helper.busy);
     return 1;
@@ -614,6 +622,10 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
     }                                                                                                                 \
     attributes static void relu_mask_##suffix(long count, const float *g, const float *y, float *out) {               \
         for (long i = 0; i < count; i++) out[i] = y[i] > 0 ? g[i] : 0;                                               \
+    }                                                                                                                 \
+    attributes static void add_rows_##suffix(long rows, long n, const float *g, float *out) {                         \
+        for (long r = 0; r < rows; r++)                                                                               \
+            for (long j = 0; j < n; j++) out[j] = out[j] + g[r * n + j];                                              \
     }
 
 RLHF_ELEMENTWISE(portable, )
@@ -631,6 +643,17 @@ void rlhf_add_bias(long rows, long n, float *c, const float *bias, int relu) {
     }
 #endif
     add_bias_portable(rows, n, c, bias, relu);
+}
+
+void rlhf_add_rows(long rows, long n, const float *g, float *out) {
+#if RLHF_X86
+    switch (rlhf_kernels_level()) {
+    case RLHFKernelsAVX512: return add_rows_avx512(rows, n, g, out);
+    case RLHFKernelsAVX2: return add_rows_avx2(rows, n, g, out);
+    default: break;
+    }
+#endif
+    add_rows_portable(rows, n, g, out);
 }
 
 void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {

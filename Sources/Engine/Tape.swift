@@ -376,10 +376,10 @@ public final class Tape {
         }
     }
 
+    /// db[j] += Σ_i g[i, j], the rows added in order.
     private func sumRows(_ g: Tensor, into db: UnsafeMutableBufferPointer<Float>) {
-        let n = g.columns
-        for i in 0..<g.rows {
-            for j in 0..<n { db[j] += g.data[i * n + j] }
+        g.data.withUnsafeBufferPointer { pg in
+            if let src = pg.baseAddress, let dst = db.baseAddress { rlhf_add_rows(g.rows, g.columns, src, dst) }
         }
     }
 

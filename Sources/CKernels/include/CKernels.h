@@ -44,6 +44,9 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
 /// stays NaN).
 void rlhf_add_bias(long rows, long n, float *c, const float *bias, int relu);
 
+/// out[j] += g[0, j] + g[1, j] + … for each column j of g[rows, n], the rows added in order (a bias's gradient).
+void rlhf_add_rows(long rows, long n, const float *g, float *out);
+
 /// out[i] = y[i] > 0 ? g[i] : 0: a gradient passed back through a ReLU whose output was y.
 void rlhf_relu_mask(long count, const float *g, const float *y, float *out);
 
