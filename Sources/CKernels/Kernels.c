@@ -292,73 +292,56 @@ static void chunk_avx2(long count, const int32_t *idx, const float *val, const f
     for (long i = 0; i < vectors; i++) _mm256_maskstore_ps(c + 8 * i, mask[i], acc[i]);
 }
 
-__attribute__((target("avx512f")))
-static void chunk_avx512(long count, const int32_t *idx, const float *val, const float *b, long n, float *c, long w) {
-    __mmask16 k[CHUNK / 16];
-    for (int i = 0; i < CHUNK / 16; i++) {
+/// One row of c (two = 0), or two rows whose A rows have no zeros in this block (two = 1, so both take the same q in
+/// the same order and each load of b serves both), over nv ≤ 8 vectors of sixteen columns held in registers.
+/// Called with constant nv and two, so each case compiles to straight-line code with no arrays in memory.
+__attribute__((target("avx512f"), always_inline))
+static inline void rows_avx512_nv(const int nv, const int two, long count, const int32_t *idx, const float *val0,
+                                  const float *val1, const float *b, long n, float *c0, float *c1, long w) {
+    __mmask16 k[8];
+    __m512 x[8], y[8];
+    for (int i = 0; i < nv; i++) {
         long lanes = w - 16 * i;
-        lanes = lanes < 0 ? 0 : lanes > 16 ? 16 : lanes;
+        lanes = lanes > 16 ? 16 : lanes;
         k[i] = (__mmask16)((1u << lanes) - 1);
+        x[i] = _mm512_maskz_loadu_ps(k[i], c0 + 16 * i);
+        if (two) y[i] = _mm512_maskz_loadu_ps(k[i], c1 + 16 * i);
     }
-    __m512 a0 = _mm512_maskz_loadu_ps(k[0], c), a1 = _mm512_maskz_loadu_ps(k[1], c + 16),
-           a2 = _mm512_maskz_loadu_ps(k[2], c + 32), a3 = _mm512_maskz_loadu_ps(k[3], c + 48);
     for (long t = 0; t < count; t++) {
-        const __m512 s = _mm512_set1_ps(val[t]);
+        const __m512 s0 = _mm512_set1_ps(val0[t]);
+        const __m512 s1 = two ? _mm512_set1_ps(val1[t]) : s0;
         const float *bq = b + (long)idx[t] * n;
-        a0 = _mm512_add_ps(a0, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[0], bq)));
-        a1 = _mm512_add_ps(a1, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[1], bq + 16)));
-        a2 = _mm512_add_ps(a2, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[2], bq + 32)));
-        a3 = _mm512_add_ps(a3, _mm512_mul_ps(s, _mm512_maskz_loadu_ps(k[3], bq + 48)));
+        for (int i = 0; i < nv; i++) {
+            const __m512 bi = _mm512_maskz_loadu_ps(k[i], bq + 16 * i);
+            x[i] = _mm512_add_ps(x[i], _mm512_mul_ps(s0, bi));
+            if (two) y[i] = _mm512_add_ps(y[i], _mm512_mul_ps(s1, bi));
+        }
     }
-    _mm512_mask_storeu_ps(c, k[0], a0);
-    _mm512_mask_storeu_ps(c + 16, k[1], a1);
-    _mm512_mask_storeu_ps(c + 32, k[2], a2);
-    _mm512_mask_storeu_ps(c + 48, k[3], a3);
+    for (int i = 0; i < nv; i++) {
+        _mm512_mask_storeu_ps(c0 + 16 * i, k[i], x[i]);
+        if (two) _mm512_mask_storeu_ps(c1 + 16 * i, k[i], y[i]);
+    }
 }
 
-/// Two rows of c at once whose A rows have no zeros in this block (so the same q in the same order): each load of b
-/// serves both rows, and eight independent sums keep the adders busy.
+#define RLHF_ROWS_CASE(NV)                                                                                             \
+    case NV:                                                                                                          \
+        if (two) return rows_avx512_nv(NV, 1, count, idx, val0, val1, b, n, c0, c1, w);                               \
+        return rows_avx512_nv(NV, 0, count, idx, val0, val1, b, n, c0, c1, w);
+
+/// c0[0..<w] (and c1 when two) += Σ_t val[t] · b[idx[t]·n + 0..<w] for w ≤ 128, in increasing t.
 __attribute__((target("avx512f")))
-static void chunk2_avx512(long count, const int32_t *idx, const float *val0, const float *val1, const float *b, long n,
-                          float *c0, float *c1, long w) {
-    __mmask16 k[CHUNK / 16];
-    for (int i = 0; i < CHUNK / 16; i++) {
-        long lanes = w - 16 * i;
-        lanes = lanes < 0 ? 0 : lanes > 16 ? 16 : lanes;
-        k[i] = (__mmask16)((1u << lanes) - 1);
+static void rows_avx512(int two, long count, const int32_t *idx, const float *val0, const float *val1, const float *b,
+                        long n, float *c0, float *c1, long w) {
+    switch ((w + 15) / 16) {
+        RLHF_ROWS_CASE(1) RLHF_ROWS_CASE(2) RLHF_ROWS_CASE(3) RLHF_ROWS_CASE(4)
+        RLHF_ROWS_CASE(5) RLHF_ROWS_CASE(6) RLHF_ROWS_CASE(7) RLHF_ROWS_CASE(8)
+    default: return;
     }
-    __m512 x0 = _mm512_maskz_loadu_ps(k[0], c0), x1 = _mm512_maskz_loadu_ps(k[1], c0 + 16),
-           x2 = _mm512_maskz_loadu_ps(k[2], c0 + 32), x3 = _mm512_maskz_loadu_ps(k[3], c0 + 48);
-    __m512 y0 = _mm512_maskz_loadu_ps(k[0], c1), y1 = _mm512_maskz_loadu_ps(k[1], c1 + 16),
-           y2 = _mm512_maskz_loadu_ps(k[2], c1 + 32), y3 = _mm512_maskz_loadu_ps(k[3], c1 + 48);
-    for (long t = 0; t < count; t++) {
-        const __m512 s0 = _mm512_set1_ps(val0[t]), s1 = _mm512_set1_ps(val1[t]);
-        const float *bq = b + (long)idx[t] * n;
-        const __m512 b0 = _mm512_maskz_loadu_ps(k[0], bq), b1 = _mm512_maskz_loadu_ps(k[1], bq + 16),
-                     b2 = _mm512_maskz_loadu_ps(k[2], bq + 32), b3 = _mm512_maskz_loadu_ps(k[3], bq + 48);
-        x0 = _mm512_add_ps(x0, _mm512_mul_ps(s0, b0));
-        x1 = _mm512_add_ps(x1, _mm512_mul_ps(s0, b1));
-        x2 = _mm512_add_ps(x2, _mm512_mul_ps(s0, b2));
-        x3 = _mm512_add_ps(x3, _mm512_mul_ps(s0, b3));
-        y0 = _mm512_add_ps(y0, _mm512_mul_ps(s1, b0));
-        y1 = _mm512_add_ps(y1, _mm512_mul_ps(s1, b1));
-        y2 = _mm512_add_ps(y2, _mm512_mul_ps(s1, b2));
-        y3 = _mm512_add_ps(y3, _mm512_mul_ps(s1, b3));
-    }
-    _mm512_mask_storeu_ps(c0, k[0], x0);
-    _mm512_mask_storeu_ps(c0 + 16, k[1], x1);
-    _mm512_mask_storeu_ps(c0 + 32, k[2], x2);
-    _mm512_mask_storeu_ps(c0 + 48, k[3], x3);
-    _mm512_mask_storeu_ps(c1, k[0], y0);
-    _mm512_mask_storeu_ps(c1 + 16, k[1], y1);
-    _mm512_mask_storeu_ps(c1 + 32, k[2], y2);
-    _mm512_mask_storeu_ps(c1 + 48, k[3], y3);
 }
 #endif
 
 static chunk_fn chunk_for_level(int level) {
 #if RLHF_X86
-    if (level == RLHFKernelsAVX512) return chunk_avx512;
     if (level == RLHFKernelsAVX2) return chunk_avx2;
 #endif
     (void)level;
@@ -557,40 +540,48 @@ static void product_rows(void *context, long begin, long end) {
         return narrow(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     }
     if (depth <= SHALLOW) return shallow_for_level(p->level)(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
-    const chunk_fn chunk = chunk_for_level(p->level);
     // Sixteen entries of room past a block, for the vector stores of `nonzero`.
     int32_t idx[DEPTH_BLOCK + 16], idx1[DEPTH_BLOCK + 16];
     float val[DEPTH_BLOCK + 16], val1[DEPTH_BLOCK + 16];
+#if RLHF_X86
+    if (p->level == RLHFKernelsAVX512) {
+        // 128 columns at a time, and two rows together through the blocks where neither has a zero.
+        for (long r = 0; r < rows; r++) {
+            float *cr = c + r * n;
+            const float *ar = a + r * p->a_row;
+            const int pair = r + 1 < rows;
+            for (long q0 = 0; q0 < depth; q0 += DEPTH_BLOCK) {
+                const long q1 = depth - q0 < DEPTH_BLOCK ? depth : q0 + DEPTH_BLOCK;
+                const long count = nonzero(p->level, ar, p->a_depth, q0, q1, idx, val);
+                const long count1 = pair ? nonzero(p->level, ar + p->a_row, p->a_depth, q0, q1, idx1, val1) : 0;
+                const int together = pair && count == q1 - q0 && count1 == q1 - q0;
+                for (long j0 = 0; j0 < n; j0 += 128) {
+                    const long w = n - j0 < 128 ? n - j0 : 128;
+                    if (together) {
+                        rows_avx512(1, count, idx, val, val1, p->b + j0, n, cr + j0, cr + n + j0, w);
+                        continue;
+                    }
+                    if (count > 0) rows_avx512(0, count, idx, val, val, p->b + j0, n, cr + j0, cr + j0, w);
+                    if (count1 > 0) rows_avx512(0, count1, idx1, val1, val1, p->b + j0, n, cr + n + j0, cr + n + j0, w);
+                }
+            }
+            r += pair;
+        }
+        return;
+    }
+#endif
+    const chunk_fn chunk = chunk_for_level(p->level);
     for (long r = 0; r < rows; r++) {
         float *cr = c + r * n;
         const float *ar = a + r * p->a_row;
-        // With AVX-512, two rows go together through the blocks where neither has a zero.
-        const int pair = p->level == RLHFKernelsAVX512 && r + 1 < rows;
         for (long q0 = 0; q0 < depth; q0 += DEPTH_BLOCK) {
             const long q1 = depth - q0 < DEPTH_BLOCK ? depth : q0 + DEPTH_BLOCK;
             const long count = nonzero(p->level, ar, p->a_depth, q0, q1, idx, val);
-            if (pair) {
-                const long count1 = nonzero(p->level, ar + p->a_row, p->a_depth, q0, q1, idx1, val1);
-                if (count == q1 - q0 && count1 == q1 - q0) {
-#if RLHF_X86
-                    for (long j0 = 0; j0 < n; j0 += CHUNK) {
-                        const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
-                        chunk2_avx512(count, idx, val, val1, p->b + j0, n, cr + j0, cr + n + j0, w);
-                    }
-#endif
-                    continue;
-                }
-                for (long j0 = 0; j0 < n && count1 > 0; j0 += CHUNK) {
-                    const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
-                    chunk(count1, idx1, val1, p->b + j0, n, cr + n + j0, w);
-                }
-            }
             for (long j0 = 0; j0 < n && count > 0; j0 += CHUNK) {
                 const long w = n - j0 < CHUNK ? n - j0 : CHUNK;
                 chunk(count, idx, val, p->b + j0, n, cr + j0, w);
             }
         }
-        r += pair;
     }
 }
 
