@@ -57,6 +57,18 @@ extension CandidateTask {
         }
     }
 
+    /// For tasks whose response is `features` prompt values then a one-hot of the candidate: each row's chosen and
+    /// rejected candidate, or an error naming the first row that is not a `kind`.
+    func oneHotIndices(_ data: PreferenceDataset, features: Int, kind: String) throws -> (chosen: [Int], rejected: [Int]) {
+        func candidate(_ y: [Float], _ uid: Int64) throws -> Int {
+            guard y.count == responseDim, let k = y[features...].firstIndex(of: 1).map({ $0 - features }) else {
+                throw AlignmentError.invalidArgument("preference \(uid) is not a \(kind) (\(y.count) values, expected \(responseDim))")
+            }
+            return k
+        }
+        return (try data.rows.map { try candidate($0.chosen, $0.uid) }, try data.rows.map { try candidate($0.rejected, $0.uid) })
+    }
+
     /// E_π of the gold reward over the held-out prompts (exact, no sampling).
     public func expectedGold(_ policy: SamplingPolicy) throws -> Double {
         try check(samplingPolicy: policy)

@@ -89,31 +89,28 @@ extension ModerationTask: CandidateTask {
     }
 
     public func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int]) {
-        func action(_ y: [Float], _ uid: Int64) throws -> Int {
-            guard y.count == responseDim, let k = y[dim...].firstIndex(of: 1).map({ $0 - dim }) else {
-                throw AlignmentError.invalidArgument("preference \(uid) is not a moderation action (\(y.count) values, expected \(responseDim))")
-            }
-            return k
-        }
-        return (try data.rows.map { try action($0.chosen, $0.uid) }, try data.rows.map { try action($0.rejected, $0.uid) })
+        try oneHotIndices(data, features: dim, kind: "moderation action")
     }
 }
 
-/// Simulated moderation feedback: each row draws a training item and two different actions, which the annotator
-/// compares by their gold reward (a length bias sees the response norm, which here does not depend on the action).
-public func collect(moderation task: ModerationTask, annotator: Annotator, pairs: Int,
+/// Simulated feedback over a task's fixed candidates (moderation actions, support replies): each row draws a training
+/// prompt and two different candidates, which the annotator compares by their gold reward (a length bias sees the
+/// response norm, which for these tasks does not depend on the candidate).
+public func collect(candidates task: some CandidateTask, annotator: Annotator, pairs: Int,
                     into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
+    guard task.candidateCount >= 2 else { throw AlignmentError.invalidArgument("collect needs at least two candidates to compare") }
     if dataset.count > 0 && dataset.dim != task.responseDim {
         throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.responseDim)")
     }
+    let k = task.candidateCount
     var out = dataset
     for _ in 0..<pairs {
         let rowSeed = rng.next()
         var r = RNG(seed: rowSeed)
         let prompt = r.int(below: task.promptCount)
-        let i = r.int(below: 3)
-        var j = r.int(below: 2)
+        let i = r.int(below: k)
+        var j = r.int(below: k - 1)
         if j >= i { j += 1 }
         var (a, b) = (task.response(prompt: prompt, test: false, candidate: i), task.response(prompt: prompt, test: false, candidate: j))
         let verdict = annotator.judge(gold: task.gold(prompt: prompt, test: false, candidate: i), length: Annotator.length(a[...]),

@@ -24,7 +24,7 @@ func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, ac
         #expect(Array(task.response(prompt: i, test: false, candidate: 2).suffix(3)) == [0, 0, 1])
     }
     var rng = RNG(seed: 2)
-    let prefs = try collect(moderation: task, annotator: .oracle, pairs: 50, rng: &rng)
+    let prefs = try collect(candidates: task, annotator: .oracle, pairs: 50, rng: &rng)
     let (c, r) = try task.candidateIndices(prefs)
     for (k, row) in prefs.rows.enumerated() {
         #expect(c[k] != r[k])
@@ -35,7 +35,7 @@ func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, ac
 @Test func ppoOnModerationFeedbackRaisesGoldAndAccuracy() throws {
     var rng = RNG(seed: 9)
     let task = try ModerationTask(dim: 12, items: 300, testItems: 300, seed: rng.next())
-    let prefs = try collect(moderation: task, annotator: .bradleyTerry(noise: 0.1), pairs: 1000, rng: &rng)
+    let prefs = try collect(candidates: task, annotator: .bradleyTerry(noise: 0.1), pairs: 1000, rng: &rng)
     var rm = RewardModel(input: task.responseDim, hidden: 24, rng: &rng)
     _ = try fit(&rm, on: prefs, epochs: 20, lr: 3e-3, batch: 32, rng: &rng)
     let start = SamplingPolicy(input: 12, hidden: 24, candidates: 3, rng: &rng)

@@ -8,7 +8,7 @@ import Store
 /// active querying, and the moderation task.
 extension LabBuiltins {
     static func scienceBuiltins(_ lab: LabState) -> [Builtin] {
-        annotatorAndPolicyBuiltins(lab) + ensembleBuiltins(lab) + moderationBuiltins(lab)
+        annotatorAndPolicyBuiltins(lab) + ensembleBuiltins(lab) + moderationBuiltins(lab) + supportBuiltins(lab)
     }
 
     /// Annotators, reward-model quality, sampling policies and their optimisers, evaluation.
@@ -57,8 +57,8 @@ extension LabBuiltins {
                 let task = try args.native("task", as: TaskValue.self, typeName: "VectorTask").task
                 return .double(try context.lab { try goldAgreement(data, task: task) })
             },
-            Builtin("SamplingPolicy", [.positional("task", type: "VectorTask or ModerationTask"), .labelled("hidden", type: "int", default: .int(32))],
-                    doc: "A categorical policy over the task's candidates (or moderation actions): softmax of an MLP's logits given the prompt.") { args, context in
+            Builtin("SamplingPolicy", [.positional("task", type: "VectorTask, ModerationTask or SupportTask"), .labelled("hidden", type: "int", default: .int(32))],
+                    doc: "A categorical policy over the task's candidates (moderation actions, support replies): softmax of an MLP's logits given the prompt.") { args, context in
                 let task = try candidateTask(args, "task")
                 let hidden = try positive(args, "hidden")
                 try checkValues(task.promptDim + task.candidateCount + 1, hidden, args, "hidden")
@@ -299,22 +299,59 @@ extension LabBuiltins {
         ]
     }
 
-    /// The task argument `name` as a candidate task (a VectorTask or a ModerationTask).
-    static func candidateTask(_ args: Arguments, _ name: String) throws -> any CandidateTask {
-        if case let .native(n) = try args.value(name), let m = n as? ModerationTaskValue { return m.task }
-        return try args.native(name, as: TaskValue.self, typeName: "VectorTask or ModerationTask").task
+    static func supportBuiltins(_ lab: LabState) -> [Builtin] {
+        [
+            Builtin("SupportTask", [
+                .labelled("dim", type: "int", default: .int(16)), .labelled("conversations", type: "int", default: .int(500)),
+                .labelled("test_conversations", type: "int", default: .int(500)), .labelled("noise", type: "number", default: .double(0.3)),
+            ], doc: "Slide 10: customer issues in four categories, eight replies (fix, clarify, escalate, deflect; polite or curt), and hidden gold satisfaction 1–5.") { args, context in
+                let task = try context.lab {
+                    let dim = try atMost(args, "dim", maxDimension)
+                    let counts = try ["conversations", "test_conversations"].map { try atMost(args, $0, maxRows) }
+                    try checkValues(counts.reduce(0, +), dim, args, "dim")
+                    return try SupportTask(dim: dim, conversations: counts[0], testConversations: counts[1], noise: Float(args.double("noise")), seed: lab.rng.next())
+                }
+                return .native(SupportTaskValue(task: task))
+            },
+            Builtin("support_scorecard", [.positional("policy", type: "SamplingPolicy"), .positional("task", type: "SupportTask")],
+                    doc: "Slide 10's measures on held-out conversations, exact under the policy's reply probabilities: satisfaction (1–5), resolution_rate, appropriateness, turns.") { args, context in
+                let policy = try samplingPolicy(args, "policy")
+                let task = try args.native("task", as: SupportTaskValue.self, typeName: "SupportTask").task
+                return scorecardRecord(try context.lab { try task.scorecard(policy) })
+            },
+            Builtin("best_support_scorecard", [.positional("task", type: "SupportTask")],
+                    doc: "The ceiling: support_scorecard's measures if every held-out conversation got its gold-best reply.") { args, _ in
+                scorecardRecord(try args.native("task", as: SupportTaskValue.self, typeName: "SupportTask").task.optimalScorecard())
+            },
+        ]
     }
 
-    /// `collect(task, annotator:, pairs:, into:)` when the task is a ModerationTask.
-    static func collectModeration(_ lab: LabState, _ args: Arguments, _ context: CallContext, _ task: ModerationTask) throws -> Value {
+    static func scorecardRecord(_ card: SupportTask.Scorecard) -> Value {
+        .record(Record([("satisfaction", .double(card.satisfaction)), ("resolution_rate", .double(card.resolutionRate)),
+                        ("appropriateness", .double(card.appropriateness)), ("turns", .double(card.turns))]))
+    }
+
+    /// The task argument `name` as a candidate task (a VectorTask, a ModerationTask or a SupportTask).
+    static func candidateTask(_ args: Arguments, _ name: String) throws -> any CandidateTask {
+        if case let .native(n) = try args.value(name) {
+            if let m = n as? ModerationTaskValue { return m.task }
+            if let s = n as? SupportTaskValue { return s.task }
+        }
+        return try args.native(name, as: TaskValue.self, typeName: "VectorTask, ModerationTask or SupportTask").task
+    }
+
+    /// `collect(task, annotator:, pairs:, into:)` when the task's responses are a fixed set of candidates per prompt
+    /// (a ModerationTask or a SupportTask).
+    static func collectOverCandidates(_ lab: LabState, _ args: Arguments, _ context: CallContext, _ task: some CandidateTask,
+                                      named typeName: String) throws -> Value {
         guard try args.optional("policy") == nil else {
-            throw args.error("policy", "is not used with a ModerationTask: feedback compares two actions on one item")
+            throw args.error("policy", "is not used with a \(typeName): feedback compares two of the task's candidates for one prompt")
         }
         let annotator = try args.native("annotator", as: AnnotatorValue.self).annotator
         let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }
         let data = try context.lab {
             try checkValues(atMost(args, "pairs", maxRows) + (into?.count ?? 0), 2 * task.responseDim, args, "pairs")
-            return try collect(moderation: task, annotator: annotator, pairs: args.int("pairs"), into: into ?? PreferenceDataset(), rng: &lab.rng)
+            return try collect(candidates: task, annotator: annotator, pairs: args.int("pairs"), into: into ?? PreferenceDataset(), rng: &lab.rng)
         }
         return .native(DatasetValue(dataset: data))
     }

@@ -63,7 +63,10 @@ enum LabBuiltins {
                 .labelled("select", type: "string", default: .string("random")), .labelled("ensemble", type: "RewardEnsemble", default: .nil),
                 .labelled("pool", type: "int", default: .int(10)),
             ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most.") { args, context in
-                if case let .native(n) = try args.value("task"), let m = n as? ModerationTaskValue { return try collectModeration(lab, args, context, m.task) }
+                if case let .native(n) = try args.value("task") {
+                    if let m = n as? ModerationTaskValue { return try collectOverCandidates(lab, args, context, m.task, named: "ModerationTask") }
+                    if let s = n as? SupportTaskValue { return try collectOverCandidates(lab, args, context, s.task, named: "SupportTask") }
+                }
                 if try args.string("select") != "random" || args.isPassed("ensemble") { return try collectActively(lab, args, context) }
                 let task = try args.native("task", as: TaskValue.self).task
                 let policy = try args.optional("policy").map { _ in try policyModel(args, "policy") }

@@ -190,6 +190,20 @@ extension NotebookRunner {
             } catch {
                 throw ResumeError.cannotRestore(name, "\(error)")
             }
+        case "SupportTask":
+            guard case let .string(seedText)? = field(record, "seed"), let seed = UInt64(seedText) else {
+                throw ResumeError.cannotRestore(name, "its SupportTask has no seed")
+            }
+            do {
+                let task = try SupportTask(
+                    dim: Int(try number("dim")), conversations: Int(try number("conversations")),
+                    testConversations: Int(try number("test_conversations")), noise: Float(try number("noise")), seed: seed)
+                return .native(SupportTaskValue(task: task))
+            } catch let error as ResumeError {
+                throw error
+            } catch {
+                throw ResumeError.cannotRestore(name, "\(error)")
+            }
         case "Annotator":
             guard case let .string(annotator)? = field(record, "name") else {
                 throw ResumeError.cannotRestore(name, "its annotator has no name")
