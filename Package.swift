@@ -4,7 +4,8 @@ import PackageDescription
 /// The numeric modules are compiled with optimisation even in debug builds: unoptimised Swift is 5–20× slower at
 /// tensor loops, which would make `swift run` and `swift test` crawl through the notebooks.
 let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
-let optimizedCEvenInDebug: [CSetting] = [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+/// The C kernels likewise; and sqrt without errno, so their loops vectorise (sqrt is correctly rounded either way).
+let optimizedCEvenInDebug: [CSetting] = [.unsafeFlags(["-O2"], .when(configuration: .debug)), .unsafeFlags(["-fno-math-errno"])]
 
 let package = Package(
     name: "RLHFLab",

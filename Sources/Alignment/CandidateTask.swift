@@ -19,6 +19,38 @@ public protocol CandidateTask: Sendable {
     func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int])
 }
 
+/// The prompts of a task whose hidden truth per item is a category and a scalar s ∈ [0, 1) (a moderation item's
+/// severity, a support issue's difficulty): features are the category's hidden prototype, plus s along a hidden
+/// direction, plus noise. Draws from `rng` in a fixed order, so a task rebuilt from its seed is the same task.
+struct CategoryFeatures {
+    let dim: Int
+    let noise: Float
+    private let categories: Int
+    private let prototypes: Tensor  // [categories, dim]
+    private let direction: [Float]  // ‖direction‖ ≈ 2
+
+    init(categories: Int, dim: Int, noise: Float, rng: inout RNG) {
+        self.categories = categories
+        self.dim = dim
+        self.noise = noise
+        prototypes = rng.normalTensor([categories, dim])
+        direction = rng.normalTensor([1, dim], scale: 2 / Float(dim).squareRoot()).data
+    }
+
+    /// n items: their features [n, dim], categories and scalars.
+    func draw(_ n: Int, rng: inout RNG) -> (features: Tensor, category: [Int], scalar: [Float]) {
+        var x = [Float](), c = [Int](), s = [Float]()
+        for _ in 0..<n {
+            let cat = rng.int(below: categories)
+            let value = Float(rng.uniform())
+            for j in 0..<dim { x.append(prototypes[cat, j] + value * direction[j] * Float(dim).squareRoot() / 2 + noise * rng.normal()) }
+            c.append(cat)
+            s.append(value)
+        }
+        return (Tensor(shape: [n, dim], data: x), c, s)
+    }
+}
+
 extension CandidateTask {
     public var promptCount: Int { prompts.rows }
     public var promptDim: Int { prompts.columns }

@@ -34,21 +34,9 @@ public struct ModerationTask: Sendable, Equatable {
         self.seed = seed
         self.noise = noise
         var rng = RNG(seed: seed)
-        let prototypes = rng.normalTensor([Self.categories.count, dim])
-        let direction = rng.normalTensor([1, dim], scale: 2 / Float(dim).squareRoot()).data  // ‖direction‖ ≈ 2
-        func draw(_ n: Int) -> (Tensor, [Int], [Float]) {
-            var x = [Float](), c = [Int](), s = [Float]()
-            for _ in 0..<n {
-                let cat = rng.int(below: Self.categories.count)
-                let sev = Float(rng.uniform())
-                for j in 0..<dim { x.append(prototypes[cat, j] + sev * direction[j] * Float(dim).squareRoot() / 2 + noise * rng.normal()) }
-                c.append(cat)
-                s.append(sev)
-            }
-            return (Tensor(shape: [n, dim], data: x), c, s)
-        }
-        (prompts, category, severity) = draw(items)
-        (testPrompts, testCategory, testSeverity) = draw(testItems)
+        let features = CategoryFeatures(categories: Self.categories.count, dim: dim, noise: noise, rng: &rng)
+        (prompts, category, severity) = features.draw(items, rng: &rng)
+        (testPrompts, testCategory, testSeverity) = features.draw(testItems, rng: &rng)
     }
 
     /// The hidden gold action for an item of category `c` and severity `s`.

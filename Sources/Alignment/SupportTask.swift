@@ -50,21 +50,9 @@ public struct SupportTask: Sendable, Equatable {
         self.seed = seed
         self.noise = noise
         var rng = RNG(seed: seed)
-        let prototypes = rng.normalTensor([Self.categories.count, dim])
-        let direction = rng.normalTensor([1, dim], scale: 2 / Float(dim).squareRoot()).data  // ‖direction‖ ≈ 2
-        func draw(_ n: Int) -> (Tensor, [Int], [Float]) {
-            var x = [Float](), c = [Int](), d = [Float]()
-            for _ in 0..<n {
-                let cat = rng.int(below: Self.categories.count)
-                let hardness = Float(rng.uniform())
-                for j in 0..<dim { x.append(prototypes[cat, j] + hardness * direction[j] * Float(dim).squareRoot() / 2 + noise * rng.normal()) }
-                c.append(cat)
-                d.append(hardness)
-            }
-            return (Tensor(shape: [n, dim], data: x), c, d)
-        }
-        (prompts, category, difficulty) = draw(conversations)
-        (testPrompts, testCategory, testDifficulty) = draw(testConversations)
+        let features = CategoryFeatures(categories: Self.categories.count, dim: dim, noise: noise, rng: &rng)
+        (prompts, category, difficulty) = features.draw(conversations, rng: &rng)
+        (testPrompts, testCategory, testDifficulty) = features.draw(testConversations, rng: &rng)
     }
 
     /// What reply `k` does to an issue of category `c` and difficulty `d`.

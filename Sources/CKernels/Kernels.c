@@ -721,69 +721,35 @@ void rlhf_transpose(long rows, long columns, const float *src, float *dst) {
 
 // MARK: - Adam
 
-static void adam_portable(long from, long count, float *p, float *m, float *v, const float *g, float beta1,
-                          float beta2, float c1, float c2, float lr, float epsilon) {
-    for (long i = from; i < count; i++) {
-        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-        const float mh = m[i] / c1;
-        const float vh = v[i] / c2;
-        p[i] = p[i] - lr * mh / (sqrtf(vh) + epsilon);
+// One plain loop, compiled for each level: with errno off for sqrt (see Package.swift) it vectorises at that level's
+// width, and sqrt and division are correctly rounded at every width.
+#define RLHF_ADAM(suffix, attributes)                                                                                 \
+    attributes static void adam_##suffix(long count, float *p, float *m, float *v, const float *g, float beta1,       \
+                                         float beta2, float c1, float c2, float lr, float epsilon) {                  \
+        for (long i = 0; i < count; i++) {                                                                            \
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];                                                                 \
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];                                                          \
+            const float mh = m[i] / c1;                                                                               \
+            const float vh = v[i] / c2;                                                                               \
+            p[i] = p[i] - lr * mh / (sqrtf(vh) + epsilon);                                                            \
+        }                                                                                                             \
     }
-}
 
+RLHF_ADAM(portable, )
 #if RLHF_X86
-__attribute__((target("avx2")))
-static long adam_avx2(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1,
-                      float c2, float lr, float epsilon) {
-    const __m256 b1 = _mm256_set1_ps(beta1), b2 = _mm256_set1_ps(beta2), o1 = _mm256_set1_ps(1 - beta1),
-                 o2 = _mm256_set1_ps(1 - beta2), k1 = _mm256_set1_ps(c1), k2 = _mm256_set1_ps(c2),
-                 rate = _mm256_set1_ps(lr), eps = _mm256_set1_ps(epsilon);
-    long i = 0;
-    for (; i + 8 <= count; i += 8) {
-        const __m256 gi = _mm256_loadu_ps(g + i);
-        const __m256 mi = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(o1, gi));
-        const __m256 vi = _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + i)), _mm256_mul_ps(_mm256_mul_ps(o2, gi), gi));
-        const __m256 step = _mm256_div_ps(_mm256_mul_ps(rate, _mm256_div_ps(mi, k1)),
-                                          _mm256_add_ps(_mm256_sqrt_ps(_mm256_div_ps(vi, k2)), eps));
-        _mm256_storeu_ps(m + i, mi);
-        _mm256_storeu_ps(v + i, vi);
-        _mm256_storeu_ps(p + i, _mm256_sub_ps(_mm256_loadu_ps(p + i), step));
-    }
-    return i;
-}
-
-__attribute__((target("avx512f")))
-static long adam_avx512(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1,
-                        float c2, float lr, float epsilon) {
-    const __m512 b1 = _mm512_set1_ps(beta1), b2 = _mm512_set1_ps(beta2), o1 = _mm512_set1_ps(1 - beta1),
-                 o2 = _mm512_set1_ps(1 - beta2), k1 = _mm512_set1_ps(c1), k2 = _mm512_set1_ps(c2),
-                 rate = _mm512_set1_ps(lr), eps = _mm512_set1_ps(epsilon);
-    long i = 0;
-    for (; i + 16 <= count; i += 16) {
-        const __m512 gi = _mm512_loadu_ps(g + i);
-        const __m512 mi = _mm512_add_ps(_mm512_mul_ps(b1, _mm512_loadu_ps(m + i)), _mm512_mul_ps(o1, gi));
-        const __m512 vi = _mm512_add_ps(_mm512_mul_ps(b2, _mm512_loadu_ps(v + i)), _mm512_mul_ps(_mm512_mul_ps(o2, gi), gi));
-        const __m512 step = _mm512_div_ps(_mm512_mul_ps(rate, _mm512_div_ps(mi, k1)),
-                                          _mm512_add_ps(_mm512_sqrt_ps(_mm512_div_ps(vi, k2)), eps));
-        _mm512_storeu_ps(m + i, mi);
-        _mm512_storeu_ps(v + i, vi);
-        _mm512_storeu_ps(p + i, _mm512_sub_ps(_mm512_loadu_ps(p + i), step));
-    }
-    return i;
-}
+RLHF_ADAM(avx2, __attribute__((target("avx2"))))
+RLHF_ADAM(avx512, __attribute__((target("avx512f"))))
 #endif
 
 void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1, float c2,
                float lr, float epsilon) {
-    long done = 0;
+    // One thread: shared between two cores, the moments would move between their caches every step.
 #if RLHF_X86
     switch (rlhf_kernels_level()) {
-    case RLHFKernelsAVX512: done = adam_avx512(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon); break;
-    case RLHFKernelsAVX2: done = adam_avx2(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon); break;
+    case RLHFKernelsAVX512: return adam_avx512(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
+    case RLHFKernelsAVX2: return adam_avx2(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
     default: break;
     }
 #endif
-    // One thread: shared between two cores, the moments would move between their caches every step.
-    adam_portable(done, count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
+    adam_portable(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
 }

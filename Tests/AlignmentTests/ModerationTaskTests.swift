@@ -24,8 +24,14 @@ func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, ac
         #expect(Array(task.response(prompt: i, test: false, candidate: 2).suffix(3)) == [0, 0, 1])
     }
     var rng = RNG(seed: 2)
-    let prefs = try collect(candidates: task, annotator: .oracle, pairs: 50, rng: &rng)
+    try expectOracleFeedbackPrefersHigherGold(task, pairs: 50, rng: &rng)
+}
+
+/// Oracle feedback over a task's candidates: two different candidates per row, the chosen one never worse by gold.
+func expectOracleFeedbackPrefersHigherGold(_ task: some CandidateTask, pairs: Int, rng: inout RNG) throws {
+    let prefs = try collect(candidates: task, annotator: .oracle, pairs: pairs, rng: &rng)
     let (c, r) = try task.candidateIndices(prefs)
+    #expect(prefs.count == pairs)
     for (k, row) in prefs.rows.enumerated() {
         #expect(c[k] != r[k])
         #expect(task.gold(prompt: row.prompt, test: false, candidate: c[k]) >= task.gold(prompt: row.prompt, test: false, candidate: r[k]))

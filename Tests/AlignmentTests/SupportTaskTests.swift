@@ -26,12 +26,7 @@ func supportOutcomesFollowTheThresholds(category: Int, difficulty: Float, reply:
     #expect(task.responseDim == 14 && task.candidateCount == 8 && SupportTask.replies[5] == "escalate, curt")
     #expect(Array(task.response(prompt: 4, test: true, candidate: 3).suffix(8)) == [0, 0, 0, 1, 0, 0, 0, 0])
     var rng = RNG(seed: 4)
-    let prefs = try collect(candidates: task, annotator: .oracle, pairs: 80, rng: &rng)
-    let (c, r) = try task.candidateIndices(prefs)
-    for (k, row) in prefs.rows.enumerated() {
-        #expect(c[k] != r[k])
-        #expect(task.gold(prompt: row.prompt, test: false, candidate: c[k]) >= task.gold(prompt: row.prompt, test: false, candidate: r[k]))
-    }
+    try expectOracleFeedbackPrefersHigherGold(task, pairs: 80, rng: &rng)
     // A policy with all-zero weights picks every reply with probability 1/8: its scorecard is the plain average.
     var uniform = SamplingPolicy(input: 6, hidden: 4, candidates: 8, rng: &rng)
     uniform.network.parameters = uniform.network.parameters.map { Tensor(zeros: $0.shape) }

@@ -225,43 +225,23 @@ func annotatorsAreRebuiltFromTheirNames(annotator: Annotator) throws {
     }
 }
 
-@Test func aModerationTaskIsRebuiltExactlyOnResume() throws {
+/// Tasks are stored as their parameters and seed; resuming rebuilds them and must continue bitwise.
+@Test(arguments: [
+    ("ModerationTask(dim: 6, items: 40, test_items: 20, noise: 0.45)", "category_accuracy(policy, task)"),
+    ("SupportTask(dim: 6, conversations: 40, test_conversations: 20, noise: 0.45)", "support_scorecard(policy, task)"),
+])
+func aCandidateTaskIsRebuiltExactlyOnResume(task: String, measure: String) throws {
     let text = """
         # %% setup id=setup
         seed(9)
-        task = ModerationTask(dim: 6, items: 40, test_items: 20, noise: 0.45)
+        task = \(task)
         policy = SamplingPolicy(task, hidden: 8)
         prefs = collect(task, annotator: BradleyTerry(noise: 0.1), pairs: 60)
         rm = RewardModel(input: task.response_dim, hidden: 8)
         # %% align id=align
         fit(rm, prefs, epochs: 2, lr: 1e-2)
         ppo(policy, rm, task, steps: 5, lr: 1e-2, kl: 0.05, batch: 8)
-        print(category_accuracy(policy, task))
-        """
-    let fixture = try Fixture(text)
-    defer { try? FileManager.default.removeItem(at: fixture.folder) }
-    let full = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, output: { _ in })
-    #expect(committed(fixture.run(full)))
-    try full.finish(status: .succeeded)
-    let point = try fixture.store.resumePoint(run: full.runID, fromCell: 2)
-    let child = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
-    #expect(committed(fixture.run(child, from: 2)))
-    #expect(try fixture.versions(child.runID, from: 2) == fixture.versions(full.runID, from: 2).map { $0 })
-    #expect(try fixture.output(child.runID, cell: 2) == fixture.output(full.runID, cell: 2))
-}
-
-@Test func aSupportTaskIsRebuiltExactlyOnResume() throws {
-    let text = """
-        # %% setup id=setup
-        seed(9)
-        task = SupportTask(dim: 6, conversations: 40, test_conversations: 20, noise: 0.45)
-        policy = SamplingPolicy(task, hidden: 8)
-        prefs = collect(task, annotator: BradleyTerry(noise: 0.1), pairs: 60)
-        rm = RewardModel(input: task.response_dim, hidden: 8)
-        # %% align id=align
-        fit(rm, prefs, epochs: 2, lr: 1e-2)
-        ppo(policy, rm, task, steps: 5, lr: 1e-2, kl: 0.05, batch: 8)
-        print(support_scorecard(policy, task))
+        print(\(measure))
         """
     let fixture = try Fixture(text)
     defer { try? FileManager.default.removeItem(at: fixture.folder) }
