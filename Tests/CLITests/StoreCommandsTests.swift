@@ -50,5 +50,15 @@ import Testing
         #expect(try cli.scalar("SELECT count(*) FROM feedback") == "150")
         #expect(try cli("check").status == 0)
         #expect(try cli("rm", "7").stderr == "error: unknown run '7' (latest is 1)\n")
+
+        // --vacuum gives the freed pages back: the file shrinks and stays sound; with --dry-run it is refused.
+        let refused = try cli("gc", "--dry-run", "--vacuum")
+        #expect(refused.status != 0 && refused.stderr.contains("--vacuum changes the store; it cannot be combined with --dry-run"))
+        let vacuumed = try cli("gc", "--vacuum", "--json")
+        let sizes = try JSONSerialization.jsonObject(with: Data(vacuumed.stdout.utf8)) as? [String: Any]
+        let (before, after) = (sizes?["bytesBefore"] as? Int ?? 0, sizes?["bytesAfter"] as? Int ?? 0)
+        #expect(after > 0 && after < before, "\(vacuumed.stdout)")
+        #expect(try cli("check").status == 0)
+        #expect(try cli.scalar("SELECT count(*) FROM feedback") == "150")
     }
 }
