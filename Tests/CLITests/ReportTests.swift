@@ -52,6 +52,37 @@ import Testing
         for svg in svgs { #expect(XMLParser(data: Data(svg.utf8)).parse()) }
     }
 
+    /// Markdown cells are not run, but the report shows them, rendered, before the code cell they precede.
+    @Test func reportShowsTheNotebooksProseWhereItStands() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let notebook = """
+            # %% [markdown]
+            # # Prose & <code>
+            # A paragraph with `x = 1` and **bold**
+            # over two lines.
+            #
+            # - first point
+            # - second point
+            # %% one id=one
+            x = 1
+            # %% [markdown]
+            # Between the cells.
+            # %% two id=two
+            y = x + 1
+            # %% [markdown]
+            # After the last cell.
+            """
+        #expect(try cli("run", try cli.write("prose.rlhf", notebook), "--quiet").status == 0)
+        #expect(try cli("report", "1", "-o", "run.html").status == 0)
+        let html = try String(contentsOf: cli.folder.appendingPathComponent("run.html"), encoding: .utf8)
+        #expect(html.contains("<div class=\"prose\">\n<h3>Prose &amp; &lt;code&gt;</h3>\n<p>A paragraph with <code>x = 1</code> and <strong>bold</strong> over two lines.</p>\n<ul><li>first point</li><li>second point</li></ul>\n</div>"))
+        // Each block stands before the cell it precedes; the last one after all cells.
+        let order = ["Prose &amp;", "id=\"cell-1\"", "Between the cells.", "id=\"cell-2\"", "After the last cell."].map { html.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil })
+        #expect(zip(order, order.dropFirst()).allSatisfy { a, b in (a ?? html.endIndex) < (b ?? html.startIndex) })
+    }
+
     @Test func chartsExportsOneSVGPerChartNamedByCell() throws {
         let cli = try CLI()
         defer { cli.remove() }

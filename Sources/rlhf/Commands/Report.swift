@@ -17,7 +17,10 @@ struct Report: ParsableCommand {
         let report = try failing { try RunReport(store: lab, run: runID) }
         try failing { try Data(report.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) }
         print(
-            "wrote \(output) (\(report.detail.cells.count) cells, \(report.artifacts.count) charts, "
-                + "\(report.metricSeries.count) metric curves)")
+            "wrote \(output) (\(counted(report.detail.cells.count, "cell")), \(counted(report.artifacts.count, "chart")), "
+                + "\(counted(report.metricSeries.count, "metric curve")))")
     }
 }
+
+/// "1 chart", "2 charts".
+private func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

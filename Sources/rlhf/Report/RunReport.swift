@@ -1,5 +1,6 @@
 import Charts
 import Foundation
+import Notebook
 import Store
 
 /// One self-contained HTML page about a run (no scripts, fonts or images from the network): header, every cell with
@@ -10,6 +11,8 @@ struct RunReport {
     let metrics: [(name: String, step: Int, value: Double)]
     /// Total stored bytes of each checkpoint version, by `object@version`.
     let checkpointBytes: [String: Int]
+    /// The notebook's markdown cells, by the key of the code cell they come before ("" for those after the last).
+    let prose: [String: [String]]
 
     /// Reads everything the report shows from the store.
     init(store: LabStore, run: Int64) throws {
@@ -23,6 +26,23 @@ struct RunReport {
             }
         }
         checkpointBytes = bytes
+        var prose: [String: [String]] = [:], pending: [String] = []
+        for cell in CellFile.parse(path: detail.run.notebook ?? "", text: detail.source).cells {
+            if cell.kind == .markdown {
+                pending.append(cell.markdownText)
+            } else if !pending.isEmpty {
+                prose[cell.key, default: []] += pending
+                pending = []
+            }
+        }
+        if !pending.isEmpty { prose[""] = pending }
+        self.prose = prose
+    }
+
+    /// The prose cells filed under `key`, as HTML; nothing when there are none.
+    private func proseBlock(_ key: String) -> String {
+        guard let texts = prose[key] else { return "" }
+        return texts.map { "<div class=\"prose\">\n\(Prose.html($0))</div>\n" }.joined()
     }
 
     /// Metric series in name order, each with its points in step order.
@@ -68,8 +88,8 @@ struct RunReport {
 
             """
         page += "<main>\n<h2 id=\"cells\">Cells</h2>\n"
-        for cell in detail.cells { page += section(cell) }
-        page += metricsSection + versionsSection
+        for cell in detail.cells { page += proseBlock(cell.key) + section(cell) }
+        page += proseBlock("") + metricsSection + versionsSection
         page +=
             "</main>\n<footer>Written by <code>rlhf report</code> from the store; every number here was measured or given in the notebook.</footer>\n</body>\n</html>\n"
         return page
@@ -202,5 +222,6 @@ struct RunReport {
         table{border-collapse:collapse;width:100%;background:#fff;font-size:13px}th,td{border-bottom:1px solid #eee;padding:4px 8px;text-align:left}
         td.num,th.num{text-align:right}code{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace}
         footer{color:#888;font-size:12px;padding:24px}a{color:#2a5db0}
+        .prose{max-width:820px;margin:18px 2px}.prose h3{font-size:19px}.prose code{background:#f0f0f0;padding:0 3px;border-radius:3px}
         """
 }
