@@ -25,6 +25,9 @@ public final class Interpreter {
     public var currentCell: (key: String, firstLine: Int)?
     /// Deepest allowed nesting of calls.
     public var maximumCallDepth = 200
+    /// How deeply lists and records may nest in a variable. Printing, comparing, storing and freeing a value all walk
+    /// it recursively; this keeps every such walk far from the end of the stack.
+    public static let maximumNesting = 1_000
 
     private var callDepth = 0
     /// Source lines seen by `run(source:file:firstLine:)`, so runtime errors can quote them.
@@ -245,22 +248,45 @@ public final class Interpreter {
 
     private func assign(_ target: Expr, op: BinaryOperator?, _ valueExpr: Expr, at statement: Stmt, in scope: Scope?) throws {
         if case .variable(let name) = target.kind, op == nil {
-            setVariable(name, try evaluate(valueExpr, in: scope), in: scope)
+            let value = try evaluate(valueExpr, in: scope)
+            try checkNesting(value, below: 0, at: statement)
+            setVariable(name, value, in: scope)
             return
         }
         let value = try evaluate(valueExpr, in: scope)
+        let path = pathLength(target)
         try update(target, in: scope, creating: op == nil) { current in
             guard let op else {
+                try checkNesting(value, below: path, at: statement)
                 current = value
                 return
             }
             do {
-                current = try Arithmetic.apply(op, current, value)
+                let result = try Arithmetic.apply(op, current, value)
+                try checkNesting(result, below: path, at: statement)
+                current = result
             } catch var error as RuntimeError {
                 error.location = statement.location
                 error.length = statement.length
                 throw error
             }
+        }
+    }
+
+    /// Refuses a value that, stored `path` fields or elements below a variable, would nest lists and records deeper
+    /// than `maximumNesting`.
+    private func checkNesting(_ value: Value, below path: Int, at statement: Stmt) throws {
+        let limit = Self.maximumNesting - path
+        guard value.nestingDepth(upTo: limit) > limit else { return }
+        throw RuntimeError("lists and records may nest at most \(Self.maximumNesting) deep; this assignment nests deeper",
+                           at: statement.location, length: statement.length)
+    }
+
+    /// How many fields or elements below its variable an assignment target is (`x` 0, `x.a[2]` 2).
+    private func pathLength(_ target: Expr) -> Int {
+        switch target.kind {
+        case .member(let base, _), .index(let base, _): 1 + pathLength(base)
+        default: 0
         }
     }
 

@@ -17,6 +17,23 @@ public indirect enum Value {
     case function(Function)
     case native(any NativeValue)
 
+    /// How deeply lists and records nest in this value (0 for anything else), counted no further than `limit + 1`:
+    /// the result exceeds `limit` exactly when the nesting does, and the walk never goes deeper than that.
+    public func nestingDepth(upTo limit: Int) -> Int {
+        let children: [Value]
+        switch self {
+        case .list(let elements): children = elements
+        case .record(let record): children = record.fields.map(\.value)
+        default: return 0
+        }
+        guard limit > 0 else { return 1 }
+        var deepest = 0
+        for child in children where deepest < limit {
+            deepest = Swift.max(deepest, child.nestingDepth(upTo: limit - 1))
+        }
+        return 1 + deepest
+    }
+
     /// The type's name as messages show it: `number`, `string`, `bool`, `nil`, `list`, `record`, `function`,
     /// or the native's own `typeName` (`PolicyModel`).
     public var typeName: String {

@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
         runner.chartWidth = TerminalSize.columns
         var failures: [String] = []
         let total = notebook.cells.filter { $0.kind == .code }.count
-        if !quiet { print("run \(runner.runID) · \(file) · \(total) cells · store \(store.path)") }
+        if !quiet { print("run \(runner.runID) · \(file) · \(total) cell\(total == 1 ? "" : "s") · store \(store.path)") }
         let first = runner.firstCell
         if !quiet, let parent {
             let restored = first > 1 ? "cells 1–\(first - 1) restored from its commits" : "nothing to restore"
