@@ -90,9 +90,9 @@ RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level) {
 // MARK: - A second thread
 
 /// One helper thread shares the rows of big products with the caller. Both take slices of rows from a common counter
-/// until none are left, so if the helper is late (asleep, or its core busy) the caller simply does more of the work:
-/// a product is never slower than on one thread by more than a few atomic operations. Every row is computed whole by
-/// one thread with the same code, so who took which slice never changes a bit.
+/// until none are left, so if the helper is late (asleep, or its core busy) the caller simply does more of the work;
+/// only a slice the helper has taken and not finished is waited for. Every row is computed whole by one thread with
+/// the same code, so who took which slice never changes a bit.
 ///
 /// The helper spins briefly after each job, so the next one (microseconds later, in a training loop) starts at once,
 /// then sleeps until it is needed again. A job it has not claimed by the time the caller runs out of rows is
