@@ -69,9 +69,15 @@ public final class LabStore: Sendable {
         // A store another process is creating has no tables, or only its first migrations, for a moment: wait for
         // the writer rather than reporting a schema it is about to finish.
         let deadline = Date().addingTimeInterval(1)
+        var upgraded = false
         while true {
             do {
                 return try openReadOnlyQueueOnce(path: path)
+            } catch StoreError.schemaOutdated where !upgraded {
+                // Apply the missing migrations as any writer would (they only add to the schema, under the lock that
+                // serialises openings), then read the store.
+                upgraded = true
+                do { _ = try LabStore(path: path) } catch { throw StoreError.schemaOutdated }
             } catch StoreError.schemaIncomplete(let detail) {
                 if Date() >= deadline { throw StoreError.corrupt(path, detail) }
                 Thread.sleep(forTimeInterval: 0.02)
@@ -90,10 +96,9 @@ public final class LabStore: Sendable {
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError.corrupt(path, "it was written by a newer rlhf; upgrade rlhf to read it")
                 }
-                guard try migrator.hasCompletedMigrations(db) else {
-                    throw StoreError.schemaIncomplete(
-                        "its schema is older than this rlhf; open it for writing once (e.g. `rlhf run`) to upgrade")
-                }
+                // Behind this rlhf's migrations: written by an older rlhf, or being created by another process right
+                // now. Opening for writing waits for such a process and applies what is missing in either case.
+                guard try migrator.hasCompletedMigrations(db) else { throw StoreError.schemaOutdated }
             }
             return queue
         }

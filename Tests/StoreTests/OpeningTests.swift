@@ -61,4 +61,21 @@ import Testing
         }
         #expect(FileManager.default.contents(atPath: path) == before)
     }
+
+    /// A store written before the newest migration (here: without v5's artifacts table) is upgraded by a read-only
+    /// open, as a writer would upgrade it, and its runs are all there.
+    @Test func aStoreFromAnOlderRLHFIsUpgradedWhenOpenedReadOnly() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("lab.sqlite").path
+        let run = try LabStore(path: path).beginRun(notebook: nil, source: "", parameters: "{}")
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try db.execute(sql: "DROP VIEW v_artifacts; DROP TABLE artifacts; DELETE FROM grdb_migrations WHERE identifier = 'v5-artifacts'")
+        }
+        let store = try LabStore.openReadOnly(path: path)
+        #expect(try store.runs().map(\.id) == [run])
+        #expect(try store.query("SELECT count(*) FROM sqlite_master WHERE name = 'artifacts'").rows == [[.integer(1)]])
+        #expect(try store.check() == [])
+        #expect(storeError { _ = try store.beginRun(notebook: nil, source: "", parameters: "{}") } == .readOnlyStore(path))
+    }
 }

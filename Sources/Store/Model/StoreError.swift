@@ -36,6 +36,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case cannotResume(Int64, reason: String)
     /// Opening read-only found the schema missing or behind (maybe another process is creating the store): why.
     case schemaIncomplete(String)
+    /// Opening read-only found a store written by an older rlhf, whose schema lacks this version's migrations.
+    case schemaOutdated
     /// `rlhf query` refused a statement that would write: the statement.
     case readOnlyQuery(String)
     /// SQLite rejected the query text: its message.
@@ -87,6 +89,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "cannot resume run \(run): \(reason)"
         case .schemaIncomplete(let detail):
             "the store's schema is incomplete: \(detail)"
+        case .schemaOutdated:
+            "the store was written by an older rlhf and could not be upgraded; open it for writing once (e.g. `rlhf run`)"
         case .readOnlyQuery(let sql):
             "`rlhf query` is read-only; refusing to run: \(sql)"
         case .sql(let message):
