@@ -541,10 +541,12 @@ static void product_rows(void *context, long begin, long end) {
     }
     if (depth <= SHALLOW) return shallow_for_level(p->level)(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     // Sixteen entries of room past a block, for the vector stores of `nonzero`.
-    int32_t idx[DEPTH_BLOCK + 16], idx1[DEPTH_BLOCK + 16];
-    float val[DEPTH_BLOCK + 16], val1[DEPTH_BLOCK + 16];
+    int32_t idx[DEPTH_BLOCK + 16];
+    float val[DEPTH_BLOCK + 16];
 #if RLHF_X86
     if (p->level == RLHFKernelsAVX512) {
+        int32_t idx1[DEPTH_BLOCK + 16];
+        float val1[DEPTH_BLOCK + 16];
         // 128 columns at a time, and two rows together through the blocks where neither has a zero.
         for (long r = 0; r < rows; r++) {
             float *cr = c + r * n;
