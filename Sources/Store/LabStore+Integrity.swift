@@ -293,18 +293,18 @@ extension LabStore {
     /// and after. Rewrites the whole file: it takes as long as copying the store.
     public func vacuum() throws -> (before: Int, after: Int) {
         guard let writer else { throw StoreError.readOnlyStore(path) }
-        let before = fileBytes()
+        let before = fileBytes
         try Self.mapErrors(path) {
             try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM")
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             }
         }
-        return (before, fileBytes())
+        return (before, fileBytes)
     }
 
     /// Size on disk of the database and its write-ahead log.
-    private func fileBytes() -> Int {
+    public var fileBytes: Int {
         [path, path + "-wal"].reduce(0) { total, file in
             let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)??.intValue ?? 0
             return total + size

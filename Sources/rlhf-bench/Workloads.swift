@@ -67,7 +67,7 @@ enum Workloads {
         let path = folder.appendingPathComponent("metrics.sqlite").path
         let store = try LabStore(path: path)
         let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-        let before = fileBytes(path)
+        let before = store.fileBytes
         let names = ["rm.loss", "rm.accuracy", "policy.kl", "policy.gold"]
         var step = 0
         let seconds = try medianSeconds(1) {
@@ -84,7 +84,7 @@ enum Workloads {
             }
         }
         let total = Double(cells * perCell)
-        return (total / seconds, Double(fileBytes(path) - before) / total)
+        return (total / seconds, Double(store.fileBytes - before) / total)
     }
 
     /// P4: (new blob bytes when nothing changed, MB/s writing a changed 1M-parameter checkpoint).
@@ -126,12 +126,5 @@ enum Workloads {
         let a = VersionRef(run: run, object: "model", version: 1)
         let b = VersionRef(run: run, object: "model", version: 2)
         return try medianSeconds(5) { _ = try store.diff(a, b) } * 1000
-    }
-
-    static func fileBytes(_ path: String) -> Int {
-        ["", "-wal"].reduce(0) { total, suffix in
-            let size = (try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? nil
-            return total + (size ?? 0)
-        }
     }
 }
