@@ -29,26 +29,24 @@ func say(_ text: String) {
 
     mutating func rewardTraining() throws {
         if wanted("P1") {
-            say("P1 reward-model training, batch 64…")
-            let pairs = "\(5_000 * scale)"
-            let ours = try Workloads.rewardTraining(batch: 64, pairs: 5_000 * scale, epochs: 2)
-            let numpy = Processes.peer("bt_numpy.py", ["64", pairs, "2"])?["pairs_per_s"]
-            let torch = Processes.peer("bt_torch.py", ["64", pairs, "2"])?["pairs_per_s"]
-            figures.append(Figure(workload: "P1 BT training, batch 64 (vs numpy)", ours: ours, unit: "pairs/s",
-                                  peer: numpy.map { ("numpy", $0) }, target: .ratioAtLeast(2)))
-            figures.append(Figure(workload: "P1 BT training, batch 64 (vs PyTorch)", ours: ours, unit: "pairs/s",
-                                  peer: torch.map { ("PyTorch", $0) }, target: .ratioAtLeast(5)))
+            try rewardTraining("P1", batch: 64, pairs: 5_000 * scale, epochs: 2,
+                               peers: [("bt_numpy.py", "numpy", .ratioAtLeast(2)), ("bt_torch.py", "PyTorch", .ratioAtLeast(5))])
         }
         if wanted("P2") {
-            say("P2 reward-model training, batch 1…")
-            let pairs = "\(500 * scale)"
-            let ours = try Workloads.rewardTraining(batch: 1, pairs: 500 * scale, epochs: 1)
-            let torch = Processes.peer("bt_torch.py", ["1", pairs, "1"])?["pairs_per_s"]
-            let numpy = Processes.peer("bt_numpy.py", ["1", pairs, "1"])?["pairs_per_s"]
-            figures.append(Figure(workload: "P2 BT training, batch 1 (vs PyTorch)", ours: ours, unit: "pairs/s",
-                                  peer: torch.map { ("PyTorch", $0) }, target: .ratioAtLeast(25)))
-            figures.append(Figure(workload: "P2 BT training, batch 1 (vs numpy)", ours: ours, unit: "pairs/s",
-                                  peer: numpy.map { ("numpy", $0) }, target: .none))
+            try rewardTraining("P2", batch: 1, pairs: 500 * scale, epochs: 1,
+                               peers: [("bt_torch.py", "PyTorch", .ratioAtLeast(25)), ("bt_numpy.py", "numpy", .none)])
+        }
+    }
+
+    /// Our Bradley–Terry training beside each peer script run with the same batch, pairs and epochs: one figure per peer.
+    private mutating func rewardTraining(_ workload: String, batch: Int, pairs: Int, epochs: Int,
+                                         peers: [(script: String, name: String, target: Figure.Target)]) throws {
+        say("\(workload) reward-model training, batch \(batch)…")
+        let ours = try Workloads.rewardTraining(batch: batch, pairs: pairs, epochs: epochs)
+        for peer in peers {
+            let theirs = Processes.peer(peer.script, ["\(batch)", "\(pairs)", "\(epochs)"])?["pairs_per_s"]
+            figures.append(Figure(workload: "\(workload) BT training, batch \(batch) (vs \(peer.name))", ours: ours,
+                                  unit: "pairs/s", peer: theirs.map { (peer.name, $0) }, target: peer.target))
         }
     }
 
