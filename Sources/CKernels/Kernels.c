@@ -227,6 +227,74 @@ static int run_split(rows_fn fn, void *context, long rows, long grain) {
     return 1;
 }
 
+// MARK: - Plain loops
+
+// Loops whose elements are independent, written once and compiled for each level: each vectorises at that level's
+// width. With errno off for sqrt (see Package.swift) Adam's loop vectorises too; sqrt and division are correctly
+// rounded at every width.
+#define RLHF_PLAIN_LOOPS(suffix, attributes)                                                                          \
+    /* A product with very few q (a batch of one or two): each q adds A(r, q)·b[q, ·] to every row in turn, so each */\
+    /* c[r, j] still receives its products in increasing q, without the set-up of going row by row. */                \
+    attributes static void shallow_##suffix(long rows, long n, long depth, const float *a, long a_row, long a_depth,  \
+                                            const float *b, float *c) {                                               \
+        for (long q = 0; q < depth; q++) {                                                                            \
+            const float *bq = b + q * n;                                                                              \
+            for (long r = 0; r < rows; r++) {                                                                         \
+                const float av = a[r * a_row + q * a_depth];                                                          \
+                if (av == 0) continue;                                                                                \
+                float *cr = c + r * n;                                                                                \
+                for (long j = 0; j < n; j++) cr[j] = cr[j] + av * bq[j];                                              \
+            }                                                                                                         \
+        }                                                                                                             \
+    }                                                                                                                 \
+    attributes static void add_bias_##suffix(long rows, long n, float *c, const float *bias, int relu) {                \
+        for (long r = 0; r < rows; r++) {                                                                             \
+            float *cr = c + r * n;                                                                                    \
+            if (relu)                                                                                                 \
+                for (long j = 0; j < n; j++) { const float v = cr[j] + bias[j]; cr[j] = 0 >= v ? 0 : v; }          \
+            else                                                                                                      \
+                for (long j = 0; j < n; j++) cr[j] = cr[j] + bias[j];                                                 \
+        }                                                                                                             \
+    }                                                                                                                 \
+    attributes static void relu_mask_##suffix(long count, const float *g, const float *y, float *out) {               \
+        for (long i = 0; i < count; i++) out[i] = y[i] > 0 ? g[i] : 0;                                               \
+    }                                                                                                                 \
+    attributes static void add_rows_##suffix(long rows, long n, const float *g, float *out) {                         \
+        for (long r = 0; r < rows; r++)                                                                               \
+            for (long j = 0; j < n; j++) out[j] = out[j] + g[r * n + j];                                              \
+    }                                                                                                                 \
+    attributes static void adam_##suffix(long count, float *p, float *m, float *v, const float *g, float beta1,       \
+                                         float beta2, float c1, float c2, float lr, float epsilon) {                  \
+        for (long i = 0; i < count; i++) {                                                                            \
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];                                                                 \
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];                                                          \
+            const float mh = m[i] / c1;                                                                               \
+            const float vh = v[i] / c2;                                                                               \
+            p[i] = p[i] - lr * mh / (sqrtf(vh) + epsilon);                                                            \
+        }                                                                                                             \
+    }
+
+RLHF_PLAIN_LOOPS(portable, )
+#if RLHF_X86
+RLHF_PLAIN_LOOPS(avx2, __attribute__((target("avx2"))))
+RLHF_PLAIN_LOOPS(avx512, __attribute__((target("avx512f"))))
+#endif
+
+/// Returns `name` at `level`: name_avx512, name_avx2 or name_portable, called with the remaining arguments.
+#if RLHF_X86
+#define RLHF_RETURN_AT_LEVEL(level, name, ...)                                                                        \
+    switch (level) {                                                                                                  \
+    case RLHFKernelsAVX512: return name##_avx512(__VA_ARGS__);                                                        \
+    case RLHFKernelsAVX2: return name##_avx2(__VA_ARGS__);                                                            \
+    default: return name##_portable(__VA_ARGS__);                                                                     \
+    }
+#else
+#define RLHF_RETURN_AT_LEVEL(level, name, ...) return name##_portable(__VA_ARGS__);
+#endif
+
+/// Below this depth a product goes q by q over all rows (`shallow`), not row by row.
+enum { SHALLOW = 4 };
+
 // MARK: - Matrix product
 
 /// Columns of one row of c kept in registers while the products are summed into them.
@@ -437,41 +505,6 @@ static narrow_fn narrow_for_level(int level) {
     return narrow_portable;
 }
 
-/// A product with very few q (a batch of one or two): row by row would spend its time setting up, so instead each q
-/// adds A(r, q)·b[q, ·] to every row in turn. Each c[r, j] still receives its products in increasing q.
-typedef void (*shallow_fn)(long rows, long n, long depth, const float *a, long a_row, long a_depth, const float *b,
-                           float *c);
-enum { SHALLOW = 4 };
-
-#define RLHF_SHALLOW(suffix, attributes)                                                                              \
-    attributes static void shallow_##suffix(long rows, long n, long depth, const float *a, long a_row, long a_depth,  \
-                                            const float *b, float *c) {                                               \
-        for (long q = 0; q < depth; q++) {                                                                            \
-            const float *bq = b + q * n;                                                                              \
-            for (long r = 0; r < rows; r++) {                                                                         \
-                const float av = a[r * a_row + q * a_depth];                                                          \
-                if (av == 0) continue;                                                                                \
-                float *cr = c + r * n;                                                                                \
-                for (long j = 0; j < n; j++) cr[j] = cr[j] + av * bq[j];                                              \
-            }                                                                                                         \
-        }                                                                                                             \
-    }
-
-RLHF_SHALLOW(portable, )
-#if RLHF_X86
-RLHF_SHALLOW(avx2, __attribute__((target("avx2"))))
-RLHF_SHALLOW(avx512, __attribute__((target("avx512f"))))
-#endif
-
-static shallow_fn shallow_for_level(int level) {
-#if RLHF_X86
-    if (level == RLHFKernelsAVX512) return shallow_avx512;
-    if (level == RLHFKernelsAVX2) return shallow_avx2;
-#endif
-    (void)level;
-    return shallow_portable;
-}
-
 /// The non-zero A(q) for q in [q0, q1), in order, as (idx, val); returns how many. No branch per q.
 static long nonzero_portable(const float *ar, long a_depth, long q0, long q1, int32_t *idx, float *val) {
     long count = 0;
@@ -539,7 +572,7 @@ static void product_rows(void *context, long begin, long end) {
         narrow_fn narrow = gather ? narrow_for_level(p->level) : narrow_portable;
         return narrow(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
     }
-    if (depth <= SHALLOW) return shallow_for_level(p->level)(rows, n, depth, a, p->a_row, p->a_depth, p->b, c);
+    if (depth <= SHALLOW) { RLHF_RETURN_AT_LEVEL(p->level, shallow, rows, n, depth, a, p->a_row, p->a_depth, p->b, c) }
     // Sixteen entries of room past a block, for the vector stores of `nonzero`.
     int32_t idx[DEPTH_BLOCK + 16];
     float val[DEPTH_BLOCK + 16];
@@ -598,66 +631,6 @@ void rlhf_gemm(long rows, long n, long depth, const float *a, long a_row, long a
     const long grain = ((rows / 8 + 1) / 2) * 2 > 2 ? ((rows / 8 + 1) / 2) * 2 : 2;
     if (rows >= 4 && rows * n * (depth > 0 ? depth : 1) >= SPLIT_WORK && run_split(product_rows, &p, rows, grain)) return;
     product_rows(&p, 0, rows);
-}
-
-// MARK: - Elementwise
-
-// Plain loops: compiled for each level, they vectorise at that level's width (elements are independent).
-#define RLHF_ELEMENTWISE(suffix, attributes)                                                                          \
-    attributes static void add_bias_##suffix(long rows, long n, float *c, const float *bias, int relu) {                \
-        for (long r = 0; r < rows; r++) {                                                                             \
-            float *cr = c + r * n;                                                                                    \
-            if (relu)                                                                                                 \
-                for (long j = 0; j < n; j++) { const float v = cr[j] + bias[j]; cr[j] = 0 >= v ? 0 : v; }          \
-            else                                                                                                      \
-                for (long j = 0; j < n; j++) cr[j] = cr[j] + bias[j];                                                 \
-        }                                                                                                             \
-    }                                                                                                                 \
-    attributes static void relu_mask_##suffix(long count, const float *g, const float *y, float *out) {               \
-        for (long i = 0; i < count; i++) out[i] = y[i] > 0 ? g[i] : 0;                                               \
-    }                                                                                                                 \
-    attributes static void add_rows_##suffix(long rows, long n, const float *g, float *out) {                         \
-        for (long r = 0; r < rows; r++)                                                                               \
-            for (long j = 0; j < n; j++) out[j] = out[j] + g[r * n + j];                                              \
-    }
-
-RLHF_ELEMENTWISE(portable, )
-#if RLHF_X86
-RLHF_ELEMENTWISE(avx2, __attribute__((target("avx2"))))
-RLHF_ELEMENTWISE(avx512, __attribute__((target("avx512f"))))
-#endif
-
-void rlhf_add_bias(long rows, long n, float *c, const float *bias, int relu) {
-#if RLHF_X86
-    switch (rlhf_kernels_level()) {
-    case RLHFKernelsAVX512: return add_bias_avx512(rows, n, c, bias, relu);
-    case RLHFKernelsAVX2: return add_bias_avx2(rows, n, c, bias, relu);
-    default: break;
-    }
-#endif
-    add_bias_portable(rows, n, c, bias, relu);
-}
-
-void rlhf_add_rows(long rows, long n, const float *g, float *out) {
-#if RLHF_X86
-    switch (rlhf_kernels_level()) {
-    case RLHFKernelsAVX512: return add_rows_avx512(rows, n, g, out);
-    case RLHFKernelsAVX2: return add_rows_avx2(rows, n, g, out);
-    default: break;
-    }
-#endif
-    add_rows_portable(rows, n, g, out);
-}
-
-void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
-#if RLHF_X86
-    switch (rlhf_kernels_level()) {
-    case RLHFKernelsAVX512: return relu_mask_avx512(count, g, y, out);
-    case RLHFKernelsAVX2: return relu_mask_avx2(count, g, y, out);
-    default: break;
-    }
-#endif
-    relu_mask_portable(count, g, y, out);
 }
 
 // MARK: - Transpose
@@ -723,35 +696,22 @@ void rlhf_transpose(long rows, long columns, const float *src, float *dst) {
 
 // MARK: - Adam
 
-// One plain loop, compiled for each level: with errno off for sqrt (see Package.swift) it vectorises at that level's
-// width, and sqrt and division are correctly rounded at every width.
-#define RLHF_ADAM(suffix, attributes)                                                                                 \
-    attributes static void adam_##suffix(long count, float *p, float *m, float *v, const float *g, float beta1,       \
-                                         float beta2, float c1, float c2, float lr, float epsilon) {                  \
-        for (long i = 0; i < count; i++) {                                                                            \
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];                                                                 \
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];                                                          \
-            const float mh = m[i] / c1;                                                                               \
-            const float vh = v[i] / c2;                                                                               \
-            p[i] = p[i] - lr * mh / (sqrtf(vh) + epsilon);                                                            \
-        }                                                                                                             \
-    }
-
-RLHF_ADAM(portable, )
-#if RLHF_X86
-RLHF_ADAM(avx2, __attribute__((target("avx2"))))
-RLHF_ADAM(avx512, __attribute__((target("avx512f"))))
-#endif
-
 void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1, float c2,
                float lr, float epsilon) {
     // One thread: shared between two cores, the moments would move between their caches every step.
-#if RLHF_X86
-    switch (rlhf_kernels_level()) {
-    case RLHFKernelsAVX512: return adam_avx512(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
-    case RLHFKernelsAVX2: return adam_avx2(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
-    default: break;
-    }
-#endif
-    adam_portable(count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon);
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), adam, count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon)
+}
+
+// MARK: - Elementwise
+
+void rlhf_add_bias(long rows, long n, float *c, const float *bias, int relu) {
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), add_bias, rows, n, c, bias, relu)
+}
+
+void rlhf_add_rows(long rows, long n, const float *g, float *out) {
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), add_rows, rows, n, g, out)
+}
+
+void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), relu_mask, count, g, y, out)
 }
