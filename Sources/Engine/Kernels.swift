@@ -8,22 +8,24 @@ enum Kernels {
     /// c[m,n] (+)= a[m,k] · b[k,n]
     static func matmul(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
                        m: Int, k: Int, n: Int, accumulate: Bool) {
-        // An empty operand means a zero-sized product: nothing to add.
-        guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
-            if !accumulate { c.update(repeating: 0) }
-            return
-        }
-        rlhf_gemm(m, n, k, pa, k, 1, pb, pc, accumulate ? 1 : 0)
+        gemm(rows: m, n: n, depth: k, a, aRow: k, aDepth: 1, b, c, accumulate: accumulate)
     }
 
     /// c[k,n] (+)= a[m,k]ᵀ · b[m,n]
     static func matmulAT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
                          m: Int, k: Int, n: Int, accumulate: Bool) {
+        gemm(rows: k, n: n, depth: m, a, aRow: 1, aDepth: k, b, c, accumulate: accumulate)
+    }
+
+    /// `rlhf_gemm` on buffers: c[r, ·] (+)= Σ_q a[r·aRow + q·aDepth] · b[q, ·].
+    private static func gemm(rows: Int, n: Int, depth: Int, _ a: UnsafeBufferPointer<Float>, aRow: Int, aDepth: Int,
+                             _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>, accumulate: Bool) {
+        // An empty operand means a zero-sized product: nothing to add.
         guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
             if !accumulate { c.update(repeating: 0) }
             return
         }
-        rlhf_gemm(k, n, m, pa, 1, k, pb, pc, accumulate ? 1 : 0)
+        rlhf_gemm(rows, n, depth, pa, aRow, aDepth, pb, pc, accumulate ? 1 : 0)
     }
 
     /// c[m,n] (+)= a[m,k] · b[n,k]ᵀ
