@@ -62,9 +62,7 @@ public struct RewardEnsemble: Sendable, Equatable {
 
     /// Fraction of pairs the ensemble's mean score ranks the annotator's way.
     public func ensembleAccuracy(on data: PreferenceDataset) -> Double {
-        guard data.count > 0 else { return 0 }
-        let (c, r) = data.batch(Array(0..<data.count))
-        return Double(zip(scores(c), scores(r)).filter { $0 > $1 }.count) / Double(data.count)
+        data.fractionRankedRight(by: scores)
     }
 
     /// Fraction of pairs the ensemble's mean score ranks the way the hidden gold reward does.

@@ -72,15 +72,6 @@ func bradleyTerryStep(_ network: TwoLayerMLP, _ params: [Tensor], _ x: Tensor, p
 
 /// Fraction of pairs whose chosen response the model scores strictly higher than the rejected one.
 public func accuracy(_ rm: RewardModel, on data: PreferenceDataset) -> Double {
-    guard data.count > 0 else { return 0 }
-    var right = 0
-    // In slices, so the responses and activations of a slice stay in cache instead of filling fresh pages.
-    let slice = 512
-    for start in stride(from: 0, to: data.count, by: slice) {
-        let n = min(slice, data.count - start)
-        let s = rm.scores(data.stackedBatch(Array(start..<(start + n))))  // rejected scores, then chosen scores
-        right += (0..<n).filter { s[n + $0] > s[$0] }.count
-    }
-    return Double(right) / Double(data.count)
+    data.fractionRankedRight(by: rm.scores)
 }
 
