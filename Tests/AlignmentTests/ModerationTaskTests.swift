@@ -27,6 +27,19 @@ func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, ac
     try expectOracleFeedbackPrefersHigherGold(task, pairs: 50, rng: &rng)
 }
 
+/// The RLHF loop on a candidate task: noisy feedback, a reward model fitted to it, and a fresh sampling policy
+/// (hidden 24) aligned to that model by PPO with a fixed KL penalty of 0.05. Returns the policy before and after.
+func alignedByPPO(_ task: some CandidateTask, pairs: Int, steps: Int,
+                  rng: inout RNG) throws -> (start: SamplingPolicy, aligned: SamplingPolicy) {
+    let prefs = try collect(candidates: task, annotator: .bradleyTerry(noise: 0.1), pairs: pairs, rng: &rng)
+    var rm = RewardModel(input: task.responseDim, hidden: 24, rng: &rng)
+    _ = try fit(&rm, on: prefs, epochs: 20, lr: 3e-3, batch: 32, rng: &rng)
+    let start = SamplingPolicy(input: task.promptDim, hidden: 24, candidates: task.candidateCount, rng: &rng)
+    var aligned = start
+    _ = try optimize(&aligned, rewardModel: rm, task: task, method: .ppo, steps: steps, lr: 1e-2, kl: .fixed(0.05), batch: 32, rng: &rng)
+    return (start, aligned)
+}
+
 /// Oracle feedback over a task's candidates: two different candidates per row, the chosen one never worse by gold.
 func expectOracleFeedbackPrefersHigherGold(_ task: some CandidateTask, pairs: Int, rng: inout RNG) throws {
     let prefs = try collect(candidates: task, annotator: .oracle, pairs: pairs, rng: &rng)
@@ -41,12 +54,7 @@ func expectOracleFeedbackPrefersHigherGold(_ task: some CandidateTask, pairs: In
 @Test func ppoOnModerationFeedbackRaisesGoldAndAccuracy() throws {
     var rng = RNG(seed: 9)
     let task = try ModerationTask(dim: 12, items: 300, testItems: 300, seed: rng.next())
-    let prefs = try collect(candidates: task, annotator: .bradleyTerry(noise: 0.1), pairs: 1000, rng: &rng)
-    var rm = RewardModel(input: task.responseDim, hidden: 24, rng: &rng)
-    _ = try fit(&rm, on: prefs, epochs: 20, lr: 3e-3, batch: 32, rng: &rng)
-    let start = SamplingPolicy(input: 12, hidden: 24, candidates: 3, rng: &rng)
-    var aligned = start
-    _ = try optimize(&aligned, rewardModel: rm, task: task, method: .ppo, steps: 100, lr: 1e-2, kl: .fixed(0.05), batch: 32, rng: &rng)
+    let (start, aligned) = try alignedByPPO(task, pairs: 1000, steps: 100, rng: &rng)
     #expect(try task.expectedGold(aligned) > task.expectedGold(start) + 0.2)
     let (before, after) = (try task.categoryAccuracy(start), try task.categoryAccuracy(aligned))
     #expect(before.count == 5 && after.reduce(0, +) > before.reduce(0, +) + 0.5)

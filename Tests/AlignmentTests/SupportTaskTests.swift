@@ -45,12 +45,7 @@ func supportOutcomesFollowTheThresholds(category: Int, difficulty: Float, reply:
 @Test func ppoOnSupportFeedbackRaisesSatisfactionAndResolution() throws {
     var rng = RNG(seed: 10)
     let task = try SupportTask(dim: 12, conversations: 300, testConversations: 300, seed: rng.next())
-    let prefs = try collect(candidates: task, annotator: .bradleyTerry(noise: 0.1), pairs: 1500, rng: &rng)
-    var rm = RewardModel(input: task.responseDim, hidden: 24, rng: &rng)
-    _ = try fit(&rm, on: prefs, epochs: 20, lr: 3e-3, batch: 32, rng: &rng)
-    let start = SamplingPolicy(input: 12, hidden: 24, candidates: 8, rng: &rng)
-    var aligned = start
-    _ = try optimize(&aligned, rewardModel: rm, task: task, method: .ppo, steps: 150, lr: 1e-2, kl: .fixed(0.05), batch: 32, rng: &rng)
+    let (start, aligned) = try alignedByPPO(task, pairs: 1500, steps: 150, rng: &rng)
     let (before, after) = (try task.scorecard(start), try task.scorecard(aligned))
     #expect(after.satisfaction > before.satisfaction + 0.5)
     #expect(after.resolutionRate > before.resolutionRate + 0.2)
