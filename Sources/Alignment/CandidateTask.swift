@@ -29,6 +29,15 @@ struct CategoryFeatures {
     private let prototypes: Tensor  // [categories, dim]
     private let direction: [Float]  // ‖direction‖ ≈ 2
 
+    /// Refuses parameters a task built on these features cannot use, naming the task and what it counts.
+    static func check(_ task: String, dim: Int, counts: (train: Int, test: Int), of noun: String, noise: Float) throws {
+        guard dim >= 2 else { throw AlignmentError.invalidArgument("\(task) needs dim ≥ 2, got \(dim)") }
+        guard counts.train >= 1, counts.test >= 1 else {
+            throw AlignmentError.invalidArgument("\(task) needs at least one \(noun) and one test \(noun)")
+        }
+        guard noise >= 0 else { throw AlignmentError.invalidArgument("\(task) noise must be ≥ 0, got \(noise)") }
+    }
+
     init(categories: Int, dim: Int, noise: Float, rng: inout RNG) {
         self.categories = categories
         self.dim = dim

@@ -27,9 +27,7 @@ public struct ModerationTask: Sendable, Equatable {
     let severity: [Float], testSeverity: [Float]
 
     public init(dim: Int, items: Int = 500, testItems: Int = 500, noise: Float = 0.3, seed: UInt64) throws {
-        guard dim >= 2 else { throw AlignmentError.invalidArgument("ModerationTask needs dim ≥ 2, got \(dim)") }
-        guard items >= 1, testItems >= 1 else { throw AlignmentError.invalidArgument("ModerationTask needs at least one item and one test item") }
-        guard noise >= 0 else { throw AlignmentError.invalidArgument("ModerationTask noise must be ≥ 0, got \(noise)") }
+        try CategoryFeatures.check("ModerationTask", dim: dim, counts: (items, testItems), of: "item", noise: noise)
         self.dim = dim
         self.seed = seed
         self.noise = noise

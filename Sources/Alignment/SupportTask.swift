@@ -41,11 +41,7 @@ public struct SupportTask: Sendable, Equatable {
     let difficulty: [Float], testDifficulty: [Float]
 
     public init(dim: Int, conversations: Int = 500, testConversations: Int = 500, noise: Float = 0.3, seed: UInt64) throws {
-        guard dim >= 2 else { throw AlignmentError.invalidArgument("SupportTask needs dim ≥ 2, got \(dim)") }
-        guard conversations >= 1, testConversations >= 1 else {
-            throw AlignmentError.invalidArgument("SupportTask needs at least one conversation and one test conversation")
-        }
-        guard noise >= 0 else { throw AlignmentError.invalidArgument("SupportTask noise must be ≥ 0, got \(noise)") }
+        try CategoryFeatures.check("SupportTask", dim: dim, counts: (conversations, testConversations), of: "conversation", noise: noise)
         self.dim = dim
         self.seed = seed
         self.noise = noise
