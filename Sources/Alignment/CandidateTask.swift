@@ -92,7 +92,8 @@ extension CandidateTask {
         }
     }
 
-    func check(responseReader rm: RewardModel) throws {
+    /// Checks that a reward model reads this task's responses.
+    func check(rewardModel rm: RewardModel) throws {
         guard rm.input == responseDim else {
             throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the task's responses have \(responseDim)")
         }

@@ -55,7 +55,7 @@ public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, reward
         throw AlignmentError.invalidArgument("adaptive KL needs target > 0 and horizon > 0, got \(target) and \(horizon)")
     }
     try task.check(samplingPolicy: policy)
-    try task.check(responseReader: rm)
+    try task.check(rewardModel: rm)
     let reference = reference ?? policy
     try task.check(samplingPolicy: reference)
 

@@ -67,10 +67,4 @@ public struct VectorTask: Sendable, Equatable {
                 "policy maps \(policy.input) → \(policy.output) values but the task's prompts and responses have \(dim)")
         }
     }
-
-    func check(rewardModel rm: RewardModel) throws {
-        guard rm.input == dim else {
-            throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the task's responses have \(dim)")
-        }
-    }
 }
