@@ -59,7 +59,7 @@ enum ContentHash {
     }
 
     /// Feeds length-prefixed fields to SHA-256.
-    private struct Canonical {
+    struct Canonical {
         private var hasher = SHA256()
 
         init(tag: String) {

@@ -3,7 +3,8 @@ import GRDB
 extension LabStore {
     /// Writes all of a successful cell's effects in ONE transaction: cell row (status ok), commit, new versions only
     /// for objects whose content hash changed (or that are new), blobs not already stored, feedback rows
-    /// added/removed, metrics, bindings. If anything fails, nothing is written.
+    /// added/removed, metrics, bindings, and the commit's place in the hash chain (``CommitChain``). If anything fails,
+    /// nothing is written.
     ///
     /// ```swift
     /// let summary = try store.commit(run: run, CellCommit(
@@ -37,6 +38,7 @@ extension LabStore {
             try DBMetric.insert(db, run: run, commit: commitID, cell: cell.cell.ordinal, points: cell.metrics)
             try writeBindings(db, cell.bindings, run: run, commit: commitID, cell: cell.cell.ordinal)
             _ = try DBArtifact.write(db, cell.artifacts, run: run, commit: commitID)
+            try CommitChain.seal(db, commit: commitID, metrics: cell.metrics.map(CommitParts.Point.init))
             return CommitSummary(
                 commit: commitID, newVersions: versions, bytesWritten: versions.reduce(0) { $0 + $1.bytesWritten },
                 metrics: cell.metrics.count, feedbackRows: feedbackRows, artifacts: cell.artifacts.count)
@@ -147,14 +149,15 @@ extension LabStore {
         return object
     }
 
-    /// Stores each binding; an object binding pins the object's version current after this commit.
+    /// Stores each binding; an object binding pins the object's version current after this commit, a value binding
+    /// points at its JSON in `blobs` (stored once, whatever number of commits hold the same value).
     func writeBindings(
         _ db: Database, _ bindings: [(name: String, value: BindingValue)], run: Int64, commit: Int64, cell: Int
     ) throws {
         for binding in bindings {
             switch binding.value {
             case .value(let json):
-                try DBBinding(commitId: commit, name: binding.name, kind: "value", value: json, versionId: nil).insert(db)
+                try DBBinding.value(db, commit: commit, name: binding.name, json: json).insert(db)
             case .object(let name):
                 guard let object = try DBObject.find(db, run: run, name: name), let objectID = object.id,
                     let version = try DBVersion.latest(db, object: objectID)
@@ -163,8 +166,10 @@ extension LabStore {
                         cell: cell,
                         reason: "binding '\(binding.name)' refers to object '\(name)', which run \(run) never committed")
                 }
-                try DBBinding(commitId: commit, name: binding.name, kind: "object", value: name, versionId: version.id)
-                    .insert(db)
+                try DBBinding(
+                    commitId: commit, name: binding.name, kind: "object", object: name, blobHash: nil,
+                    versionId: version.id
+                ).insert(db)
             }
         }
     }

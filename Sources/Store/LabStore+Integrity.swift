@@ -34,24 +34,35 @@ extension LabStore {
 
     // MARK: rlhf check
 
-    /// Verifies the whole store and returns every problem found (empty when the store is sound):
-    /// SQLite's integrity check, its foreign-key check, every blob re-hashed against its SHA-256 and its size,
-    /// every manifest entry pointing at an existing blob of the right size for its shape, every checkpoint's content
-    /// hash recomputed from its manifest, and every feedback row's hash recomputed from its content.
+    /// Verifies the whole store and returns every problem found (empty when the store is sound); see ``verify()``.
     ///
     /// ```swift
     /// let problems = try LabStore.openReadOnly(path: "store/lab.sqlite").check()   // [] when sound
     /// ```
     public func check() throws -> [IntegrityProblem] {
+        try verify().problems
+    }
+
+    /// Verifies the whole store: the commit chain (every commit's content re-hashed, every hash re-linked; the
+    /// first bad commit is named, and comes first), SQLite's full integrity check with CHECK constraints enforced,
+    /// its foreign-key check, every blob re-hashed against its SHA-256 and its size, every manifest entry pointing
+    /// at an existing blob of the right size for its shape, every checkpoint's content hash recomputed from its
+    /// manifest, every feedback row's hash recomputed from its content, and every binding decoded and its pinned
+    /// version found.
+    public func verify() throws -> IntegrityReport {
         try read { db in
-            var problems: [IntegrityProblem] = []
+            let chain = try verifyChain(db)
+            var problems: [IntegrityProblem] = chain.problem.map { [$0] } ?? []
+            // integrity_check verifies CHECK constraints only while they are not ignored on this connection.
+            try db.execute(sql: "PRAGMA ignore_check_constraints = OFF")
             for message in try String.fetchAll(db, sql: "PRAGMA integrity_check") where message != "ok" {
                 problems.append(IntegrityProblem(location: "sqlite", message: message))
             }
+            problems += try checkStatuses(db)
             for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                let table: String = row[0]
-                let rowid: Int64? = row[1]
-                let parent: String = row[2]
+                let table = String.fromDatabaseValue(row[0]) ?? "?"
+                let rowid = Int64.fromDatabaseValue(row[1])
+                let parent = String.fromDatabaseValue(row[2]) ?? "?"
                 problems.append(IntegrityProblem(
                     location: "table \(table) row \(rowid.map(String.init) ?? "?")",
                     message: "points at a missing row of \(parent)"))
@@ -60,7 +71,9 @@ extension LabStore {
             problems += try checkManifests(db)
             problems += try checkFeedback(db)
             problems += try checkLinks(db)
-            return problems
+            problems += try checkBindings(db)
+            let runs = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0
+            return IntegrityReport(runs: runs, commits: chain.commits, head: chain.head, problems: problems)
         }
     }
 
@@ -73,13 +86,22 @@ extension LabStore {
                 JOIN versions v ON v.id = t.version_id JOIN objects o ON o.id = v.object_id
                 WHERE t.blob_hash = ? ORDER BY v.id, t.name LIMIT 1
                 """, arguments: [hash])
-        return row.map { r in
+        if let r = row {
             let run: Int64 = r["run_id"]
             let name: String = r["name"]
             let version: Int = r["version"]
             let tensor: String = r["tensor"]
             return "run \(run) · \(name)@\(version) · tensor \(tensor)"
         }
+        let other = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT commit_id, 'binding ' || quote(name) FROM commit_bindings WHERE blob_hash = ?1
+                UNION ALL SELECT commit_id, 'artifact ' || quote(name) FROM artifacts WHERE blob_hash = ?1
+                ORDER BY 1 LIMIT 1
+                """, arguments: [hash])
+        guard let other, let commit = Int64.fromDatabaseValue(other[0]) else { return nil }
+        return try Self.commitLabel(db, commit: commit) + " · " + (String.fromDatabaseValue(other[1]) ?? "")
     }
 
     private func checkBlobs(_ db: Database) throws -> [IntegrityProblem] {
@@ -226,112 +248,5 @@ extension LabStore {
             problems.append(IntegrityProblem(location: "run \(run) · \(name) · row uid \(uid)", message: message))
         }
         return problems
-    }
-
-    // MARK: rlhf rm, rlhf gc
-
-    /// Marks a run deleted: listings hide it and `rlhf gc` purges its rows and the blobs only it used.
-    /// Refuses a run that is still being written and a run already deleted.
-    public func removeRun(_ run: Int64) throws {
-        try write { db in
-            let row = try DBRun.existing(db, id: run)
-            let deleted = try String.fetchOne(db, sql: "SELECT deleted_at FROM runs WHERE id = ?", arguments: [run])
-            if deleted != nil { throw StoreError.runDeleted(run) }
-            if row.status == RunStatus.running.rawValue && hasLiveWriter(run: run) {
-                throw StoreError.runNotFinished(run)
-            }
-            try db.execute(sql: "UPDATE runs SET deleted_at = ? WHERE id = ?", arguments: [Timestamp.now(), run])
-        }
-    }
-
-    /// Purges runs marked deleted and removes every blob no remaining version references, in one transaction.
-    /// With `dryRun`, computes the same report and changes nothing.
-    ///
-    /// ```swift
-    /// let report = try store.collectGarbage(dryRun: true)   // report.blobs, report.blobBytes
-    /// ```
-    public func collectGarbage(dryRun: Bool) throws -> GarbageReport {
-        guard let writer else { throw StoreError.readOnlyStore(path) }
-        return try Self.mapErrors(path) {
-            try writer.writeWithoutTransaction { db in
-                var report = GarbageReport(
-                    purgedRuns: [], versions: 0, feedbackRows: 0, metricPoints: 0, blobs: 0, blobBytes: 0,
-                    dryRun: dryRun)
-                try db.inTransaction(.immediate) {
-                    report.purgedRuns = try Int64.fetchAll(
-                        db, sql: "SELECT id FROM runs WHERE deleted_at IS NOT NULL ORDER BY id")
-                    for run in report.purgedRuns {
-                        let counts = try Self.purge(db, run: run)
-                        report.versions += counts.versions
-                        report.feedbackRows += counts.feedback
-                        report.metricPoints += counts.metrics
-                    }
-                    let garbage = try Row.fetchOne(
-                        db,
-                        sql: """
-                            SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM blobs
-                            WHERE hash NOT IN (SELECT blob_hash FROM version_tensors)
-                              AND hash NOT IN (SELECT blob_hash FROM artifacts)
-                            """)
-                    if let row = garbage {
-                        report.blobs = row["n"]
-                        report.blobBytes = row["bytes"]
-                    }
-                    try db.execute(sql: """
-                        DELETE FROM blobs WHERE hash NOT IN (SELECT blob_hash FROM version_tensors)
-                          AND hash NOT IN (SELECT blob_hash FROM artifacts)
-                        """)
-                    return dryRun ? .rollback : .commit
-                }
-                return report
-            }
-        }
-    }
-
-    /// Rebuilds the database file without its free pages (SQLite's VACUUM), then empties the write-ahead log, so the
-    /// space `collectGarbage` freed goes back to the file system. Returns the bytes of the database and its WAL before
-    /// and after. Rewrites the whole file: it takes as long as copying the store.
-    public func vacuum() throws -> (before: Int, after: Int) {
-        guard let writer else { throw StoreError.readOnlyStore(path) }
-        let before = fileBytes
-        try Self.mapErrors(path) {
-            try writer.writeWithoutTransaction { db in
-                try db.execute(sql: "VACUUM")
-                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            }
-        }
-        return (before, fileBytes)
-    }
-
-    /// Size on disk of the database and its write-ahead log.
-    public var fileBytes: Int {
-        [path, path + "-wal"].reduce(0) { total, file in
-            let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber)??.intValue ?? 0
-            return total + size
-        }
-    }
-
-    /// Deletes every row of one run, children before parents.
-    private static func purge(_ db: Database, run: Int64) throws -> (versions: Int, feedback: Int, metrics: Int) {
-        let objects = "SELECT id FROM objects WHERE run_id = ?"
-        let versions = "SELECT id FROM versions WHERE object_id IN (\(objects))"
-        let commits = "SELECT id FROM commits WHERE run_id = ?"
-        let versionCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(versions))", arguments: [run]) ?? 0
-        let feedbackCount = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM feedback WHERE object_id IN (\(objects))", arguments: [run]) ?? 0
-        let metricCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM metric_points WHERE run_id = ?", arguments: [run]) ?? 0
-        try db.execute(sql: "DELETE FROM bindings WHERE commit_id IN (\(commits))", arguments: [run])
-        try db.execute(sql: "DELETE FROM metric_points WHERE run_id = ?", arguments: [run])
-        try db.execute(sql: "DELETE FROM feedback WHERE object_id IN (\(objects))", arguments: [run])
-        try db.execute(sql: "DELETE FROM version_tensors WHERE version_id IN (\(versions))", arguments: [run])
-        try db.execute(sql: "DELETE FROM versions WHERE object_id IN (\(objects))", arguments: [run])
-        try db.execute(sql: "DELETE FROM objects WHERE run_id = ?", arguments: [run])
-        try db.execute(sql: "DELETE FROM artifacts WHERE run_id = ?", arguments: [run])
-        try db.execute(sql: "UPDATE cells SET commit_id = NULL WHERE run_id = ?", arguments: [run])
-        try db.execute(sql: "DELETE FROM commits WHERE run_id = ?", arguments: [run])
-        try db.execute(sql: "DELETE FROM cells WHERE run_id = ?", arguments: [run])
-        try db.execute(sql: "UPDATE runs SET parent_run = NULL WHERE parent_run = ?", arguments: [run])
-        try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [run])
-        return (versionCount, feedbackCount, metricCount)
     }
 }

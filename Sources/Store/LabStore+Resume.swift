@@ -82,6 +82,7 @@ extension LabStore {
                 bindings.append((binding.name, binding.value))
             }
             try writeBindings(db, bindings, run: id, commit: commitID, cell: 0)
+            try CommitChain.seal(db, commit: commitID, metrics: [])
             return id
         }
     }
@@ -101,13 +102,18 @@ extension LabStore {
     func committedBindings(_ db: Database, _ commit: Int64) throws -> [CommittedBinding] {
         try DBBinding.all(db, commit: commit).map { binding in
             guard binding.kind == "object" else {
-                return CommittedBinding(name: binding.name, value: .value(json: binding.value ?? "null"), version: nil)
+                guard let json = try binding.json(db) else {
+                    throw StoreError.corrupt(
+                        path, "binding '\(binding.name)' of commit \(commit) has no stored value "
+                            + "(blob \(binding.blobHash?.prefix(12) ?? "none") is missing or not text)")
+                }
+                return CommittedBinding(name: binding.name, value: .value(json: json), version: nil)
             }
             let version = try binding.versionId.flatMap {
                 try VersionInfo.fetchAll(db, where: "v.id = ?", arguments: [$0]).first
             }
             return CommittedBinding(
-                name: binding.name, value: .object(name: binding.value ?? version?.object ?? binding.name),
+                name: binding.name, value: .object(name: binding.object ?? version?.object ?? binding.name),
                 version: version)
         }
     }

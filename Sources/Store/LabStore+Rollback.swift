@@ -35,6 +35,7 @@ extension LabStore {
                 copy.bytesWritten = try restoreRows(db, object: objectID, target: target.version, into: copyID)
                 try copy.update(db, columns: [Column("bytes_written")])
             }
+            try CommitChain.seal(db, commit: commitID, metrics: [])
             let context = VersionContext(
                 run: run, commit: commitID, cellOrdinal: nil, cellKey: nil, createdAt: commit.createdAt, note: note)
             return info(copy, name: object, context: context)

@@ -32,7 +32,10 @@ public final class LabStore: Sendable {
     /// Opens or creates the store (creating missing parent folders), WAL mode, busy timeout, foreign keys on,
     /// migrations applied.
     ///
-    /// Throws ``StoreError/corrupt(_:_:)`` for a file that is not SQLite, or a SQLite database that is not a store.
+    /// A new store is created whole (see ``StoreFile/create(_:)``). Nothing is written beside the path (no lock
+    /// file, no log) until it is known to be a store: a text file, `/dev/null` or someone else's database is refused
+    /// untouched with ``StoreError/corrupt(_:_:)``, and a store written by a newer rlhf with
+    /// ``StoreError/newerStore(_:migrations:)``.
     public convenience init(path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -41,12 +44,20 @@ public final class LabStore: Sendable {
             throw StoreError.database(path, "cannot create the folder \(folder.path): \(error.localizedDescription)")
         }
         let pool = try Self.mapErrors(path) {
-            try RunLocks.shared.whileOpening(store: path) {
-                // Check with a plain connection first: opening a pool would switch someone else's database to WAL.
-                try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false)).read { db in
-                    try Self.refuseForeignDatabase(db, path: path)
-                }
+            switch StoreFile.existing(path) {
+            case .missing: try StoreFile.create(path)
+            case .notAFile(let what): throw StoreError.corrupt(path, what)
+            case .file: break
+            }
+            // Check with a plain connection first: opening a pool would switch someone else's database to WAL.
+            try DatabaseQueue(path: path, configuration: Self.configuration(readonly: false)).read { db in
+                try Self.refuseForeignDatabase(db, path: path)
+                try Migrations.refuseNewer(db, path: path)
+            }
+            return try RunLocks.shared.whileOpening(store: path) {
                 let pool = try DatabasePool(path: path, configuration: Self.configuration(readonly: false))
+                // Again under the lock: a newer rlhf may have upgraded the store since.
+                try pool.read { db in try Migrations.refuseNewer(db, path: path) }
                 try Migrations.migrator.migrate(pool)
                 try Self.markInterruptedRuns(pool, path: path)
                 return pool
@@ -55,19 +66,25 @@ public final class LabStore: Sendable {
         self.init(path: path, reader: pool, writer: pool)
     }
 
-    /// Opens an existing store read-only (for `rlhf query` and listings).
+    /// Opens an existing store read-only (for `rlhf query` and listings), also in a folder this process cannot write
+    /// (see ``StoreFile/readMode(forStore:)``).
     ///
     /// Missing file -> ``StoreError/noStore(_:)``. Not a SQLite file, corrupt, or not a store ->
-    /// ``StoreError/corrupt(_:_:)``. Writing methods then throw ``StoreError/readOnlyStore(_:)``.
+    /// ``StoreError/corrupt(_:_:)``. Written by a newer rlhf -> ``StoreError/newerStore(_:migrations:)``.
+    /// Writing methods then throw ``StoreError/readOnlyStore(_:)``.
     public static func openReadOnly(path: String) throws -> LabStore {
         let queue = try openReadOnlyQueue(path: path)
         return LabStore(path: path, reader: queue, writer: nil)
     }
 
     static func openReadOnlyQueue(path: String) throws -> DatabaseQueue {
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noStore(path) }
-        // A store another process is creating has no tables, or only its first migrations, for a moment: wait for
-        // the writer rather than reporting a schema it is about to finish.
+        switch StoreFile.existing(path) {
+        case .missing: throw StoreError.noStore(path)
+        case .notAFile(let what): throw StoreError.corrupt(path, what)
+        case .file: break
+        }
+        // A store made by an rlhf older than atomic creation may have no tables, or only its first migrations, for a
+        // moment while another process creates it: wait for the writer rather than report a schema it is finishing.
         let deadline = Date().addingTimeInterval(1)
         var upgraded = false
         while true {
@@ -87,18 +104,16 @@ public final class LabStore: Sendable {
 
     private static func openReadOnlyQueueOnce(path: String) throws -> DatabaseQueue {
         try mapErrors(path) {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readonly: true))
+            let name = StoreFile.openName(path, mode: StoreFile.readMode(forStore: path))
+            let queue = try DatabaseQueue(path: name, configuration: configuration(readonly: true))
             try queue.read { db in
                 guard try db.tableExists("grdb_migrations"), try db.tableExists("runs") else {
                     throw StoreError.schemaIncomplete("it is a SQLite file without the store's tables")
                 }
-                let migrator = Migrations.migrator
-                if try migrator.hasBeenSuperseded(db) {
-                    throw StoreError.corrupt(path, "it was written by a newer rlhf; upgrade rlhf to read it")
-                }
+                try Migrations.refuseNewer(db, path: path)
                 // Behind this rlhf's migrations: written by an older rlhf, or being created by another process right
                 // now. Opening for writing waits for such a process and applies what is missing in either case.
-                guard try migrator.hasCompletedMigrations(db) else { throw StoreError.schemaOutdated }
+                guard try Migrations.migrator.hasCompletedMigrations(db) else { throw StoreError.schemaOutdated }
             }
             return queue
         }
@@ -124,10 +139,27 @@ public final class LabStore: Sendable {
         }
     }
 
-    /// Runs `body` in a write transaction; any error rolls the whole transaction back.
+    /// Runs `body` in a write transaction; any error rolls the whole transaction back. A store a newer rlhf has
+    /// upgraded since it was opened is refused before `body` runs.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard let writer else { throw StoreError.readOnlyStore(path) }
-        return try Self.mapErrors(path) { try writer.write(body) }
+        return try Self.mapErrors(path) {
+            try writer.write { db in
+                try Migrations.refuseNewer(db, path: path)
+                return try body(db)
+            }
+        }
+    }
+
+    /// Runs `body` outside a transaction (VACUUM, or a transaction `body` manages), after the same newer-store check.
+    func writeWithoutTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let writer else { throw StoreError.readOnlyStore(path) }
+        return try Self.mapErrors(path) {
+            try writer.writeWithoutTransaction { db in
+                try Migrations.refuseNewer(db, path: path)
+                return try body(db)
+            }
+        }
     }
 
     /// Runs `body` in a read transaction (one consistent snapshot).

@@ -70,7 +70,8 @@ import Testing
             try execute(store, "UPDATE versions SET config = '{\"hidden\":5}' WHERE version = 2 AND kind = 'policy'")
             try execute(store, "UPDATE feedback SET prompt = prompt + 1 WHERE uid = 2")
             let locations = try store.check().map(\.location)
-            #expect(locations == ["run 1 · policy@2", "run 1 · prefs · row uid 2"])
+            // The commit chain names the first commit whose content changed, then the other checks say what.
+            #expect(locations == ["commit 2 (run 1, cell 2 'cell2')", "run 1 · policy@2", "run 1 · prefs · row uid 2"])
         }
     }
 
@@ -83,7 +84,9 @@ import Testing
                 UPDATE feedback SET removed_in = (SELECT v.id FROM versions v JOIN objects o ON o.id = v.object_id
                                                   WHERE o.name = 'policy' AND v.version = 1) WHERE uid = 3
                 """)
-            #expect(try store.check() == [
+            let problems = try store.check()
+            #expect(problems.first?.location.hasPrefix("commit ") == true)
+            #expect(problems.dropFirst().filter { !$0.location.hasPrefix("commit ") } == [
                 IntegrityProblem(location: "run 2 · other@1", message: "was committed by run 1"),
                 IntegrityProblem(location: "run 1 · prefs · row uid 3", message: "was removed by a version of another object"),
             ])

@@ -4,6 +4,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case noStore(String)
     /// The file is not SQLite, is damaged, or is a SQLite file that is not an RLHF Lab store: path, detail.
     case corrupt(String, String)
+    /// The store was written by a newer rlhf (it has applied migrations this rlhf does not know): path, those
+    /// migrations. Such a store is neither read nor written: rows may mean what this rlhf cannot tell.
+    case newerStore(String, migrations: [String])
     /// The store was opened with ``LabStore/openReadOnly(path:)`` and a write was attempted: path.
     case readOnlyStore(String)
     /// Another process held the write lock longer than the busy timeout: path.
@@ -32,6 +35,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case runDeleted(Int64)
     /// `rlhf rm` of a run whose process is still writing it.
     case runNotFinished(Int64)
+    /// `rlhf gc` would purge a deleted run that remaining runs need: the run, why each needs it.
+    case runHasDependants(Int64, dependants: [String])
     /// `rlhf run --resume RUN` cannot resume that run: the run, why.
     case cannotResume(Int64, reason: String)
     /// Opening read-only found the schema missing or behind (maybe another process is creating the store): why.
@@ -49,6 +54,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "no store at \(path) (run a notebook first, or pass --store PATH)"
         case .corrupt(let path, let detail):
             "not an RLHF Lab store: \(path): \(detail)"
+        case .newerStore(let path, let migrations):
+            "the store at \(path) was written by a newer rlhf (schema \(migrations.joined(separator: ", ")) unknown to "
+                + "this one); upgrade rlhf to use it (nothing was changed)"
         case .readOnlyStore(let path):
             "the store at \(path) was opened read-only; open it for writing to change it"
         case .busy(let path):
@@ -85,6 +93,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "run \(run) is already deleted; `rlhf gc` purges deleted runs"
         case .runNotFinished(let run):
             "run \(run) is still running in another process; wait for it to finish or stop it first"
+        case .runHasDependants(let run, let dependants):
+            "cannot purge deleted run \(run): \(dependants.joined(separator: "; ")); they could no longer be resumed or "
+                + "replayed (`rlhf gc --force` purges it anyway; nothing was changed)"
         case .cannotResume(let run, let reason):
             "cannot resume run \(run): \(reason)"
         case .schemaIncomplete(let detail):

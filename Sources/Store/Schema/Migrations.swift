@@ -12,6 +12,8 @@ enum Migrations {
         migrator.registerMigration("v4-run-parent", migrate: v4RunParent)
         migrator.registerMigration("v5-artifacts", migrate: artifacts)
         migrator.registerMigration("v6-statuses", migrate: v6Statuses)
+        migrator.registerMigration("v7-binding-values", migrate: v7BindingValues)
+        migrator.registerMigration("v8-commit-chain", migrate: v8CommitChain)
         return migrator
     }
 

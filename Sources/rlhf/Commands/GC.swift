@@ -7,11 +7,16 @@ struct GC: ParsableCommand {
         abstract: "Purge deleted runs and remove tensor blobs no remaining version references, in one transaction.",
         discussion: """
             With --dry-run, reports what would be removed and changes nothing. Freed pages are reused by later \
-            writes; with --vacuum the file is also rebuilt without them, so it shrinks (this rewrites the whole store).
+            writes; with --vacuum the file is also rebuilt without them, so it shrinks (this rewrites the whole store). \
+            A deleted run that another run depends on (a run resumed from it with --resume or --cells, or a replay of \
+            one; a run that binds or load()s one of its objects) is not purged: gc names that run and changes \
+            nothing, unless --force. Purging re-links the commit hash chain after the purged commits.
             """)
 
     @OptionGroup var store: StoreOptions
     @Flag(help: "Report what would be removed without removing it.") var dryRun = false
+    @Flag(help: "Purge deleted runs even when other runs depend on them (they can then no longer be resumed or replayed).")
+    var force = false
     @Flag(help: "Then rebuild the file without its free pages (SQLite VACUUM), so it shrinks.") var vacuum = false
     @Flag(help: "Print JSON instead of text.") var json = false
 
@@ -21,7 +26,7 @@ struct GC: ParsableCommand {
 
     func run() throws {
         let opened = try failing { try store.open() }
-        let report = try failing { try opened.collectGarbage(dryRun: dryRun) }
+        let report = try failing { try opened.collectGarbage(dryRun: dryRun, force: force) }
         let sizes = vacuum ? try failing { try opened.vacuum() } : nil
         if json {
             guard let sizes else { return print(try Format.json(report)) }
