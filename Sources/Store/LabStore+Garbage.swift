@@ -46,6 +46,19 @@ extension LabStore {
                 }
                 let firstPurgedCommit = try Int64.fetchOne(
                     db, sql: "SELECT min(id) FROM commits WHERE run_id IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL)")
+                // With --force, remaining commits lose their link to a purged run (parent, pinned version): their
+                // content changes, so they are hashed again.
+                let unlinked = try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT co.id FROM commits co JOIN runs r ON r.id = co.run_id
+                        WHERE r.deleted_at IS NULL AND (
+                            r.parent_run IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL)
+                            OR co.id IN (SELECT b.commit_id FROM commit_bindings b JOIN versions v ON v.id = b.version_id
+                                         JOIN objects o ON o.id = v.object_id JOIN runs d ON d.id = o.run_id
+                                         WHERE d.deleted_at IS NOT NULL))
+                        ORDER BY co.id
+                        """)
                 for run in report.purgedRuns {
                     let counts = try Self.purge(db, run: run)
                     report.versions += counts.versions
@@ -64,7 +77,10 @@ extension LabStore {
                     report.blobBytes = row["bytes"]
                 }
                 try db.execute(sql: "DELETE FROM blobs WHERE \(unreferenced)")
-                if let firstPurgedCommit { try CommitChain.relink(db, from: firstPurgedCommit) }
+                try CommitChain.reseal(db, commits: unlinked)
+                if let first = ([firstPurgedCommit].compactMap { $0 } + unlinked).min() {
+                    try CommitChain.relink(db, from: first)
+                }
                 return dryRun ? .rollback : .commit
             }
             return report

@@ -36,6 +36,22 @@ enum CommitChain {
             sql: "UPDATE commits SET parts = ?, hash = ? WHERE id = ?", arguments: [parts.text, hash, commit])
     }
 
+    /// Recomputes and stores the parts of `commits` from what they hold now (after `rlhf gc --force` unlinked them
+    /// from a purged run); ``relink(_:from:)`` must then re-link the chain from the first of them.
+    static func reseal(_ db: Database, commits: [Int64]) throws {
+        for commit in commits {
+            let points = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT n.name, p.step, p.value FROM metric_points p JOIN metric_names n ON n.id = p.name_id
+                    WHERE p.commit_id = ? AND p.run_id = (SELECT run_id FROM commits WHERE id = ?)
+                    """, arguments: [commit, commit]
+            ).map { CommitParts.Point(name: String.fromDatabaseValue($0[0]) ?? "", step: $0[1], value: $0[2]) }
+            let parts = try CommitParts.load(db, commit: commit, metrics: points)
+            try db.execute(sql: "UPDATE commits SET parts = ? WHERE id = ?", arguments: [parts.text, commit])
+        }
+    }
+
     /// Recomputes the hashes of every commit from id `first` on, from their stored parts (after `rlhf gc` removed
     /// commits before them).
     static func relink(_ db: Database, from first: Int64) throws {

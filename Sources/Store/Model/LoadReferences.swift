@@ -3,7 +3,7 @@
 enum LoadReferences {
     static func runs(in source: String) -> Set<Int64> {
         var runs = Set<Int64>()
-        for match in source.matches(of: #/load\s*\(\s*(?:ref\s*:\s*)?"\s*(\d{1,18})\s*\//#) {
+        for match in source.matches(of: #/\bload\s*\(\s*(?:ref\s*:\s*)?"\s*(\d{1,18})\s*\//#) {
             if let run = Int64(match.output.1) { runs.insert(run) }
         }
         return runs
