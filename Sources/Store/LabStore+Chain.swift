@@ -23,7 +23,8 @@ extension LabStore {
             let differing = parts.differences(from: storedParts)
             if !differing.isEmpty {
                 return (count, stored, try problem(
-                    "its \(differing.joined(separator: ", ")) differ from what was hashed when it was committed"))
+                    "its \(differing.joined(separator: ", ")) \(differing.count == 1 ? "differs" : "differ") from what "
+                        + "was hashed when it was committed"))
             }
             let expected = CommitChain.link(parent: parent, parts: parts)
             guard stored == expected else {
