@@ -30,6 +30,10 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     var environment: [String: String] = [:]
     /// Seconds before the case counts as hung and is killed.
     var timeout: Double = 60
+    /// SQL run on the case's store before the command (foreign keys off): a newer, damaged or tampered store.
+    var setupSQL: String? = nil
+    /// Files (may name `{dir}` and `{store}`) that must not exist after the case, e.g. a lock file beside a text file.
+    var mustNotExist: [String] = []
 
     var testDescription: String { name }
 
@@ -61,7 +65,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 
 /// Every bad-input case, by area. Each area lives in its own file, `BadInput+<Area>.swift`.
 enum BadInputCorpus {
-    static var all: [BadInputCase] { cli }
+    static var all: [BadInputCase] { cli + store }
 
     /// The one finished run every case's store starts with: objects, versions, feedback and metrics to refer to.
     static let seedNotebook = """

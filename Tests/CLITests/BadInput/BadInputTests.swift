@@ -26,6 +26,13 @@ import Testing
                 at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(bytes).write(to: url)
         }
+        if let sql = c.setupSQL {
+            var config = Configuration()
+            config.foreignKeysEnabled = false
+            let queue = try DatabaseQueue(path: store, configuration: config)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: expand(sql)) }
+            try queue.close()
+        }
         let before = c.store == .absent ? nil : try StoreDump(path: store)
 
         let result = try BoundedProcess.run(
@@ -40,6 +47,9 @@ import Testing
         #expect(line?.lowercased().contains("error:") == true, "\(c.name): no error line containing '\(expected)' in\n\(result.stderr)")
         for marker in ["Stack dump", "Fatal error", "Backtrace", "stack trace", "💣", "Program crashed"] {
             #expect(!result.stderr.contains(marker), "\(c.name): '\(marker)' in\n\(result.stderr)")
+        }
+        for file in c.mustNotExist.map(expand) {
+            #expect(!FileManager.default.fileExists(atPath: file), "\(c.name): \(file) was created")
         }
         switch c.store {
         case .absent:
