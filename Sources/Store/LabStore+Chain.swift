@@ -42,11 +42,13 @@ extension LabStore {
         let row = try Row.fetchOne(
             db,
             sql: """
-                SELECT co.run_id, co.note, c.ordinal, c.key FROM commits co LEFT JOIN cells c ON c.id = co.cell_id
-                WHERE co.id = ?
+                SELECT CAST(co.run_id AS TEXT) AS run_id, co.note, c.id AS cell, CAST(c.ordinal AS TEXT) AS ordinal,
+                       CAST(c.key AS TEXT) AS key
+                FROM commits co LEFT JOIN cells c ON c.id = co.cell_id WHERE co.id = ?
                 """, arguments: [commit])
-        let run = row.flatMap { Int64.fromDatabaseValue($0["run_id"]) }.map(String.init) ?? "?"
-        if let row, let ordinal = Int.fromDatabaseValue(row["ordinal"]) {
+        let run = row.flatMap { String.fromDatabaseValue($0["run_id"]) } ?? "?"
+        if let row, !(row["cell"] as DatabaseValue).isNull {
+            let ordinal = String.fromDatabaseValue(row["ordinal"]) ?? "?"
             return "commit \(commit) (run \(run), cell \(ordinal) '\(String.fromDatabaseValue(row["key"]) ?? "")')"
         }
         let note = row.flatMap { String.fromDatabaseValue($0["note"]) } ?? "no cell"
@@ -99,6 +101,34 @@ extension LabStore {
             if let message {
                 problems.append(IntegrityProblem(
                     location: try Self.commitLabel(db, commit: commit) + " · binding '\(name)'", message: message))
+            }
+        }
+        return problems
+    }
+
+    /// Values stored with another type than their column's (SQLite accepts `'two'` in an INTEGER column): each is a
+    /// damaged row, and reading it as its declared type would be wrong. Counted per table and column.
+    func checkTypes(_ db: Database) throws -> [IntegrityProblem] {
+        var problems: [IntegrityProblem] = []
+        let allowed: [String: [String]] = [
+            "INTEGER": ["integer"], "REAL": ["real", "integer"], "TEXT": ["text"], "BLOB": ["blob"],
+        ]
+        let tables = try String.fetchAll(
+            db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        for table in tables {
+            for column in try Row.fetchAll(db, sql: "SELECT name, type FROM pragma_table_info(?)", arguments: [table]) {
+                guard let name = String.fromDatabaseValue(column["name"]),
+                    let types = allowed[(String.fromDatabaseValue(column["type"]) ?? "").uppercased()]
+                else { continue }
+                let list = (types + ["null"]).map { "'\($0)'" }.joined(separator: ", ")
+                let count = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM \"\(table)\" WHERE typeof(\"\(name)\") NOT IN (\(list))") ?? 0
+                if count > 0 {
+                    problems.append(IntegrityProblem(
+                        location: "table \(table)",
+                        message: "\(count) value\(count == 1 ? "" : "s") of column \(name) \(count == 1 ? "is" : "are") "
+                            + "not of type \(types[0])"))
+                }
             }
         }
         return problems

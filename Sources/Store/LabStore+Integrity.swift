@@ -59,6 +59,7 @@ extension LabStore {
                 problems.append(IntegrityProblem(location: "sqlite", message: message))
             }
             problems += try checkStatuses(db)
+            problems += try checkTypes(db)
             for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
                 let table = String.fromDatabaseValue(row[0]) ?? "?"
                 let rowid = Int64.fromDatabaseValue(row[1])
@@ -106,7 +107,10 @@ extension LabStore {
 
     private func checkBlobs(_ db: Database) throws -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
-        let cursor = try Row.fetchCursor(db, sql: "SELECT hash, size, data FROM blobs ORDER BY hash")
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT CAST(hash AS TEXT) AS hash, CAST(size AS INTEGER) AS size, CAST(data AS BLOB) AS data
+            FROM blobs ORDER BY hash
+            """)
         var bad: [(hash: String, message: String)] = []
         while let row = try cursor.next() {
             let hash: String = row["hash"]
@@ -133,8 +137,11 @@ extension LabStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT o.run_id, o.name AS object, v.id AS version_id, v.version, v.kind, v.config, v.content_hash,
-                       t.name AS tensor, t.shape, t.blob_hash, b.size
+                SELECT CAST(o.run_id AS INTEGER) AS run_id, CAST(o.name AS TEXT) AS object, v.id AS version_id,
+                       CAST(v.version AS INTEGER) AS version, CAST(v.kind AS TEXT) AS kind,
+                       CAST(v.config AS TEXT) AS config, CAST(v.content_hash AS TEXT) AS content_hash,
+                       CAST(t.name AS TEXT) AS tensor, CAST(t.shape AS TEXT) AS shape,
+                       CAST(t.blob_hash AS TEXT) AS blob_hash, CAST(b.size AS INTEGER) AS size
                 FROM versions v JOIN objects o ON o.id = v.object_id
                 JOIN version_tensors t ON t.version_id = v.id
                 LEFT JOIN blobs b ON b.hash = t.blob_hash
@@ -193,7 +200,10 @@ extension LabStore {
         let cursor = try Row.fetchCursor(
             db,
             sql: """
-                SELECT o.run_id, o.name, f.id, f.uid, f.prompt, f.chosen, f.rejected, f.annotator, f.seed, f.row_hash
+                SELECT CAST(o.run_id AS INTEGER) AS run_id, CAST(o.name AS TEXT) AS name, f.id,
+                       CAST(f.uid AS INTEGER) AS uid, CAST(f.prompt AS INTEGER) AS prompt, CAST(f.chosen AS BLOB) AS chosen,
+                       CAST(f.rejected AS BLOB) AS rejected, CAST(f.annotator AS TEXT) AS annotator,
+                       CAST(f.seed AS INTEGER) AS seed, CAST(f.row_hash AS TEXT) AS row_hash
                 FROM feedback f JOIN objects o ON o.id = f.object_id ORDER BY f.id
                 """)
         while let row = try cursor.next() {
@@ -221,7 +231,8 @@ extension LabStore {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT o.run_id, o.name, v.version, co.run_id AS commit_run FROM versions v
+                SELECT CAST(o.run_id AS INTEGER), CAST(o.name AS TEXT), CAST(v.version AS INTEGER),
+                       CAST(co.run_id AS INTEGER) AS commit_run FROM versions v
                 JOIN objects o ON o.id = v.object_id JOIN commits co ON co.id = v.commit_id
                 WHERE co.run_id != o.run_id ORDER BY v.id
                 """)
@@ -233,7 +244,8 @@ extension LabStore {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT o.run_id, o.name, f.uid, va.object_id != f.object_id AS foreign_add,
+                SELECT CAST(o.run_id AS INTEGER), CAST(o.name AS TEXT), CAST(f.uid AS INTEGER),
+                       va.object_id != f.object_id AS foreign_add,
                        coalesce(vr.object_id != f.object_id, 0) AS foreign_remove,
                        coalesce(vr.version < va.version, 0) AS backwards
                 FROM feedback f JOIN objects o ON o.id = f.object_id

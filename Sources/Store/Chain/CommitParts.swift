@@ -79,7 +79,7 @@ struct CommitParts: Equatable {
             sql: """
                 SELECT co.run_id, co.cell_id, co.note, r.source AS run_source, r.parameters, r.parent_run,
                        r.resumed_at_cell, c.ordinal, c.key, c.title, c.source, c.status, c.output, c.error
-                FROM commits co JOIN runs r ON r.id = co.run_id LEFT JOIN cells c ON c.id = co.cell_id
+                FROM commits co LEFT JOIN runs r ON r.id = co.run_id LEFT JOIN cells c ON c.id = co.cell_id
                 WHERE co.id = ?
                 """, arguments: [commit])
         else { throw StoreError.database("", "commit \(commit) is missing") }
