@@ -30,7 +30,8 @@ extension LabStore {
             guard stored == expected else {
                 return (count, stored, try problem(
                     "its hash \(stored.map { String($0.prefix(12)) } ?? "(none)") is not \(expected.prefix(12)), the "
-                        + "hash of its content after the previous commit's: a commit was removed, reordered or rehashed"))
+                        + "hash of its content after the previous commit's: a commit was removed, reordered or "
+                        + "rehashed"))
             }
             parent = expected
         }
@@ -79,7 +80,8 @@ extension LabStore {
             switch String.fromDatabaseValue(row["kind"]) {
             case "value":
                 if !(Bool.fromDatabaseValue(row["has_blob"]) ?? false) {
-                    message = "its value (blob \(String.fromDatabaseValue(row["blob_hash"])?.prefix(12) ?? "none")) is missing"
+                    let blob = String.fromDatabaseValue(row["blob_hash"])?.prefix(12) ?? "none"
+                    message = "its value (blob \(blob)) is missing"
                 } else if !(Bool.fromDatabaseValue(row["valid_json"]) ?? false) {
                     message = "its value is not valid JSON"
                 }
@@ -126,8 +128,9 @@ extension LabStore {
                 if count > 0 {
                     problems.append(IntegrityProblem(
                         location: "table \(table)",
-                        message: "\(count) value\(count == 1 ? "" : "s") of column \(name) \(count == 1 ? "is" : "are") "
-                            + "not of type \(types[0])"))
+                        message: count == 1
+                            ? "1 value of column \(name) is not of type \(types[0])"
+                            : "\(count) values of column \(name) are not of type \(types[0])"))
                 }
             }
         }
@@ -139,8 +142,10 @@ extension LabStore {
     func checkStatuses(_ db: Database) throws -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         let checks: [(sql: String, what: String)] = [
-            ("SELECT id, status FROM runs WHERE status NOT IN ('running', 'succeeded', 'failed', 'interrupted', 'cancelled')",
-             "run"),
+            ("""
+             SELECT id, status FROM runs
+             WHERE status NOT IN ('running', 'succeeded', 'failed', 'interrupted', 'cancelled')
+             """, "run"),
             ("SELECT id, status FROM cells WHERE status NOT IN ('ok', 'failed', 'cancelled')", "cell row"),
             ("SELECT id, kind FROM objects WHERE kind NOT IN ('checkpoint', 'dataset')", "object row"),
         ]
@@ -148,7 +153,8 @@ extension LabStore {
             for row in try Row.fetchAll(db, sql: check.sql) {
                 problems.append(IntegrityProblem(
                     location: "\(check.what) \(Int64.fromDatabaseValue(row[0]).map(String.init) ?? "?")",
-                    message: "'\(String.fromDatabaseValue(row[1]) ?? "\(row[1] as DatabaseValue)")' is not an allowed value"))
+                    message: "'\(String.fromDatabaseValue(row[1]) ?? "\(row[1] as DatabaseValue)")' "
+                        + "is not an allowed value"))
             }
         }
         return problems

@@ -45,7 +45,9 @@ extension LabStore {
                     }
                 }
                 let firstPurgedCommit = try Int64.fetchOne(
-                    db, sql: "SELECT min(id) FROM commits WHERE run_id IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL)")
+                    db, sql: """
+                        SELECT min(id) FROM commits WHERE run_id IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL)
+                        """)
                 // With --force, remaining commits lose their link to a purged run (parent, pinned version): their
                 // content changes, so they are hashed again.
                 let unlinked = try Int64.fetchAll(
@@ -54,9 +56,9 @@ extension LabStore {
                         SELECT co.id FROM commits co JOIN runs r ON r.id = co.run_id
                         WHERE r.deleted_at IS NULL AND (
                             r.parent_run IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL)
-                            OR co.id IN (SELECT b.commit_id FROM commit_bindings b JOIN versions v ON v.id = b.version_id
-                                         JOIN objects o ON o.id = v.object_id JOIN runs d ON d.id = o.run_id
-                                         WHERE d.deleted_at IS NOT NULL))
+                            OR co.id IN (SELECT b.commit_id FROM commit_bindings b
+                                         JOIN versions v ON v.id = b.version_id JOIN objects o ON o.id = v.object_id
+                                         JOIN runs d ON d.id = o.run_id WHERE d.deleted_at IS NOT NULL))
                         ORDER BY co.id
                         """)
                 for run in report.purgedRuns {

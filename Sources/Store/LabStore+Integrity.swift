@@ -201,8 +201,9 @@ extension LabStore {
             db,
             sql: """
                 SELECT CAST(o.run_id AS INTEGER) AS run_id, CAST(o.name AS TEXT) AS name, f.id,
-                       CAST(f.uid AS INTEGER) AS uid, CAST(f.prompt AS INTEGER) AS prompt, CAST(f.chosen AS BLOB) AS chosen,
-                       CAST(f.rejected AS BLOB) AS rejected, CAST(f.annotator AS TEXT) AS annotator,
+                       CAST(f.uid AS INTEGER) AS uid, CAST(f.prompt AS INTEGER) AS prompt,
+                       CAST(f.chosen AS BLOB) AS chosen, CAST(f.rejected AS BLOB) AS rejected,
+                       CAST(f.annotator AS TEXT) AS annotator,
                        CAST(f.seed AS INTEGER) AS seed, CAST(f.row_hash AS TEXT) AS row_hash
                 FROM feedback f JOIN objects o ON o.id = f.object_id ORDER BY f.id
                 """)

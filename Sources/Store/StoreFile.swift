@@ -75,8 +75,8 @@ enum StoreFile {
     enum ReadMode: Equatable {
         /// A normal read-only connection, which shares the write-ahead log's index (`-shm`) with writers.
         case shared
-        /// SQLite's `immutable=1`: no `-shm`, no locks. Only when the folder is not writable (so there can be no writer,
-        /// which would need to create its log there) and no log is left beside the file.
+        /// SQLite's `immutable=1`: no `-shm`, no locks. Only when the folder is not writable (so there can be no
+        /// writer, which would need to create its log there) and no log is left beside the file.
         case immutable
     }
 

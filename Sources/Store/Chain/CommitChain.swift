@@ -23,8 +23,8 @@ enum CommitChain {
 
     /// The hash of the commit before `commit` ("" when it is the first).
     static func parentHash(_ db: Database, before commit: Int64) throws -> String {
-        try String.fetchOne(db, sql: "SELECT hash FROM commits WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [commit])
-            ?? ""
+        try String.fetchOne(
+            db, sql: "SELECT hash FROM commits WHERE id < ? ORDER BY id DESC LIMIT 1", arguments: [commit]) ?? ""
     }
 
     /// Computes and stores the parts and hash of `commit`, which must be the newest commit (called last in the
@@ -56,7 +56,8 @@ enum CommitChain {
     /// commits before them).
     static func relink(_ db: Database, from first: Int64) throws {
         var parent = try parentHash(db, before: first)
-        for row in try Row.fetchAll(db, sql: "SELECT id, parts FROM commits WHERE id >= ? ORDER BY id", arguments: [first]) {
+        let sql = "SELECT id, parts FROM commits WHERE id >= ? ORDER BY id"
+        for row in try Row.fetchAll(db, sql: sql, arguments: [first]) {
             guard let id = Int64.fromDatabaseValue(row["id"]) else { continue }
             guard let text = String.fromDatabaseValue(row["parts"]), let parts = CommitParts(text: text) else {
                 throw StoreError.database("", "commit \(id) has no readable parts; run `rlhf check`")

@@ -91,7 +91,9 @@ struct CommitParts: Equatable {
 
     private static func runPart(_ row: Row) -> String {
         var text = ContentHash.Canonical(tag: "rlhf-commit-run-v1")
-        for column in ["run_id", "run_source", "parameters", "parent_run", "resumed_at_cell"] { text.value(row[column]) }
+        for column in ["run_id", "run_source", "parameters", "parent_run", "resumed_at_cell"] {
+            text.value(row[column])
+        }
         return text.hash
     }
 
@@ -191,7 +193,10 @@ struct CommitParts: Equatable {
         text.rows(
             try Row.fetchAll(
                 db,
-                sql: "SELECT position, name, media_type, blob_hash, text FROM artifacts WHERE commit_id = ? ORDER BY position",
+                sql: """
+                    SELECT position, name, media_type, blob_hash, text FROM artifacts
+                    WHERE commit_id = ? ORDER BY position
+                    """,
                 arguments: [commit]))
         return text.hash
     }

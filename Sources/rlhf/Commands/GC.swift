@@ -15,7 +15,7 @@ struct GC: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Flag(help: "Report what would be removed without removing it.") var dryRun = false
-    @Flag(help: "Purge deleted runs even when other runs depend on them (they can then no longer be resumed or replayed).")
+    @Flag(help: "Purge deleted runs even when other runs depend on them (those can no longer be resumed or replayed).")
     var force = false
     @Flag(help: "Then rebuild the file without its free pages (SQLite VACUUM), so it shrinks.") var vacuum = false
     @Flag(help: "Print JSON instead of text.") var json = false
