@@ -33,13 +33,14 @@ enum StoreFile {
     /// Creates a complete store at `path` that no process can see half-made: the schema is built in a temporary file
     /// in the same folder, which is then given the store's name with `link` (atomic, and it never replaces a store
     /// another process created meanwhile). A SIGKILL at any point leaves either no store or a whole one (and at worst
-    /// a stray `.NAME.creating-PID` file, which later creations remove once PID is gone).
+    /// a stray `.NAME.creating-PID-…` file, which later creations remove once PID is gone).
     static func create(_ path: String) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         let prefix = "." + url.lastPathComponent + ".creating-"
         removeAbandonedTemporaries(in: folder, prefix: prefix)
-        let temporary = folder.appendingPathComponent(prefix + "\(getpid())").path
+        // The pid lets a later creation tell an abandoned temporary; the UUID keeps two threads of one process apart.
+        let temporary = folder.appendingPathComponent(prefix + "\(getpid())-\(UUID().uuidString)").path
         for file in [temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal"] { unlink(file) }
         defer { unlink(temporary) }
         do {

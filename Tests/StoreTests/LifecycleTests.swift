@@ -47,6 +47,22 @@ import Testing
         }
     }
 
+    /// Threads and processes creating one store at once all get the same, whole store.
+    @Test func concurrentCreationsShareOneStore() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("lab.sqlite").path
+            let runs = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try LabStore(path: path).beginRun(notebook: nil, source: "", parameters: "{}") }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(try LabStore.openReadOnly(path: path).runs().map(\.id).sorted() == runs.sorted())
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            #expect(names.allSatisfy { !$0.contains(".creating-") }, "\(names)")
+        }
+    }
+
     /// A creation killed half-way leaves only its temporary, which the next creation removes.
     @Test func aTemporaryLeftByAKilledCreationIsRemoved() throws {
         let folder = try makeTemporaryFolder()
