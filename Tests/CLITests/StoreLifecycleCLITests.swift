@@ -123,3 +123,51 @@ import Testing
         #expect(try cli("check").status == 0)
     }
 }
+
+/// A store written before bindings were stored by content and commits were chained (schema v6) opens, resumes and
+/// replays bit for bit, and checks clean once upgraded.
+@Suite struct OldStoreCLITests {
+    /// Turns a current store back into the v6 schema: `bindings` a table holding each value, no chain columns.
+    static let downgrade = """
+        CREATE TABLE bindings_v6 (
+            commit_id INTEGER NOT NULL REFERENCES commits(id),
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('value', 'object')),
+            value TEXT,
+            version_id INTEGER REFERENCES versions(id),
+            PRIMARY KEY (commit_id, name)
+        );
+        INSERT INTO bindings_v6 SELECT commit_id, name, kind, value, version_id FROM bindings;
+        DROP VIEW bindings;
+        DROP TABLE commit_bindings;
+        DELETE FROM blobs WHERE hash NOT IN (SELECT blob_hash FROM version_tensors)
+            AND hash NOT IN (SELECT blob_hash FROM artifacts);
+        ALTER TABLE bindings_v6 RENAME TO bindings;
+        ALTER TABLE commits DROP COLUMN parts;
+        ALTER TABLE commits DROP COLUMN hash;
+        DELETE FROM grdb_migrations WHERE identifier IN ('v7-binding-values', 'v8-commit-chain');
+        """
+
+    @Test func aVersion6StoreResumesAndReplays() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let broken = StoreLifecycleCLITests.notebook + "\nprint(nope)\n"
+        let nb = try cli.write("nb.rlhf", broken)
+        #expect(try cli("run", nb, "--quiet").status == 1)
+        var config = Configuration()
+        config.foreignKeysEnabled = false
+        let queue = try DatabaseQueue(path: cli.store, configuration: config)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: Self.downgrade) }
+        let oldValues = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM bindings") }
+        try queue.close()
+
+        _ = try cli.write("nb.rlhf", StoreLifecycleCLITests.notebook + "\nprint(len(xs))\n")
+        let resumed = try cli("run", nb, "--quiet", "--resume", "1")
+        #expect(resumed.status == 0 && resumed.stdout == "1000\n", "\(resumed.stdout)\(resumed.stderr)")
+        let replay = try cli("replay", "1", "--verify", "--quiet")
+        #expect(replay.status == 0 && replay.stdout.contains("verified:"), "\(replay.stdout)\(replay.stderr)")
+        #expect(try cli.scalar("SELECT count(*) FROM bindings WHERE commit_id IN (SELECT id FROM commits WHERE run_id = 1)") == "\(oldValues ?? -1)")
+        let check = try cli("check")
+        #expect(check.status == 0 && check.stdout.hasPrefix("ok: 3 runs, "), "\(check.stdout)\(check.stderr)")
+    }
+}
