@@ -44,7 +44,8 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v6-statuses")
         let rows: [[DatabaseValue]] = [
-            [1.databaseValue, "$rng".databaseValue, "value".databaseValue, #"{"$type":"RNG","state":["1"]}"#.databaseValue, .null],
+            [1.databaseValue, "$rng".databaseValue, "value".databaseValue,
+             #"{"$type":"RNG","state":["1"]}"#.databaseValue, .null],
             [1.databaseValue, "xs".databaseValue, "value".databaseValue, Self.bigValue.databaseValue, .null],
             [2.databaseValue, "policy".databaseValue, "object".databaseValue, "policy".databaseValue, 1.databaseValue],
             [2.databaseValue, "xs".databaseValue, "value".databaseValue, Self.bigValue.databaseValue, .null],

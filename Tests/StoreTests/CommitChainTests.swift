@@ -69,8 +69,8 @@ import Testing
          "cell"),
         ("commits.note", "UPDATE commits SET note = 'rollback to v2' WHERE id = 3",
          "commit 3 (run 1, rollback to v2)", "cell"),
-        ("bindings (value)", "UPDATE commit_bindings SET blob_hash = (SELECT blob_hash FROM version_tensors LIMIT 1) WHERE name = 'lr'"
-            + " AND commit_id = 2", "commit 2 (run 1, cell 2 'cell2')", "bindings"),
+        ("bindings (value)", "UPDATE commit_bindings SET blob_hash = (SELECT blob_hash FROM version_tensors LIMIT 1)"
+            + " WHERE name = 'lr' AND commit_id = 2", "commit 2 (run 1, cell 2 'cell2')", "bindings"),
         ("bindings (pin)", "UPDATE commit_bindings SET version_id = (SELECT min(id) FROM versions) WHERE commit_id = 2"
             + " AND name = 'policy'", "commit 2 (run 1, cell 2 'cell2')", "bindings"),
         ("versions.content_hash", "UPDATE versions SET content_hash = 'ab' || substr(content_hash, 3) WHERE id = 1",

@@ -42,7 +42,8 @@ import Testing
         #expect(seen > 0)
         // No temporary is left beside the stores.
         for path in paths {
-            let names = try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            let storeFolder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let names = try FileManager.default.contentsOfDirectory(atPath: storeFolder)
             #expect(names.allSatisfy { !$0.contains(".creating-") }, "\(names)")
         }
     }

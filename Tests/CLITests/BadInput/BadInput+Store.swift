@@ -137,7 +137,8 @@ extension BadInputCorpus {
             PRAGMA ignore_check_constraints = ON; UPDATE cells SET status = 'maybe' WHERE ordinal = 3;
             PRAGMA ignore_check_constraints = OFF
             """, error: "commit 3 (run 1, cell 3 'reward'): its cell differs"),
-        tampered("tensor-blob", "UPDATE blobs SET data = zeroblob(size) WHERE hash = (SELECT blob_hash FROM version_tensors LIMIT 1)",
+        tampered("tensor-blob",
+                 "UPDATE blobs SET data = zeroblob(size) WHERE hash = (SELECT blob_hash FROM version_tensors LIMIT 1)",
                  error: "content hashes to"),
         tampered("type-blob-size", "UPDATE blobs SET size = 'big' WHERE hash = (SELECT blob_hash FROM version_tensors LIMIT 1)",
                  error: "table blobs: 1 value of column size is not of type integer"),
