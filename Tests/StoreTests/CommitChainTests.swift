@@ -106,6 +106,24 @@ import Testing
         }
     }
 
+    /// A byte flipped in the file itself, inside the text of a run or a cell (SQLite's integrity check cannot see it:
+    /// the pages are well formed), is found by the chain.
+    @Test(arguments: [("src", "commit 1 (run 1, cell 1 'cell1')"), ("output of 2", "commit 2 (run 1, cell 2 'cell2')")])
+    func aByteFlippedInTheFileIsFound(_ text: String, commit: String) throws {
+        try withTemporaryStore { store, _ in
+            try Self.populate(store)
+            try tamper(store.path, "PRAGMA wal_checkpoint(TRUNCATE)")
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: store.path)))
+            let needle = [UInt8](text.utf8)
+            let at = try #require((0...(bytes.count - needle.count)).first { Array(bytes[$0..<$0 + needle.count]) == needle })
+            bytes[at] ^= 0x20
+            try Data(bytes).write(to: URL(fileURLWithPath: store.path))
+            let reopened = try LabStore.openReadOnly(path: store.path)
+            let first = try #require(try reopened.check().first)
+            #expect(first.location == commit, "\(first)")
+        }
+    }
+
     /// Rewriting a hash, or removing a commit, breaks the links after it.
     @Test(arguments: [
         ("UPDATE commits SET hash = 'ab' || substr(hash, 3) WHERE id = 2", "commit 2 (run 1, cell 2 'cell2')"),
