@@ -1,7 +1,7 @@
 extension NotebookParameters {
     /// Where the parameters cell stands in a run that executes only some of a notebook's code cells, which decides
     /// whether `--param` can take effect and what the run may record as its parameters.
-    public enum Standing: Equatable {
+    public enum Standing: Equatable, Sendable {
         /// The run executes the parameters cell (or the notebook has none): overrides take effect, and the run records
         /// the effective values.
         case runs
