@@ -34,7 +34,7 @@ public struct OutputFolder {
         do {
             try FileManager.default.createDirectory(at: given, withIntermediateDirectories: true)
         } catch {
-            throw Refusal(description: "cannot create the folder '\(path)': \(error.localizedDescription)")
+            throw Refusal(description: "cannot create the folder '\(path)': \(FileProblem.reason(error))")
         }
         url = given.resolvingSymlinksInPath().standardizedFileURL
     }
@@ -45,7 +45,7 @@ public struct OutputFolder {
         do {
             try data.write(to: file, options: .atomic)
         } catch {
-            throw Refusal(description: "cannot write '\(file.path)': \(error.localizedDescription)")
+            throw Refusal(description: "cannot write '\(file.path)': \(FileProblem.reason(error))")
         }
         return file
     }
