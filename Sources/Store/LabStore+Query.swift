@@ -7,7 +7,8 @@ extension LabStore {
     /// Every statement is compiled under SQLite's authorizer before any runs (see ``QueryPolicy``): one that would
     /// write, change the connection, attach a file, or call anything but a pure function refuses the whole text with
     /// ``QueryError/refused(_:statement:)``. With several statements separated by `;`, only the last one's rows are
-    /// handed over. Past `timeout` seconds the query stops with ``QueryError/timedOut(seconds:)``; nil means no limit.
+    /// handed over. Past `timeout` seconds of work inside SQLite (time spent in `row` does not count) the query
+    /// stops with ``QueryError/timedOut(seconds:)``; nil means no limit.
     /// SQL SQLite cannot compile -> ``StoreError/sql(_:)``. Errors thrown by `columns` or `row` stop the query.
     ///
     /// ```swift

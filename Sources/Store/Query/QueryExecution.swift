@@ -9,15 +9,20 @@ import GRDBSQLite
 /// The policy is enforced by SQLite's authorizer while each statement compiles (and again whenever SQLite compiles
 /// one while running, as a pragma's table-valued function does); a statement SQLite still calls writing
 /// (`sqlite3_stmt_readonly`, e.g. `REINDEX`) is refused besides. The deadline is checked by a progress handler every
-/// ``checkEvery`` virtual-machine steps, so an endless recursive query stops too.
+/// ``checkEvery`` virtual-machine steps, so an endless recursive query stops too. Only time inside SQLite counts:
+/// a reader that takes its time with the rows (a pager, a slow pipe) does not use up the query's time.
 final class QueryExecution {
     /// Virtual-machine steps between two looks at the clock: about a few microseconds of work.
     static let checkEvery: Int32 = 1000
 
     private let connection: OpaquePointer
     private let policy: QueryPolicy
-    private let deadline: UInt64?
+    /// The time limit in nanoseconds of work inside SQLite, nil for none.
+    private let limit: UInt64?
     private let timeout: Double?
+    /// Nanoseconds spent inside `sqlite3_step` by steps that have returned, and when the current one began.
+    private var spent: UInt64 = 0
+    private var stepStarted: UInt64 = 0
     /// The first thing the authorizer refused since the last statement began compiling.
     private var refusal: String?
     private var pastDeadline = false
@@ -27,7 +32,7 @@ final class QueryExecution {
         self.connection = connection
         self.policy = policy
         self.timeout = timeout
-        deadline = timeout.map { DispatchTime.now().uptimeNanoseconds &+ UInt64(min($0, 1e9) * 1e9) }
+        limit = timeout.map { UInt64(min(max($0, 0), 1e9) * 1e9) }
     }
 
     /// Compiles every statement of `sql`, runs them in order, and hands `columns` the last statement's column names
@@ -65,7 +70,7 @@ final class QueryExecution {
     }
 
     private func isPastDeadline() -> Int32 {
-        guard let deadline, DispatchTime.now().uptimeNanoseconds >= deadline else { return 0 }
+        guard let limit, spent &+ (DispatchTime.now().uptimeNanoseconds &- stepStarted) >= limit else { return 0 }
         pastDeadline = true
         return 1
     }
@@ -111,7 +116,9 @@ final class QueryExecution {
     /// Steps once: true with a row ready, false when done.
     private func step(_ statement: OpaquePointer) throws -> Bool {
         refusal = nil
+        stepStarted = DispatchTime.now().uptimeNanoseconds
         let code = sqlite3_step(statement)
+        spent &+= DispatchTime.now().uptimeNanoseconds &- stepStarted
         switch code {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false

@@ -18,13 +18,25 @@ struct TableLayout {
 
     /// One line of the table, trailing spaces trimmed.
     func line(_ row: [String]) -> String {
-        row.enumerated().map { column, cell in
+        let line = row.enumerated().map { column, cell in
             let pad = String(repeating: " ", count: max(0, (column < widths.count ? widths[column] : 0) - cell.count))
-            return Self.isNumber(cell) && column > 0 ? pad + cell : cell + pad
-        }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            return column > 0 && Self.isNumber(cell) ? pad + cell : cell + pad
+        }.joined(separator: "  ")
+        // Trimming is costly per line; most lines have nothing to trim.
+        guard Self.isSpace(line.unicodeScalars.first) || Self.isSpace(line.unicodeScalars.last) else { return line }
+        return line.trimmingCharacters(in: .whitespaces)
     }
 
+    private static func isSpace(_ scalar: Unicode.Scalar?) -> Bool {
+        scalar.map { CharacterSet.whitespaces.contains($0) } == true
+    }
+
+    /// Whether the cell reads as a number (commas allowed): `Double` parses it. Only text starting with a digit, a
+    /// sign, a dot, a comma or the first letter of `inf`/`nan` can be one, which spares parsing every word.
     private static func isNumber(_ s: String) -> Bool {
-        !s.isEmpty && Double(s.replacingOccurrences(of: ",", with: "")) != nil
+        guard let first = s.unicodeScalars.first, "0123456789+-.,iInN".unicodeScalars.contains(first) else {
+            return false
+        }
+        return Double(s.contains(",") ? s.replacingOccurrences(of: ",", with: "") : s) != nil
     }
 }
