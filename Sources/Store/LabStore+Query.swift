@@ -12,7 +12,8 @@ extension LabStore {
     /// SQL SQLite cannot compile -> ``StoreError/sql(_:)``. Errors thrown by `columns` or `row` stop the query.
     ///
     /// ```swift
-    /// try store.query("SELECT name, step, value FROM metrics", timeout: 30, columns: { print($0) }, row: { print($0) })
+    /// try store.query("SELECT name, step, value FROM metrics", timeout: 30,
+    ///                 columns: { print($0) }, row: { print($0) })
     /// ```
     public func query(
         _ sql: String, timeout: Double? = nil, columns: ([String]) throws -> Void, row: ([QueryCell]) throws -> Void
@@ -21,8 +22,10 @@ extension LabStore {
         do {
             try queue.inDatabase { db in
                 guard let connection = db.sqliteConnection else { throw StoreError.database(path, "connection closed") }
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
-                let execution = QueryExecution(connection: connection, policy: QueryPolicy(tables: tables), timeout: timeout)
+                let tables = try String.fetchAll(
+                    db, sql: "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
+                let execution = QueryExecution(
+                    connection: connection, policy: QueryPolicy(tables: tables), timeout: timeout)
                 try execution.run(sql, columns: columns, row: row)
             }
         } catch let error as DatabaseError {

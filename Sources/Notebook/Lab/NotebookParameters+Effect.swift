@@ -33,8 +33,8 @@ extension NotebookParameters {
             return
         case .restored(let cell):
             throw Problem(
-                description: "--param \(names) cannot take effect: \(how) starts after the parameters cell (cell \(cell)), "
-                    + "whose values are restored from the earlier run's commits; start at cell \(cell) or drop --param")
+                description: "--param \(names) cannot take effect: \(how) starts after the parameters cell "
+                    + "(cell \(cell)), whose values are restored from the earlier run's commits; start at cell \(cell) or drop --param")
         case .skipped(let cell):
             throw Problem(
                 description: "--param \(names) cannot take effect: \(how) does not run the parameters cell "

@@ -6,13 +6,15 @@ import Foundation
 ///
 /// A stored name becomes a file name by ``safeName(_:)``: only the characters `A–Z a–z 0–9 . _ -`, no leading dot
 /// or dash, at most ``maximumLength`` characters, so it cannot name another folder (`..`, `/`, `\`), hide, pass for
-/// a command-line option, or carry a NUL or a line break. Names are unique within one export, compared ignoring case as macOS does (`-2`, `-3` before the
-/// extension). The final path is checked to lie directly inside the folder (symbolic links of the folder itself
-/// resolved), and an existing symbolic link in the folder is never written through.
+/// a command-line option, or carry a NUL or a line break. Names are unique within one export, compared ignoring
+/// case as macOS does (`-2`, `-3` before the extension). The final path is checked to lie directly inside the
+/// folder (symbolic links of the folder itself resolved), and an existing symbolic link in the folder is never
+/// written through.
 ///
 /// ```swift
 /// var folder = try OutputFolder(path: "charts")
-/// let file = try folder.write(svgData, named: "3-x/../../../ESCAPED-loss.svg")  // charts/3-x_.._.._.._ESCAPED-loss.svg
+/// let file = try folder.write(svgData, named: "3-x/../../../ESCAPED-loss.svg")
+/// // file is charts/3-x_.._.._.._ESCAPED-loss.svg
 /// ```
 public struct OutputFolder {
     /// The longest file name written, in characters (bytes: the safe set is ASCII); file systems allow 255.
@@ -72,8 +74,8 @@ public struct OutputFolder {
     }
 
     /// `stored` as a file name: characters outside `A–Z a–z 0–9 . _ -` become `_` (one per Unicode scalar), a
-    /// leading dot or dash becomes `_`, and a name longer than ``maximumLength`` keeps its start and its extension around
-    /// `_` and a hash of the whole name, so two long names that share a start stay apart. Empty becomes `_`.
+    /// leading dot or dash becomes `_`, and a name longer than ``maximumLength`` keeps its start and its extension
+    /// around `_` and a hash of the whole name, so two long names that share a start stay apart. Empty becomes `_`.
     public static func safeName(_ stored: String) -> String {
         var name = String(String.UnicodeScalarView(stored.unicodeScalars.map { isSafe($0) ? $0 : "_" }))
         if name.isEmpty { name = "_" }

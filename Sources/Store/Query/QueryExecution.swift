@@ -57,9 +57,10 @@ final class QueryExecution {
         for statement in statements.dropLast() {
             while try step(statement) {}
         }
-        try columns((0..<sqlite3_column_count(last)).map { sqlite3_column_name(last, $0).map(String.init(cString:)) ?? "" })
+        let count = sqlite3_column_count(last)
+        try columns((0..<count).map { sqlite3_column_name(last, $0).map(String.init(cString:)) ?? "" })
         while try step(last) {
-            try row((0..<sqlite3_column_count(last)).map { cell(last, $0) })
+            try row((0..<count).map { cell(last, $0) })
         }
     }
 

@@ -23,7 +23,8 @@ struct QueryPolicy {
 
     /// A policy for a store whose own tables and views are `tables` (as listed in `sqlite_schema`).
     init(tables: some Sequence<String>) {
-        readable = Set(tables.map { $0.lowercased() }).union(["sqlite_master", "sqlite_schema", "json_each", "json_tree"])
+        readable = Set(tables.map { $0.lowercased() })
+            .union(["sqlite_master", "sqlite_schema", "json_each", "json_tree"])
     }
 
     /// Nil when the action is allowed; otherwise what was refused, in words for the error message.
@@ -81,14 +82,17 @@ struct QueryPolicy {
     }
 
     /// The tables that hold the schema.
-    static let schemaTables: Set<String> = ["sqlite_master", "sqlite_temp_master", "sqlite_schema", "sqlite_temp_schema"]
+    static let schemaTables: Set<String> = [
+        "sqlite_master", "sqlite_temp_master", "sqlite_schema", "sqlite_temp_schema",
+    ]
 
     /// The verbs of the schema-changing actions, all refused.
     static let schemaChanges: [Int32: String] = [
         SQLITE_CREATE_INDEX: "CREATE INDEX", SQLITE_CREATE_TABLE: "CREATE TABLE",
         SQLITE_CREATE_TEMP_INDEX: "CREATE TEMP INDEX", SQLITE_CREATE_TEMP_TABLE: "CREATE TEMP TABLE",
         SQLITE_CREATE_TEMP_TRIGGER: "CREATE TEMP TRIGGER", SQLITE_CREATE_TEMP_VIEW: "CREATE TEMP VIEW",
-        SQLITE_CREATE_TRIGGER: "CREATE TRIGGER", SQLITE_CREATE_VIEW: "CREATE VIEW", SQLITE_CREATE_VTABLE: "CREATE VIRTUAL TABLE",
+        SQLITE_CREATE_TRIGGER: "CREATE TRIGGER", SQLITE_CREATE_VIEW: "CREATE VIEW",
+        SQLITE_CREATE_VTABLE: "CREATE VIRTUAL TABLE",
         SQLITE_DROP_INDEX: "DROP INDEX", SQLITE_DROP_TABLE: "DROP TABLE", SQLITE_DROP_TEMP_INDEX: "DROP TEMP INDEX",
         SQLITE_DROP_TEMP_TABLE: "DROP TEMP TABLE", SQLITE_DROP_TEMP_TRIGGER: "DROP TEMP TRIGGER",
         SQLITE_DROP_TEMP_VIEW: "DROP TEMP VIEW", SQLITE_DROP_TRIGGER: "DROP TRIGGER", SQLITE_DROP_VIEW: "DROP VIEW",

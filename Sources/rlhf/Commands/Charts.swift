@@ -14,7 +14,8 @@ struct ChartsExport: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @Argument(help: ArgumentHelp("Run id.", valueName: "run")) var runID: Int64
-    @Option(name: .long, help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir")) var out = "charts"
+    @Option(name: .long, help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir"))
+    var out = "charts"
 
     func run() throws {
         let artifacts = try failing { try store.openReadOnly().artifacts(run: runID) }

@@ -24,7 +24,8 @@ struct QueryJSONPrinter: QueryPrinter {
         } else {
             write("[")
         }
-        pending = "  {" + zip(keys, row).map { key, cell in "\(key): \(Self.value(cell))" }.joined(separator: ", ") + "}"
+        let members = zip(keys, row).map { key, cell in "\(key): \(Self.value(cell))" }
+        pending = "  {" + members.joined(separator: ", ") + "}"
     }
 
     mutating func end() {
