@@ -25,7 +25,7 @@ public struct NotebookParameters {
         public var description: String
     }
 
-    /// The overrides, in command-line order (a repeated name keeps its last value).
+    /// The overrides, in command-line order (each name once).
     public var overrides: [Override]
 
     /// Creates parameters from parsed overrides (see ``parse(_:)``).
@@ -58,7 +58,16 @@ public struct NotebookParameters {
                         + "or a list or record of them; strings need quotes: --param name='\"text\"')")
             }
             let value = try Interpreter(output: { _ in }).evaluate(expression)
-            if let index = overrides.firstIndex(where: { $0.name == name }) { overrides.remove(at: index) }
+            if !isFinite(value) {
+                throw Problem(
+                    description: "--param \(name): '\(literal)' is not a finite number (the store and JSON cannot "
+                        + "hold inf or nan; a literal beyond ±1.8e308 is inf)")
+            }
+            if let earlier = overrides.first(where: { $0.name == name }) {
+                throw Problem(
+                    description: "--param \(name) is given twice ('\(earlier.literal)' and '\(literal)'); "
+                        + "give each parameter once")
+            }
             overrides.append(Override(name: name, literal: literal, value: value))
         }
         return NotebookParameters(overrides)
@@ -97,6 +106,15 @@ public struct NotebookParameters {
                     + Diagnostic.didYouMean(override.name, among: names)
                     + " (the parameters cell at \(notebook.path):\(cell.firstLine) \(known))")
         }
+        for override in overrides {
+            guard let declaredValue = declared.first(where: { $0.name == override.name })?.value else { continue }
+            if let mismatch = Self.typeMismatch(override.value, declared: declaredValue) {
+                throw Problem(
+                    description: "--param \(override.name): '\(override.literal)' is \(mismatch), but the parameters "
+                        + "cell at \(notebook.path):\(cell.firstLine) sets \(override.name) to "
+                        + "\(declaredValue.quotedText), \(Self.kind(declaredValue))")
+            }
+        }
         var effective = Record()
         for (name, value) in declared {
             if let override = overrides.first(where: { $0.name == name }) {
@@ -112,6 +130,32 @@ public struct NotebookParameters {
         var result = notebook
         result.cells[index] = cell
         return (result, Value.record(effective).toJSON() ?? "{}")
+    }
+
+    /// Nil when `value` may replace `declared`: the same kind of value (an int where a number is declared is fine;
+    /// a fraction where an int is declared is not); anything may replace `nil`. Otherwise what `value` is instead.
+    static func typeMismatch(_ value: Value, declared: Value) -> String? {
+        switch (value, declared) {
+        case (_, .nil), (.int, .int), (.int, .double), (.double, .double): return nil
+        case (.double, .int): return "a fractional number"
+        default: return value.typeName == declared.typeName ? nil : kind(value)
+        }
+    }
+
+    /// `an int`, `a number`, `a string`…
+    private static func kind(_ value: Value) -> String {
+        if case .int = value { return "an int" }
+        return "a \(value.typeName)"
+    }
+
+    /// False for a value holding an infinite or NaN number, at any depth.
+    static func isFinite(_ value: Value) -> Bool {
+        switch value {
+        case .double(let number): number.isFinite
+        case .list(let elements): elements.allSatisfy(isFinite)
+        case .record(let record): record.fields.allSatisfy { isFinite($0.value) }
+        default: true
+        }
     }
 
     /// A value written out, with nothing to compute: numbers (optionally negated), strings without interpolation,

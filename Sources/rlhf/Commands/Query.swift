@@ -5,68 +5,60 @@ import Store
 struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a read-only SQL query against the store (statements that write are refused).",
-        discussion: "Tables: runs, cells, commits, objects, versions, version_tensors, blobs, feedback, metrics, bindings. See README.")
+        discussion: """
+            Tables: runs, cells, commits, objects, versions, version_tensors, blobs, feedback, metrics, bindings, \
+            and the v_* views. See README. Allowed: SELECT (also WITH RECURSIVE) over the store's tables and views, \
+            pure functions (aggregates, math, text, date, json_*), and reporting pragmas such as \
+            `PRAGMA table_info(runs)`; anything else is refused before any statement runs. Rows are printed as they \
+            are read. In --json, a repeated column name gets :2, :3…; non-finite reals are "inf", "-inf", "nan".
+            """)
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The SQL to run.") var sql: String
     @Flag(help: "Print JSON (an array of objects).") var json = false
     @Flag(help: "Print CSV.") var csv = false
+    @Option(help: ArgumentHelp(
+        "Stop the query after this many seconds of work (at most 86400; waiting for the output to be read does not "
+            + "count).", valueName: "seconds"))
+    var timeout = "30"
+
+    /// The longest `--timeout`: a day.
+    static let longestTimeout = 86_400.0
 
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
     }
 
     func run() throws {
-        let result = try failing { try store.openReadOnly().query(sql) }
-        if json {
-            let objects = result.rows.map { row in
-                Dictionary(uniqueKeysWithValues: zip(result.columns, row.map(JSONCell.init)))
-            }
-            return print(try Format.json(objects))
+        let seconds = try timeoutSeconds()
+        let lab = try store.openReadOnly()
+        var printer = makePrinter()
+        do {
+            try lab.query(sql, timeout: seconds, columns: { printer.begin(columns: $0) }, row: { printer.add($0) })
+        } catch {
+            fflush(nil)  // the rows printed so far, before the error
+            printError("error: \(error)")
+            throw ExitCode.failure
         }
-        if csv {
-            print(result.columns.map(csvField).joined(separator: ","))
-            for row in result.rows { print(row.map { csvField(text($0)) }.joined(separator: ",")) }
-            return
-        }
-        print(Format.table(result.columns, result.rows.map { $0.map(text) }))
+        printer.end()
     }
 
-    private func text(_ cell: QueryCell) -> String {
-        switch cell {
-        case .null: "NULL"
-        case let .integer(i): "\(i)"
-        case let .real(d): "\(d)"
-        case let .text(s): s
-        case let .blob(n): "<blob \(n) bytes>"
-        }
+    private func makePrinter() -> any QueryPrinter {
+        let write: (String) -> Void = { print($0) }
+        if json { return QueryJSONPrinter(write: write) }
+        if csv { return QueryCSVPrinter(write: write) }
+        return QueryTablePrinter(write: write)
     }
 
-    private func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-}
-
-/// A query cell as JSON: numbers as numbers, text as strings, blobs as their size.
-private enum JSONCell: Encodable {
-    case null, integer(Int64), real(Double), text(String), blob(Int)
-    init(_ cell: QueryCell) {
-        switch cell {
-        case .null: self = .null
-        case let .integer(i): self = .integer(i)
-        case let .real(d): self = .real(d)
-        case let .text(s): self = .text(s)
-        case let .blob(n): self = .blob(n)
+    /// `--timeout` as seconds: a plain decimal number above 0 and at most a day.
+    private func timeoutSeconds() throws -> Double {
+        let plain = !timeout.isEmpty && timeout.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard plain, let seconds = Double(timeout), seconds > 0, seconds <= Self.longestTimeout else {
+            printError(
+                "error: --timeout '\(timeout)' is not a number of seconds above 0 and at most "
+                    + "\(Int(Self.longestTimeout)) (e.g. --timeout 30 or --timeout 0.5)")
+            throw ExitCode.failure
         }
-    }
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case let .integer(i): try c.encode(i)
-        case let .real(d): try c.encode(d)
-        case let .text(s): try c.encode(s)
-        case let .blob(n): try c.encode(["blob_bytes": n])
-        }
+        return seconds
     }
 }

@@ -15,7 +15,12 @@ struct Report: ParsableCommand {
     func run() throws {
         let lab = try store.openReadOnly()
         let report = try failing { try RunReport(store: lab, run: runID) }
-        try failing { try Data(report.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) }
+        do {
+            try Data(report.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            printError("error: cannot write '\(output)': \(FileProblem.reason(error))")
+            throw ExitCode.failure
+        }
         print(
             "wrote \(output) (\(counted(report.detail.cells.count, "cell")), \(counted(report.artifacts.count, "chart")), "
                 + "\(counted(report.metricSeries.count, "metric curve")))")

@@ -45,7 +45,8 @@ struct Run: ParsableCommand {
             printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
             throw ExitCode.failure
         }
-        let (notebook, effective) = try failing { try NotebookParameters.parse(parameters).apply(to: parsed) }
+        let overrides = try failing { try NotebookParameters.parse(parameters) }
+        let (notebook, effective) = try failing { try overrides.apply(to: parsed) }
         if check {
             print("\(file): no syntax errors in \(parsed.codeCells.count) cells")
             return
@@ -60,14 +61,15 @@ struct Run: ParsableCommand {
             }
             return latest.id
         }
+        let point = try failing { try parent.map { try lab.resumePoint(run: $0, fromCell: start) } }
+        let recorded = try failing { try recordedParameters(overrides, effective, notebook, lab, point, selected) }
         let runner = try failing {
-            guard let parent else {
+            guard let point else {
                 return try NotebookRunner(
-                    store: lab, notebook: notebook, source: text, parameters: effective, output: { print($0) })
+                    store: lab, notebook: notebook, source: text, parameters: recorded, output: { print($0) })
             }
-            let point = try lab.resumePoint(run: parent, fromCell: start)
             return try NotebookRunner(
-                store: lab, notebook: notebook, source: text, parameters: effective, resuming: point,
+                store: lab, notebook: notebook, source: text, parameters: recorded, resuming: point,
                 output: { print($0) })
         }
         let progress = ProgressReporter(quiet: quiet)
@@ -115,6 +117,22 @@ struct Run: ParsableCommand {
         if first > total, !quiet { print("\nnothing left to run after cell \(total)") }
         let ran = selected?.count ?? (total - first + 1)
         if !quiet { print("\nrun \(runner.runID) succeeded: \(ran) cell\(ran == 1 ? "" : "s") committed") }
+    }
+
+    /// The parameters this run records: the effective ones when it runs the parameters cell, the parent's when it
+    /// restores that cell's values, none when it skips it; `--param` that cannot take effect is refused.
+    private func recordedParameters(
+        _ overrides: NotebookParameters, _ effective: String, _ notebook: CellFile, _ lab: LabStore,
+        _ point: ResumePoint?, _ selected: [Int]?
+    ) throws -> String {
+        let standing = NotebookParameters.standing(in: notebook, first: point?.cell ?? 1, selected: selected)
+        let how = cells.map { "--cells \($0)" } ?? "--resume \(point?.parent ?? 0) at cell \(point?.cell ?? 1)"
+        try overrides.requireEffect(standing, how: how)
+        switch standing {
+        case .runs: return effective
+        case .restored: return try point.map { try lab.run($0.parent).run.parameters } ?? "{}"
+        case .skipped: return "{}"
+        }
     }
 
     /// `--from-cell` as an ordinal: a number, or the `id=` of a code cell of this notebook.

@@ -5,15 +5,8 @@ import Store
 enum Format {
     /// Left-aligned columns separated by two spaces; numbers right-aligned.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { c in all.map { $0.indices.contains(c) ? $0[c].count : 0 }.max() ?? 0 }
-        func isNumber(_ s: String) -> Bool { !s.isEmpty && Double(s.replacingOccurrences(of: ",", with: "")) != nil }
-        return all.map { row in
-            row.enumerated().map { c, cell in
-                let pad = String(repeating: " ", count: widths[c] - cell.count)
-                return isNumber(cell) && c > 0 ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
+        let layout = TableLayout(header: header, rows: rows)
+        return ([header] + rows).map(layout.line).joined(separator: "\n")
     }
 
     static func bytes(_ n: Int) -> String {

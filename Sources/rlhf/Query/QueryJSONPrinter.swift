@@ -1,0 +1,82 @@
+import Store
+
+/// A JSON array with one object per row, keys in column order, written as the rows are read (one object a line).
+///
+/// Valid JSON whatever the result's shape: a column name that repeats an earlier one gets `:2`, `:3`… (`id`,
+/// `id:2` for `SELECT * FROM runs JOIN cells …`); integers are numbers, reals numbers or, when not finite, the
+/// strings `"inf"`, `"-inf"`, `"nan"` (as `--json` writes them elsewhere); text is escaped (invalid UTF-8 was
+/// already repaired to U+FFFD when read); a blob is `{"blob_bytes": N}`.
+struct QueryJSONPrinter: QueryPrinter {
+    let write: (String) -> Void
+    private var keys: [String] = []
+    /// The latest row's line, held until the next row (which gives it its comma) or the end.
+    private var pending: String?
+
+    init(write: @escaping (String) -> Void) { self.write = write }
+
+    mutating func begin(columns: [String]) {
+        keys = Self.uniqueKeys(columns).map(Self.quoted)
+    }
+
+    mutating func add(_ row: [QueryCell]) {
+        if let pending {
+            write(pending + ",")
+        } else {
+            write("[")
+        }
+        let members = zip(keys, row).map { key, cell in "\(key): \(Self.value(cell))" }
+        pending = "  {" + members.joined(separator: ", ") + "}"
+    }
+
+    mutating func end() {
+        guard let pending else { return write("[]") }
+        write(pending)
+        write("]")
+    }
+
+    /// The column names, each repeated name made unique by a `:N` suffix.
+    static func uniqueKeys(_ names: [String]) -> [String] {
+        var used = Set<String>()
+        return names.map { name in
+            var key = name
+            var n = 1
+            while used.contains(key) {
+                n += 1
+                key = "\(name):\(n)"
+            }
+            used.insert(key)
+            return key
+        }
+    }
+
+    static func value(_ cell: QueryCell) -> String {
+        switch cell {
+        case .null: "null"
+        case .integer(let integer): "\(integer)"
+        case .real(let real) where real.isNaN: "\"nan\""
+        case .real(let real) where real.isInfinite: real < 0 ? "\"-inf\"" : "\"inf\""
+        case .real(let real): "\(real)"
+        case .text(let text): quoted(text)
+        case .blob(let bytes): "{\"blob_bytes\": \(bytes)}"
+        }
+    }
+
+    /// A JSON string: quote, backslash and control characters escaped; everything else as is.
+    static func quoted(_ text: String) -> String {
+        var json = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": json += "\\\""
+            case "\\": json += "\\\\"
+            case "\n": json += "\\n"
+            case "\r": json += "\\r"
+            case "\t": json += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: json.unicodeScalars.append(scalar)
+            }
+        }
+        return json + "\""
+    }
+}

@@ -1,0 +1,22 @@
+import Store
+
+/// Prints a query's result as it streams: the column names once, then each row as it is read, then the end.
+protocol QueryPrinter {
+    mutating func begin(columns: [String])
+    mutating func add(_ row: [QueryCell])
+    mutating func end()
+}
+
+extension QueryCell {
+    /// The cell as plain text: `NULL`, the number (`inf`, `-inf`, `nan` for non-finite reals), the text as
+    /// stored, or `<blob N bytes>`.
+    var plainText: String {
+        switch self {
+        case .null: "NULL"
+        case .integer(let integer): "\(integer)"
+        case .real(let real): "\(real)"
+        case .text(let text): text
+        case .blob(let bytes): "<blob \(bytes) bytes>"
+        }
+    }
+}
