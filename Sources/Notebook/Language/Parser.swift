@@ -52,6 +52,8 @@ public struct Parser {
     /// Largest cell (or shell input) parsed, in bytes of UTF-8. Lexing and parsing take up to about 100 bytes of memory
     /// per source byte (a token per character at worst), so 8 MB of source may need 800 MB while it is parsed.
     public static let maximumCellBytes = 8 * 1024 * 1024
+    /// Most errors reported for one cell; a file of stray characters would otherwise print one error per byte.
+    public static let maximumDiagnostics = 100
 
     /// Prepares to parse `source`, whose first line is line `firstLine` of `file`.
     public init(source: String, file: String, firstLine: Int = 1) {
@@ -108,7 +110,7 @@ public struct Parser {
     public mutating func parse() -> [Stmt] {
         var statements: [Stmt] = []
         skipNewlines()
-        while !isAtEnd {
+        while !isAtEnd && diagnostics.count <= Parser.maximumDiagnostics {
             if check(.rightBrace) {
                 record(error("unexpected '}'", at: peek))
                 advance()
@@ -119,6 +121,13 @@ public struct Parser {
             skipNewlines()
         }
         diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        if diagnostics.count > Parser.maximumDiagnostics {
+            let first = diagnostics[Parser.maximumDiagnostics]
+            diagnostics.removeSubrange(Parser.maximumDiagnostics...)
+            diagnostics.append(Diagnostic(
+                location: first.location,
+                message: "too many errors; stopped after the first \(Parser.maximumDiagnostics) in this cell"))
+        }
         return statements
     }
 
@@ -669,7 +678,11 @@ public struct Parser {
 
     private mutating func record(_ diagnostic: Diagnostic) {
         // One error per location: a failure deep in an expression must not be reported again by its statement.
-        if diagnostics.contains(where: { $0.location == diagnostic.location }) { return }
+        if diagnostics.count > Parser.maximumDiagnostics
+            || diagnostics.contains(where: { $0.location == diagnostic.location })
+        {
+            return
+        }
         diagnostics.append(diagnostic)
     }
 }
