@@ -162,10 +162,10 @@ public struct FunctionDecl: Sendable, Equatable {
         self.location = location
     }
 
-    /// The height of the tallest parameter default or body statement, plus one for the function itself.
+    /// The height of the tallest parameter default or body statement (the node holding the function adds its level).
     public var height: Int {
         let defaults = parameters.reduce(0) { max($0, $1.defaultValue?.height ?? 0) }
-        return 1 + max(defaults, Stmt.height(of: body))
+        return max(defaults, Stmt.height(of: body))
     }
 }
 
@@ -218,10 +218,11 @@ extension Stmt.Kind {
         case .expression(let expr): return expr.height
         case .assign(let target, _, let value): return max(target.height, value.height)
         case .function(let declaration): return declaration.height
-        case .forIn(_, let sequence, let body): return max(sequence.height, 1 + Stmt.height(of: body))
-        case .while(let condition, let body): return max(condition.height, 1 + Stmt.height(of: body))
+        // A block is one level with the statement that owns it: `if a { if b { … } }` is two levels deep.
+        case .forIn(_, let sequence, let body): return max(sequence.height, Stmt.height(of: body))
+        case .while(let condition, let body): return max(condition.height, Stmt.height(of: body))
         case .if(let condition, let then, let otherwise):
-            return max(condition.height, 1 + Stmt.height(of: then), 1 + Stmt.height(of: otherwise ?? []))
+            return max(condition.height, Stmt.height(of: then), Stmt.height(of: otherwise ?? []))
         case .return(let value): return value?.height ?? 0
         case .break, .continue: return 0
         }

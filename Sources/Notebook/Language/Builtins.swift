@@ -84,6 +84,8 @@ public enum Builtins {
                     return .int(Int(rounded))
                 }
                 let scale = pow(10.0, Double(digits))
+                // Past 1e308 the scaled value is inf; a double has no digits that far right to round away.
+                guard (x * scale).isFinite else { return .double(x) }
                 return .double((x * scale).rounded() / scale)
             },
             Builtin("format", [.positional("x", type: "number"), .labelled("digits", type: "int", default: 3),

@@ -23,8 +23,8 @@ public enum SourceBytes {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629: no overlong forms,
-    /// no surrogates, nothing above U+10FFFF), or nil if all of `bytes` is UTF-8.
+    /// The offset of the first byte of the first malformed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates,
+    /// nothing above U+10FFFF, no sequence cut short), or nil if all of `bytes` is UTF-8.
     public static func firstInvalidByte(in bytes: [UInt8]) -> Int? {
         var index = 0
         while index < bytes.count {
@@ -48,9 +48,9 @@ public enum SourceBytes {
             }
             for offset in 1..<length {
                 let position = index + offset
-                guard position < bytes.count else { return position }
+                guard position < bytes.count else { return index }
                 let allowed = offset == 1 ? second : 0x80...0xBF
-                if !allowed.contains(bytes[position]) { return position }
+                if !allowed.contains(bytes[position]) { return index }
             }
             index += length
         }
