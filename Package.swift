@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "rlhf", targets: ["rlhf"]),
         .executable(name: "rlhf-bench", targets: ["rlhf-bench"]),
+        .executable(name: "rlhf-fuzz", targets: ["rlhf-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -53,6 +54,8 @@ let package = Package(
         ),
         // Workloads P1–P8 beside their peers: `swift run -c release rlhf-bench [--quick]`.
         .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store"]),
+        // libFuzzer target over the cell language (`scripts/fuzz.sh`); a plain build replays inputs: `rlhf-fuzz FILE…`.
+        .executableTarget(name: "rlhf-fuzz", dependencies: ["Notebook"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

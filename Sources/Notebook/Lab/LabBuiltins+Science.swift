@@ -122,7 +122,9 @@ extension LabBuiltins {
     static func comparison(_ lab: LabState, _ args: Arguments, _ context: CallContext, original originalName: String,
                            aligned alignedName: String, task taskName: String) throws -> Value {
         let task = try args.native(taskName, as: TaskValue.self, typeName: "VectorTask").task
-        let judge = try args.optional("judge").map { _ in try args.native("judge", as: AnnotatorValue.self).annotator } ?? .oracle
+        let judge = try args.optional("judge").map { _ in
+            try args.native("judge", as: AnnotatorValue.self, typeName: "Annotator").annotator
+        } ?? .oracle
         let c: Comparison
         if case let .native(n) = try args.value(originalName), let o = n as? SamplingPolicyValue {
             let a = try samplingPolicy(args, alignedName)

@@ -63,6 +63,8 @@ enum LabBuiltins {
                 .labelled("select", type: "string", default: .string("random")), .labelled("ensemble", type: "RewardEnsemble", default: .nil),
                 .labelled("pool", type: "int", default: .int(10)),
             ], doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most.") { args, context in
+                // Checked even where it is not used, so that `pool: "big"` is an error rather than silently ignored.
+                _ = try args.int("pool")
                 if case let .native(n) = try args.value("task") {
                     if let m = n as? ModerationTaskValue { return try collectOverCandidates(lab, args, context, m.task, named: "ModerationTask") }
                     if let s = n as? SupportTaskValue { return try collectOverCandidates(lab, args, context, s.task, named: "SupportTask") }
@@ -141,6 +143,8 @@ enum LabBuiltins {
                 let policy = try policyModel(args, "policy")
                 let task = try args.native("task", as: TaskValue.self).task
                 let rm = try args.optional("rm").map { _ in try rewardModel(args, "rm") }
+                // A judge only matters when comparing two policies; one of the wrong type is still an error.
+                if try args.optional("judge") != nil { _ = try args.native("judge", as: AnnotatorValue.self, typeName: "Annotator") }
                 let e = try context.lab { try evaluate(policy, task: task, rewardModel: rm) }
                 return .record(Record([
                     ("gold", summary(e.gold)), ("rm", e.rmScore.map(summary) ?? .nil), ("norm", .double(e.responseNorm)),

@@ -134,27 +134,6 @@ public final class NotebookRunner {
 
     /// Whether shell input still has an open bracket or string, so the shell should read another line.
     public static func needsMoreInput(_ source: String) -> Bool {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        var inComment = false
-        for ch in source {
-            if inComment {
-                if ch == "\n" { inComment = false }
-                continue
-            }
-            if inString {
-                if escaped { escaped = false } else if ch == "\\" { escaped = true } else if ch == "\"" { inString = false }
-                continue
-            }
-            switch ch {
-            case "\"": inString = true
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            case "#": inComment = true
-            default: break
-            }
-        }
-        return depth > 0 || inString
+        OpenConstruct.innermost(in: source) != nil
     }
 }

@@ -38,16 +38,45 @@ public struct Expr: Sendable, Equatable {
         case lambda(FunctionDecl)
     }
 
-    public var kind: Kind
+    public private(set) var kind: Kind
     public var location: SourceLocation
     /// Characters to underline when this expression is blamed.
     public var length: Int
+    /// Levels of nodes from this one down to its deepest leaf (1 for a leaf). Every walk of the tree (evaluating,
+    /// comparing, freeing it) recurses this deep, so the parser refuses trees taller than `Parser.maximumNesting`.
+    public private(set) var height: Int
 
     /// Creates an expression node.
     public init(_ kind: Kind, at location: SourceLocation, length: Int = 1) {
         self.kind = kind
         self.location = location
         self.length = length
+        self.height = 1 + kind.childHeight
+    }
+}
+
+extension Expr.Kind {
+    /// The height of the tallest sub-expression (0 for a leaf).
+    var childHeight: Int {
+        switch self {
+        case .int, .double, .string, .bool, .nil, .variable, .version: return 0
+        case .interpolated(let parts):
+            return parts.reduce(0) { deepest, part in
+                if case .expression(let inner) = part { return max(deepest, inner.height) }
+                return deepest
+            }
+        case .list(let elements): return elements.reduce(0) { max($0, $1.height) }
+        case .record(let fields): return fields.reduce(0) { max($0, $1.value.height) }
+        case .negate(let operand), .not(let operand), .member(let operand, _): return operand.height
+        case .binary(_, let left, let right), .and(let left, let right), .or(let left, let right),
+            .index(let left, let right):
+            return max(left.height, right.height)
+        case .comparison(let first, let terms): return terms.reduce(first.height) { max($0, $1.operand.height) }
+        case .call(let callee, let arguments): return arguments.reduce(callee.height) { max($0, $1.value.height) }
+        case .slice(let base, let lower, let upper):
+            return max(base.height, lower?.height ?? 0, upper?.height ?? 0)
+        case .lambda(let declaration): return declaration.height
+        }
     }
 }
 
@@ -132,6 +161,12 @@ public struct FunctionDecl: Sendable, Equatable {
         self.body = body
         self.location = location
     }
+
+    /// The height of the tallest parameter default or body statement (the node holding the function adds its level).
+    public var height: Int {
+        let defaults = parameters.reduce(0) { max($0, $1.defaultValue?.height ?? 0) }
+        return max(defaults, Stmt.height(of: body))
+    }
 }
 
 /// A statement: something executed for its effect.
@@ -151,20 +186,45 @@ public struct Stmt: Sendable, Equatable {
         case `continue`
     }
 
-    public var kind: Kind
+    public private(set) var kind: Kind
     public var location: SourceLocation
     public var length: Int
+    /// Levels of nodes from this statement down to its deepest leaf, blocks and expressions included (see
+    /// `Expr.height`).
+    public private(set) var height: Int
 
     /// Creates a statement node.
     public init(_ kind: Kind, at location: SourceLocation, length: Int = 1) {
         self.kind = kind
         self.location = location
         self.length = length
+        self.height = 1 + kind.childHeight
     }
+
+    /// The height of the tallest statement of a block (0 for an empty one).
+    static func height(of block: [Stmt]) -> Int { block.reduce(0) { max($0, $1.height) } }
 
     /// For `name = value` statements: the name assigned (used to find parameters in a parameters cell).
     public var assignedName: String? {
         if case .assign(let target, nil, _) = kind, case .variable(let name) = target.kind { return name }
         return nil
+    }
+}
+
+extension Stmt.Kind {
+    /// The height of the tallest expression or block below the statement (0 for none).
+    var childHeight: Int {
+        switch self {
+        case .expression(let expr): return expr.height
+        case .assign(let target, _, let value): return max(target.height, value.height)
+        case .function(let declaration): return declaration.height
+        // A block is one level with the statement that owns it: `if a { if b { … } }` is two levels deep.
+        case .forIn(_, let sequence, let body): return max(sequence.height, Stmt.height(of: body))
+        case .while(let condition, let body): return max(condition.height, Stmt.height(of: body))
+        case .if(let condition, let then, let otherwise):
+            return max(condition.height, Stmt.height(of: then), Stmt.height(of: otherwise ?? []))
+        case .return(let value): return value?.height ?? 0
+        case .break, .continue: return 0
+        }
     }
 }

@@ -6,28 +6,42 @@ enum Arithmetic {
     /// Longest string or list `*` and `+` may build, so a typo cannot exhaust memory.
     static let maximumLength = 50_000_000
 
-    static func apply(_ op: BinaryOperator, _ left: Value, _ right: Value) throws -> Value {
+    static func apply(_ op: BinaryOperator, _ left: Value, _ right: Value, maximumLength: Int = maximumLength) throws
+        -> Value
+    {
+        let checkLength = { (length: (partialValue: Int, overflow: Bool)) throws in
+            if length.overflow || length.partialValue > maximumLength {
+                throw RuntimeError("result too long (more than \(maximumLength) elements)")
+            }
+        }
         switch (op, left, right) {
         case (_, .int(let a), .int(let b)):
             return try integer(op, a, b)
         case (_, .int, .double), (_, .double, .int), (_, .double, .double):
             return try floating(op, left.doubleValue ?? 0, right.doubleValue ?? 0)
         case (.add, .string(let a), .string(let b)):
-            return .string(try checkedLength(a + b))
+            try checkLength(a.utf8.count.addingReportingOverflow(b.utf8.count))
+            return .string(a + b)
         case (.add, .list(let a), .list(let b)):
-            try checkLength(a.count + b.count)
+            try checkLength(a.count.addingReportingOverflow(b.count))
             return .list(a + b)
         case (.add, .record(var a), .record(let b)):
             for field in b { a[field.key] = field.value }
             return .record(a)
         case (.multiply, .string(let text), .int(let count)), (.multiply, .int(let count), .string(let text)):
             guard count >= 0 else { throw RuntimeError("cannot repeat a string a negative number of times (\(count))") }
-            try checkLength(text.count.multipliedReportingOverflow(by: count))
+            try checkLength(text.utf8.count.multipliedReportingOverflow(by: count))
+            // `"" * 9223372036854775807` is empty, but building it would still loop that many times.
+            if text.isEmpty || count == 0 { return .string("") }
             return .string(String(repeating: text, count: count))
         case (.multiply, .list(let elements), .int(let count)), (.multiply, .int(let count), .list(let elements)):
             guard count >= 0 else { throw RuntimeError("cannot repeat a list a negative number of times (\(count))") }
             try checkLength(elements.count.multipliedReportingOverflow(by: count))
-            return .list(Array(repeating: elements, count: count).flatMap { $0 })
+            if elements.isEmpty || count == 0 { return .list([]) }
+            var repeated: [Value] = []
+            repeated.reserveCapacity(elements.count * count)
+            for _ in 0..<count { repeated += elements }
+            return .list(repeated)
         default:
             throw RuntimeError(mismatch(op, left, right))
         }
@@ -48,21 +62,42 @@ enum Arithmetic {
 
     /// The language's `==`: numbers by value (`1 == 1.0`), lists element-wise, records by key regardless of
     /// order, functions and natives by identity; values of different types are unequal.
-    static func equal(_ left: Value, _ right: Value) -> Bool {
+    ///
+    /// - Throws: when more than `budget` elements and fields would be compared (a list sharing another many times
+    ///   over can be small in memory and still have billions of elements to walk).
+    static func equal(_ left: Value, _ right: Value, budget: Int = maximumLength) throws -> Bool {
+        var remaining = budget
+        let result = equal(left, right, remaining: &remaining)
+        if remaining < 0 { throw RuntimeError("comparison too large: more than \(budget) elements to compare") }
+        return result
+    }
+
+    private static func equal(_ left: Value, _ right: Value, remaining: inout Int) -> Bool {
+        remaining -= 1
+        if remaining < 0 { return false }
         switch (left, right) {
         case (.int(let a), .int(let b)): return a == b
         case (.int, .double), (.double, .int), (.double, .double): return left.doubleValue == right.doubleValue
-        case (.list(let a), .list(let b)): return a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
+        case (.list(let a), .list(let b)):
+            guard a.count == b.count else { return false }
+            for (x, y) in zip(a, b) where !equal(x, y, remaining: &remaining) { return false }
+            return true
         case (.record(let a), .record(let b)):
-            return a.count == b.count && a.allSatisfy { field in b[field.key].map { equal(field.value, $0) } ?? false }
+            guard a.count == b.count else { return false }
+            for field in a {
+                guard let other = b[field.key], equal(field.value, other, remaining: &remaining) else { return false }
+            }
+            return true
         default: return left == right
         }
     }
 
-    static func compare(_ op: ComparisonOperator, _ left: Value, _ right: Value) throws -> Bool {
+    static func compare(_ op: ComparisonOperator, _ left: Value, _ right: Value, budget: Int = maximumLength) throws
+        -> Bool
+    {
         switch op {
-        case .equal: return equal(left, right)
-        case .notEqual: return !equal(left, right)
+        case .equal: return try equal(left, right, budget: budget)
+        case .notEqual: return !(try equal(left, right, budget: budget))
         default: break
         }
         let ordering: Int
@@ -99,7 +134,10 @@ enum Arithmetic {
             guard b != 0 else { throw RuntimeError("division by zero in remainder") }
             result = a.remainderReportingOverflow(dividingBy: b)
         case .power:
-            if b < 0 { return .double(pow(Double(a), Double(b))) }
+            if b < 0 {
+                guard a != 0 else { throw RuntimeError("division by zero in \(a) ** \(b)") }
+                return .double(pow(Double(a), Double(b)))
+            }
             result = power(a, b)
         }
         if result.overflow { throw RuntimeError("integer overflow in \(a) \(op.rawValue) \(b)") }
@@ -135,7 +173,12 @@ enum Arithmetic {
         case .remainder:
             guard b != 0 else { throw RuntimeError("division by zero in remainder") }
             return .double(a.truncatingRemainder(dividingBy: b))
-        case .power: return .double(pow(a, b))
+        case .power:
+            // pow(0, -1) is inf: a division by zero, reported as one like `1 / 0`.
+            guard a != 0 || !(b < 0) else {
+                throw RuntimeError("division by zero in \(Value.format(a)) ** \(Value.format(b))")
+            }
+            return .double(pow(a, b))
         }
     }
 
@@ -153,16 +196,4 @@ enum Arithmetic {
         }
     }
 
-    private static func checkLength(_ length: (partialValue: Int, overflow: Bool)) throws {
-        if length.overflow || length.partialValue > maximumLength {
-            throw RuntimeError("result too long (more than \(maximumLength) elements)")
-        }
-    }
-
-    private static func checkLength(_ length: Int) throws { try checkLength((length, false)) }
-
-    private static func checkedLength(_ text: String) throws -> String {
-        try checkLength(text.utf8.count)
-        return text
-    }
 }

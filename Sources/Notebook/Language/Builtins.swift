@@ -13,12 +13,13 @@ public enum Builtins {
             Builtin("print", [.variadic("values", type: "any"), .labelled("separator", type: "string", default: " ")],
                     doc: "Writes the values, separated by `separator`, as one line of output.") { args, context in
                 let separator = try args.string("separator")
-                context.print(try args.list("values").map(\.displayText).joined(separator: separator))
+                let limit = context.interpreter.maximumLength
+                context.print(try args.list("values").map { $0.displayText(limit: limit) }.joined(separator: separator))
                 return .nil
             },
             Builtin("range", [.positional("start", type: "int"), .positional("end", type: "int", default: .some(.nil)),
                               .labelled("step", type: "int", default: 1)],
-                    doc: "range(n) is [0, 1, …, n-1]; range(a, b) is [a, …, b-1]; `step` may be negative.") { args, _ in
+                    doc: "range(n) is [0, 1, …, n-1]; range(a, b) is [a, …, b-1]; `step` may be negative.") { args, context in
                 var start = 0, end = try args.int("start")
                 if try args.optional("end") != nil {
                     start = end
@@ -26,12 +27,13 @@ public enum Builtins {
                 }
                 let step = try args.int("step")
                 guard step != 0 else { throw args.error("step", "must not be zero") }
-                let count = step > 0 ? (end > start ? (end - start + step - 1) / step : 0)
-                                     : (start > end ? (start - end - step - 1) / -step : 0)
-                guard count <= maximumRange else {
-                    throw RuntimeError("range(): \(count) elements is too many (at most \(maximumRange))")
+                let limit = min(maximumRange, context.interpreter.maximumLength)
+                guard let count = rangeCount(from: start, to: end, by: step), count <= limit else {
+                    let size = rangeCount(from: start, to: end, by: step).map(String.init) ?? "more than \(Int.max)"
+                    throw RuntimeError("range(): \(size) elements is too many (at most \(limit))")
                 }
-                return .list(stride(from: start, to: end, by: step).map(Value.int))
+                // Element i is start + i·step, which lies between start and end, so it cannot overflow.
+                return .list((0..<count).map { .int(start + $0 * step) })
             },
             Builtin("len", [.positional("value", type: "string | list | record")],
                     doc: "Number of characters of a string, elements of a list, or fields of a record.") { args, _ in
@@ -42,8 +44,8 @@ public enum Builtins {
                 case let other: throw args.error("value", "must be a string, list or record, got \(other.typeName)")
                 }
             },
-            Builtin("str", [.positional("value", type: "any")], doc: "The value as `print` shows it.") { args, _ in
-                .string(try args.value("value").displayText)
+            Builtin("str", [.positional("value", type: "any")], doc: "The value as `print` shows it.") { args, context in
+                .string(try args.value("value").displayText(limit: context.interpreter.maximumLength))
             },
             Builtin("int", [.positional("value", type: "number | string")],
                     doc: "Converts to an integer, truncating toward zero; parses strings.") { args, _ in
@@ -73,12 +75,17 @@ public enum Builtins {
             Builtin("round", [.positional("x", type: "number"), .labelled("digits", type: "int", default: 0)],
                     doc: "Rounds half away from zero; with digits 0 the result is an integer.") { args, _ in
                 let x = try args.double("x"), digits = try args.int("digits")
+                guard (-308...308).contains(digits) else {
+                    throw args.error("digits", "must be between -308 and 308, got \(digits)")
+                }
                 if digits == 0 {
                     let rounded = x.rounded()
                     guard rounded.isFinite, abs(rounded) < 9.2e18 else { return .double(rounded) }
                     return .int(Int(rounded))
                 }
                 let scale = pow(10.0, Double(digits))
+                // Past 1e308 the scaled value is inf; a double has no digits that far right to round away.
+                guard (x * scale).isFinite else { return .double(x) }
                 return .double((x * scale).rounded() / scale)
             },
             Builtin("format", [.positional("x", type: "number"), .labelled("digits", type: "int", default: 3),
@@ -140,8 +147,12 @@ public enum Builtins {
                 return .double(Foundation.log(x))
             },
             Builtin("append", [.positional("list", type: "list"), .positional("value", type: "any")],
-                    doc: "A new list with `value` added at the end (the original is unchanged).") { args, _ in
-                .list(try args.list("list") + [try args.value("value")])
+                    doc: "A new list with `value` added at the end (the original is unchanged).") { args, context in
+                let list = try args.list("list")
+                guard list.count < context.interpreter.maximumLength else {
+                    throw args.error("list", "already holds \(list.count) elements, the most a list may have")
+                }
+                return .list(list + [try args.value("value")])
             },
             Builtin("keys", [.positional("record", type: "record")], doc: "The field names of a record, in order.") { args, _ in
                 .list(try args.record("record").keys.map(Value.string))
@@ -180,11 +191,33 @@ public enum Builtins {
         ]
     }
 
+    /// How many elements `range(start, end, step:)` has, or nil if more than `Int.max` (the subtraction overflows).
+    static func rangeCount(from start: Int, to end: Int, by step: Int) -> Int? {
+        guard step > 0 ? end > start : start > end else { return 0 }
+        let (distance, overflow) = step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
+        guard !overflow else { return nil }
+        // ⌈distance / |step|⌉ without computing distance + |step| - 1, which could overflow.
+        let magnitude = step.magnitude
+        return Int((UInt(distance) - 1) / magnitude + 1)
+    }
+
+    /// `min`/`max`: of two or more numbers or strings, or of the elements of one list of them.
     private static func extreme(_ args: Arguments, _ context: CallContext, _ op: ComparisonOperator) throws -> Value {
         var values = try args.list("values")
-        if values.count == 1, let elements = values[0].listValue { values = elements }
+        if values.count == 1 {
+            guard let elements = values[0].listValue else {
+                throw args.error("values", "must be a list or two or more numbers or strings, got one \(values[0].typeName)")
+            }
+            values = elements
+        }
         guard var best = values.first else {
             throw args.error("values", "must not be empty")
+        }
+        for value in values {
+            switch value {
+            case .int, .double, .string: continue
+            default: throw args.error("values", "must be numbers or strings, found \(value.typeName)")
+            }
         }
         for value in values.dropFirst() {
             do {

@@ -24,10 +24,24 @@ public struct CellFile: Sendable, Equatable {
 
     /// Reads and splits the file at `path`.
     ///
-    /// - Throws: the file-system error if it cannot be read as UTF-8.
+    /// - Throws: the file-system error if it cannot be read; a `Diagnostic` if it is not UTF-8 or too large.
     public static func load(path: String) throws -> CellFile {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        return parse(path: path, text: text)
+        parse(path: path, text: try readText(path: path))
+    }
+
+    /// The text of the file at `path`, checked by `SourceBytes`: UTF-8 (else an error at the first bad byte) and at
+    /// most `SourceBytes.maximumFileBytes` long (checked before reading it).
+    ///
+    /// - Throws: the file-system error if it cannot be read; a `Diagnostic` if it is not UTF-8 or too large.
+    public static func readText(path: String) throws -> String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        if let size = attributes?[.size] as? Int, size > SourceBytes.maximumFileBytes {
+            throw Diagnostic(
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "file is \(size) bytes; the limit is \(SourceBytes.maximumFileBytes) (64 MB): split the notebook")
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try SourceBytes.text(of: [UInt8](data), file: path)
     }
 
     /// Splits `text` into cells. Never fails: anything that is not a marker line belongs to a cell.

@@ -17,6 +17,9 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// An optional extra line (`note: …`) printed after the caret.
     public var note: String?
 
+    /// Longest part of a source line quoted under a message.
+    static let quotedWidth = 160
+
     /// Creates a diagnostic; `length` is the number of characters to underline.
     public init(location: SourceLocation, message: String, sourceLine: String? = nil, length: Int = 1, note: String? = nil) {
         self.location = location
@@ -30,10 +33,19 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         var text = "\(location): error: \(message)"
         if let sourceLine {
-            let indent = String(repeating: " ", count: max(0, location.column - 1))
-            let available = max(1, sourceLine.count - (location.column - 1))
+            // A long line is quoted as a window around the column, so that an error in a 1 MB line prints one screen.
+            var line = Substring(sourceLine)
+            var column = location.column
+            if line.count > Diagnostic.quotedWidth {
+                let start = max(0, min(column - 1 - Diagnostic.quotedWidth / 2, line.count - Diagnostic.quotedWidth))
+                let window = line.dropFirst(start).prefix(Diagnostic.quotedWidth)
+                line = (start > 0 ? "…" : "") + window + (start + window.count < sourceLine.count ? "…" : "")
+                column = column - start + (start > 0 ? 1 : 0)
+            }
+            let indent = String(repeating: " ", count: max(0, column - 1))
+            let available = max(1, line.count - (column - 1))
             let span = min(length, available)
-            text += "\n" + sourceLine + "\n" + indent + "^" + String(repeating: "~", count: max(0, span - 1))
+            text += "\n" + line + "\n" + indent + "^" + String(repeating: "~", count: max(0, span - 1))
         }
         if let note { text += "\nnote: " + note }
         return text

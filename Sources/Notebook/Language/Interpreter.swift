@@ -29,7 +29,15 @@ public final class Interpreter {
     /// it recursively; this keeps every such walk far from the end of the stack.
     public static let maximumNesting = 1_000
 
+    /// Most evaluation steps (expressions and statements) one `run` may take; nil for no limit. A fuzzer or a host
+    /// running untrusted cells sets it so that `while true {}` ends with a located error.
+    public var maximumSteps: Int?
+    /// Longest string or list an operator or core built-in may build (`*`, `+`, `range`, interpolation), so that a
+    /// typo cannot exhaust memory.
+    public var maximumLength = Arithmetic.maximumLength
+
     private var callDepth = 0
+    private var steps = 0
     /// Source lines seen by `run(source:file:firstLine:)`, so runtime errors can quote them.
     private var sourceLines: [String: [Int: String]] = [:]
 
@@ -79,6 +87,7 @@ public final class Interpreter {
     /// - Throws: `RuntimeError`.
     @discardableResult
     public func run(_ program: [Stmt]) throws -> Value? {
+        steps = 0
         switch try execute(program, in: nil) {
         case .normal(let value): return value
         case .returned(let value): return value
@@ -157,6 +166,8 @@ public final class Interpreter {
     }
 
     private func execute(_ statement: Stmt, in scope: Scope?) throws -> Completion {
+        try checkStack(at: statement.location, length: statement.length)
+        try countStep(at: statement.location, length: statement.length)
         switch statement.kind {
         case .expression(let expr):
             return .normal(try evaluate(expr, in: scope))
@@ -199,6 +210,30 @@ public final class Interpreter {
             return .continued
         }
         return .normal(nil)
+    }
+
+    /// Stops a program whose calls and expressions nest so deeply that the stack is nearly used up (each on its own is
+    /// bounded by `maximumCallDepth` and `Parser.maximumNesting`; this bounds them together).
+    private func checkStack(at location: SourceLocation, length: Int) throws {
+        guard StackGuard.isExhausted else { return }
+        throw RuntimeError(
+            "nested too deeply: \(callDepth) nested calls and the expressions inside them would overflow the stack",
+            at: location, length: length)
+    }
+
+    private func countStep(at location: SourceLocation, length: Int) throws {
+        guard let maximumSteps else { return }
+        steps += 1
+        if steps > maximumSteps {
+            throw RuntimeError("step budget exceeded: the program took more than \(maximumSteps) steps",
+                               at: location, length: length)
+        }
+    }
+
+    /// Refuses a string or list longer than `maximumLength`.
+    private func checkLength(_ length: Int, at expr: Expr) throws {
+        guard length > maximumLength else { return }
+        throw RuntimeError("result too long (more than \(maximumLength) elements)", at: expr.location, length: expr.length)
     }
 
     private func checkCancelled(at statement: Stmt) throws {
@@ -262,7 +297,7 @@ public final class Interpreter {
                 return
             }
             do {
-                let result = try Arithmetic.apply(op, current, value)
+                let result = try Arithmetic.apply(op, current, value, maximumLength: maximumLength)
                 try checkNesting(result, below: path, at: statement)
                 current = result
             } catch var error as RuntimeError {
@@ -277,7 +312,14 @@ public final class Interpreter {
     /// than `maximumNesting`.
     private func checkNesting(_ value: Value, below path: Int, at statement: Stmt) throws {
         let limit = Self.maximumNesting - path
-        guard value.nestingDepth(upTo: limit) > limit else { return }
+        var budget = maximumLength
+        let depth = value.nestingDepth(upTo: limit, budget: &budget)
+        if budget < 0 {
+            throw RuntimeError(
+                "value too large: more than \(maximumLength) elements in its lists and records, counting a shared list "
+                    + "once per place it appears", at: statement.location, length: statement.length)
+        }
+        guard depth > limit else { return }
         throw RuntimeError("lists and records may nest at most \(Self.maximumNesting) deep; this assignment nests deeper",
                            at: statement.location, length: statement.length)
     }
@@ -355,101 +397,149 @@ public final class Interpreter {
 
     // MARK: - Expressions
 
+    /// Evaluates `expr`. Each kind of node has its own function, so that the frame this recursion repeats stays small
+    /// (an unoptimised build would otherwise reserve room for every case's locals at every level).
     private func evaluate(_ expr: Expr, in scope: Scope?) throws -> Value {
+        try checkStack(at: expr.location, length: expr.length)
+        try countStep(at: expr.location, length: expr.length)
         switch expr.kind {
         case .int(let value): return .int(value)
         case .double(let value): return .double(value)
         case .string(let text): return .string(text)
         case .bool(let flag): return .bool(flag)
         case .nil: return .nil
-        case .interpolated(let parts):
-            var text = ""
-            for part in parts {
-                switch part {
-                case .text(let literal): text += literal
-                case .expression(let inner): text += try evaluate(inner, in: scope).displayText
-                }
-            }
-            return .string(text)
-        case .variable(let name):
-            return try lookup(name, at: expr, in: scope)
-        case .version(let name, let version):
-            guard let resolveVersion else {
-                throw RuntimeError("version references like '\(name)@\(version)' are not available here",
-                                   at: expr.location, length: expr.length)
-            }
-            do {
-                return try resolveVersion(name, version, expr.location)
-            } catch var error as RuntimeError {
-                if error.location == nil { error.location = expr.location }
-                throw error
-            } catch {
-                throw RuntimeError("\(name)@\(version): \(error)", at: expr.location, length: expr.length)
-            }
-        case .list(let elements):
-            return .list(try elements.map { try evaluate($0, in: scope) })
-        case .record(let fields):
-            var record = Record()
-            for field in fields { record[field.key] = try evaluate(field.value, in: scope) }
-            return .record(record)
-        case .negate(let operand):
-            return try located(expr) { try Arithmetic.negate(try evaluate(operand, in: scope)) }
-        case .not(let operand):
-            return .bool(!(try condition(operand, in: scope, context: "operand of 'not'")))
-        case .and(let left, let right):
-            guard try condition(left, in: scope, context: "left operand of 'and'") else { return .bool(false) }
-            return .bool(try condition(right, in: scope, context: "right operand of 'and'"))
-        case .or(let left, let right):
-            if try condition(left, in: scope, context: "left operand of 'or'") { return .bool(true) }
-            return .bool(try condition(right, in: scope, context: "right operand of 'or'"))
-        case .binary(let op, let leftExpr, let rightExpr):
-            let left = try evaluate(leftExpr, in: scope)
-            let right = try evaluate(rightExpr, in: scope)
-            return try located(expr) { try Arithmetic.apply(op, left, right) }
-        case .comparison(let firstExpr, let terms):
-            var left = try evaluate(firstExpr, in: scope)
-            for term in terms {
-                let right = try evaluate(term.operand, in: scope)
-                let holds = try located(term.location, term.op.rawValue.count) { try Arithmetic.compare(term.op, left, right) }
-                if !holds { return .bool(false) }
-                left = right
-            }
-            return .bool(true)
-        case .call(let calleeExpr, let argumentExprs):
-            var receiver: [Arguments.Passed] = []
-            let callee: Value
-            if case .member(let baseExpr, let name) = calleeExpr.kind {
-                (callee, receiver) = try method(name, of: baseExpr, at: calleeExpr, in: scope)
-            } else {
-                callee = try evaluate(calleeExpr, in: scope)
-            }
-            guard case .function(let function) = callee else {
-                throw RuntimeError("cannot call a value of type \(callee.typeName)", at: calleeExpr.location,
-                                   length: calleeExpr.length)
-            }
-            let passed = try receiver + argumentExprs.map { argument in
-                var variable: String?
-                if case .variable(let name) = argument.value.kind { variable = name }
-                return Arguments.Passed(label: argument.label, value: try evaluate(argument.value, in: scope),
-                                        location: argument.location, length: argument.length, variable: variable)
-            }
-            let result = try invoke(function, passing: passed, at: expr.location)
-            for update in result.updates { setVariable(update.variable, update.value, in: scope) }
-            return result.value
-        case .member(let baseExpr, let name):
-            return try member(name, of: try evaluate(baseExpr, in: scope), at: expr)
-        case .index(let baseExpr, let indexExpr):
-            let base = try evaluate(baseExpr, in: scope)
-            let index = try evaluate(indexExpr, in: scope)
-            return try subscriptValue(base, index, at: expr, indexExpr: indexExpr)
-        case .slice(let baseExpr, let lowerExpr, let upperExpr):
-            let base = try evaluate(baseExpr, in: scope)
-            let lower = try lowerExpr.map { try evaluate($0, in: scope) }
-            let upper = try upperExpr.map { try evaluate($0, in: scope) }
-            return try slice(base, lower, upper, at: expr)
-        case .lambda(let declaration):
-            return .function(try makeFunction(declaration, in: scope))
+        case .interpolated(let parts): return try interpolate(parts, at: expr, in: scope)
+        case .variable(let name): return try lookup(name, at: expr, in: scope)
+        case .version(let name, let version): return try versionValue(name, version, at: expr)
+        case .list(let elements): return try listValue(elements, in: scope)
+        case .record(let fields): return try recordValue(fields, in: scope)
+        case .negate(let operand): return try negate(operand, at: expr, in: scope)
+        case .not(let operand): return .bool(!(try condition(operand, in: scope, context: "operand of 'not'")))
+        case .and(let left, let right): return try and(left, right, in: scope)
+        case .or(let left, let right): return try or(left, right, in: scope)
+        case .binary(let op, let left, let right): return try binary(op, left, right, at: expr, in: scope)
+        case .comparison(let first, let terms): return try comparison(first, terms, in: scope)
+        case .call(let callee, let arguments): return try call(callee, arguments, at: expr, in: scope)
+        case .member(let base, let name): return try memberValue(name, of: base, at: expr, in: scope)
+        case .index(let base, let index): return try indexValue(base, index, at: expr, in: scope)
+        case .slice(let base, let lower, let upper): return try sliceValue(base, lower, upper, at: expr, in: scope)
+        case .lambda(let declaration): return .function(try makeFunction(declaration, in: scope))
         }
+    }
+
+    private func interpolate(_ parts: [StringPart], at expr: Expr, in scope: Scope?) throws -> Value {
+        var text = ""
+        for part in parts {
+            switch part {
+            case .text(let literal): text += literal
+            case .expression(let inner): text += try evaluate(inner, in: scope).displayText(limit: maximumLength)
+            }
+            try checkLength(text.utf8.count, at: expr)
+        }
+        return .string(text)
+    }
+
+    private func versionValue(_ name: String, _ version: Int, at expr: Expr) throws -> Value {
+        guard let resolveVersion else {
+            throw RuntimeError("version references like '\(name)@\(version)' are not available here",
+                               at: expr.location, length: expr.length)
+        }
+        do {
+            return try resolveVersion(name, version, expr.location)
+        } catch var error as RuntimeError {
+            if error.location == nil { error.location = expr.location }
+            throw error
+        } catch {
+            throw RuntimeError("\(name)@\(version): \(error)", at: expr.location, length: expr.length)
+        }
+    }
+
+    private func listValue(_ elements: [Expr], in scope: Scope?) throws -> Value {
+        .list(try elements.map { try evaluate($0, in: scope) })
+    }
+
+    private func recordValue(_ fields: [RecordField], in scope: Scope?) throws -> Value {
+        var record = Record()
+        for field in fields { record[field.key] = try evaluate(field.value, in: scope) }
+        return .record(record)
+    }
+
+    private func negate(_ operand: Expr, at expr: Expr, in scope: Scope?) throws -> Value {
+        let value = try evaluate(operand, in: scope)
+        return try located(expr) { try Arithmetic.negate(value) }
+    }
+
+    private func and(_ left: Expr, _ right: Expr, in scope: Scope?) throws -> Value {
+        guard try condition(left, in: scope, context: "left operand of 'and'") else { return .bool(false) }
+        return .bool(try condition(right, in: scope, context: "right operand of 'and'"))
+    }
+
+    private func or(_ left: Expr, _ right: Expr, in scope: Scope?) throws -> Value {
+        if try condition(left, in: scope, context: "left operand of 'or'") { return .bool(true) }
+        return .bool(try condition(right, in: scope, context: "right operand of 'or'"))
+    }
+
+    private func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, at expr: Expr, in scope: Scope?) throws
+        -> Value
+    {
+        let left = try evaluate(leftExpr, in: scope)
+        let right = try evaluate(rightExpr, in: scope)
+        return try located(expr) { try Arithmetic.apply(op, left, right, maximumLength: maximumLength) }
+    }
+
+    private func comparison(_ firstExpr: Expr, _ terms: [ComparisonTerm], in scope: Scope?) throws -> Value {
+        var left = try evaluate(firstExpr, in: scope)
+        for term in terms {
+            let right = try evaluate(term.operand, in: scope)
+            let holds = try located(term.location, term.op.rawValue.count) {
+                try Arithmetic.compare(term.op, left, right, budget: maximumLength)
+            }
+            if !holds { return .bool(false) }
+            left = right
+        }
+        return .bool(true)
+    }
+
+    private func call(_ calleeExpr: Expr, _ argumentExprs: [Argument], at expr: Expr, in scope: Scope?) throws -> Value {
+        var receiver: [Arguments.Passed] = []
+        let callee: Value
+        if case .member(let baseExpr, let name) = calleeExpr.kind {
+            (callee, receiver) = try method(name, of: baseExpr, at: calleeExpr, in: scope)
+        } else {
+            callee = try evaluate(calleeExpr, in: scope)
+        }
+        guard case .function(let function) = callee else {
+            throw RuntimeError("cannot call a value of type \(callee.typeName)", at: calleeExpr.location,
+                               length: calleeExpr.length)
+        }
+        let passed = try receiver + argumentExprs.map { argument in
+            var variable: String?
+            if case .variable(let name) = argument.value.kind { variable = name }
+            return Arguments.Passed(label: argument.label, value: try evaluate(argument.value, in: scope),
+                                    location: argument.location, length: argument.length, variable: variable)
+        }
+        let result = try invoke(function, passing: passed, at: expr.location)
+        for update in result.updates { setVariable(update.variable, update.value, in: scope) }
+        return result.value
+    }
+
+    private func memberValue(_ name: String, of baseExpr: Expr, at expr: Expr, in scope: Scope?) throws -> Value {
+        try member(name, of: try evaluate(baseExpr, in: scope), at: expr)
+    }
+
+    private func indexValue(_ baseExpr: Expr, _ indexExpr: Expr, at expr: Expr, in scope: Scope?) throws -> Value {
+        let base = try evaluate(baseExpr, in: scope)
+        let index = try evaluate(indexExpr, in: scope)
+        return try subscriptValue(base, index, at: expr, indexExpr: indexExpr)
+    }
+
+    private func sliceValue(_ baseExpr: Expr, _ lowerExpr: Expr?, _ upperExpr: Expr?, at expr: Expr, in scope: Scope?) throws
+        -> Value
+    {
+        let base = try evaluate(baseExpr, in: scope)
+        let lower = try lowerExpr.map { try evaluate($0, in: scope) }
+        let upper = try upperExpr.map { try evaluate($0, in: scope) }
+        return try slice(base, lower, upper, at: expr)
     }
 
     /// Runs `body`, giving any location-less runtime error the location of `expr`.

@@ -304,6 +304,8 @@ public struct Lexer {
     }
 
     private mutating func report(_ message: String, at location: SourceLocation, length: Int = 1) {
+        // Past the parser's cap they would only be dropped (a line of a million stray characters).
+        guard diagnostics.count <= Parser.maximumDiagnostics else { return }
         let index = location.line - firstLine
         let sourceLine = sourceLines.indices.contains(index) ? sourceLines[index] : nil
         diagnostics.append(Diagnostic(location: location, message: message, sourceLine: sourceLine, length: length))

@@ -40,12 +40,35 @@ public struct Parser {
     private var depth = 0
     private var loopDepth = 0
     private var functionDepth = 0
-    private static let maximumDepth = 200
+    /// Deepest nesting of operators, brackets and blocks a program may have: no syntax tree taller than this is ever
+    /// built, so evaluating, comparing and freeing one stays far from the end of the stack (see `StackGuard`).
+    /// Left-nested chains (`1 + 1 + …`, `a.b.c…`, `f()()…`) count one level per operator, like brackets.
+    /// Measured on the 8 MB main thread: an unoptimised (debug) build parses one level of brackets in about 14 KB of
+    /// stack and runs out near 540 levels; 256 keeps both builds under half the stack.
+    public static let maximumNesting = 256
     /// Lexical and syntax errors found, in source order.
     public private(set) var diagnostics: [Diagnostic]
 
+    /// Largest cell (or shell input) parsed, in bytes of UTF-8. Lexing and parsing take up to about 100 bytes of memory
+    /// per source byte (a token per character at worst), so 8 MB of source may need 800 MB while it is parsed.
+    public static let maximumCellBytes = 8 * 1024 * 1024
+    /// Most errors reported for one cell; a file of stray characters would otherwise print one error per byte.
+    public static let maximumDiagnostics = 100
+
     /// Prepares to parse `source`, whose first line is line `firstLine` of `file`.
     public init(source: String, file: String, firstLine: Int = 1) {
+        let bytes = source.utf8.count
+        guard bytes <= Parser.maximumCellBytes else {
+            self.tokens = [Token(kind: .eof, lexeme: "", location: SourceLocation(file: file, line: firstLine, column: 1))]
+            self.diagnostics = [
+                Diagnostic(
+                    location: SourceLocation(file: file, line: firstLine, column: 1),
+                    message: "cell is \(bytes) bytes; the limit is \(Parser.maximumCellBytes) (8 MB): split it into smaller cells")
+            ]
+            self.sourceLines = []
+            self.firstLine = firstLine
+            return
+        }
         let (tokens, lexical) = Lexer.tokenize(source: source, file: file, firstLine: firstLine)
         self.tokens = tokens
         self.diagnostics = lexical
@@ -72,12 +95,12 @@ public struct Parser {
     public static func parseExpression(source: String, file: String) throws -> Expr {
         var parser = Parser(source: source, file: file)
         var expr: Expr?
-        do throws(Diagnostic) {
+        do throws {
             expr = try parser.expression()
             parser.skipNewlines()
             if !parser.isAtEnd { throw parser.error("unexpected \(parser.peek) after expression", at: parser.peek) }
         } catch {
-            parser.record(error)
+            parser.record(Parser.diagnostic(from: error, at: parser.peek))
         }
         guard let expr, parser.diagnostics.isEmpty else { throw DiagnosticList(parser.diagnostics) }
         return expr
@@ -87,7 +110,7 @@ public struct Parser {
     public mutating func parse() -> [Stmt] {
         var statements: [Stmt] = []
         skipNewlines()
-        while !isAtEnd {
+        while !isAtEnd && diagnostics.count <= Parser.maximumDiagnostics {
             if check(.rightBrace) {
                 record(error("unexpected '}'", at: peek))
                 advance()
@@ -98,6 +121,13 @@ public struct Parser {
             skipNewlines()
         }
         diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        if diagnostics.count > Parser.maximumDiagnostics {
+            let first = diagnostics[Parser.maximumDiagnostics]
+            diagnostics.removeSubrange(Parser.maximumDiagnostics...)
+            diagnostics.append(Diagnostic(
+                location: first.location,
+                message: "too many errors; stopped after the first \(Parser.maximumDiagnostics) in this cell"))
+        }
         return statements
     }
 
@@ -106,14 +136,14 @@ public struct Parser {
     /// One statement plus its separator; on error, records it and skips to the statement's end.
     private mutating func statementWithRecovery() -> Stmt? {
         let start = current
-        do throws(Diagnostic) {
+        do throws {
             let statement = try statement()
             if !check(.rightBrace) && !isAtEnd {
                 guard match(.newline) else { throw error("expected newline or ';' after statement, got \(peek)", at: peek) }
             }
             return statement
-        } catch let diagnostic {
-            record(diagnostic)
+        } catch {
+            record(Parser.diagnostic(from: error, at: peek))
             // Braces the failed statement opened (a record, a lambda) must be skipped, not taken as the block's end.
             let opened = tokens[start..<current].reduce(0) { count, token in
                 token.kind == .symbol(.leftBrace) ? count + 1 : token.kind == .symbol(.rightBrace) ? count - 1 : count
@@ -123,14 +153,14 @@ public struct Parser {
         }
     }
 
-    private mutating func statement() throws(Diagnostic) -> Stmt {
+    private mutating func statement() throws -> Stmt {
         let start = peek
         switch start.kind {
         case .keyword(.fn) where peekNext.kind.isIdentifier:
             advance()
             let nameToken = advance()
             let declaration = try functionRest(name: nameToken.lexeme, at: start.location)
-            return Stmt(.function(declaration), at: nameToken.location, length: nameToken.length)
+            return try bounded(Stmt(.function(declaration), at: nameToken.location, length: nameToken.length), at: start)
         case .keyword(.for):
             advance()
             let variable = try consumeIdentifier("expected a loop variable name after 'for'")
@@ -139,14 +169,17 @@ public struct Parser {
             loopDepth += 1
             defer { loopDepth -= 1 }
             let body = try block("for loop")
-            return Stmt(.forIn(variable: variable.lexeme, sequence: sequence, body: body), at: start.location, length: start.length)
+            return try bounded(
+                Stmt(.forIn(variable: variable.lexeme, sequence: sequence, body: body), at: start.location,
+                     length: start.length), at: start)
         case .keyword(.while):
             advance()
             let condition = try expression()
             loopDepth += 1
             defer { loopDepth -= 1 }
             let body = try block("while loop")
-            return Stmt(.while(condition: condition, body: body), at: start.location, length: start.length)
+            return try bounded(
+                Stmt(.while(condition: condition, body: body), at: start.location, length: start.length), at: start)
         case .keyword(.if):
             return try ifStatement()
         case .keyword(.return):
@@ -169,7 +202,7 @@ public struct Parser {
         }
     }
 
-    private mutating func ifStatement() throws(Diagnostic) -> Stmt {
+    private mutating func ifStatement() throws -> Stmt {
         let start = advance()
         let condition = try expression()
         let then = try block("if")
@@ -178,15 +211,19 @@ public struct Parser {
         if check(.newline), case .keyword(.else) = peekNext.kind { advance() }
         if match(.keyword(.else)) {
             if check(.keyword(.if)) {
+                try enter()
+                defer { depth -= 1 }
                 otherwise = [try ifStatement()]
             } else {
                 otherwise = try block("else")
             }
         }
-        return Stmt(.if(condition: condition, then: then, otherwise: otherwise), at: start.location, length: start.length)
+        return try bounded(
+            Stmt(.if(condition: condition, then: then, otherwise: otherwise), at: start.location, length: start.length),
+            at: start)
     }
 
-    private mutating func simpleStatement() throws(Diagnostic) -> Stmt {
+    private mutating func simpleStatement() throws -> Stmt {
         let expr = try expression()
         let operators: [(Token.Symbol, BinaryOperator?)] = [
             (.equal, nil), (.plusEqual, .add), (.minusEqual, .subtract), (.starEqual, .multiply), (.slashEqual, .divide),
@@ -201,12 +238,13 @@ public struct Parser {
                     at: equals)
             }
             let value = try expression()
-            return Stmt(.assign(target: expr, op: op, value: value), at: equals.location, length: equals.length)
+            return try bounded(Stmt(.assign(target: expr, op: op, value: value), at: equals.location, length: equals.length),
+                               at: equals)
         }
         return Stmt(.expression(expr), at: expr.location, length: expr.length)
     }
 
-    private mutating func block(_ context: String) throws(Diagnostic) -> [Stmt] {
+    private mutating func block(_ context: String) throws -> [Stmt] {
         try consume(.leftBrace, "expected '{' to begin the \(context) body")
         try enter()
         defer { depth -= 1 }
@@ -221,7 +259,7 @@ public struct Parser {
     }
 
     /// Parameters and body of a function, after `fn` and its name.
-    private mutating func functionRest(name: String?, at location: SourceLocation) throws(Diagnostic) -> FunctionDecl {
+    private mutating func functionRest(name: String?, at location: SourceLocation) throws -> FunctionDecl {
         try consume(.leftParen, name.map { "expected '(' after function name '\($0)'" } ?? "expected '(' after 'fn'")
         var parameters: [ParameterDecl] = []
         var seen: Set<String> = []
@@ -255,44 +293,44 @@ public struct Parser {
     // MARK: - Expressions
 
     /// Parses one expression (public for hosts that evaluate expressions on their own, e.g. `--param lr=3e-4`).
-    public mutating func expression() throws(Diagnostic) -> Expr {
+    public mutating func expression() throws -> Expr {
         try enter()
         defer { depth -= 1 }
         return try or()
     }
 
-    private mutating func or() throws(Diagnostic) -> Expr {
+    private mutating func or() throws -> Expr {
         var expr = try and()
         while check(.keyword(.or)) {
             let op = advance()
             let right = try and()
-            expr = Expr(.or(expr, right), at: op.location, length: op.length)
+            expr = try bounded(Expr(.or(expr, right), at: op.location, length: op.length), at: op)
         }
         return expr
     }
 
-    private mutating func and() throws(Diagnostic) -> Expr {
+    private mutating func and() throws -> Expr {
         var expr = try not()
         while check(.keyword(.and)) {
             let op = advance()
             let right = try not()
-            expr = Expr(.and(expr, right), at: op.location, length: op.length)
+            expr = try bounded(Expr(.and(expr, right), at: op.location, length: op.length), at: op)
         }
         return expr
     }
 
-    private mutating func not() throws(Diagnostic) -> Expr {
+    private mutating func not() throws -> Expr {
         if check(.keyword(.not)) {
             let op = advance()
             try enter()
             defer { depth -= 1 }
             let operand = try not()
-            return Expr(.not(operand), at: op.location, length: op.length)
+            return try bounded(Expr(.not(operand), at: op.location, length: op.length), at: op)
         }
         return try comparison()
     }
 
-    private mutating func comparison() throws(Diagnostic) -> Expr {
+    private mutating func comparison() throws -> Expr {
         let first = try additive()
         var terms: [ComparisonTerm] = []
         while case .symbol(let symbol) = peek.kind, let op = ComparisonOperator(rawValue: symbol.rawValue) {
@@ -300,83 +338,94 @@ public struct Parser {
             terms.append(ComparisonTerm(op: op, operand: try additive(), location: token.location))
         }
         guard let firstTerm = terms.first else { return first }
-        return Expr(.comparison(first, terms), at: firstTerm.location, length: firstTerm.op.rawValue.count)
+        let comparison = Expr(.comparison(first, terms), at: firstTerm.location, length: firstTerm.op.rawValue.count)
+        guard comparison.height <= Parser.maximumNesting else {
+            throw tooDeep(at: Token(kind: .symbol(.less), lexeme: firstTerm.op.rawValue, location: firstTerm.location))
+        }
+        return comparison
     }
 
-    private mutating func additive() throws(Diagnostic) -> Expr {
+    private mutating func additive() throws -> Expr {
         var expr = try multiplicative()
         while check(.plus) || check(.minus) {
             let op = advance()
             let right = try multiplicative()
-            expr = Expr(.binary(op.lexeme == "+" ? .add : .subtract, expr, right), at: op.location, length: op.length)
+            expr = try bounded(
+                Expr(.binary(op.lexeme == "+" ? .add : .subtract, expr, right), at: op.location, length: op.length), at: op)
         }
         return expr
     }
 
-    private mutating func multiplicative() throws(Diagnostic) -> Expr {
+    private mutating func multiplicative() throws -> Expr {
         var expr = try unary()
         while check(.star) || check(.slash) || check(.percent) {
             let op = advance()
             let right = try unary()
             let kind: BinaryOperator = op.lexeme == "*" ? .multiply : op.lexeme == "/" ? .divide : .remainder
-            expr = Expr(.binary(kind, expr, right), at: op.location, length: op.length)
+            expr = try bounded(Expr(.binary(kind, expr, right), at: op.location, length: op.length), at: op)
         }
         return expr
     }
 
-    private mutating func unary() throws(Diagnostic) -> Expr {
+    private mutating func unary() throws -> Expr {
         if check(.minus) {
             let op = advance()
             try enter()
             defer { depth -= 1 }
             let operand = try unary()
-            return Expr(.negate(operand), at: op.location, length: op.length)
+            return try bounded(Expr(.negate(operand), at: op.location, length: op.length), at: op)
         }
         return try power()
     }
 
-    private mutating func power() throws(Diagnostic) -> Expr {
+    private mutating func power() throws -> Expr {
         let base = try postfix()
         guard check(.power) else { return base }
         let op = advance()
         try enter()
         defer { depth -= 1 }
         let exponent = try unary()
-        return Expr(.binary(.power, base, exponent), at: op.location, length: op.length)
+        return try bounded(Expr(.binary(.power, base, exponent), at: op.location, length: op.length), at: op)
     }
 
-    private mutating func postfix() throws(Diagnostic) -> Expr {
+    private mutating func postfix() throws -> Expr {
         var expr = try primary()
         while true {
             if check(.leftParen) {
                 let paren = advance()
                 let arguments = try callArguments()
-                expr = Expr(.call(expr, arguments), at: paren.location, length: 1)
+                expr = try bounded(Expr(.call(expr, arguments), at: paren.location, length: 1), at: paren)
             } else if match(.dot) {
                 let name = try consumeIdentifier("expected a member name after '.'")
-                expr = Expr(.member(expr, name.lexeme), at: name.location, length: name.length)
+                expr = try bounded(Expr(.member(expr, name.lexeme), at: name.location, length: name.length), at: name)
             } else if check(.leftBracket) {
-                expr = try subscriptSuffix(expr)
+                let bracket = peek
+                expr = try bounded(try subscriptSuffix(expr), at: bracket)
             } else if check(.at) {
-                let at = advance()
-                guard case .variable(let name) = expr.kind else {
-                    throw error("a version reference needs a variable name before '@'", at: at)
-                }
-                let negative = match(.minus)
-                guard case .int(let number) = peek.kind else {
-                    throw error("expected a version number after '@', got \(peek)", at: peek)
-                }
-                let numberToken = advance()
-                let end = numberToken.location.column + numberToken.length
-                expr = Expr(.version(name: name, version: negative ? -number : number), at: expr.location,
-                            length: max(1, end - expr.location.column))
+                expr = try versionReference(expr)
             } else {
                 return expr
             }
         }
     }
 
-    private mutating func callArguments() throws(Diagnostic) -> [Argument] {
+    /// `name@3`, `name@-1`, after `name`.
+    private mutating func versionReference(_ expr: Expr) throws -> Expr {
+        let at = advance()
+        guard case .variable(let name) = expr.kind else {
+            throw error("a version reference needs a variable name before '@'", at: at)
+        }
+        let negative = match(.minus)
+        guard case .int(let number) = peek.kind else {
+            throw error("expected a version number after '@', got \(peek)", at: peek)
+        }
+        let numberToken = advance()
+        let end = numberToken.location.column + numberToken.length
+        return Expr(.version(name: name, version: negative ? -number : number), at: expr.location,
+                    length: max(1, end - expr.location.column))
+    }
+
+    private mutating func callArguments() throws -> [Argument] {
         var arguments: [Argument] = []
         var seenLabels: Set<String> = []
         while !check(.rightParen) && !isAtEnd {
@@ -398,7 +447,7 @@ public struct Parser {
         return arguments
     }
 
-    private mutating func subscriptSuffix(_ base: Expr) throws(Diagnostic) -> Expr {
+    private mutating func subscriptSuffix(_ base: Expr) throws -> Expr {
         let bracket = advance()
         var lower: Expr?
         if !check(.colon) { lower = try expression() }
@@ -413,66 +462,75 @@ public struct Parser {
         return Expr(.index(base, index), at: bracket.location)
     }
 
-    private mutating func primary() throws(Diagnostic) -> Expr {
+    /// One primary expression. Each case is its own function, so that the frame repeated at every level of brackets
+    /// stays small in unoptimised builds too.
+    private mutating func primary() throws -> Expr {
+        switch peek.kind {
+        case .int, .double, .string, .keyword(.true), .keyword(.false), .keyword(.nil), .identifier: return try literal()
+        case .interpolation: return try interpolated()
+        case .keyword(.fn): return try lambda()
+        case .symbol(.leftParen): return try parenthesized()
+        case .symbol(.leftBracket): return try listLiteral()
+        case .symbol(.leftBrace): return try recordLiteral()
+        default: throw unexpected(peek)
+        }
+    }
+
+    /// A literal or a variable.
+    private mutating func literal() throws -> Expr {
         let token = peek
+        let kind: Expr.Kind
         switch token.kind {
-        case .int(let value):
-            advance()
-            return Expr(.int(value), at: token.location, length: token.length)
-        case .double(let value):
-            advance()
-            return Expr(.double(value), at: token.location, length: token.length)
+        case .int(let value): kind = .int(value)
+        case .double(let value): kind = .double(value)
         case .string(let value):
             // The rest of an interpolated string starts at the `)` closing `\(…)`: an expression is missing there.
             if token.lexeme.hasPrefix(")") {
                 throw error("expected an expression before ')' in the string interpolation", at: token)
             }
-            advance()
-            return Expr(.string(value), at: token.location, length: token.length)
-        case .interpolation:
-            return try interpolated()
-        case .keyword(.true):
-            advance()
-            return Expr(.bool(true), at: token.location, length: token.length)
-        case .keyword(.false):
-            advance()
-            return Expr(.bool(false), at: token.location, length: token.length)
-        case .keyword(.nil):
-            advance()
-            return Expr(.nil, at: token.location, length: token.length)
-        case .identifier(let name):
-            advance()
-            return Expr(.variable(name), at: token.location, length: token.length)
-        case .keyword(.fn):
-            advance()
-            let declaration = try functionRest(name: nil, at: token.location)
-            return Expr(.lambda(declaration), at: token.location, length: token.length)
-        case .symbol(.leftParen):
-            advance()
-            let inner = try expression()
-            try consume(.rightParen, "expected ')' after expression")
-            return inner
-        case .symbol(.leftBracket):
-            advance()
-            var elements: [Expr] = []
-            while !check(.rightBracket) && !isAtEnd {
-                elements.append(try expression())
-                if !match(.comma) { break }
-            }
-            try consume(.rightBracket, "expected ']' after list elements")
-            return Expr(.list(elements), at: token.location)
-        case .symbol(.leftBrace):
-            return try recordLiteral()
-        case .eof:
-            throw error("expected an expression, got end of input", at: token)
-        case .newline:
-            throw error("expected an expression before end of line", at: token)
-        default:
-            throw error("unexpected \(token)", at: token)
+            kind = .string(value)
+        case .keyword(.true): kind = .bool(true)
+        case .keyword(.false): kind = .bool(false)
+        case .identifier(let name): kind = .variable(name)
+        default: kind = .nil
+        }
+        advance()
+        return Expr(kind, at: token.location, length: token.length)
+    }
+
+    private mutating func lambda() throws -> Expr {
+        let token = advance()
+        let declaration = try functionRest(name: nil, at: token.location)
+        return try bounded(Expr(.lambda(declaration), at: token.location, length: token.length), at: token)
+    }
+
+    private mutating func parenthesized() throws -> Expr {
+        advance()
+        let inner = try expression()
+        try consume(.rightParen, "expected ')' after expression")
+        return inner
+    }
+
+    private mutating func listLiteral() throws -> Expr {
+        let token = advance()
+        var elements: [Expr] = []
+        while !check(.rightBracket) && !isAtEnd {
+            elements.append(try expression())
+            if !match(.comma) { break }
+        }
+        try consume(.rightBracket, "expected ']' after list elements")
+        return try bounded(Expr(.list(elements), at: token.location), at: token)
+    }
+
+    private func unexpected(_ token: Token) -> Diagnostic {
+        switch token.kind {
+        case .eof: return error("expected an expression, got end of input", at: token)
+        case .newline: return error("expected an expression before end of line", at: token)
+        default: return error("unexpected \(token)", at: token)
         }
     }
 
-    private mutating func recordLiteral() throws(Diagnostic) -> Expr {
+    private mutating func recordLiteral() throws -> Expr {
         let brace = advance()
         var fields: [RecordField] = []
         var seen: Set<String> = []
@@ -496,10 +554,10 @@ public struct Parser {
             skipNewlines()
         }
         try consume(.rightBrace, "expected '}' after record fields")
-        return Expr(.record(fields), at: brace.location)
+        return try bounded(Expr(.record(fields), at: brace.location), at: brace)
     }
 
-    private mutating func interpolated() throws(Diagnostic) -> Expr {
+    private mutating func interpolated() throws -> Expr {
         let start = peek
         var parts: [StringPart] = []
         while case .interpolation(let text) = peek.kind {
@@ -513,7 +571,7 @@ public struct Parser {
         let end = advance()
         if !tail.isEmpty { parts.append(.text(tail)) }
         let length = start.location.line == end.location.line ? end.location.column + end.length - start.location.column : start.length
-        return Expr(.interpolated(parts), at: start.location, length: length)
+        return try bounded(Expr(.interpolated(parts), at: start.location, length: length), at: start)
     }
 
     // MARK: - Token helpers
@@ -539,15 +597,15 @@ public struct Parser {
         return true
     }
 
-    private mutating func consume(_ symbol: Token.Symbol, _ message: String) throws(Diagnostic) {
+    private mutating func consume(_ symbol: Token.Symbol, _ message: String) throws {
         try consume(.symbol(symbol), message)
     }
 
-    private mutating func consume(_ kind: Token.Kind, _ message: String) throws(Diagnostic) {
+    private mutating func consume(_ kind: Token.Kind, _ message: String) throws {
         guard match(kind) else { throw error("\(message), got \(peek)", at: peek) }
     }
 
-    private mutating func consumeIdentifier(_ message: String) throws(Diagnostic) -> Token {
+    private mutating func consumeIdentifier(_ message: String) throws -> Token {
         guard peek.kind.isIdentifier else {
             if case .keyword(let keyword) = peek.kind {
                 throw error("\(message); '\(keyword.rawValue)' is a reserved word", at: peek)
@@ -561,12 +619,26 @@ public struct Parser {
         while check(.newline) { advance() }
     }
 
-    private mutating func enter() throws(Diagnostic) {
+    /// Counts one more level of recursion, refusing to go deeper than `maximumNesting` or near the end of the stack.
+    private mutating func enter() throws {
+        guard depth < Parser.maximumNesting, !StackGuard.isExhausted else { throw tooDeep(at: peek) }
         depth += 1
-        if depth > Parser.maximumDepth {
-            depth -= 1
-            throw error("expression nested too deeply (more than \(Parser.maximumDepth) levels)", at: peek)
-        }
+    }
+
+    /// `node`, unless it is taller than `maximumNesting` (then an error located at `token`, its operator or bracket).
+    private func bounded(_ node: Expr, at token: Token) throws -> Expr {
+        guard node.height <= Parser.maximumNesting else { throw tooDeep(at: token) }
+        return node
+    }
+
+    private func bounded(_ node: Stmt, at token: Token) throws -> Stmt {
+        guard node.height <= Parser.maximumNesting else { throw tooDeep(at: token) }
+        return node
+    }
+
+    private func tooDeep(at token: Token) -> Diagnostic {
+        error("expression nested too deeply: more than \(Parser.maximumNesting) levels of operators, brackets or blocks; "
+              + "split it into smaller expressions", at: token)
     }
 
     /// Skips to the end of the failed statement: past the next line break at this nesting level, or up to the
@@ -598,9 +670,19 @@ public struct Parser {
         return Diagnostic(location: token.location, message: message, sourceLine: sourceLine, length: token.length)
     }
 
+    /// The parser throws only diagnostics, untyped: a typed throw of a struct this large would reserve room for it at
+    /// every call site and make each level of recursion several times deeper.
+    private static func diagnostic(from error: any Error, at token: Token) -> Diagnostic {
+        error as? Diagnostic ?? Diagnostic(location: token.location, message: "\(error)")
+    }
+
     private mutating func record(_ diagnostic: Diagnostic) {
         // One error per location: a failure deep in an expression must not be reported again by its statement.
-        if diagnostics.contains(where: { $0.location == diagnostic.location }) { return }
+        if diagnostics.count > Parser.maximumDiagnostics
+            || diagnostics.contains(where: { $0.location == diagnostic.location })
+        {
+            return
+        }
         diagnostics.append(diagnostic)
     }
 }

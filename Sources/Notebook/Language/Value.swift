@@ -20,16 +20,26 @@ public indirect enum Value {
     /// How deeply lists and records nest in this value (0 for anything else), counted no further than `limit + 1`:
     /// the result exceeds `limit` exactly when the nesting does, and the walk never goes deeper than that.
     public func nestingDepth(upTo limit: Int) -> Int {
+        var budget = Int.max
+        return nestingDepth(upTo: limit, budget: &budget)
+    }
+
+    /// Like `nestingDepth(upTo:)`, visiting at most `budget` elements and fields (all levels together, a value shared
+    /// by several elements counted at each); `budget` ends negative when the value has more. A list holding itself
+    /// twice, 40 times over (`x = [x, x]` in a loop), is small in memory but has 2⁴⁰ elements to print, compare or
+    /// store: the budget stops the walk before it does that work.
+    public func nestingDepth(upTo limit: Int, budget: inout Int) -> Int {
         let children: [Value]
         switch self {
         case .list(let elements): children = elements
         case .record(let record): children = record.fields.map(\.value)
         default: return 0
         }
+        budget -= children.count
         guard limit > 0 else { return 1 }
         var deepest = 0
-        for child in children where deepest < limit {
-            deepest = Swift.max(deepest, child.nestingDepth(upTo: limit - 1))
+        for child in children where deepest < limit && budget >= 0 {
+            deepest = Swift.max(deepest, child.nestingDepth(upTo: limit - 1, budget: &budget))
         }
         return 1 + deepest
     }
@@ -50,37 +60,71 @@ public indirect enum Value {
     }
 
     /// How `print` shows the value: strings raw, doubles to 6 significant digits (`0.693147`, `1.0`, `1e-07`).
-    public var displayText: String {
-        switch self {
-        case .string(let text): return text
-        default: return quotedText
-        }
-    }
+    public var displayText: String { displayText(limit: Value.maximumDisplayLength) }
 
     /// Like `displayText`, but strings are quoted and escaped — the form used inside lists and records.
-    public var quotedText: String { quoted(depth: 0) }
+    public var quotedText: String { quotedText(limit: Value.maximumDisplayLength) }
+
+    /// `displayText`, cut to about `limit` characters (ending in `…`) when longer.
+    public func displayText(limit: Int) -> String {
+        if case .string(let text) = self { return text }
+        return quotedText(limit: limit)
+    }
+
+    /// `quotedText`, cut to about `limit` characters (ending in `…`) when longer: the walk stops there, so showing a
+    /// value that shares one list many times costs no more than the text shown.
+    public func quotedText(limit: Int) -> String {
+        var text = ""
+        quoted(depth: 0, into: &text, limit: limit)
+        return text
+    }
+
+    /// Longest text `displayText` and `quotedText` produce.
+    public static let maximumDisplayLength = 50_000_000
 
     /// Nesting deeper than this prints as `[…]` / `{…}` rather than recursing without bound.
     static let maximumDisplayDepth = 100
 
-    private func quoted(depth: Int) -> String {
+    /// Appends the quoted form to `text`; once `text` is longer than `limit`, appends `…` and stops.
+    private func quoted(depth: Int, into text: inout String, limit: Int) {
+        if text.utf8.count > limit { return }
         switch self {
-        case .int(let value): return String(value)
-        case .double(let value): return Value.format(value)
-        case .string(let text): return Value.quote(text)
-        case .bool(let value): return value ? "true" : "false"
-        case .nil: return "nil"
+        case .int(let value): text += String(value)
+        case .double(let value): text += Value.format(value)
+        case .string(let string): text += Value.quote(string)
+        case .bool(let value): text += value ? "true" : "false"
+        case .nil: text += "nil"
         case .list(let elements):
-            if depth >= Value.maximumDisplayDepth { return "[…]" }
-            return "[" + elements.map { $0.quoted(depth: depth + 1) }.joined(separator: ", ") + "]"
-        case .record(let record):
-            if depth >= Value.maximumDisplayDepth { return "{…}" }
-            let fields = record.fields.map {
-                "\(Value.isPlainKey($0.key) ? $0.key : Value.quote($0.key)): \($0.value.quoted(depth: depth + 1))"
+            if depth >= Value.maximumDisplayDepth {
+                text += "[…]"
+                return
             }
-            return "{" + fields.joined(separator: ", ") + "}"
-        case .function(let function): return "<fn \(function.name)>"
-        case .native(let native): return native.displayText
+            text += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { text += ", " }
+                element.quoted(depth: depth + 1, into: &text, limit: limit)
+                if text.utf8.count > limit { break }
+            }
+            text += "]"
+        case .record(let record):
+            if depth >= Value.maximumDisplayDepth {
+                text += "{…}"
+                return
+            }
+            text += "{"
+            for (index, field) in record.fields.enumerated() {
+                if index > 0 { text += ", " }
+                text += (Value.isPlainKey(field.key) ? field.key : Value.quote(field.key)) + ": "
+                field.value.quoted(depth: depth + 1, into: &text, limit: limit)
+                if text.utf8.count > limit { break }
+            }
+            text += "}"
+        case .function(let function): text += "<fn \(function.name)>"
+        case .native(let native): text += native.displayText
+        }
+        if depth == 0 && text.utf8.count > limit {
+            text = String(text.utf8.prefix(limit)) ?? String(text.prefix(limit))
+            text += "…"
         }
     }
 

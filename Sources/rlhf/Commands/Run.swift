@@ -33,7 +33,10 @@ struct Run: ParsableCommand {
     func run() throws {
         let text: String
         do {
-            text = try String(contentsOfFile: file, encoding: .utf8)
+            text = try CellFile.readText(path: file)
+        } catch let diagnostic as Diagnostic {
+            printError(diagnostic.description)
+            throw ExitCode.failure
         } catch {
             printError("error: cannot read notebook '\(file)': \((error as NSError).localizedDescription)")
             throw ExitCode.failure

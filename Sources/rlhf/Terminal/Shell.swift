@@ -28,6 +28,8 @@ struct Shell {
         }
         let prompt = reader.interactive ? "rlhf[\(runner.runID)]> " : ""
         var shellLine = 1
+        // Lines read from standard input, to locate an input that ends inside a bracket or string.
+        var inputLine = 0
         reading: while true {
             var source: String
             switch reader.readLine(prompt: prompt) {
@@ -35,11 +37,24 @@ struct Shell {
             case .cancelled: continue reading
             case .text(let line): source = line
             }
+            inputLine += 1
+            let sourceStart = inputLine
             while NotebookRunner.needsMoreInput(source) {
                 switch reader.readLine(prompt: reader.interactive ? "...> " : "") {
-                case .end: break reading
+                case .end:
+                    // The statement can never be completed: say so rather than drop it, and fail like any bad input.
+                    if let open = OpenConstruct.innermost(in: source) {
+                        let location = SourceLocation(file: "<stdin>", line: sourceStart + open.line - 1, column: open.column)
+                        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+                        let quoted = lines.indices.contains(open.line - 1) ? String(lines[open.line - 1]) : nil
+                        printError(Diagnostic(location: location, message: open.message, sourceLine: quoted).description)
+                    }
+                    status = .failed
+                    break reading
                 case .cancelled: continue reading
-                case .text(let more): source += "\n" + more
+                case .text(let more):
+                    inputLine += 1
+                    source += "\n" + more
                 }
             }
             let trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -160,6 +160,9 @@ final class ShellCommands {
         let notebook: CellFile
         do {
             notebook = try CellFile.load(path: path)
+        } catch let diagnostic as Diagnostic {
+            printError(diagnostic.description)
+            return false
         } catch {
             printError("error: cannot read notebook '\(path)': \((error as NSError).localizedDescription)")
             return false
