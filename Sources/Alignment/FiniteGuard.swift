@@ -14,7 +14,7 @@ struct FiniteGuard {
 
     func check(loss: Double, at step: Int) throws {
         guard !loss.isFinite else { return }
-        throw AlignmentError.nonFinite("\(function)(): the loss became \(Self.name(loss)) at \(unit) \(step); lower lr?")
+        throw AlignmentError.nonFinite("\(function)(): the loss became \(Self.name(loss)) at \(unit) \(step)")
     }
 
     /// Checks the network's weights and biases.

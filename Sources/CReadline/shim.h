@@ -62,6 +62,10 @@ static inline void rlhf_install_run_signal_handlers(void) {
     action.sa_handler = rlhf_on_sigint;
     sigemptyset(&action.sa_mask);
     sigaction(SIGTERM, &action, NULL);
+    sigset_t terminate;
+    sigemptyset(&terminate);
+    sigaddset(&terminate, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &terminate, NULL);
 }
 
 /* Standard output flushed at every newline even into a pipe or file, so `rlhf run` loses no line it printed when a

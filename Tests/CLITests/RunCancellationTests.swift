@@ -21,7 +21,7 @@ import Testing
     /// One long cell per kind of check point: every long built-in, and the language's loops and calls.
     static let longCells = [
         "finetune(p, rm, task, steps: 1000000, lr: 1e-3)",
-        "prefs = collect(task, policy: p, annotator: BradleyTerry(), pairs: 10000000)",
+        "prefs = collect(task, policy: p, annotator: BradleyTerry(), pairs: 5000000)",
         "fit(rm, prefs, epochs: 100000, batch: 1)",
         "fit(ens, prefs, epochs: 100000, batch: 1)",
         "while true { n = n + 1 }",
@@ -30,7 +30,7 @@ import Testing
         "rloo(sp, rm, task, steps: 1000000)",
         "ppo(sp, rm, task, steps: 1000000)",
         "dpo(sp, prefs, task, epochs: 100000, batch: 1)",
-        "collect(mt, annotator: BradleyTerry(), pairs: 10000000)",
+        "collect(mt, annotator: BradleyTerry(), pairs: 4000000)",
         "overoptimization(p, rm, task, steps: 1000000, every: 1000)",
     ]
 
@@ -63,7 +63,7 @@ import Testing
             build: build, cells: [Self.setup, "# %% long id=long\nprint(\"started\")\nwhile true { n = n + 1 }"])
         defer { r.cli.remove() }
         #expect(r.waitForOutput("started"))
-        r.process.terminate()
+        kill(r.process.processIdentifier, SIGTERM)
         #expect(r.wait() == 143, "\(r.stderr)")
         #expect(r.stderr.contains("error: cancelled by SIGTERM"), "\(r.stderr)")
         try r.expectRecordedCancelled(error: "error: cancelled by SIGTERM")
@@ -76,7 +76,7 @@ import Testing
             extra: ["--cell-timeout", "1"])
         defer { r.cli.remove() }
         #expect(r.wait() == 124, "\(r.stderr)")
-        #expect(r.stderr.contains("nb.rlhf:12:1: error: cell exceeded --cell-timeout 1 s"), "\(r.stderr)")
+        #expect(r.stderr.contains("nb.rlhf:13:9: error: cell exceeded --cell-timeout 1 s"), "\(r.stderr)")
         try r.expectRecordedCancelled(error: "error: cell exceeded --cell-timeout 1 s")
     }
 

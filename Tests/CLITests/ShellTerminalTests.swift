@@ -50,7 +50,7 @@ import Testing
     static let longCells = [
         "finetune(p, rm, task, steps: 300000, lr: 1e-3)",
         "while true { n = n + 1 }",
-        "prefs = collect(task, policy: p, annotator: BradleyTerry(), pairs: 10000000)",
+        "prefs = collect(task, policy: p, annotator: BradleyTerry(), pairs: 5000000)",
         "fit(rm, prefs, epochs: 100000, batch: 1)",
         "for i in range(100000) { for j in range(100000) { n = n + 1 } }",
         "ppo(sp, rm, task, steps: 1000000)",

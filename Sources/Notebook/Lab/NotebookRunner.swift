@@ -120,6 +120,9 @@ public final class NotebookRunner {
         }
     }
 
+    /// `5` for 5 seconds, `0.5` for half of one: as the user typed it.
+    static func seconds(_ x: Double) -> String { x.rounded() == x && x < 1e15 ? String(Int(x)) : "\(x)" }
+
     /// A cancelled cell's error, located where it stopped: `nb.rlhf:9:1: error: cancelled`, or for a timeout
     /// `… error: cell exceeded --cell-timeout 5 s`.
     private func cancellationReport(_ error: any Error, _ reason: CancelRequest.Reason, source: String,
@@ -127,7 +130,7 @@ public final class NotebookRunner {
         let message = switch reason {
         case .interrupt: RuntimeError.cancelledMessage
         case .terminate: "cancelled by SIGTERM"
-        case .timeout: "cell exceeded --cell-timeout \(Value.double(cellTimeout ?? 0).displayText) s"
+        case .timeout: "cell exceeded --cell-timeout \(Self.seconds(cellTimeout ?? 0)) s"
         }
         if var list = error as? DiagnosticList, var first = list.diagnostics.first {
             first.message = message
