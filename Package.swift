@@ -9,7 +9,8 @@ let optimizedCEvenInDebug: [CSetting] = [.unsafeFlags(["-O2"], .when(configurati
 
 let package = Package(
     name: "RLHFLab",
-    platforms: [.macOS(.v14)],
+    // macOS 15 for Synchronization's Atomic (the cancel request a Ctrl-C or signal watcher sets).
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rlhf", targets: ["rlhf"]),
         .executable(name: "rlhf-bench", targets: ["rlhf-bench"]),

@@ -4,10 +4,12 @@ public enum AlignmentError: Error, CustomStringConvertible, Equatable {
     case shapeMismatch(String)
     case emptyDataset(String)
     case cancelled
+    /// Training produced a NaN or infinite loss or tensor (the message names it and the step).
+    case nonFinite(String)
 
     public var description: String {
         switch self {
-        case let .invalidArgument(m), let .shapeMismatch(m), let .emptyDataset(m): m
+        case let .invalidArgument(m), let .shapeMismatch(m), let .emptyDataset(m), let .nonFinite(m): m
         case .cancelled: "cancelled"
         }
     }

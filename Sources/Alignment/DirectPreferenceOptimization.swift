@@ -37,12 +37,14 @@ public func dpo<Task: CandidateTask>(_ policy: inout SamplingPolicy, on data: Pr
     let refMargin = (0..<data.count).map { i in refAll.data[prompts[i] * k + chosen[i]] - refAll.data[prompts[i] * k + rejected[i]] }
     let gold = task.goldTable(Array(0..<task.promptCount), test: false)
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
+    let finite = FiniteGuard(function: "dpo", model: "policy", unit: "epoch")
     var metrics: [Metric] = []
     for epoch in 0..<epochs {
         try control.checkpoint(epoch, of: epochs)
         let order = rng.permutation(data.count)
         var lossSum = 0.0, right = 0
-        for start in stride(from: 0, to: order.count, by: batch) {
+        for (n, start) in stride(from: 0, to: order.count, by: batch).enumerated() {
+            if n % 64 == 63, control.isCancelled() { throw AlignmentError.cancelled }
             let idx = Array(order[start..<min(start + batch, order.count)])
             let tape = Tape()
             var params = policy.network.parameters
@@ -57,6 +59,9 @@ public func dpo<Task: CandidateTask>(_ policy: inout SamplingPolicy, on data: Pr
             optimizer.update(&params, gradients: p.map { grads[$0] }, lr: Float(lr))
             policy.network.parameters = params
         }
+        try finite.check(loss: lossSum, at: epoch)
+        try finite.check(policy.network, at: epoch)
+        try finite.check(optimizer, at: epoch)
         let logp = policy.logProbabilities(task.prompts)
         let stats = PolicyStatistics(logp: logp, reference: refAll)
         metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))

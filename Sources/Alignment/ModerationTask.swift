@@ -83,7 +83,8 @@ extension ModerationTask: CandidateTask {
 /// prompt and two different candidates, which the annotator compares by their gold reward (a length bias sees the
 /// response norm, which for these tasks does not depend on the candidate).
 public func collect(candidates task: some CandidateTask, annotator: Annotator, pairs: Int,
-                    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG) throws -> PreferenceDataset {
+                    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
+                    control: TrainingControl = TrainingControl()) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
     guard task.candidateCount >= 2 else { throw AlignmentError.invalidArgument("collect needs at least two candidates to compare") }
     if dataset.count > 0 && dataset.dim != task.responseDim {
@@ -91,7 +92,8 @@ public func collect(candidates task: some CandidateTask, annotator: Annotator, p
     }
     let k = task.candidateCount
     var out = dataset
-    for _ in 0..<pairs {
+    for n in 0..<pairs {
+        if n % 256 == 0 { try control.checkpoint(n, of: pairs) }
         let rowSeed = rng.next()
         var r = RNG(seed: rowSeed)
         let prompt = r.int(below: task.promptCount)
@@ -105,5 +107,6 @@ public func collect(candidates task: some CandidateTask, annotator: Annotator, p
         let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
         out.append(prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
     }
+    try control.checkpoint(pairs, of: pairs)
     return out
 }

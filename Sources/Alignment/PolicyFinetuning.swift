@@ -25,6 +25,7 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
 
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
     let klScale = Float(1 / (2 * Double(task.noise) * Double(task.noise) * Double(batch)))
+    let finite = FiniteGuard(function: "finetune", model: "policy")
     var metrics: [Metric] = []
     metrics.reserveCapacity(min(steps, 100_000) * 4)  // a huge `steps` must stay cancellable, not allocate up front
     for step in 0..<steps {
@@ -40,9 +41,11 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
         let d = tape.sub(y, tape.constant(reference(x)))
         let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)              // mean KL over the batch
         let loss = tape.add(tape.neg(score), tape.scale(klTerm, Float(beta)))
+        try finite.check(loss: Double(tape.value(loss).data[0]), at: step)
         let grads = tape.backward(loss)
         optimizer.update(&params, gradients: p.map { grads[$0] }, lr: Float(lr))
         policy.network.parameters = params
+        try finite.check(policy.network, at: step)
 
         let gold = task.gold(tape.value(y)).reduce(0, +) / Float(batch)
         metrics.append(Metric("rm_score", step: step, Double(tape.value(score).data[0])))
@@ -50,6 +53,7 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
         metrics.append(Metric("kl", step: step, Double(tape.value(klTerm).data[0])))
         metrics.append(Metric("loss", step: step, Double(tape.value(loss).data[0])))
     }
+    try finite.check(optimizer, at: steps - 1)
     policy.optimizer = optimizer
     try control.checkpoint(steps, of: steps)
     return metrics

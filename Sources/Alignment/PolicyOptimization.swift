@@ -61,6 +61,7 @@ public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, reward
 
     var optimizer = policy.optimizer ?? Adam(shapes: policy.network.parameters.map(\.shape))
     var beta = control.initial
+    let finite = FiniteGuard(function: method.rawValue, model: "policy")
     var metrics: [Metric] = []
     for step in 0..<steps {
         if step % 8 == 0 { try trainingControl.checkpoint(step, of: steps) }
@@ -111,12 +112,15 @@ public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, reward
                 let clipped = tape.mul(tape.clamp(ratio, Float(1 - clip), Float(1 + clip)), a)
                 objective = tape.mean(tape.minimum(tape.mul(ratio, a), clipped))
             }
+            try finite.check(loss: -Double(tape.value(objective).data[0]), at: step)
             let grads = tape.backward(tape.neg(objective))
             optimizer.update(&params, gradients: p.map { grads[$0] }, lr: Float(lr))
             policy.network.parameters = params
+            try finite.check(policy.network, at: step)
         }
         beta = control.update(beta, kl: klSample, samples: rows.count)
     }
+    try finite.check(optimizer, at: steps - 1)
     policy.optimizer = optimizer
     try trainingControl.checkpoint(steps, of: steps)
     return metrics

@@ -23,6 +23,7 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
     if let task { try task.check(rewardModel: rm) }
     let (data, test) = heldOut > 0 ? try split(all, heldOut: heldOut, rng: &rng) : (all, all)
     var optimizer = rm.optimizer ?? Adam(shapes: rm.network.parameters.map(\.shape))
+    let finite = FiniteGuard(function: "fit", model: "rm", unit: "epoch")
     var metrics: [Metric] = []
     for epoch in 0..<epochs {
         try control.checkpoint(epoch, of: epochs)
@@ -41,6 +42,9 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
                 optimizer.update(&params, gradients: grads, lr: Float(lr))
             }
         }
+        try finite.check(loss: lossSum, at: epoch)
+        try finite.check(rm.network, at: epoch)
+        try finite.check(optimizer, at: epoch)
         rm.optimizer = optimizer
         metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))
         metrics.append(Metric("accuracy", step: epoch, accuracy(rm, on: test)))

@@ -11,13 +11,22 @@
 
 /* Ctrl-C for the shell. The handler only counts and writes a byte to a pipe (both async-signal-safe); the shell
    polls: while a cell runs, to cancel it; at the prompt, by waiting on the terminal and the pipe together, so a
-   Ctrl-C that lands while readline is busy redrawing is never lost. */
-static volatile sig_atomic_t rlhf_sigint_count = 0;
-static int rlhf_sigint_pipe[2] = {-1, -1};
+   Ctrl-C that lands while readline is busy redrawing is never lost.
+
+   The state is `weak`, not `static`: Swift compiles this header into every object file that calls these functions
+   (an optimised build splits a module into one object per source file and inlines across them), and a `static`
+   variable would then exist once per object file, so the watcher would poll a counter the handler never writes.
+   Weak definitions are merged by the linker into one. */
+__attribute__((weak)) volatile sig_atomic_t rlhf_sigint_count = 0;
+__attribute__((weak)) volatile sig_atomic_t rlhf_sigterm_count = 0;
+__attribute__((weak)) int rlhf_sigint_pipe[2] = {-1, -1};
 
 static void rlhf_on_sigint(int signal_number) {
-    (void)signal_number;
-    rlhf_sigint_count = rlhf_sigint_count + 1;
+    if (signal_number == SIGTERM) {
+        rlhf_sigterm_count = rlhf_sigterm_count + 1;
+    } else {
+        rlhf_sigint_count = rlhf_sigint_count + 1;
+    }
     if (rlhf_sigint_pipe[1] >= 0) {
         int saved = errno;
         ssize_t ignored = write(rlhf_sigint_pipe[1], "!", 1);
@@ -42,6 +51,32 @@ static inline void rlhf_install_sigint_handler(void) {
     sigemptyset(&interrupt);
     sigaddset(&interrupt, SIGINT);
     sigprocmask(SIG_UNBLOCK, &interrupt, NULL);
+}
+
+/* `rlhf run`: SIGINT and SIGTERM are counted (as for the shell) instead of killing the process, so the running cell
+   can be cancelled and recorded. */
+static inline void rlhf_install_run_signal_handlers(void) {
+    rlhf_install_sigint_handler();
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = rlhf_on_sigint;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, NULL);
+    sigset_t terminate;
+    sigemptyset(&terminate);
+    sigaddset(&terminate, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &terminate, NULL);
+}
+
+/* Standard output flushed at every newline even into a pipe or file, so `rlhf run` loses no line it printed when a
+   signal ends it (Swift cannot name the C `stdout` stream under strict concurrency checking). */
+static inline void rlhf_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
+
+/* Returns how many SIGTERM arrived since the last call, and resets the count. */
+static inline int rlhf_take_sigterm(void) {
+    int count = (int)rlhf_sigterm_count;
+    rlhf_sigterm_count = 0;
+    return count;
 }
 
 /* The read end of the pipe the handler writes to (-1 before installation). */

@@ -35,11 +35,14 @@ extension LabStore {
         }
     }
 
-    /// A failing cell: writes only its cell row (status failed, error text, output so far). Nothing else.
-    public func recordFailure(run: Int64, cell: CellRecord, output: String, error: String, durationMs: Double) throws {
+    /// A failing or cancelled cell: writes only its cell row (status `failed` or `cancelled`, error text, output so
+    /// far). Nothing else.
+    public func recordFailure(run: Int64, cell: CellRecord, output: String, error: String, durationMs: Double,
+                              status: CellStatus = .failed) throws {
+        guard status != .ok else { throw StoreError.database(path, "a cell that did not commit cannot be recorded ok") }
         try write { db in
             _ = try DBRun.running(db, id: run)
-            var row = DBCell(run: run, cell: cell, status: .failed, output: output, error: error, durationMs: durationMs)
+            var row = DBCell(run: run, cell: cell, status: status, output: output, error: error, durationMs: durationMs)
             try row.insert(db)
         }
     }

@@ -19,9 +19,9 @@ final class PseudoTerminal {
         var description: String
     }
 
-    init(arguments: [String], home: String) throws {
+    init(arguments: [String], home: String, executable: URL = CLI.executable) throws {
         // Everything the child needs is prepared before fork: only exec may run in the child.
-        let program = strdup(CLI.executable.path)
+        let program = strdup(executable.path)
         let argv = [program] + arguments.map { strdup($0) } + [nil]
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home

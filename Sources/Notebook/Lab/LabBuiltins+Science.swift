@@ -353,7 +353,8 @@ extension LabBuiltins {
         let into = try args.optional("into").map { _ in try args.native("into", as: DatasetValue.self).dataset }
         let data = try context.lab {
             try checkValues(atMost(args, "pairs", maxRows) + (into?.count ?? 0), 2 * task.responseDim, args, "pairs")
-            return try collect(candidates: task, annotator: annotator, pairs: args.int("pairs"), into: into ?? PreferenceDataset(), rng: &lab.rng)
+            return try collect(candidates: task, annotator: annotator, pairs: args.int("pairs"), into: into ?? PreferenceDataset(),
+                               rng: &lab.rng, control: lab.control)
         }
         return .native(DatasetValue(dataset: data))
     }

@@ -9,8 +9,7 @@ import Store
 /// Each area of the lab declares its built-ins in its own file (`LabBuiltins+Area.swift`) and is listed here.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
-        seedBuiltins(lab) + scienceBuiltins(lab) + storeBuiltins(lab)
-            + plotBuiltins(lab)
+        (seedBuiltins(lab) + scienceBuiltins(lab) + storeBuiltins(lab) + plotBuiltins(lab)).map(checkingRanges)
     }
 
     /// The seed deck's Slides 2–7 and 11: tasks, models, annotators, feedback, training, evaluation.

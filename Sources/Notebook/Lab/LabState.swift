@@ -24,15 +24,26 @@ final class LabState {
     /// The store and run the session commits to, for version references, `load` and `rollback`.
     var store: LabStore?
     var runID: Int64 = 0
-    /// Set from another thread (Ctrl-C); long built-ins poll it between steps.
-    nonisolated(unsafe) var cancelRequested = false
+    /// Set from another thread (Ctrl-C, a signal); the interpreter and long built-ins poll it at their check points.
+    let cancellation = CancelRequest()
+    /// When the running cell must stop (`--cell-timeout`); nil for no limit.
+    var deadline: ContinuousClock.Instant?
 
     init(seed: UInt64) {
         rng = RNG(seed: seed)
     }
 
+    /// Whether the running cell must stop now: a pending request, or its deadline passed (which becomes a request,
+    /// so the outcome can say why).
+    func isCancelled() -> Bool {
+        if cancellation.isRequested { return true }
+        guard let deadline, ContinuousClock.now >= deadline else { return false }
+        cancellation.request(.timeout)
+        return true
+    }
+
     var control: TrainingControl {
-        TrainingControl(isCancelled: { [unowned self] in self.cancelRequested },
+        TrainingControl(isCancelled: { [unowned self] in self.isCancelled() },
                         progress: { [unowned self] done, total in self.progress(done, total) })
     }
 
@@ -71,6 +82,5 @@ final class LabState {
         metrics = []
         checkpoints = []
         artifacts = []
-        cancelRequested = false
     }
 }

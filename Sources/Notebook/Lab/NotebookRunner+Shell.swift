@@ -8,7 +8,7 @@ import Store
 /// a variable back to an earlier version.
 extension NotebookRunner {
     /// Drops a cancel request that arrived after the cell's last check, so it cannot cancel the next cell.
-    public func clearCancel() { lab.cancelRequested = false }
+    public func clearCancel() { lab.cancellation.clear() }
 
     /// Runs one cell whose diagnostics should name `file` (a notebook loaded into the shell with `:load`).
     public func execute(

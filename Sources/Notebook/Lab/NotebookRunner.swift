@@ -10,6 +10,9 @@ public enum CellOutcome {
     /// The cell failed (message already in `file:line:col: error: …` form); only its error record was written and
     /// the session is as it was before the cell.
     case failed(String)
+    /// The cell was stopped (Ctrl-C, a signal, `--cell-timeout`) at a check point and rolled back like a failed
+    /// cell; it is recorded as `cancelled` with its output so far. The message reads `file:line:col: error: …`.
+    case cancelled(String, CancelRequest.Reason)
 }
 
 /// Runs cells against one run of the store: each successful cell is one atomic commit; a failing cell leaves only
@@ -22,6 +25,8 @@ public final class NotebookRunner {
     var file: String
     /// Ordinal of the last cell executed (a resumed run starts after the cells it restored).
     var ordinal = 0
+    /// Seconds a cell may run before it is cancelled (`--cell-timeout`); nil for no limit.
+    public var cellTimeout: Double?
 
     /// Starts a run. `notebook` is nil for the interactive shell.
     public convenience init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
@@ -40,7 +45,7 @@ public final class NotebookRunner {
         interpreter.output = output
         for builtin in LabBuiltins.all(lab) { interpreter.builtins.register(builtin) }
         let lab = self.lab
-        interpreter.isCancelled = { lab.cancelRequested }
+        interpreter.isCancelled = { lab.isCancelled() }
         runID = try begin()
         lab.store = store
         lab.runID = runID
@@ -48,8 +53,14 @@ public final class NotebookRunner {
         connectCharts()
     }
 
-    /// Asks the running cell to stop at its next check (safe to call from a signal-handling thread).
-    public func cancel() { lab.cancelRequested = true }
+    /// Asks the running cell to stop at its next check point (safe to call from any thread, e.g. a signal watcher).
+    public func cancel(_ reason: CancelRequest.Reason = .interrupt) { lab.cancellation.request(reason) }
+
+    /// The request other threads set to cancel the running cell (`cancel(_:)` through it).
+    public var cancelRequest: CancelRequest { lab.cancellation }
+
+    /// A cancel request not yet acted on: one that arrived between cells, or after a cell's last check point.
+    public var pendingCancel: CancelRequest.Reason? { lab.cancellation.reason }
 
     /// Runs a cell of the notebook file.
     public func execute(_ cell: Cell) -> CellOutcome {
@@ -76,6 +87,8 @@ public final class NotebookRunner {
             let d = clock.now - start
             return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
         }
+        lab.deadline = cellTimeout.map { start + .nanoseconds(Int64(($0 * 1e9).rounded())) }
+        defer { lab.deadline = nil }
         do {
             interpreter.currentCell = file == "<shell>" ? nil : (key, firstLine)
             let result = try interpreter.run(source: source, file: file, firstLine: firstLine)
@@ -92,15 +105,39 @@ public final class NotebookRunner {
         } catch {
             interpreter.globals = globalsBefore
             lab.restore(labBefore)
-            let message = Self.report(error, file: file, source: source, firstLine: firstLine)
+            // A cell stopped while a cancel request is pending was cancelled, whatever check point noticed it.
+            let reason = lab.cancellation.reason
+            let message = reason.map { cancellationReport(error, $0, source: source, firstLine: firstLine) }
+                ?? Self.report(error, file: file, source: source, firstLine: firstLine)
+            lab.cancellation.clear()
             do {
                 try store.recordFailure(run: runID, cell: record, output: output.joined(separator: "\n"), error: message,
-                                        durationMs: elapsed())
+                                        durationMs: elapsed(), status: reason == nil ? .failed : .cancelled)
             } catch {
                 return .failed(message + "\nerror: the failure could not be recorded in the store: \(error)")
             }
-            return .failed(message)
+            return reason.map { .cancelled(message, $0) } ?? .failed(message)
         }
+    }
+
+    /// `5` for 5 seconds, `0.5` for half of one: as the user typed it.
+    static func seconds(_ x: Double) -> String { x.rounded() == x && x < 1e15 ? String(Int(x)) : "\(x)" }
+
+    /// A cancelled cell's error, located where it stopped: `nb.rlhf:9:1: error: cancelled`, or for a timeout
+    /// `… error: cell exceeded --cell-timeout 5 s`.
+    private func cancellationReport(_ error: any Error, _ reason: CancelRequest.Reason, source: String,
+                                    firstLine: Int) -> String {
+        let message = switch reason {
+        case .interrupt: RuntimeError.cancelledMessage
+        case .terminate: "cancelled by SIGTERM"
+        case .timeout: "cell exceeded --cell-timeout \(Self.seconds(cellTimeout ?? 0)) s"
+        }
+        if var list = error as? DiagnosticList, var first = list.diagnostics.first {
+            first.message = message
+            list.diagnostics = [first]
+            return list.description
+        }
+        return Self.report(RuntimeError(message), file: file, source: source, firstLine: firstLine)
     }
 
     /// Marks the run finished.

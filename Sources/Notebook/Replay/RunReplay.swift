@@ -71,7 +71,7 @@ public struct RunReplay {
             cells.append((recorded, outcome))
         }
         try redoRollbacks(before: nil)
-        let failed = cells.contains { if case .failed = $0.1 { true } else { false } }
+        let failed = cells.contains { if case .committed = $0.1 { false } else { true } }
         try runner.finish(status: failed ? .failed : .succeeded)
         return Result(id: runner.runID, cells: cells)
     }

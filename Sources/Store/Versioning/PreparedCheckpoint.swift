@@ -33,6 +33,7 @@ struct PreparedCheckpoint: Sendable {
                     reason: "it has \(tensor.values.count) values but shape \(TensorShape.encode(tensor.shape)) "
                         + "needs \(expected)")
             }
+            try Self.checkFinite(tensor, object: name)
             let bytes = FloatBytes.encode(tensor.values)
             tensors.append(Tensor(name: tensor.name, shape: tensor.shape, bytes: bytes, blobHash: ContentHash.blob(bytes)))
         }
@@ -44,5 +45,16 @@ struct PreparedCheckpoint: Sendable {
         self.contentHash = ContentHash.checkpoint(
             kind: checkpoint.kind, config: checkpoint.config,
             manifest: tensors.map { ($0.name, $0.shape, $0.blobHash) })
+    }
+
+    /// The last line of defence against a blown-up model: a tensor holding NaN or an infinity is never committed
+    /// (training stops before handing one back; this catches any path that does not). Metrics may be NaN, tensors not.
+    static func checkFinite(_ tensor: StoredTensor, object: String) throws {
+        guard let index = tensor.values.firstIndex(where: { !$0.isFinite }) else { return }
+        let value = tensor.values[index]
+        throw StoreError.badTensor(
+            object: object, tensor: tensor.name,
+            reason: "value \(index) is \(value.isNaN ? "NaN" : value < 0 ? "-inf" : "inf"); a model holding non-finite "
+                + "numbers is never committed")
     }
 }

@@ -34,7 +34,7 @@ struct Replay: ParsableCommand {
                     switch outcome {
                     case .committed(let summary, let ms):
                         if !quiet { print(Format.commit(summary, durationMs: ms)) }
-                    case .failed(let message):
+                    case .failed(let message), .cancelled(let message, _):
                         if recorded.status == .ok { newFailures += 1 }
                         if !quiet || recorded.status == .ok { printError(message) }
                     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+@preconcurrency import CReadline
 import Foundation
 import Notebook
 import Store
@@ -9,6 +10,11 @@ struct Run: ParsableCommand {
         discussion: """
             Every syntax error in the file is reported before anything runs. The run stops at the first failing cell \
             (exit code 1); cells before it stay committed, and the store records which cell failed and why.
+
+            Ctrl-C (SIGINT) or SIGTERM cancels the running cell at its next check point: it is rolled back, recorded \
+            as cancelled with its output so far, the run is recorded as cancelled, and rlhf exits 130 (SIGINT) or \
+            143 (SIGTERM). A second signal exits at once with the same code (the run then reads interrupted). A cell \
+            running past --cell-timeout is cancelled the same way and rlhf exits 124.
             """)
 
     @OptionGroup var store: StoreOptions
@@ -26,11 +32,25 @@ struct Run: ParsableCommand {
         "With --resume, the cell to resume at: its number or its id= (default: the failed or interrupted cell).",
         valueName: "cell")) var fromCell: String?
     @Option(help: ArgumentHelp(
+        "Cancel a cell that runs longer than this (recorded cancelled; exit code 124, or 1 with --continue-on-error).",
+        valueName: "seconds")) var cellTimeout: Double?
+    @Option(help: ArgumentHelp(
         "Run only these cells (ids or numbers, comma-separated), from the state committed before the first of them "
             + "by the latest run of this notebook (or by --resume RUN).",
         valueName: "ids")) var cells: String?
 
+    /// Exit code of a run stopped by `--cell-timeout` (as timeout(1) uses).
+    static let timeoutExitCode: Int32 = 124
+
+    func validate() throws {
+        if let cellTimeout, !(cellTimeout.isFinite && cellTimeout > 0 && cellTimeout <= 1e9) {
+            throw ValidationError("--cell-timeout must be a number of seconds > 0 (at most 1e9), got '\(cellTimeout)'")
+        }
+    }
+
     func run() throws {
+        // Line-buffered even into a pipe or file, so every line printed before a signal or a crash reaches it.
+        rlhf_line_buffer_stdout()
         let text: String
         do {
             text = try CellFile.readText(path: file)
@@ -75,6 +95,8 @@ struct Run: ParsableCommand {
                 store: lab, notebook: notebook, source: text, parameters: recorded, resuming: point,
                 output: { print($0) })
         }
+        runner.cellTimeout = cellTimeout
+        RunSignalWatcher(request: runner.cancelRequest).start()
         let progress = ProgressReporter(quiet: quiet)
         runner.progress = progress.update
         runner.chartWidth = TerminalSize.columns
@@ -94,6 +116,12 @@ struct Run: ParsableCommand {
             }
             index += 1
             if index < first || selected.map({ !$0.contains(index) }) == true { continue }
+            if let reason = runner.pendingCancel {
+                // A signal that arrived after the previous cell's last check point: stop before this cell.
+                try? runner.finish(status: .cancelled)
+                printError("run \(runner.runID) cancelled before cell \(index) ('\(cell.key)'); earlier cells are committed")
+                throw ExitCode(Self.exitCode(reason))
+            }
             if !quiet { print("\n── [\(index)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
             let outcome = runner.execute(cell, ordinal: index)
             progress.finish()
@@ -109,6 +137,17 @@ struct Run: ParsableCommand {
                 try? runner.finish(status: .failed)
                 printError("run \(runner.runID) stopped at cell \(index) ('\(cell.key)'); earlier cells are committed")
                 throw ExitCode.failure
+            case let .cancelled(message, reason):
+                printError(message)
+                if reason == .timeout && continueOnError {
+                    failures.append("\(index) ('\(cell.key)')")
+                    runner.clearCancel()
+                    continue
+                }
+                try? runner.finish(status: .cancelled)
+                printError("run \(runner.runID) cancelled at cell \(index) ('\(cell.key)'); it was rolled back and "
+                    + "recorded; earlier cells are committed")
+                throw ExitCode(Self.exitCode(reason))
             }
         }
         if !failures.isEmpty {
@@ -135,6 +174,15 @@ struct Run: ParsableCommand {
         case .runs: return effective
         case .restored: return try point.map { try lab.run($0.parent).run.parameters } ?? "{}"
         case .skipped: return "{}"
+        }
+    }
+
+    /// 130 after SIGINT, 143 after SIGTERM, 124 after `--cell-timeout`.
+    static func exitCode(_ reason: CancelRequest.Reason) -> Int32 {
+        switch reason {
+        case .interrupt: RunSignalWatcher.exitCode(SIGINT)
+        case .terminate: RunSignalWatcher.exitCode(SIGTERM)
+        case .timeout: timeoutExitCode
         }
     }
 

@@ -99,9 +99,10 @@ struct Shell {
             return true
         case .failed(let message):
             printError(message)
-            if message.contains(": error: cancelled") {
-                printError("note: Ctrl-C cancelled the cell; its effects were rolled back and the session is as before it")
-            }
+            return false
+        case .cancelled(let message, _):
+            printError(message)
+            printError("note: Ctrl-C cancelled the cell; its effects were rolled back and the session is as before it")
             return false
         }
     }

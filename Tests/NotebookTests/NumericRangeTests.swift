@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import Notebook
+import Store
+
+/// Every numeric parameter of every lab built-in has a declared range, and every value outside it (infinities, NaN,
+/// negative, zero where meaningless, absurdly large) is refused at the argument, before anything runs or is committed.
+/// The cases are generated from the declarations, so a new parameter cannot be forgotten.
+@Suite struct NumericRangeTests {
+    static var builtins: [Builtin] { LabBuiltins.all(LabState(seed: 0)) }
+
+    /// Whether a declared parameter type is a single number.
+    static func isNumeric(_ type: String) -> Bool { type == "int" || type == "number" }
+
+    @Test func everyNumericParameterOfEveryLabBuiltinHasADeclaredRange() {
+        for builtin in Self.builtins {
+            let declared = Set((LabBuiltins.validRanges[builtin.signature.name] ?? []).map(\.0))
+            for parameter in builtin.signature.parameters where Self.isNumeric(parameter.type) {
+                #expect(declared.contains(parameter.name), "\(builtin.signature.name)(): '\(parameter.name)' has no range")
+            }
+        }
+        for (name, ranges) in LabBuiltins.validRanges {
+            let builtin = Self.builtins.first { $0.signature.name == name }
+            #expect(builtin != nil, "a range is declared for '\(name)', which is no built-in")
+            for (parameter, _) in ranges {
+                let found = builtin?.signature.parameters.first { $0.name == parameter }
+                #expect(found.map { Self.isNumeric($0.type) } == true, "\(name)(): '\(parameter)' is not a numeric parameter")
+            }
+        }
+    }
+
+    /// Values outside `range`, as source text: the infinities, NaN, 1e300, and just past each bound.
+    static func badValues(_ range: ValidRange) -> [String] {
+        guard !range.allowsNonFinite else { return [] }
+        var values = ["inf", "-inf", "nan", "1e300", "-1e300"]
+        if range.integer { values.append("2.5") }
+        if let lower = range.lower {
+            values.append(literal(lower.inclusive ? lower.value - 1 : lower.value, integer: range.integer))
+            if lower.value > 0 { values.append("0") }
+            if lower.value >= 0 { values.append("-1") }
+        }
+        if let upper = range.upper {
+            values.append(literal(upper.inclusive ? (range.integer ? upper.value + 1 : upper.value * 2) : upper.value,
+                                  integer: range.integer))
+        }
+        var unique: [String] = []
+        for v in values where !unique.contains(v) { unique.append(v) }
+        return unique
+    }
+
+    static func literal(_ x: Double, integer: Bool) -> String {
+        integer || (x.rounded() == x && abs(x) < 1e15) ? String(Int(x)) : "\(x)"
+    }
+
+    /// A value inside `range`, for the other required numeric arguments of a call.
+    static func goodValue(_ range: ValidRange) -> String {
+        guard let lower = range.lower else { return "1" }
+        if lower.inclusive { return literal(lower.value, integer: range.integer) }
+        let upper = range.upper?.value ?? lower.value + 2
+        return literal((lower.value + upper) / 2, integer: range.integer)
+    }
+
+    /// Session values standing for each non-numeric parameter type.
+    static let fixtures = """
+        seed(1)
+        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+        mt = ModerationTask(dim: 4, items: 8, test_items: 4)
+        st = SupportTask(dim: 4, conversations: 8, test_conversations: 4)
+        p = PolicyModel(input: 4, hidden: 4, output: 4)
+        rm = RewardModel(input: 4, hidden: 4)
+        sp = SamplingPolicy(task, hidden: 4)
+        ann = BradleyTerry()
+        prefs = collect(task, annotator: ann, pairs: 8)
+        """
+
+    static func argument(for parameter: Parameter) -> String {
+        switch parameter.type {
+        case "VectorTask", "VectorTask, ModerationTask or SupportTask": "task"
+        case "ModerationTask": "mt"
+        case "SupportTask": "st"
+        case "PolicyModel", "PolicyModel or SamplingPolicy": "p"
+        case "RewardModel", "RewardModel or RewardEnsemble", "PolicyModel, RewardModel or Preferences": "rm"
+        case "SamplingPolicy": "sp"
+        case "Preferences": "prefs"
+        case "Annotator": "ann"
+        case "list": "[ann, Oracle()]"
+        case "string": "\"length\""
+        case "function": "fn(r) { return true }"
+        default: "nil"
+        }
+    }
+
+    /// `name(required…, parameter: value)` with every other required argument valid.
+    static func call(_ builtin: Builtin, _ bad: String, value: String) -> String {
+        let ranges = LabBuiltins.validRanges[builtin.signature.name] ?? []
+        var arguments: [String] = []
+        for parameter in builtin.signature.parameters where parameter.name == bad || parameter.defaultValue == nil {
+            let text = parameter.name == bad
+                ? value : ranges.first { $0.0 == parameter.name }.map { goodValue($0.1) } ?? argument(for: parameter)
+            arguments.append(parameter.label.map { "\($0): \(text)" } ?? text)
+        }
+        return "\(builtin.signature.name)(\(arguments.joined(separator: ", ")))"
+    }
+
+    static var rangedBuiltins: [String] { LabBuiltins.validRanges.keys.sorted() }
+
+    @Test(arguments: rangedBuiltins)
+    func valuesOutsideTheRangeAreRefusedAtTheArgument(_ name: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("RangeTests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
+        let runner = try NotebookRunner(store: store, notebook: nil, source: "", output: { _ in })
+        guard case .committed = runner.execute(source: Self.fixtures, key: "setup", title: "") else {
+            Issue.record("the fixtures failed")
+            return
+        }
+        let builtin = try #require(Self.builtins.first { $0.signature.name == name })
+        let commits = try store.run(runner.runID).cells.filter { $0.commit != nil }.count
+        var cases = 0
+        for (parameter, range) in LabBuiltins.validRanges[name] ?? [] {
+            for value in Self.badValues(range) {
+                // The language has no literal for the infinities and NaN; `float` parses them.
+                let written = ["inf", "-inf", "nan"].contains(value) ? "float(\"\(value)\")" : value
+                let source = "x = " + Self.call(builtin, parameter, value: written)
+                guard case .failed(let message) = runner.execute(source: source, key: "bad", title: "") else {
+                    Issue.record("\(source) was accepted")
+                    continue
+                }
+                let shown = Value.double(Double(value) ?? .nan).displayText
+                let expected = "error: \(name)(): argument '\(parameter)' must be \(range), got "
+                #expect(message.hasPrefix("<shell>:") && message.contains(expected), "\(source)\n\(message)")
+                #expect(message.contains(expected + value) || message.contains(expected + shown), "\(source)\n\(message)")
+                cases += 1
+            }
+        }
+        #expect(cases > 0 || LabBuiltins.validRanges[name]?.allSatisfy { $0.1.allowsNonFinite } == true)
+        #expect(try store.run(runner.runID).cells.filter { $0.commit != nil }.count == commits, "a refused call committed something")
+    }
+
+    @Test(arguments: [
+        ("a finite number > 0 and ≤ 100", ValidRange.number(above: 0, atMost: 100)),
+        ("an integer between 1 and 1000000", ValidRange.integer(1...1_000_000)),
+        ("a finite number between 0 and 1", ValidRange.number(from: 0, to: 1)),
+        ("a finite number ≥ 0 and < 1", ValidRange.number(from: 0, to: 1, includingUpper: false)),
+        ("an integer", ValidRange.anyInteger),
+    ])
+    func rangesDescribeThemselvesInWords(_ expected: String, _ range: ValidRange) {
+        #expect(range.description == expected)
+    }
+}
