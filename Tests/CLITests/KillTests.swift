@@ -33,7 +33,8 @@ let killPointNotebook = """
     """
 
 /// One place to SIGKILL `rlhf`: which command, and when. Every trigger is deterministic (a count of commits a reader
-/// saw, a size the write-ahead log reached, or the store file's appearance, then a fixed delay), so the schedule is the same on every run of the test.
+/// saw, a size the write-ahead log reached, or the store file's appearance; then a fixed delay), so the schedule is
+/// the same on every run of the test.
 struct KillPoint: Sendable, CustomStringConvertible {
     enum Command: String, Sendable, CaseIterable {
         /// `rlhf run` on a store that does not exist yet: the kill lands in or around the store's creation.
@@ -58,6 +59,9 @@ struct KillPoint: Sendable, CustomStringConvertible {
         case logBytes(Int, micros: UInt32)
         /// Once the store file exists (creation has begun), then after `micros` more.
         case storeFile(micros: UInt32)
+        /// Once a read-only reader sees the command's effect committed (gc: the deleted run purged; rollback: the new
+        /// version), then after `micros` more. What a reader saw is acknowledged: it must survive the kill.
+        case effectSeen(micros: UInt32)
     }
 
     var command: Command
@@ -65,21 +69,25 @@ struct KillPoint: Sendable, CustomStringConvertible {
 
     var description: String {
         switch trigger {
-        case let .commits(n, micros): "\(command.rawValue) after \(n) commits + \(micros) µs"
-        case let .logBytes(bytes, micros): "\(command.rawValue) once the log holds \(bytes) B + \(micros) µs"
-        case let .storeFile(micros): "\(command.rawValue) once the file exists + \(micros) µs"
+        case .commits(let n, let micros): "\(command.rawValue) after \(n) commits + \(micros) µs"
+        case .logBytes(let bytes, let micros): "\(command.rawValue) once the log holds \(bytes) B + \(micros) µs"
+        case .storeFile(let micros): "\(command.rawValue) once the file exists + \(micros) µs"
+        case .effectSeen(let micros): "\(command.rawValue) once a reader sees its effect + \(micros) µs"
         }
     }
 
     /// The schedule: 64 points over store creation, `run`, `--resume`, `gc`, `gc --vacuum` and `rollback`.
     ///
     /// The write-ahead log is the clock for commands that commit once: every writer first writes a few pages when it
-    /// opens the store (about 12 KB), then its transaction (gc: ~0.5 MB for the fixture; vacuum: then ~0.45 MB more and
-    /// a checkpoint that empties the log; rollback: ~50 KB; creation: its migrations, ~0.4 MB), so log sizes name points inside each phase whatever the
-    /// machine's speed. A debug `rlhf` takes a few hundred milliseconds to start, so plain delays would all land
-    /// before the store is opened.
+    /// opens the store (about 12 KB), then its transaction (gc: ~0.45 MB for the fixture; vacuum: then ~0.4 MB more
+    /// and a checkpoint that empties the log; rollback: ~50 KB; creation: its migrations, ~0.4 MB), so log sizes name
+    /// points inside each phase whatever the machine's speed. A debug `rlhf` takes a few hundred milliseconds to start,
+    /// so plain delays would all land before the store is opened. A commit itself takes about a millisecond to write,
+    /// so points just after it are found by a reader that sees its effect.
     static let schedule: [KillPoint] =
-        [0, 5_000, 20_000, 60_000, 120_000, 200_000].map { KillPoint(command: .create, trigger: .storeFile(micros: $0)) }
+        [0, 5_000, 20_000, 60_000, 120_000, 200_000].map {
+            KillPoint(command: .create, trigger: .storeFile(micros: $0))
+        }
         + [1, 100_000, 200_000, 260_000, 300_000, 330_000, 400_000].map {
             KillPoint(command: .create, trigger: .logBytes($0, micros: 0))
         }
@@ -89,16 +97,17 @@ struct KillPoint: Sendable, CustomStringConvertible {
         + (0...4).flatMap { n in
             [0, 3_000].map { KillPoint(command: .resume, trigger: .commits(n, micros: $0)) }
         }
-        + [1, 12_000, 100_000, 300_000, 490_000].map { KillPoint(command: .gc, trigger: .logBytes($0, micros: 0)) }
-        + [10_000, 25_000, 40_000, 60_000].map { KillPoint(command: .gc, trigger: .logBytes(12_000, micros: $0)) }
-        + [12_000, 200_000, 490_000, 600_000, 800_000, 940_000].map {
+        + [1, 12_000, 200_000, 400_000].map { KillPoint(command: .gc, trigger: .logBytes($0, micros: 0)) }
+        + [15_000, 40_000].map { KillPoint(command: .gc, trigger: .logBytes(12_000, micros: $0)) }
+        + [0, 1_000, 5_000].map { KillPoint(command: .gc, trigger: .effectSeen(micros: $0)) }
+        + [12_000, 200_000, 440_000, 600_000, 800_000].map {
             KillPoint(command: .vacuum, trigger: .logBytes($0, micros: 0))
         }
         + [KillPoint(command: .vacuum, trigger: .logBytes(12_000, micros: 30_000))]
-        + [2_000, 5_000].map { KillPoint(command: .vacuum, trigger: .logBytes(490_000, micros: $0)) }
-        + [1, 12_000, 30_000, 65_000].map { KillPoint(command: .rollback, trigger: .logBytes($0, micros: 0)) }
-        + [10_000, 25_000, 40_000].map { KillPoint(command: .rollback, trigger: .logBytes(12_000, micros: $0)) }
-        + [1_000, 5_000].map { KillPoint(command: .rollback, trigger: .logBytes(65_000, micros: $0)) }
+        + [0, 10_000, 30_000].map { KillPoint(command: .vacuum, trigger: .effectSeen(micros: $0)) }
+        + [1, 12_000, 30_000, 60_000].map { KillPoint(command: .rollback, trigger: .logBytes($0, micros: 0)) }
+        + [15_000, 40_000].map { KillPoint(command: .rollback, trigger: .logBytes(12_000, micros: $0)) }
+        + [0, 1_000, 5_000].map { KillPoint(command: .rollback, trigger: .effectSeen(micros: $0)) }
 }
 
 /// What one commit recorded, as text an interrupted and an uninterrupted run must agree on bit for bit: its cell's
@@ -117,22 +126,26 @@ struct CommitPrint: Equatable, Sendable, CustomStringConvertible {
     /// `rlhf query`), so the fingerprint does not depend on what the query command allows.
     static func all(in path: String) throws -> [CommitPrint] {
         try readOnly(path) { db in
-            try Row.fetchAll(db, sql: """
-                SELECT co.id, co.run_id, c.ordinal,
-                  coalesce((SELECT group_concat(x, ';') FROM (
-                    SELECT o.name || '@' || v.version || '=' || v.content_hash || '/' || coalesce(v.rows, '-') AS x
-                    FROM versions v JOIN objects o ON o.id = v.object_id WHERE v.commit_id = co.id ORDER BY v.id)), '')
-                  || ' | ' || coalesce((SELECT group_concat(x, ';') FROM (
-                    SELECT b.name || '=' || coalesce(b.value, '')
-                      || coalesce('#' || (SELECT content_hash FROM versions WHERE id = b.version_id), '') AS x
-                    FROM bindings b WHERE b.commit_id = co.id ORDER BY b.name)), '')
-                  || ' | ' || (SELECT count(*) || ':' || printf('%.17g', total(value)) FROM metrics m
-                               WHERE m.commit_id = co.id)
-                  || ' | ' || (SELECT count(*) || ':' || coalesce(min(f.row_hash), '') || ':' || coalesce(max(f.row_hash), '')
-                               FROM feedback f JOIN versions v ON v.id = f.added_in WHERE v.commit_id = co.id)
-                FROM commits co JOIN cells c ON c.id = co.cell_id
-                ORDER BY co.id
-                """
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT co.id, co.run_id, c.ordinal,
+                      coalesce((SELECT group_concat(x, ';') FROM (
+                        SELECT o.name || '@' || v.version || '=' || v.content_hash || '/' || coalesce(v.rows, '-') AS x
+                        FROM versions v JOIN objects o ON o.id = v.object_id
+                        WHERE v.commit_id = co.id ORDER BY v.id)), '')
+                      || ' | ' || coalesce((SELECT group_concat(x, ';') FROM (
+                        SELECT b.name || '=' || coalesce(b.value, '')
+                          || coalesce('#' || (SELECT content_hash FROM versions WHERE id = b.version_id), '') AS x
+                        FROM bindings b WHERE b.commit_id = co.id ORDER BY b.name)), '')
+                      || ' | ' || (SELECT count(*) || ':' || printf('%.17g', total(value)) FROM metrics m
+                                   WHERE m.commit_id = co.id)
+                      || ' | ' || (SELECT count(*) || ':' || coalesce(min(f.row_hash), '') || ':'
+                                          || coalesce(max(f.row_hash), '')
+                                   FROM feedback f JOIN versions v ON v.id = f.added_in WHERE v.commit_id = co.id)
+                    FROM commits co JOIN cells c ON c.id = co.cell_id
+                    ORDER BY co.id
+                    """
             ).map { CommitPrint(id: $0[0], run: $0[1], ordinal: $0[2], text: $0[3]) }
         }
     }
@@ -150,10 +163,12 @@ private func readOnly<T>(_ path: String, _ body: (Database) throws -> T) throws 
 /// The latest content hash of every object of a run, by name.
 private func finalHashes(_ path: String, run: Int64) throws -> [String: String] {
     try readOnly(path) { db in
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT o.name, v.content_hash FROM objects o JOIN versions v ON v.object_id = o.id
-            WHERE o.run_id = ? AND v.version = (SELECT max(version) FROM versions WHERE object_id = o.id)
-            """, arguments: [run])
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT o.name, v.content_hash FROM objects o JOIN versions v ON v.object_id = o.id
+                WHERE o.run_id = ? AND v.version = (SELECT max(version) FROM versions WHERE object_id = o.id)
+                """, arguments: [run])
         return Dictionary(uniqueKeysWithValues: rows.map { ($0[0] as String, $0[1] as String) })
     }
 }
@@ -231,10 +246,12 @@ struct KillFixtures: Sendable {
             referenceByCell: Dictionary(uniqueKeysWithValues: prints.map { ($0.ordinal, $0) }),
             referenceFinal: try finalHashes(reference, run: 1),
             policyV1: try readOnly(reference) { db in
-                try String.fetchOne(db, sql: """
-                    SELECT v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id
-                    WHERE o.run_id = 1 AND o.name = 'policy' AND v.version = 1
-                    """) ?? ""
+                try String.fetchOne(
+                    db,
+                    sql: """
+                        SELECT v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id
+                        WHERE o.run_id = 1 AND o.name = 'policy' AND v.version = 1
+                        """) ?? ""
             },
             resumeFixture: resume, gcFixture: gc)
     }
@@ -351,6 +368,17 @@ private struct KillPointRun {
         var acknowledged: Set<Int64>
         /// What the command printed before it died: a printed result is acknowledged too.
         var printed: [String]
+        /// Whether a reader saw the command's effect committed before the kill (see ``KillPoint/Trigger/effectSeen``).
+        var effectSeen: Bool
+    }
+
+    /// Whether the gc's purge or the rollback's new version is committed.
+    private func effectCommitted(_ store: String) throws -> Bool {
+        switch point.command {
+        case .gc, .vacuum: try scalar(store, "SELECT count(*) FROM runs WHERE id = 1") == 0
+        case .rollback: try policyVersions(store).count == 4
+        case .create, .run, .resume: false
+        }
     }
 
     private var arguments: [String] {
@@ -377,18 +405,30 @@ private struct KillPointRun {
         DispatchQueue.global().async(group: reading) { printed = out.fileHandleForReading.readDataToEndOfFile() }
         let deadline = Date().addingTimeInterval(60)
         var seen: Set<Int64> = []
+        var effectSeen = false
         switch point.trigger {
-        case let .storeFile(micros):
+        case .storeFile(let micros):
             while process.isRunning && Date() < deadline && !FileManager.default.fileExists(atPath: store) {
                 usleep(100)
             }
             usleep(micros)
-        case let .commits(n, micros):
+        case .effectSeen(let micros):
+            while process.isRunning && Date() < deadline {
+                if (try? effectCommitted(store)) == true {
+                    effectSeen = true
+                    break
+                }
+                usleep(200)
+            }
+            usleep(micros)
+        case .commits(let n, let micros):
             let fixtureRuns = (try? scalar(store, "SELECT count(*) FROM runs")) ?? 0
             while process.isRunning && Date() < deadline {
                 let counts = try? readOnly(store) { db in
-                    (try Int64.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0,
-                     try Int64.fetchAll(db, sql: "SELECT id FROM commits"))
+                    (
+                        try Int64.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0,
+                        try Int64.fetchAll(db, sql: "SELECT id FROM commits")
+                    )
                 }
                 if let counts {
                     seen = Set(counts.1)
@@ -397,7 +437,7 @@ private struct KillPointRun {
                 usleep(500)
             }
             usleep(micros)
-        case let .logBytes(bytes, micros):
+        case .logBytes(let bytes, let micros):
             while process.isRunning && Date() < deadline {
                 var info = stat()
                 if stat(store + "-wal", &info) == 0 && Int(info.st_size) >= bytes { break }
@@ -415,12 +455,14 @@ private struct KillPointRun {
         }
         return Killed(
             landed: process.terminationReason == .uncaughtSignal, acknowledged: seen.union(acknowledged),
-            printed: lines.map(String.init))
+            printed: lines.map(String.init), effectSeen: effectSeen)
     }
 
     /// What must hold right after the kill, before anything else touches the store. Returns where the kill left the
     /// store, in a few words (how far the command got), for the tally.
-    private func check(store: String, before: [CommitPrint], killed: Killed, failures: inout [String]) throws -> String {
+    private func check(
+        store: String, before: [CommitPrint], killed: Killed, failures: inout [String]
+    ) throws -> String {
         guard FileManager.default.fileExists(atPath: store) else {
             if point.command != .create { failures.append("the store is gone") }
             if !killed.acknowledged.isEmpty { failures.append("acknowledged commits \(killed.acknowledged) are gone") }
@@ -442,28 +484,33 @@ private struct KillPointRun {
         let kept = before.filter { $0.run != purgeable }
         let afterByID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
         for commit in kept where afterByID[commit.id] != commit {
-            failures.append("fixture \(commit) became \(afterByID[commit.id].map(String.init(describing:)) ?? "nothing")")
+            let now = afterByID[commit.id].map(String.init(describing:)) ?? "nothing"
+            failures.append("fixture \(commit) became \(now)")
         }
         if let purgeable {
-            if killed.printed.contains(where: { $0.hasPrefix("removed:") }) && after.contains(where: { $0.run == 1 }) {
-                failures.append("gc reported the purge but run 1's commits are still there")
+            let acknowledged = killed.effectSeen || killed.printed.contains { $0.hasPrefix("removed:") }
+            if acknowledged && after.contains(where: { $0.run == 1 }) {
+                failures.append("the purge was seen or reported but run 1's commits are still there")
             }
             let left = after.filter { $0.run == purgeable }.count
             let had = before.filter { $0.run == purgeable }.count
-            if left != 0 && left != had { failures.append("gc purged \(had - left) of the deleted run's \(had) commits") }
+            if left != 0 && left != had {
+                failures.append("gc purged \(had - left) of the deleted run's \(had) commits")
+            }
         }
         // Every new commit equals the uninterrupted run's commit of the same cell.
         let fixtureIDs = Set(before.map(\.id))
         for commit in after where !fixtureIDs.contains(commit.id) {
-            guard let expected = fixtures.referenceByCell[commit.ordinal], expected.text == commit.text else {
-                failures.append("\(commit) differs from the uninterrupted run's \(fixtures.referenceByCell[commit.ordinal].map(String.init(describing:)) ?? "nothing")")
-                continue
+            let expected = fixtures.referenceByCell[commit.ordinal]
+            if expected?.text != commit.text {
+                let reference = expected.map(String.init(describing:)) ?? "nothing"
+                failures.append("\(commit) differs from the uninterrupted run's \(reference)")
             }
         }
         if point.command == .rollback {
             let versions = try policyVersions(store)
-            if killed.printed.contains(where: { $0.contains("= v1") }) && versions.count != 4 {
-                failures.append("the rollback was reported but 1/policy has \(versions.count) versions")
+            if (killed.effectSeen || killed.printed.contains { $0.contains("= v1") }) && versions.count != 4 {
+                failures.append("the rollback was seen or reported but 1/policy has \(versions.count) versions")
             }
             if versions.count == 4 && versions.last != fixtures.policyV1 {
                 failures.append("the rollback's version is \(versions.last ?? "") not v1's \(fixtures.policyV1)")
@@ -488,8 +535,8 @@ private struct KillPointRun {
             // The killed run, if its row was written; resuming it continues after its last commit. Without it, the
             // notebook runs again from the start.
             let killedRun: Int64? = point.command == .resume ? max(latest, 1) : (latest > fixtureRuns ? latest : nil)
-            let finished = try rlhf(
-                ["run", fixtures.notebook, "--quiet"] + (killedRun.map { ["--resume", String($0)] } ?? []), store: store)
+            let resume = killedRun.map { ["--resume", String($0)] } ?? []
+            let finished = try rlhf(["run", fixtures.notebook, "--quiet"] + resume, store: store)
             if finished.status != 0 {
                 failures.append("finishing (resume of \(killedRun.map(String.init) ?? "nothing")): \(finished.stderr)")
                 return
@@ -525,10 +572,12 @@ private struct KillPointRun {
 
     private func policyVersions(_ store: String) throws -> [String] {
         try readOnly(store) { db in
-            try String.fetchAll(db, sql: """
-                SELECT v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id
-                WHERE o.run_id = 1 AND o.name = 'policy' ORDER BY v.version
-                """)
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id
+                    WHERE o.run_id = 1 AND o.name = 'policy' ORDER BY v.version
+                    """)
         }
     }
 

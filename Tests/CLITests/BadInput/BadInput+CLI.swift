@@ -20,7 +20,8 @@ private struct BadReference {
 
     func expanded(_ object: String) -> (text: String, error: String) {
         let text = self.text.replacingOccurrences(of: "{obj}", with: object)
-        return (text, error.replacingOccurrences(of: "{obj}", with: object).replacingOccurrences(of: "{ref}", with: text))
+        let error = self.error.replacingOccurrences(of: "{obj}", with: object)
+        return (text, error.replacingOccurrences(of: "{ref}", with: text))
     }
 }
 
@@ -54,16 +55,18 @@ private let badReferences: [BadReference] = [
     .init(text: "{obj}", error: "no '/' between run and object", label: "no-run"),
     .init(text: "1//{obj}", error: "bad reference '{ref}'", label: "double-slash"),
     .init(text: "1/{obj}/x", error: "bad reference '{ref}'", label: "extra-slash"),
-    .init(text: "9223372036854775807/{obj}", error: "unknown run '9223372036854775807' (latest is 1)",
-          label: "run-int64-max"),
+    .init(
+        text: "9223372036854775807/{obj}", error: "unknown run '9223372036854775807' (latest is 1)",
+        label: "run-int64-max"),
     .init(text: "2/{obj}", error: "unknown run '2' (latest is 1)", label: "run-next"),
     .init(text: "1/nope", error: "run 1 has no object 'nope'", label: "unknown-name"),
     .init(text: "1/pölicy", error: "run 1 has no object 'pölicy'", label: "unicode-name"),
     .init(text: "1/🤖", error: "run 1 has no object '🤖'", label: "emoji-name"),
     .init(text: "1/POLICY", error: "run 1 has no object 'POLICY'", label: "name-wrong-case"),
     .init(text: "1/{obj}@9", error: "{obj} has no version 9 in run 1", label: "version-unknown"),
-    .init(text: "1/{obj}@9223372036854775807", error: "{obj} has no version 9223372036854775807 in run 1",
-          label: "version-int64-max"),
+    .init(
+        text: "1/{obj}@9223372036854775807", error: "{obj} has no version 9223372036854775807 in run 1",
+        label: "version-int64-max"),
 ]
 
 /// References that start with `-` must follow `--` (else they read as options), so the store option goes first.
@@ -98,44 +101,60 @@ extension BadInputCorpus {
         .cli("cli/unknown-subcommand-typo", ["rnu", "nb.rlhf"], exit: 64, error: "unexpected arguments: 'rnu'"),
         .cli("cli/runs-extra-argument", ["runs", "1"], exit: 64, error: "Unexpected argument '1'"),
         .cli("cli/check-extra-argument", ["check", "extra"], exit: 64, error: "Unexpected argument 'extra'"),
-        .cli("cli/builtins-unknown-option", ["builtins", "--json"], exit: 64, error: "Unknown option '--json'",
-             store: .absent),
+        .cli(
+            "cli/builtins-unknown-option", ["builtins", "--json"], exit: 64, error: "Unknown option '--json'",
+            store: .absent),
         .cli("cli/show-missing-run", ["show"], exit: 64, error: "Missing expected argument '<run>'"),
         .cli("cli/log-missing-object", ["log"], exit: 64, error: "Missing expected argument '<run/name>'"),
         .cli("cli/blame-missing-dataset", ["blame"], exit: 64, error: "Missing expected argument '<run/name>'"),
         .cli("cli/diff-one-argument", ["diff", "1/policy@1"], exit: 64, error: "Missing expected argument '<b>'"),
-        .cli("cli/diff-three-arguments", ["diff", "1/policy@1", "1/policy@2", "1/policy@1"], exit: 64,
-             error: "Unexpected argument '1/policy@1'"),
-        .cli("cli/diff-checkpoint-with-dataset", ["diff", "1/policy", "1/prefs"],
-             error: "cannot diff 1/policy with 1/prefs"),
-        .cli("cli/diff-dataset-with-checkpoint", ["diff", "1/prefs@1", "1/rm@2"],
-             error: "cannot diff 1/prefs@1 with 1/rm@2"),
+        .cli(
+            "cli/diff-three-arguments", ["diff", "1/policy@1", "1/policy@2", "1/policy@1"], exit: 64,
+            error: "Unexpected argument '1/policy@1'"),
+        .cli(
+            "cli/diff-checkpoint-with-dataset", ["diff", "1/policy", "1/prefs"],
+            error: "cannot diff 1/policy with 1/prefs"),
+        .cli(
+            "cli/diff-dataset-with-checkpoint", ["diff", "1/prefs@1", "1/rm@2"],
+            error: "cannot diff 1/prefs@1 with 1/rm@2"),
         .cli("cli/diff-run-with-reference", ["diff", "1", "1/policy"], error: "bad reference '1'"),
         .cli("cli/diff-unknown-runs", ["diff", "1", "2"], error: "unknown run '2' (latest is 1)"),
         .cli("cli/blame-reward-model", ["blame", "1/rm@1"], error: "1/rm@1 is a checkpoint, not a dataset"),
         .cli("cli/metrics-unknown-series", ["metrics", "1", "--name", "nope"], error: "run 1 has no metric 'nope'"),
         .cli("cli/metrics-empty-series", ["metrics", "1", "--name", ""], error: "run 1 has no metric ''"),
-        .cli("cli/metrics-csv-and-json", ["metrics", "1", "--csv", "--json"], exit: 64,
-             error: "choose one of --csv and --json"),
-        .cli("cli/query-json-and-csv", ["query", "SELECT 1", "--json", "--csv"], exit: 64,
-             error: "choose one of --json and --csv"),
-        .cli("cli/gc-dry-run-and-vacuum", ["gc", "--dry-run", "--vacuum"], exit: 64,
-             error: "--vacuum changes the store; it cannot be combined with --dry-run"),
-        .cli("cli/rollback-without-to", ["rollback", "1/policy"], exit: 64, error: "Missing expected argument '--to <n>'"),
+        .cli(
+            "cli/metrics-csv-and-json", ["metrics", "1", "--csv", "--json"], exit: 64,
+            error: "choose one of --csv and --json"),
+        .cli(
+            "cli/query-json-and-csv", ["query", "SELECT 1", "--json", "--csv"], exit: 64,
+            error: "choose one of --json and --csv"),
+        .cli(
+            "cli/gc-dry-run-and-vacuum", ["gc", "--dry-run", "--vacuum"], exit: 64,
+            error: "--vacuum changes the store; it cannot be combined with --dry-run"),
+        .cli(
+            "cli/rollback-without-to", ["rollback", "1/policy"], exit: 64,
+            error: "Missing expected argument '--to <n>'"),
         .cli("cli/rollback-to-zero", ["rollback", "1/policy", "--to", "0"], error: "policy has no version 0 in run 1"),
-        .cli("cli/rollback-to-negative", ["rollback", "1/policy", "--to=-1"], error: "policy has no version -1 in run 1"),
-        .cli("cli/rollback-to-word", ["rollback", "1/policy", "--to", "x"], exit: 64,
-             error: "The value 'x' is invalid for '--to <n>'"),
-        .cli("cli/rollback-to-beyond-int64", ["rollback", "1/policy", "--to", "99999999999999999999"], exit: 64,
-             error: "The value '99999999999999999999' is invalid for '--to <n>'"),
-        .cli("cli/rollback-to-missing-value", ["rollback", "1/policy", "--to"], exit: 64,
-             error: "Missing value for '--to <n>'"),
-        .cli("cli/rollback-unknown-object-in-dataset-run", ["rollback", "1/prefs", "--to", "5"],
-             error: "prefs has no version 5 in run 1"),
+        .cli(
+            "cli/rollback-to-negative", ["rollback", "1/policy", "--to=-1"],
+            error: "policy has no version -1 in run 1"),
+        .cli(
+            "cli/rollback-to-word", ["rollback", "1/policy", "--to", "x"], exit: 64,
+            error: "The value 'x' is invalid for '--to <n>'"),
+        .cli(
+            "cli/rollback-to-beyond-int64", ["rollback", "1/policy", "--to", "99999999999999999999"], exit: 64,
+            error: "The value '99999999999999999999' is invalid for '--to <n>'"),
+        .cli(
+            "cli/rollback-to-missing-value", ["rollback", "1/policy", "--to"], exit: 64,
+            error: "Missing value for '--to <n>'"),
+        .cli(
+            "cli/rollback-dataset-unknown-version", ["rollback", "1/prefs", "--to", "5"],
+            error: "prefs has no version 5 in run 1"),
         // A version in the reference and another in --to: which one is meant? Today the reference's is ignored.
         .cli("cli/rollback-reference-with-version", ["rollback", "1/policy@2", "--to", "1"], error: "'1/policy@2'"),
-        .cli("cli/rollback-reference-with-unknown-version", ["rollback", "1/policy@9", "--to", "1"],
-             error: "'1/policy@9'"),
+        .cli(
+            "cli/rollback-reference-with-unknown-version", ["rollback", "1/policy@9", "--to", "1"],
+            error: "'1/policy@9'"),
     ]
 
     /// Every command that takes a reference × every bad reference (see ``badReferences``); and `load(…)` in a cell.
@@ -145,24 +164,28 @@ extension BadInputCorpus {
         var cases: [BadInputCase] = [
             .cli("cli/log/\(bad.label)", referenceArguments(["log"], checkpoint), error: checkpointError),
             .cli("cli/blame/\(bad.label)", referenceArguments(["blame"], dataset), error: datasetError),
-            .cli("cli/diff-first/\(bad.label)", referenceArguments(["diff", "1/policy@1"], checkpoint),
-                 error: checkpointError),
-            .cli("cli/diff-second/\(bad.label)", ["diff", "--store", "{store}", "--", checkpoint, "1/policy@1"],
-                 error: checkpointError),
+            .cli(
+                "cli/diff-first/\(bad.label)", referenceArguments(["diff", "1/policy@1"], checkpoint),
+                error: checkpointError),
+            .cli(
+                "cli/diff-second/\(bad.label)", ["diff", "--store", "{store}", "--", checkpoint, "1/policy@1"],
+                error: checkpointError),
         ]
         // Text a cell cannot hold in a string literal (a tab) is left to the command-line cases. The notebook's own
         // run is the latest when the cell runs, so the "latest is" part differs.
         // Run 2 is the notebook's own run there, so `2/policy` names an object it has not made yet.
         if !checkpoint.contains("\t") && bad.label != "run-next" {
             cases.append(
-                .notebook("cli/load/\(bad.label)", "# %% a id=a\nx = load(\"\(checkpoint)\")\n",
-                          error: checkpointError.replacingOccurrences(of: " (latest is 1)", with: "")))
+                .notebook(
+                    "cli/load/\(bad.label)", "# %% a id=a\nx = load(\"\(checkpoint)\")\n",
+                    error: checkpointError.replacingOccurrences(of: " (latest is 1)", with: "")))
         }
         // rollback names the version in --to; a reference with its own version is covered in cliBasics.
         if !bad.text.contains("@") {
             cases.append(
-                .cli("cli/rollback/\(bad.label)", referenceArguments(["rollback", "--to", "1"], checkpoint),
-                     error: checkpointError))
+                .cli(
+                    "cli/rollback/\(bad.label)", referenceArguments(["rollback", "--to", "1"], checkpoint),
+                    error: checkpointError))
         }
         return cases
     }
@@ -188,19 +211,22 @@ extension BadInputCorpus {
         return commands.flatMap { command in
             ids.map { id in
                 // --resume takes its value as an option: `--resume=-1` keeps a negative id from reading as an option.
-                let arguments = command.name == "resume"
+                let arguments =
+                    command.name == "resume"
                     ? ["run", "{dir}/nb.rlhf", "--resume=\(id.text)", "--store", "{store}"]
                     : command.prefix + command.suffix + ["--store", "{store}", "--", id.text]
                 // `--resume=` with nothing after it is a missing value, not an invalid one.
-                let error = command.name == "resume" && id.text.isEmpty ? "Missing value for '--resume <run>'" : id.error
+                let missing = command.name == "resume" && id.text.isEmpty
+                let error = missing ? "Missing value for '--resume <run>'" : id.error
                 return BadInputCase(
                     name: "cli/\(command.name)-run/\(id.label)", arguments: arguments,
                     files: ["nb.rlhf": Array(BadInputCorpus.seedNotebook.utf8)], exit: id.exit, error: error)
             }
         } + [
             .cli("cli/diff-runs/zero", ["diff", "0", "1"], error: "unknown run '0' (latest is 1)"),
-            .cli("cli/diff-runs/int64-max", ["diff", "1", "9223372036854775807"],
-                 error: "unknown run '9223372036854775807' (latest is 1)"),
+            .cli(
+                "cli/diff-runs/int64-max", ["diff", "1", "9223372036854775807"],
+                error: "unknown run '9223372036854775807' (latest is 1)"),
             .cli("cli/diff-runs/beyond-int64", ["diff", "99999999999999999999", "1"], error: "'99999999999999999999'"),
         ]
     }()
@@ -209,9 +235,10 @@ extension BadInputCorpus {
     /// notebook (`nb.rlhf`, cells setup, feedback, reward, finetune) unless the case says otherwise.
     fileprivate static let cliRunOptions: [BadInputCase] = {
         let seed = Array(BadInputCorpus.seedNotebook.utf8)
-        func run(_ name: String, _ options: [String], exit: Int32 = 1, error: String,
-                 files: [String: [UInt8]] = [:], store: BadInputCase.StoreExpectation = .unchanged) -> BadInputCase
-        {
+        func run(
+            _ name: String, _ options: [String], exit: Int32 = 1, error: String,
+            files: [String: [UInt8]] = [:], store: BadInputCase.StoreExpectation = .unchanged
+        ) -> BadInputCase {
             BadInputCase(
                 name: "cli/run/\(name)", arguments: ["run", "{dir}/nb.rlhf", "--store", "{store}"] + options,
                 files: files.isEmpty ? ["nb.rlhf": seed] : files, exit: exit, error: error, store: store)
@@ -222,23 +249,29 @@ extension BadInputCorpus {
         }
         let other = Array("# %% a id=a\nx = 1\n# %% b id=b\ny = 2\n".utf8)
         return [
-            run("cells-and-from-cell", ["--cells", "reward", "--from-cell", "reward", "--resume", "1"], exit: 64,
+            run(
+                "cells-and-from-cell", ["--cells", "reward", "--from-cell", "reward", "--resume", "1"], exit: 64,
                 error: "use either --cells or --from-cell"),
-            run("from-cell-without-resume", ["--from-cell", "reward"], exit: 64,
+            run(
+                "from-cell-without-resume", ["--from-cell", "reward"], exit: 64,
                 error: "--from-cell needs --resume RUN"),
             run("resume-unknown-run", ["--resume", "9"], error: "unknown run '9' (latest is 1)"),
             run("resume-not-a-number", ["--resume", "x"], exit: 64, error: "The value 'x' is invalid for '--resume"),
             run("resume-succeeded-run", ["--resume", "1"], error: "cannot resume run 1: it succeeded"),
             // Run 1 ran the seed notebook; resuming it with a different notebook would mix two experiments.
-            run("resume-run-of-another-notebook", ["--resume", "1", "--from-cell", "b"],
+            run(
+                "resume-run-of-another-notebook", ["--resume", "1", "--from-cell", "b"],
                 error: "cannot resume run 1", files: ["nb.rlhf": other]),
-            run("resume-another-notebook-without-from-cell", ["--resume", "1"], error: "cannot resume run 1",
+            run(
+                "resume-another-notebook-without-from-cell", ["--resume", "1"], error: "cannot resume run 1",
                 files: ["nb.rlhf": other]),
             run("from-cell-unknown-id", ["--resume", "1", "--from-cell", "nope"], error: "no cell with id 'nope'"),
             run("from-cell-empty", ["--resume", "1", "--from-cell", ""], error: "no cell with id ''"),
-            run("from-cell-zero", ["--resume", "1", "--from-cell", "0"],
+            run(
+                "from-cell-zero", ["--resume", "1", "--from-cell", "0"],
                 error: "cannot resume run 1: cells are numbered from 1, not 0"),
-            run("from-cell-negative", ["--resume", "1", "--from-cell=-3"],
+            run(
+                "from-cell-negative", ["--resume", "1", "--from-cell=-3"],
                 error: "cannot resume run 1: cells are numbered from 1, not -3"),
             run("from-cell-beyond-the-notebook", ["--resume", "1", "--from-cell", "9"], error: "cell 9"),
             run("cells-unknown-id", ["--cells", "nope"], error: "no cell 'nope' in {dir}/nb.rlhf"),
@@ -248,12 +281,15 @@ extension BadInputCorpus {
             run("cells-zero", ["--cells", "0"], error: "no cell '0' in {dir}/nb.rlhf"),
             run("cells-beyond-the-notebook", ["--cells", "9"], error: "no cell '9' in {dir}/nb.rlhf"),
             run("cells-negative", ["--cells=-1"], error: "no cell '-1' in {dir}/nb.rlhf"),
-            run("cells-beyond-int64", ["--cells", "99999999999999999999"],
+            run(
+                "cells-beyond-int64", ["--cells", "99999999999999999999"],
                 error: "no cell '99999999999999999999' in {dir}/nb.rlhf"),
             run("cells-missing-value", ["--cells"], exit: 64, error: "Missing value for '--cells <ids>'"),
-            run("cells-with-unknown-resume", ["--cells", "finetune", "--resume", "9"],
+            run(
+                "cells-with-unknown-resume", ["--cells", "finetune", "--resume", "9"],
                 error: "unknown run '9' (latest is 1)"),
-            run("cells-of-a-never-run-notebook", ["--cells", "b"], error: "no earlier run of {dir}/nb.rlhf",
+            run(
+                "cells-of-a-never-run-notebook", ["--cells", "b"], error: "no earlier run of {dir}/nb.rlhf",
                 files: ["nb.rlhf": other]),
             param("no-equals", "x", error: "--param 'x' is not name=value"),
             param("empty", "", error: "--param '' is not name=value"),
@@ -289,7 +325,8 @@ extension BadInputCorpus {
         .cli("cli/notebook-empty-path", ["run", ""], error: "cannot read notebook ''"),
         // Nothing to run is a mistake (a wrong file), not an empty success: no run is recorded.
         .notebook("cli/notebook-empty-file", "", error: "no code cells", store: .unchanged),
-        .notebook("cli/notebook-only-comments", "# a comment\n\n# another\n", error: "no code cells", store: .unchanged),
+        .notebook(
+            "cli/notebook-only-comments", "# a comment\n\n# another\n", error: "no code cells", store: .unchanged),
         .notebook(
             "cli/notebook-only-markdown", "# %% [markdown]\n# # Title\n", error: "no code cells", store: .unchanged),
         .notebook("cli/notebook-only-blank-lines", "\n\n\n   \n", error: "no code cells", store: .unchanged),
@@ -300,20 +337,27 @@ extension BadInputCorpus {
             "cli/notebook-utf16", bytes: [0xFF, 0xFE] + Array("x = 1\n".utf8).flatMap { [$0, 0] },
             error: "{dir}/nb.rlhf:1:", store: .unchanged),
         .notebook(
-            "cli/notebook-latin1-in-second-cell", bytes: Array("# %% a id=a\nx = 1\n# %% b id=b\ny = \"".utf8)
+            "cli/notebook-latin1-in-second-cell",
+            bytes: Array("# %% a id=a\nx = 1\n# %% b id=b\ny = \"".utf8)
                 + [0xE9] + Array("\"\n".utf8), error: "{dir}/nb.rlhf:4:", store: .unchanged),
-        .notebook("cli/header-empty-id", "# %% a id=\nx = 1\n", error: "{dir}/nb.rlhf:1:1: error: empty cell id",
-                  store: .unchanged),
-        .notebook("cli/header-duplicate-ids", "# %% a id=a\nx = 1\n# %% b id=a\ny = 2\n",
-                  error: "{dir}/nb.rlhf:3:1: error: duplicate cell id 'a'", store: .unchanged),
-        .notebook("cli/header-id-equals-another-cells-number", "# %% a id=2\nx = 1\n# %% b\ny = 2\n",
-                  error: "duplicate cell id '2'", store: .unchanged),
-        .notebook("cli/header-id-given-twice", "# %% a id=a id=b\nx = 1\n",
-                  error: "{dir}/nb.rlhf:1:1: error: duplicate cell option 'id'", store: .unchanged),
-        .notebook("cli/header-unknown-option", "# %% a id=a frob=1\nx = 1\n",
-                  error: "{dir}/nb.rlhf:1:1: error: unknown cell option 'frob'", store: .unchanged),
-        .notebook("cli/header-syntax-error-in-second-cell", "# %% a id=a\nx = 1\n# %% b id=b\ny = (1\n",
-                  error: "{dir}/nb.rlhf:4:", store: .unchanged),
+        .notebook(
+            "cli/header-empty-id", "# %% a id=\nx = 1\n", error: "{dir}/nb.rlhf:1:1: error: empty cell id",
+            store: .unchanged),
+        .notebook(
+            "cli/header-duplicate-ids", "# %% a id=a\nx = 1\n# %% b id=a\ny = 2\n",
+            error: "{dir}/nb.rlhf:3:1: error: duplicate cell id 'a'", store: .unchanged),
+        .notebook(
+            "cli/header-id-equals-another-cells-number", "# %% a id=2\nx = 1\n# %% b\ny = 2\n",
+            error: "duplicate cell id '2'", store: .unchanged),
+        .notebook(
+            "cli/header-id-given-twice", "# %% a id=a id=b\nx = 1\n",
+            error: "{dir}/nb.rlhf:1:1: error: duplicate cell option 'id'", store: .unchanged),
+        .notebook(
+            "cli/header-unknown-option", "# %% a id=a frob=1\nx = 1\n",
+            error: "{dir}/nb.rlhf:1:1: error: unknown cell option 'frob'", store: .unchanged),
+        .notebook(
+            "cli/header-syntax-error-in-second-cell", "# %% a id=a\nx = 1\n# %% b id=b\ny = (1\n",
+            error: "{dir}/nb.rlhf:4:", store: .unchanged),
     ]
 
     /// `--store` and `RLHF_STORE` naming a directory, a text file, a device, nothing, or a deep path that does not
@@ -323,14 +367,16 @@ extension BadInputCorpus {
         let readers: [(String, [String])] = [
             ("runs", ["runs"]), ("show", ["show", "1"]), ("log", ["log", "1/policy"]),
             ("diff", ["diff", "1/policy@1", "1/policy@2"]), ("query", ["query", "SELECT 1"]), ("check", ["check"]),
-            ("metrics", ["metrics", "1"]), ("blame", ["blame", "1/prefs"]), ("report", ["report", "1", "-o", "{dir}/r.html"]),
+            ("metrics", ["metrics", "1"]), ("blame", ["blame", "1/prefs"]),
+            ("report", ["report", "1", "-o", "{dir}/r.html"]),
             ("charts", ["charts", "1", "--out", "{dir}/charts"]),
         ]
         // Commands that write, but only to what a store already records: a missing store is an error, not a new file.
         let writers: [(String, [String])] = [
             ("rm", ["rm", "1"]), ("gc", ["gc"]), ("gc-dry-run", ["gc", "--dry-run"]), ("gc-vacuum", ["gc", "--vacuum"]),
             ("rollback", ["rollback", "1/policy", "--to", "1"]), ("replay", ["replay", "1"]),
-            ("resume", ["run", "{dir}/nb.rlhf", "--resume", "1"]), ("cells", ["run", "{dir}/nb.rlhf", "--cells", "reward"]),
+            ("resume", ["run", "{dir}/nb.rlhf", "--resume", "1"]),
+            ("cells", ["run", "{dir}/nb.rlhf", "--cells", "reward"]),
         ]
         let seed = ["nb.rlhf": Array(BadInputCorpus.seedNotebook.utf8), "notes.txt": Array("not a store\n".utf8)]
         var cases: [BadInputCase] = []
@@ -340,7 +386,8 @@ extension BadInputCorpus {
                     name: "cli/missing-store/\(name)", arguments: arguments + ["--store", deep], files: seed, exit: 1,
                     error: "no store at \(deep)", store: .absent))
         }
-        for (name, arguments) in [("runs", ["runs"]), ("gc", ["gc"]), ("rm", ["rm", "1"]), ("run", ["run", "{dir}/nb.rlhf"])] {
+        let commands = [("runs", ["runs"]), ("gc", ["gc"]), ("rm", ["rm", "1"]), ("run", ["run", "{dir}/nb.rlhf"])]
+        for (name, arguments) in commands {
             cases += [
                 BadInputCase(
                     name: "cli/store-is-a-directory/\(name)", arguments: arguments + ["--store", "{dir}/folder"],
@@ -386,10 +433,14 @@ extension BadInputCorpus {
         let files = ["notes.txt": Array("keep me\n".utf8)]
         return [
             BadInputCase(
-                name: "cli/report-into-missing-folder", arguments: ["report", "1", "-o", "{dir}/.absent/x/run.html",
-                    "--store", "{store}"], exit: 1, error: "'{dir}/.absent/x/run.html'"),
+                name: "cli/report-into-missing-folder",
+                arguments: [
+                    "report", "1", "-o", "{dir}/.absent/x/run.html",
+                    "--store", "{store}",
+                ], exit: 1, error: "'{dir}/.absent/x/run.html'"),
             BadInputCase(
-                name: "cli/report-onto-a-directory", arguments: ["report", "1", "-o", "{dir}/out", "--store", "{store}"],
+                name: "cli/report-onto-a-directory",
+                arguments: ["report", "1", "-o", "{dir}/out", "--store", "{store}"],
                 files: ["out/keep": []], exit: 1, error: "'{dir}/out' is a directory"),
             BadInputCase(
                 name: "cli/report-empty-path", arguments: ["report", "1", "-o", "", "--store", "{store}"], exit: 1,
@@ -398,22 +449,28 @@ extension BadInputCorpus {
                 name: "cli/report-missing-value", arguments: ["report", "1", "--store", "{store}", "-o"], exit: 64,
                 error: "Missing value for '-o <file>'"),
             BadInputCase(
-                name: "cli/charts-onto-a-file", arguments: ["charts", "1", "--out", "{dir}/notes.txt", "--store", "{store}"],
+                name: "cli/charts-onto-a-file",
+                arguments: ["charts", "1", "--out", "{dir}/notes.txt", "--store", "{store}"],
                 files: files, exit: 1, error: "'{dir}/notes.txt' is not a directory"),
             BadInputCase(
                 name: "cli/charts-empty-path", arguments: ["charts", "1", "--out", "", "--store", "{store}"], exit: 1,
                 error: "empty"),
             BadInputCase(
-                name: "cli/charts-under-a-file", arguments: ["charts", "1", "--out", "{dir}/notes.txt/sub", "--store",
-                    "{store}"], files: files, exit: 1, error: "'{dir}/notes.txt/sub'"),
+                name: "cli/charts-under-a-file",
+                arguments: [
+                    "charts", "1", "--out", "{dir}/notes.txt/sub", "--store",
+                    "{store}",
+                ], files: files, exit: 1, error: "'{dir}/notes.txt/sub'"),
             // Piped shell input that ends inside a bracket, block or string is an error, not silently dropped.
             .cli("cli/shell-unterminated-bracket", [], error: "<shell>:1:", store: .noNewCommit, stdin: "x = (1\n"),
             .cli("cli/shell-unterminated-block", [], error: "<shell>:1:", store: .noNewCommit, stdin: "if true {\n"),
             .cli("cli/shell-unterminated-string", [], error: "<shell>:1:", store: .noNewCommit, stdin: "x = \"abc\n"),
-            .cli("cli/shell-load-unknown-run", [], error: "unknown run '9'", store: .noNewCommit,
-                 stdin: "x = load(\"9/policy\")\n"),
-            .cli("cli/shell-load-bad-version", [], error: "version '0' is not a positive number",
-                 store: .noNewCommit, stdin: "x = load(\"1/policy@0\")\n"),
+            .cli(
+                "cli/shell-load-unknown-run", [], error: "unknown run '9'", store: .noNewCommit,
+                stdin: "x = load(\"9/policy\")\n"),
+            .cli(
+                "cli/shell-load-bad-version", [], error: "version '0' is not a positive number",
+                store: .noNewCommit, stdin: "x = load(\"1/policy@0\")\n"),
         ]
     }()
 }
