@@ -298,6 +298,7 @@ final class KillTally: @unchecked Sendable {
     /// killed run, `gc` or `rollback` again) ends bitwise where the uninterrupted job ends.
     @Test func everyKillPointLosesNothing() throws {
         let fixtures = try KillFixtures.get()
+        defer { try? FileManager.default.removeItem(at: fixtures.folder) }
         let points = KillPoint.schedule
         let tally = KillTally()
         let jobs = max(1, Int(ProcessInfo.processInfo.environment["RLHF_KILL_JOBS"] ?? "") ?? 2)
