@@ -1,10 +1,12 @@
 import Testing
 
 /// One bad input and what `rlhf` must do with it: exit with `exit`, print a line of standard error that contains
-/// `error` (and `error:`), never crash or print a stack trace, and leave the store as `store` says.
+/// `error` (and `error:`), never crash or print a stack trace, leave the store as `store` says, and create no file or
+/// folder in the case's folder other than the store's own (`lab.sqlite-wal`, `-shm`, `-runs`): no report or chart
+/// folder, no lock file beside a file that is not a store, no folder on the way to a store that does not exist.
 ///
-/// Arguments and file contents may name `{store}` (the case's store, seeded with one finished run of
-/// ``BadInputCorpus/seedNotebook``) and `{dir}` (the case's own folder, the working directory).
+/// Arguments, standard input and environment values may name `{store}` (the case's store, seeded with one finished
+/// run of ``BadInputCorpus/seedNotebook``) and `{dir}` (the case's own folder, the working directory).
 struct BadInputCase: Sendable, CustomTestStringConvertible {
     /// What the store must look like after the case.
     enum StoreExpectation: Sendable {

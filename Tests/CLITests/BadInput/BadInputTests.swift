@@ -34,10 +34,11 @@ import Testing
             try queue.close()
         }
         let before = c.store == .absent ? nil : try StoreDump(path: store)
+        let filesBefore = entries(under: folder)
 
         let result = try BoundedProcess.run(
             CLI.executable, arguments: c.arguments.map(expand), in: folder, stdin: c.stdin.map(expand),
-            environment: c.environment, timeout: c.timeout)
+            environment: c.environment.mapValues(expand), timeout: c.timeout)
 
         #expect(!result.timedOut, "\(c.name): still running after \(c.timeout) s")
         #expect(result.signal == nil, "\(c.name): killed by signal \(result.signal ?? 0)\n\(result.stderr)")
@@ -51,6 +52,11 @@ import Testing
         for file in c.mustNotExist.map(expand) {
             #expect(!FileManager.default.fileExists(atPath: file), "\(c.name): \(file) was created")
         }
+        // A refused command writes nothing beside the store: no report, no chart folder, no lock file next to a file
+        // that is not a store, no folder on the way to a store that does not exist.
+        let storeName = (store as NSString).lastPathComponent
+        let created = entries(under: folder).subtracting(filesBefore).filter { !$0.hasPrefix(storeName) }
+        #expect(created.isEmpty, "\(c.name): created \(created.sorted())")
         switch c.store {
         case .absent:
             for file in [store, store + "-runs", store + "-wal"] {
@@ -70,6 +76,11 @@ import Testing
         let names = BadInputCorpus.all.map(\.name)
         #expect(Set(names).count == names.count, "duplicated: \(Dictionary(grouping: names) { $0 }.filter { $1.count > 1 }.keys.sorted())")
     }
+}
+
+/// Every file and folder under `folder`, as paths relative to it.
+private func entries(under folder: URL) -> Set<String> {
+    Set(FileManager.default.enumerator(atPath: folder.path).map { $0.compactMap { $0 as? String } } ?? [])
 }
 
 /// The seeded store every case starts from: built once per test process by running the seed notebook.
