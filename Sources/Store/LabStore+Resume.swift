@@ -4,7 +4,9 @@ extension LabStore {
     /// Finds the state a child run restores to resume `run` at cell `fromCell` (an ordinal, 1-based). Without
     /// `fromCell`, resumes at the cell that failed, or after the last committed cell of an interrupted run.
     ///
-    /// Every cell before the resume point must have been committed by the parent.
+    /// Every cell before the resume point must have been committed by the run, or, for a run that itself resumed
+    /// another at cell K, restored by it: its first commit holds the state before K, so a chain of killed and resumed
+    /// runs can always be resumed again and ends where an uninterrupted run ends.
     public func resumePoint(run: Int64, fromCell: Int?) throws -> ResumePoint {
         try read { db in
             let parent = try DBRun.existing(db, id: run)
@@ -13,6 +15,7 @@ extension LabStore {
             }
             let cells = try DBCell.all(db, run: run)
             let committed = cells.filter { $0.status == CellStatus.ok.rawValue }
+            let restored = try restoredState(db, run: run)
             let cell: Int
             if let fromCell {
                 cell = fromCell
@@ -21,34 +24,82 @@ extension LabStore {
             } else if parent.status == RunStatus.succeeded.rawValue {
                 throw StoreError.cannotResume(run, reason: "it succeeded; pass --from-cell K to run it again from cell K")
             } else {
-                cell = (committed.map(\.ordinal).max() ?? 0) + 1
+                // An interrupted run continues after its last cell, or where it started if it committed none.
+                cell = (committed.map(\.ordinal).max() ?? (restored.map { $0.cell - 1 } ?? 0)) + 1
             }
             guard cell >= 1 else { throw StoreError.cannotResume(run, reason: "cells are numbered from 1, not \(cell)") }
-            var commit: Int64?
-            for ordinal in 1..<cell {
-                guard let done = committed.last(where: { $0.ordinal == ordinal }), let id = done.commitId else {
-                    throw StoreError.cannotResume(
-                        run, reason: "cell \(ordinal) was never committed, so cell \(cell) has no state to start from")
-                }
-                commit = id
+            if let restored, cell < restored.cell {
+                throw StoreError.cannotResume(
+                    run, reason: "it started at cell \(restored.cell) from run \(restored.parent)'s state, so it holds "
+                        + "none before cell \(cell); resume run \(restored.parent) at cell \(cell) instead")
             }
-            var nextSteps: [String: Int] = [:]
-            if let commit {
-                for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT n.name, max(p.step) + 1 AS next FROM metric_points p
-                        JOIN metric_names n ON n.id = p.name_id
-                        WHERE p.run_id = ? AND p.commit_id <= ? GROUP BY n.name
-                        """, arguments: [run, commit])
-                {
-                    nextSteps[row["name"]] = row["next"]
-                }
-            }
+            let commit = try commitBefore(cell: cell, run: run, committed: committed, restored: restored)
             return ResumePoint(
                 parent: run, cell: cell, commit: commit, bindings: try commit.map { try committedBindings(db, $0) } ?? [],
-                nextSteps: nextSteps)
+                nextSteps: try nextSteps(db, run: run, through: commit, restored: restored))
         }
+    }
+
+    /// What a resumed run restored: its parent, the cell it resumed at, and its first commit, which holds the
+    /// parent's state before that cell (nil when it resumed at cell 1: nothing was restored).
+    private func restoredState(_ db: Database, run: Int64) throws -> (parent: Int64, cell: Int, commit: Int64?)? {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT parent_run, resumed_at_cell FROM runs WHERE id = ?", arguments: [run]),
+            let parent: Int64 = row["parent_run"], let cell: Int = row["resumed_at_cell"]
+        else { return nil }
+        // The restore is the run's first commit, written with the run itself; it has no cell.
+        let first = try Row.fetchOne(
+            db, sql: "SELECT id, cell_id FROM commits WHERE run_id = ? ORDER BY id LIMIT 1", arguments: [run])
+        let commit: Int64? = first.flatMap { row in (row["cell_id"] as Int64?) == nil ? row["id"] : nil }
+        return (parent, cell, cell > 1 ? commit : nil)
+    }
+
+    /// The commit holding the state before `cell`: that of cell `cell - 1`, after every earlier cell was committed
+    /// (or restored, for the cells before a resumed run's first).
+    private func commitBefore(
+        cell: Int, run: Int64, committed: [DBCell], restored: (parent: Int64, cell: Int, commit: Int64?)?
+    ) throws -> Int64? {
+        var commit: Int64?
+        for ordinal in 1..<cell {
+            if let restored, ordinal < restored.cell, let restore = restored.commit {
+                commit = restore
+                continue
+            }
+            guard let done = committed.last(where: { $0.ordinal == ordinal }), let id = done.commitId else {
+                throw StoreError.cannotResume(
+                    run, reason: "cell \(ordinal) was never committed, so cell \(cell) has no state to start from")
+            }
+            commit = id
+        }
+        return commit
+    }
+
+    /// Next step of each metric series at `commit`: the run's own points, over the steps it inherited when it
+    /// resumed its parent (a series the parent logged before the resume cell continues where the parent left it).
+    private func nextSteps(
+        _ db: Database, run: Int64, through commit: Int64?, restored: (parent: Int64, cell: Int, commit: Int64?)?
+    ) throws -> [String: Int] {
+        guard let commit else { return [:] }
+        var steps: [String: Int] = [:]
+        if let restored, restored.commit != nil {
+            let grandparent = try restoredState(db, run: restored.parent)
+            let before = try commitBefore(
+                cell: restored.cell, run: restored.parent, committed: try DBCell.all(db, run: restored.parent)
+                    .filter { $0.status == CellStatus.ok.rawValue }, restored: grandparent)
+            steps = try nextSteps(db, run: restored.parent, through: before, restored: grandparent)
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT n.name, max(p.step) + 1 AS next FROM metric_points p
+                JOIN metric_names n ON n.id = p.name_id
+                WHERE p.run_id = ? AND p.commit_id <= ? GROUP BY n.name
+                """, arguments: [run, commit])
+        {
+            let (name, next): (String, Int) = (row["name"], row["next"])
+            steps[name] = max(steps[name] ?? 0, next)
+        }
+        return steps
     }
 
     /// Starts a child run of `point.parent` and, in the same transaction, writes its first commit (no cell, note

@@ -43,4 +43,47 @@ import Testing
         #expect(try cli("run", nb, "--cells", "nope").stderr.hasPrefix("error: no cell 'nope' in "))
         #expect(try cli("run", nb, "--from-cell", "2").stderr.contains("--from-cell needs --resume RUN"))
     }
+
+    /// A resumed run killed before its first cell lists as interrupted before the cell it resumed at, resuming it
+    /// again starts there with the state it restored, and only its own notebook may resume it.
+    @Test func aResumedRunKilledBeforeItsFirstCellResumesThere() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let cells = ["# %% a id=a\nn = 1", "# %% b id=b\nn = n + 1"]
+        func notebook(_ last: String) throws -> String {
+            try cli.write("nb.rlhf", (cells + ["# %% c id=c\n" + last]).joined(separator: "\n") + "\n")
+        }
+        let nb = try notebook("print(nope)")
+        #expect(try cli("run", nb, "--quiet").status == 1)
+
+        _ = try notebook("print(\"started\")\nwhile true { n = n + 1 }")
+        let printed = cli.folder.appendingPathComponent("out.txt")
+        #expect(FileManager.default.createFile(atPath: printed.path, contents: nil))
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["run", nb, "--resume", "1", "--store", cli.store]
+        process.standardOutput = try FileHandle(forWritingTo: printed)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && !((try? String(contentsOf: printed, encoding: .utf8)) ?? "").contains("started") {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let runs = try cli("runs")
+        #expect(runs.stdout.contains("interrupted before cell 3"), "\(runs.stdout)")
+
+        let other = try cli.write("other.rlhf", "# %% a id=a\nn = 1\n# %% b id=b\nprint(n)\n")
+        let refused = try cli("run", other, "--resume", "2")
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "error: cannot resume run 2: it ran '\(nb)', not '\(other)'; resume it with its own "
+            + "notebook\n")
+
+        _ = try notebook("print(n)")
+        let resumed = try cli("run", nb, "--resume", "2")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming run 2 at cell 3; cells 1–2 restored from its commits\n"))
+        #expect(resumed.stdout.contains("\n2\n"), "\(resumed.stdout)")
+    }
 }

@@ -254,3 +254,62 @@ func aCandidateTaskIsRebuiltExactlyOnResume(task: String, measure: String) throw
     #expect(try fixture.versions(child.runID, from: 2) == fixture.versions(full.runID, from: 2).map { $0 })
     #expect(try fixture.output(child.runID, cell: 2) == fixture.output(full.runID, cell: 2))
 }
+
+/// A resumed run that is itself interrupted resumes again: the cells it restored from its parent count as its own
+/// (its first commit holds their state), each metric series continues from wherever in the chain it was last logged,
+/// and the chain ends bitwise where the uninterrupted run ends. Run 1 stops after cell `first`, run 2 (resuming it)
+/// after cell `second`; `second == first` is a resumed run interrupted before its first cell.
+@Test(arguments: [(2, 4), (1, 3), (3, 4), (2, 2), (4, 4), (1, 1)])
+func aChainOfInterruptedRunsResumesBitwise(first: Int, second: Int) throws {
+    let fixture = try Fixture()
+    defer { try? FileManager.default.removeItem(at: fixture.folder) }
+    let cells = fixture.file.codeCells
+    let full = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: "", output: { _ in })
+    #expect(committed(fixture.run(full)))
+    try full.finish(status: .succeeded)
+
+    let one = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: "", output: { _ in })
+    #expect(committed(cells.prefix(first).map { one.execute($0) }))
+    try one.finish(status: .interrupted)
+    let atTwo = try fixture.store.resumePoint(run: one.runID, fromCell: nil)
+    #expect(atTwo.cell == first + 1)
+    let two = try NotebookRunner(
+        store: fixture.store, notebook: fixture.file, source: "", resuming: atTwo, output: { _ in })
+    #expect(committed(cells[first..<second].map { two.execute($0) }))
+    try two.finish(status: .interrupted)
+
+    let atThree = try fixture.store.resumePoint(run: two.runID, fromCell: nil)
+    #expect(atThree.cell == second + 1)
+    let three = try NotebookRunner(
+        store: fixture.store, notebook: fixture.file, source: "", resuming: atThree, output: { _ in })
+    #expect(committed(fixture.run(three, from: second + 1)))
+    try three.finish(status: .succeeded)
+
+    #expect(try fixture.versions(three.runID, from: second + 1) == fixture.versions(full.runID, from: second + 1))
+    #expect(try fixture.metrics(three.runID, from: second + 1) == fixture.metrics(full.runID, from: second + 1))
+    for name in ["policy", "rm", "prefs"] {
+        #expect(try fixture.store.log(run: three.runID, object: name).last?.contentHash
+            == fixture.store.log(run: full.runID, object: name).last?.contentHash)
+    }
+    #expect(try fixture.output(three.runID, cell: 5) == fixture.output(full.runID, cell: 5))
+    #expect(try fixture.store.check() == [])
+}
+
+/// A resumed run holds no state before the cell it resumed at: resuming it earlier names the run that does.
+@Test func resumingAResumedRunBeforeItsFirstCellNamesItsParent() throws {
+    let fixture = try Fixture()
+    defer { try? FileManager.default.removeItem(at: fixture.folder) }
+    let one = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: "", output: { _ in })
+    #expect(committed(fixture.file.codeCells.prefix(3).map { one.execute($0) }))
+    try one.finish(status: .interrupted)
+    let two = try NotebookRunner(
+        store: fixture.store, notebook: fixture.file, source: "",
+        resuming: try fixture.store.resumePoint(run: one.runID, fromCell: nil), output: { _ in })
+    try two.finish(status: .interrupted)
+    #expect(throws: StoreError.cannotResume(
+        two.runID, reason: "it started at cell 4 from run \(one.runID)'s state, so it holds none before cell 2; "
+            + "resume run \(one.runID) at cell 2 instead")) {
+        try fixture.store.resumePoint(run: two.runID, fromCell: 2)
+    }
+    #expect(try fixture.store.resumePoint(run: two.runID, fromCell: 4).commit != nil)
+}

@@ -20,12 +20,14 @@ struct Runs: ParsableCommand {
             }))
     }
 
-    /// `failed at cell 3`, `interrupted after cell 2`.
+    /// `failed at cell 3`, `interrupted after cell 2`, `interrupted before cell 3` (a resumed run).
     private func status(_ r: RunSummary) -> String {
         switch r.status {
         case _ where r.deletedAt != nil: "deleted (\(r.status.rawValue))"
         case .failed: r.status.rawValue + (r.failedCell.map { " at cell \($0)" } ?? "")
-        case .interrupted: r.status.rawValue + (r.lastCommittedCell.map { " after cell \($0)" } ?? " before cell 1")
+        // A resumed run that committed no cell stopped before the cell it resumed at.
+        case .interrupted:
+            r.status.rawValue + (r.lastCommittedCell.map { " after cell \($0)" } ?? " before cell \(r.resumedAtCell ?? 1)")
         default: r.status.rawValue
         }
     }
