@@ -24,7 +24,7 @@ public struct CellFile: Sendable, Equatable {
 
     /// Reads and splits the file at `path`.
     ///
-    /// - Throws: the file-system error if it cannot be read; a `Diagnostic` if it is not UTF-8 or too large.
+    /// - Throws: ``UnreadableNotebook`` if it cannot be read; a `Diagnostic` if it is not UTF-8 or too large.
     public static func load(path: String) throws -> CellFile {
         parse(path: path, text: try readText(path: path))
     }
@@ -32,15 +32,17 @@ public struct CellFile: Sendable, Equatable {
     /// The text of the file at `path`, checked by `SourceBytes`: UTF-8 (else an error at the first bad byte) and at
     /// most `SourceBytes.maximumFileBytes` long (checked before reading it).
     ///
-    /// - Throws: the file-system error if it cannot be read; a `Diagnostic` if it is not UTF-8 or too large.
+    /// - Throws: ``UnreadableNotebook`` if it is missing, not a regular file or cannot be read; a `Diagnostic` if it
+    ///   is not UTF-8 or too large.
     public static func readText(path: String) throws -> String {
+        try UnreadableNotebook.check(path)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = attributes?[.size] as? Int, size > SourceBytes.maximumFileBytes {
             throw Diagnostic(
                 location: SourceLocation(file: path, line: 1, column: 1),
                 message: "file is \(size) bytes; the limit is \(SourceBytes.maximumFileBytes) (64 MB): split the notebook")
         }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let data = try UnreadableNotebook.contents(of: path)
         return try SourceBytes.text(of: [UInt8](data), file: path)
     }
 
@@ -87,15 +89,20 @@ public struct CellFile: Sendable, Equatable {
     /// The cell with stable key `key`, if any.
     public func cell(key: String) -> Cell? { cells.first { $0.key == key } }
 
-    /// Every problem found without running anything: syntax errors of all code cells (the parser keeps going
-    /// after an error, and one cell's errors do not hide another's) and duplicate cell ids.
+    /// The options a marker line may set. Anything else is a typo the user should hear about (an ignored `idd=x`
+    /// would silently give the cell its ordinal as key).
+    public static let knownOptions = ["id"]
+
+    /// Every problem found without running anything: bad marker options, syntax errors of all code cells (the parser
+    /// keeps going after an error, and one cell's errors do not hide another's) and duplicate cell ids.
     public func diagnostics() -> [Diagnostic] {
         var found: [Diagnostic] = []
         var seen: Set<String> = []
         for cell in cells {
-            if !seen.insert(cell.key).inserted {
-                let location = SourceLocation(file: path, line: max(1, cell.firstLine - 1), column: 1)
-                found.append(Diagnostic(location: location, message: "duplicate cell id '\(cell.key)'"))
+            let header = SourceLocation(file: path, line: max(1, cell.firstLine - 1), column: 1)
+            found += Self.optionProblems(cell.options).map { Diagnostic(location: header, message: $0) }
+            if !seen.insert(cell.key).inserted && !cell.key.isEmpty {
+                found.append(Diagnostic(location: header, message: "duplicate cell id '\(cell.key)'"))
             }
             guard cell.kind == .code else { continue }
             var parser = Parser(source: cell.source, file: path, firstLine: cell.firstLine)
@@ -103,6 +110,25 @@ public struct CellFile: Sendable, Equatable {
             found += parser.diagnostics
         }
         return found
+    }
+
+    /// What is wrong with a marker line's options: an empty `id=`, an option given twice, an unknown option.
+    private static func optionProblems(_ options: [Cell.Option]) -> [String] {
+        var problems: [String] = []
+        var given: Set<String> = []
+        for option in options {
+            if !knownOptions.contains(option.key) {
+                let known = knownOptions.map { "'\($0)'" }.joined(separator: ", ")
+                problems.append(
+                    "unknown cell option '\(option.key)'\(Diagnostic.didYouMean(option.key, among: knownOptions)) "
+                        + "(known: \(known))")
+            } else if !given.insert(option.key).inserted {
+                problems.append("duplicate cell option '\(option.key)': give it once")
+            } else if option.key == "id" && option.value.isEmpty {
+                problems.append("empty cell id: write id=NAME or leave the option out (the key is then the ordinal)")
+            }
+        }
+        return problems
     }
 
     private static func isBlankOrComment(_ line: String) -> Bool {

@@ -11,7 +11,14 @@ struct Rollback: ParsableCommand {
 
     func run() throws {
         let ref = try parseReference(object)
-        let v = try failing { try store.open().rollback(run: ref.run, object: ref.object, to: to) }
+        if ref.version != nil {
+            // The new version always follows the latest; a version in the reference would be a second, ignored target.
+            printError(
+                "error: rollback takes the object without a version, got '\(object)': name the version to restore "
+                    + "with --to (the rollback adds it after the latest)")
+            throw ExitCode.failure
+        }
+        let v = try failing { try store.openExisting().rollback(run: ref.run, object: ref.object, to: to) }
         print("\(ref.run)/\(v.object)@\(v.version) = v\(to) (hash \(Format.hash(v.contentHash)), \(Format.bytes(v.bytesWritten)) written)")
     }
 }

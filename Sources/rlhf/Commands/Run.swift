@@ -58,7 +58,8 @@ struct Run: ParsableCommand {
             printError(diagnostic.description)
             throw ExitCode.failure
         } catch {
-            printError("error: cannot read notebook '\(file)': \((error as NSError).localizedDescription)")
+            let reason = (error as? UnreadableNotebook)?.reason ?? FileProblem.reason(error)
+            printError("error: cannot read notebook '\(file)': \(reason)")
             throw ExitCode.failure
         }
         let parsed = CellFile.parse(path: file, text: text)
@@ -68,13 +69,19 @@ struct Run: ParsableCommand {
             printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
             throw ExitCode.failure
         }
+        if parsed.codeCells.isEmpty {
+            // An empty or prose-only file is a wrong file, not an empty success: record no run.
+            printError("\(file): error: no code cells (code follows a `# %%` line, or starts the file); nothing was run")
+            throw ExitCode.failure
+        }
         let overrides = try failing { try NotebookParameters.parse(parameters) }
         let (notebook, effective) = try failing { try overrides.apply(to: parsed) }
         if check {
             print("\(file): no syntax errors in \(parsed.codeCells.count) cells")
             return
         }
-        let lab = try store.open()
+        // Resuming or running some cells needs recorded runs: a missing store is an error, not a new file.
+        let lab = try resume == nil && cells == nil ? store.open() : store.openExisting()
         let selected = try selectedCells(notebook)
         let start = try selected?.first ?? resumeCell(notebook)
         let parent = try failing { () throws -> Int64? in
@@ -85,6 +92,7 @@ struct Run: ParsableCommand {
             return latest.id
         }
         let point = try failing { try parent.map { try lab.resumePoint(run: $0, fromCell: start) } }
+        if let resume { try failing { try requireSameNotebook(lab, run: resume) } }
         let recorded = try failing { try recordedParameters(overrides, effective, notebook, lab, point, selected) }
         let runner = try failing {
             guard let point else {
@@ -175,6 +183,18 @@ struct Run: ParsableCommand {
         case .restored: return try point.map { try lab.run($0.parent).run.parameters } ?? "{}"
         case .skipped: return "{}"
         }
+    }
+
+    /// A run is resumed with the notebook it ran: restoring one notebook's state under another's cells would record
+    /// a history no notebook produced. Paths are compared as typed, then as the files they resolve to.
+    private func requireSameNotebook(_ lab: LabStore, run: Int64) throws {
+        let ran = try lab.run(run).run.notebook
+        func resolved(_ path: String) -> String {
+            URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        }
+        if let ran, ran == file || resolved(ran) == resolved(file) { return }
+        let what = ran.map { "ran '\($0)'" } ?? "ran in the shell"
+        throw StoreError.cannotResume(run, reason: "it \(what), not '\(file)'; resume it with its own notebook")
     }
 
     /// 130 after SIGINT, 143 after SIGTERM, 124 after `--cell-timeout`.

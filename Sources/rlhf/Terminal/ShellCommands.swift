@@ -164,7 +164,8 @@ final class ShellCommands {
             printError(diagnostic.description)
             return false
         } catch {
-            printError("error: cannot read notebook '\(path)': \((error as NSError).localizedDescription)")
+            let reason = (error as? UnreadableNotebook)?.reason ?? FileProblem.reason(error)
+            printError("error: cannot read notebook '\(path)': \(reason)")
             return false
         }
         let errors = NotebookRunner.syntaxErrors(in: notebook)
