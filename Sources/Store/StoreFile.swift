@@ -24,7 +24,7 @@ enum StoreFile {
         guard stat(path, &info) == 0 else { return .missing }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .file(bytes: Int(info.st_size))
-        case S_IFDIR: return .notAFile("it is a folder")
+        case S_IFDIR: return .notAFile("it is a directory")
         case S_IFCHR, S_IFBLK: return .notAFile("it is a device, not a file")
         default: return .notAFile("it is not a regular file")
         }

@@ -19,6 +19,6 @@ struct RLHF: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     mutating func run() throws {
-        try Shell(storePath: store.path).run()
+        try Shell(storePath: try failing { try store.checkedPath() }).run()
     }
 }

@@ -11,14 +11,31 @@ struct StoreOptions: ParsableArguments {
         store ?? ProcessInfo.processInfo.environment["RLHF_STORE"] ?? "store/lab.sqlite"
     }
 
+    /// The path, refused when empty (`--store ""`, `RLHF_STORE=`): it names no file, and must not fall back to one.
+    func checkedPath() throws -> String {
+        guard path.isEmpty else { return path }
+        let given = store != nil ? "--store \"\"" : "RLHF_STORE is set but empty"
+        throw ValidationError("the store path is empty (\(given)); give the path of the store file")
+    }
+
     /// Opens the store for writing (creating it if missing).
     func open() throws -> LabStore {
-        try failing { try LabStore(path: path) }
+        try failing { try LabStore(path: try checkedPath()) }
+    }
+
+    /// Opens a store that must exist for writing: commands that change what a store records (`rm`, `gc`,
+    /// `rollback`, `replay`, `run --resume`) have nothing to work on in a new one, and must not create it.
+    func openExisting() throws -> LabStore {
+        try failing {
+            let path = try checkedPath()
+            guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noStore(path) }
+            return try LabStore(path: path)
+        }
     }
 
     /// Opens an existing store read-only: listing and querying never create or change a database.
     func openReadOnly() throws -> LabStore {
-        try failing { try LabStore.openReadOnly(path: path) }
+        try failing { try LabStore.openReadOnly(path: try checkedPath()) }
     }
 }
 

@@ -31,7 +31,8 @@ struct CellHeaderTests {
 
     /// Every shipped notebook still passes the marker checks.
     @Test func shippedNotebooksHaveNoDiagnostics() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../notebooks")
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../notebooks")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".rlhf") }
         #expect(!names.isEmpty)
         for name in names {
@@ -41,7 +42,8 @@ struct CellHeaderTests {
     }
 
     @Test func unreadableNotebooksSayWhyInPlainWords() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("CellHeaderTests-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("CellHeaderTests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let cases: [(String, String)] = [

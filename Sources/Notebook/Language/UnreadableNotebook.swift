@@ -39,7 +39,8 @@ public struct UnreadableNotebook: Error, Sendable, Equatable, CustomStringConver
             let error = error as NSError
             let posix = [error.userInfo[NSUnderlyingErrorKey] as? NSError, error]
                 .compactMap { $0 }.first { $0.domain == NSPOSIXErrorDomain }
-            throw UnreadableNotebook(path: path, reason: posix.map { words(Int32($0.code)) } ?? "the file cannot be read")
+            let reason = posix.map { words(Int32($0.code)) } ?? "the file cannot be read"
+            throw UnreadableNotebook(path: path, reason: reason)
         }
     }
 

@@ -18,6 +18,11 @@ struct ChartsExport: ParsableCommand {
     var out = "charts"
 
     func run() throws {
+        // An empty path would name the working directory, where the charts would land among other files.
+        if out.isEmpty {
+            printError("error: --out needs the path of a directory to write into; it is empty")
+            throw ExitCode.failure
+        }
         let artifacts = try failing { try store.openReadOnly().artifacts(run: runID) }
         var folder = try failing { try OutputFolder(path: out) }
         for artifact in artifacts {

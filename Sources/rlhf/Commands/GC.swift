@@ -25,7 +25,7 @@ struct GC: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try failing { try store.open() }
+        let opened = try failing { try store.openExisting() }
         let report = try failing { try opened.collectGarbage(dryRun: dryRun, force: force) }
         let sizes = vacuum ? try failing { try opened.vacuum() } : nil
         if json {

@@ -10,7 +10,8 @@ struct Log: ParsableCommand {
             """)
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The object, as RUN/NAME or RUN/NAME@N (e.g. 1/policy).", valueName: "run/name")) var object: String
+    @Argument(help: ArgumentHelp("The object, as RUN/NAME or RUN/NAME@N (e.g. 1/policy).", valueName: "run/name"))
+    var object: String
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {

@@ -10,7 +10,7 @@ struct Remove: ParsableCommand {
     @Argument(help: ArgumentHelp("The run to delete.", valueName: "run")) var runID: Int64
 
     func run() throws {
-        try failing { try store.open().removeRun(runID) }
+        try failing { try store.openExisting().removeRun(runID) }
         print("run \(runID) marked deleted; `rlhf gc` frees its space")
     }
 }

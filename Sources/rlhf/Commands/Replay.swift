@@ -18,7 +18,7 @@ struct Replay: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only the verdict and errors, no cell output.") var quiet = false
 
     func run() throws {
-        let lab = try store.open()
+        let lab = try store.openExisting()
         let replay = try failing { try RunReplay(store: lab, run: original) }
         let source = replay.original.run.notebook ?? "shell session"
         if !quiet { print("replaying run \(original) (\(source), \(replay.original.cells.count) cells)") }

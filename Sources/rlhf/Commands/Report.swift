@@ -13,6 +13,11 @@ struct Report: ParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write.", valueName: "file")) var output = "run.html"
 
     func run() throws {
+        // An empty path would name the working directory, not a file.
+        if output.isEmpty {
+            printError("error: -o needs the path of the HTML file to write; it is empty")
+            throw ExitCode.failure
+        }
         let lab = try store.openReadOnly()
         let report = try failing { try RunReport(store: lab, run: runID) }
         do {

@@ -71,7 +71,7 @@ struct Run: ParsableCommand {
         }
         if parsed.codeCells.isEmpty {
             // An empty or prose-only file is a wrong file, not an empty success: record no run.
-            printError("\(file): error: no code cells (code follows a `# %%` line, or starts the file); nothing was run")
+            printError("\(file): error: no code cells (code follows a `# %%` line or starts the file); nothing was run")
             throw ExitCode.failure
         }
         let overrides = try failing { try NotebookParameters.parse(parameters) }
@@ -92,8 +92,8 @@ struct Run: ParsableCommand {
             return latest.id
         }
         let point = try failing { try parent.map { try lab.resumePoint(run: $0, fromCell: start) } }
-        if let resume { try failing { try requireSameNotebook(lab, run: resume) } }
         let recorded = try failing { try recordedParameters(overrides, effective, notebook, lab, point, selected) }
+        if let resume { try failing { try requireSameNotebook(lab, run: resume) } }
         let runner = try failing {
             guard let point else {
                 return try NotebookRunner(

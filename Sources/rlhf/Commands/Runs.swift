@@ -27,7 +27,8 @@ struct Runs: ParsableCommand {
         case .failed: r.status.rawValue + (r.failedCell.map { " at cell \($0)" } ?? "")
         // A resumed run that committed no cell stopped before the cell it resumed at.
         case .interrupted:
-            r.status.rawValue + (r.lastCommittedCell.map { " after cell \($0)" } ?? " before cell \(r.resumedAtCell ?? 1)")
+            r.status.rawValue
+                + (r.lastCommittedCell.map { " after cell \($0)" } ?? " before cell \(r.resumedAtCell ?? 1)")
         default: r.status.rawValue
         }
     }

@@ -28,8 +28,6 @@ struct Shell {
         }
         let prompt = reader.interactive ? "rlhf[\(runner.runID)]> " : ""
         var shellLine = 1
-        // Lines read from standard input, to locate an input that ends inside a bracket or string.
-        var inputLine = 0
         reading: while true {
             var source: String
             switch reader.readLine(prompt: prompt) {
@@ -37,14 +35,14 @@ struct Shell {
             case .cancelled: continue reading
             case .text(let line): source = line
             }
-            inputLine += 1
-            let sourceStart = inputLine
             while NotebookRunner.needsMoreInput(source) {
                 switch reader.readLine(prompt: reader.interactive ? "...> " : "") {
                 case .end:
                     // The statement can never be completed: say so rather than drop it, and fail like any bad input.
                     if let open = OpenConstruct.innermost(in: source) {
-                        let location = SourceLocation(file: "<stdin>", line: sourceStart + open.line - 1, column: open.column)
+                        // Located like every other shell error: in the one long `<shell>` file (see below).
+                        let location = SourceLocation(
+                            file: "<shell>", line: shellLine + open.line - 1, column: open.column)
                         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
                         let quoted = lines.indices.contains(open.line - 1) ? String(lines[open.line - 1]) : nil
                         printError(Diagnostic(location: location, message: open.message, sourceLine: quoted).description)
@@ -53,7 +51,6 @@ struct Shell {
                     break reading
                 case .cancelled: continue reading
                 case .text(let more):
-                    inputLine += 1
                     source += "\n" + more
                 }
             }

@@ -441,7 +441,7 @@ extension BadInputCorpus {
             BadInputCase(
                 name: "cli/report-onto-a-directory",
                 arguments: ["report", "1", "-o", "{dir}/out", "--store", "{store}"],
-                files: ["out/keep": []], exit: 1, error: "'{dir}/out' is a directory"),
+                files: ["out/keep": []], exit: 1, error: "cannot write '{dir}/out': Is a directory"),
             BadInputCase(
                 name: "cli/report-empty-path", arguments: ["report", "1", "-o", "", "--store", "{store}"], exit: 1,
                 error: "empty"),
@@ -451,7 +451,7 @@ extension BadInputCorpus {
             BadInputCase(
                 name: "cli/charts-onto-a-file",
                 arguments: ["charts", "1", "--out", "{dir}/notes.txt", "--store", "{store}"],
-                files: files, exit: 1, error: "'{dir}/notes.txt' is not a directory"),
+                files: files, exit: 1, error: "cannot create the folder '{dir}/notes.txt': File exists"),
             BadInputCase(
                 name: "cli/charts-empty-path", arguments: ["charts", "1", "--out", "", "--store", "{store}"], exit: 1,
                 error: "empty"),

@@ -73,7 +73,7 @@ extension BadInputCorpus {
             cases.append(notAStore("dev-null-\(command)", arguments, file: "/dev/null", bytes: nil,
                                    error: "not an RLHF Lab store: /dev/null: it is a device"))
             cases.append(notAStore("folder-\(command)", arguments, file: "{dir}/sub", bytes: nil,
-                                   error: "not an RLHF Lab store: {dir}/sub: it is a folder"))
+                                   error: "not an RLHF Lab store: {dir}/sub: it is a directory"))
         }
         cases.append(notAStore("text-run", ["run", "{dir}/nb.rlhf"], file: "{dir}/scores.csv", bytes: text,
                                error: "not an RLHF Lab store: {dir}/scores.csv"))
