@@ -41,7 +41,7 @@ public final class LabStore: Sendable {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw StoreError.database(path, "cannot create the folder \(folder.path): \(error.localizedDescription)")
+            throw StoreError.database(path, "cannot create the folder \(folder.path): \(FileProblem.reason(error))")
         }
         let pool = try Self.mapErrors(path) {
             switch StoreFile.existing(path) {
