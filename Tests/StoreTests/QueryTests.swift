@@ -132,6 +132,9 @@ import Testing
         ("SELECT total_changes()", "the function total_changes()"),
         ("SELECT * FROM temp.sqlite_master", "reading 'temp'.'sqlite_temp_master'"),
         ("SELECT * FROM sqlite_temp_master", "reading 'temp'.'sqlite_temp_master'"),
+        ("SELECT * FROM dbstat", "reading 'dbstat'"),
+        ("SELECT * FROM sqlite_stmt", "reading 'sqlite_stmt'"),
+        ("SELECT * FROM pragma_function_list", "PRAGMA function_list"),
         ("VACUUM", "a statement that writes"),
         ("REINDEX", "REINDEX"),
         ("REINDEX cells", "REINDEX"),
@@ -177,6 +180,8 @@ import Testing
         ("PRAGMA index_list(runs)", nil),
         ("PRAGMA main.table_info(\"runs\")", nil),
         ("PRAGMA foreign_keys", [[.integer(1)]]),
+        ("PRAGMA journal_mode", [[.text("wal")]]),
+        ("pragma MAIN.Journal_Mode", [[.text("wal")]]),
     ] as [(String, [[QueryCell]]?)])
     func pureReadsRun(sql: String, expected: [[QueryCell]]?) throws {
         try populated { store, _ in
@@ -245,7 +250,8 @@ import Testing
 
     /// Text SQLite cannot compile, including an UPDATE of the schema table, which SQLite itself refuses.
     @Test(arguments: ["SELEC 1", "SELECT * FROM no_such_table", "SELECT (1", "UPDATE sqlite_master SET sql = 'x'",
-                      "SELECT * FROM runs WHERE", "SELECT no_such_function(1)", "PRAGMA table_info(runs"])
+                      "SELECT * FROM runs WHERE", "SELECT no_such_function(1)", "PRAGMA table_info(runs",
+                      "SELECT 1;\u{0}DELETE FROM runs"])
     func syntaxErrorsAreSQLErrors(sql: String) throws {
         try populated { store, _ in
             guard case .sql(let message) = storeError({ _ = try store.query(sql) }) else {

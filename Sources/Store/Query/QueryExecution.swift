@@ -8,9 +8,10 @@ import GRDBSQLite
 ///
 /// The policy is enforced by SQLite's authorizer while each statement compiles (and again whenever SQLite compiles
 /// one while running, as a pragma's table-valued function does); a statement SQLite still calls writing
-/// (`sqlite3_stmt_readonly`, e.g. `REINDEX`) is refused besides. The deadline is checked by a progress handler every
-/// ``checkEvery`` virtual-machine steps, so an endless recursive query stops too. Only time inside SQLite counts:
-/// a reader that takes its time with the rows (a pager, a slow pipe) does not use up the query's time.
+/// (`sqlite3_stmt_readonly`, e.g. `VACUUM`) is refused besides, unless it is a reporting pragma the policy allowed.
+/// The deadline is checked by a progress handler every ``checkEvery`` virtual-machine steps, so an endless recursive
+/// query stops too. Only time inside SQLite counts: a reader that takes its time with the rows (a pager, a slow
+/// pipe) does not use up the query's time.
 final class QueryExecution {
     /// Virtual-machine steps between two looks at the clock: about a few microseconds of work.
     static let checkEvery: Int32 = 1000
@@ -25,6 +26,9 @@ final class QueryExecution {
     private var stepStarted: UInt64 = 0
     /// The first thing the authorizer refused since the last statement began compiling.
     private var refusal: String?
+    /// True when the statement being compiled is a pragma the policy allowed (it only reports): SQLite calls
+    /// `PRAGMA journal_mode` writing whether or not it is given a mode, so its own verdict is not asked then.
+    private var isReportingPragma = false
     private var pastDeadline = false
 
     /// Runs on `connection`, which must stay open and unused by anyone else until ``run(_:columns:row:)`` returns.
@@ -65,7 +69,10 @@ final class QueryExecution {
     }
 
     private func authorize(_ action: Int32, _ first: String?, _ second: String?, _ database: String?) -> Int32 {
-        guard let refused = policy.refusal(action: action, first, second, database) else { return SQLITE_OK }
+        guard let refused = policy.refusal(action: action, first, second, database) else {
+            if action == SQLITE_PRAGMA { isReportingPragma = true }
+            return SQLITE_OK
+        }
         if refusal == nil { refusal = refused }
         return SQLITE_DENY
     }
@@ -78,6 +85,11 @@ final class QueryExecution {
 
     /// Every statement of `sql`, compiled; the first refused or malformed one throws, and nothing has run.
     private func compile(_ sql: String) throws -> [OpaquePointer] {
+        // SQLite stops reading at a NUL: whatever follows would be silently dropped.
+        if let nul = sql.utf8.firstIndex(of: 0) {
+            let offset = sql.utf8.distance(from: sql.utf8.startIndex, to: nul)
+            throw StoreError.sql("the query holds a NUL character at byte \(offset); nothing after it would be read")
+        }
         var statements: [OpaquePointer] = []
         var failure: Error?
         Array(sql.utf8CString).withUnsafeBufferPointer { buffer in
@@ -86,6 +98,7 @@ final class QueryExecution {
             var next = start
             while next < end {
                 refusal = nil
+                isReportingPragma = false
                 var statement: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
                 let code = sqlite3_prepare_v2(connection, next, Int32(clamping: end - next), &statement, &tail)
@@ -95,7 +108,7 @@ final class QueryExecution {
                 }
                 if let statement {
                     statements.append(statement)
-                    if sqlite3_stmt_readonly(statement) == 0 {
+                    if sqlite3_stmt_readonly(statement) == 0 && !isReportingPragma {
                         let text = String(cString: sqlite3_sql(statement))
                         failure = QueryError.refused("a statement that writes", statement: text)
                         return

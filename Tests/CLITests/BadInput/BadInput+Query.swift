@@ -71,6 +71,10 @@ extension BadInputCorpus {
         ("changes", "SELECT changes()", "refused the function changes()"),
         ("last-insert-rowid", "SELECT last_insert_rowid()", "refused the function last_insert_rowid()"),
         ("temp-schema", "SELECT * FROM temp.sqlite_master", "refused reading 'temp'.'sqlite_temp_master'"),
+        ("dbstat", "SELECT * FROM dbstat", "refused reading 'dbstat'"),
+        ("sqlite-stmt", "SELECT sql FROM sqlite_stmt", "refused reading 'sqlite_stmt'"),
+        ("pragma-function", "SELECT * FROM pragma_function_list", "refused PRAGMA function_list"),
+        ("pragma-function-with-value", "SELECT * FROM pragma_table_info('runs') JOIN pragma_cache_size", "refused PRAGMA cache_size"),
     ] as [(String, String, String)]).map { name, sql, error in .cli("query/refused-\(name)", ["query", sql], error: error) }
 
     /// `query/sql-*`: text SQLite cannot compile or stops on, as one `SQL error:` line.
