@@ -156,15 +156,15 @@ private func count(_ store: LabStore, _ sql: String) throws -> Int64 {
 @Test(arguments: [
     ("fit(RewardModel(input: 4, hidden: 2), prefs)", "argument 'rm' of fit() must be a variable"),
     ("finetune(rm, rm, task)", "finetune(): argument 'policy' must be a PolicyModel"),
-    ("PolicyModel(input: 0, hidden: 2, output: 2)", "argument 'input' must be at least 1, got 0"),
+    ("PolicyModel(input: 0, hidden: 2, output: 2)", "PolicyModel(): argument 'input' must be an integer between 1 and 100000, got 0"),
     ("collect(task, policy: PolicyModel(input: 3, hidden: 2, output: 3), annotator: Coin(), pairs: 2)",
      "policy maps 3 → 3 values but the task's prompts and responses have 4"),
-    ("BradleyTerry(noise: 2)", "BradleyTerry noise must be between 0 and 1, got 2.0"),
-    ("fit(rm, collect(task, annotator: Coin(), pairs: 1), epochs: 0)", "fit needs epochs ≥ 1, got 0"),
+    ("BradleyTerry(noise: 2)", "BradleyTerry(): argument 'noise' must be a finite number between 0 and 1, got 2"),
+    ("fit(rm, collect(task, annotator: Coin(), pairs: 1), epochs: 0)", "fit(): argument 'epochs' must be an integer between 1 and 100000, got 0"),
     ("PolicyModel(input: 100000, hidden: 100000, output: 2)", "argument 'hidden' asks for 100003 × 100000 values; the limit is 100000000"),
-    ("collect(task, annotator: Coin(), pairs: 100000000)", "argument 'pairs' must be at most 10000000, got 100000000"),
-    ("VectorTask(dim: 4, prompts: -1)", "VectorTask needs at least one prompt and one test prompt"),
-    ("finetune(p, rm, task, batch: 99999999999)", "argument 'batch' must be at most 10000000"),
+    ("collect(task, annotator: Coin(), pairs: 100000000)", "collect(): argument 'pairs' must be an integer between 1 and 10000000, got 100000000"),
+    ("VectorTask(dim: 4, prompts: -1)", "VectorTask(): argument 'prompts' must be an integer between 1 and 10000000, got -1"),
+    ("finetune(p, rm, task, batch: 99999999999)", "finetune(): argument 'batch' must be an integer between 1 and 10000000, got 99999999999"),
 ] as [(String, String)])
 func builtinMisuseGetsALocatedError(source: String, expected: String) throws {
     let setup = "# %% s\nseed(1)\ntask = VectorTask(dim: 4, prompts: 4, candidates: 4, test_prompts: 4)\n"

@@ -10,6 +10,9 @@ extension LabBuiltins {
     static let steps = ValidRange.integer(1...1_000_000)
     static let epochs = ValidRange.integer(1...100_000)
     static let rows = ValidRange.integer(1...maxRows)
+    /// Held-out sets: `evaluate`, `compare` and the scorecards pass over all of them in one go, with no check point
+    /// inside, so their size bounds how long Ctrl-C may wait (about a second at this limit in a release build).
+    static let testRows = ValidRange.integer(1...1_000_000)
     static let dimension = ValidRange.integer(1...maxDimension)
     /// A penalty weight (KL β, DPO β): finite; 1e6 already freezes the policy.
     static let weight = ValidRange.number(from: 0, to: 1e6)
@@ -21,7 +24,7 @@ extension LabBuiltins {
         "seed": [("n", .anyInteger)],
         "VectorTask": [
             ("dim", .integer(2...maxDimension)), ("prompts", rows), ("candidates", .integer(2...maxRows)),
-            ("test_prompts", rows), ("noise", .number(above: 0, atMost: 1000)),
+            ("test_prompts", testRows), ("noise", .number(above: 0, atMost: 1000)),
         ],
         "PolicyModel": [("input", dimension), ("hidden", dimension), ("output", dimension)],
         "RewardModel": [("input", dimension), ("hidden", dimension)],
@@ -41,9 +44,9 @@ extension LabBuiltins {
         "dpo": [("beta", .number(above: 0, atMost: 1e6)), ("epochs", epochs), ("lr", learningRate), ("batch", rows)],
         "overoptimization": [("steps", steps), ("every", steps), ("lr", learningRate), ("batch", rows)],
         "RewardEnsemble": [("input", dimension), ("hidden", dimension), ("members", .integer(2...64))],
-        "ModerationTask": [("dim", .integer(2...maxDimension)), ("items", rows), ("test_items", rows), ("noise", noise)],
+        "ModerationTask": [("dim", .integer(2...maxDimension)), ("items", rows), ("test_items", testRows), ("noise", noise)],
         "SupportTask": [
-            ("dim", .integer(2...maxDimension)), ("conversations", rows), ("test_conversations", rows),
+            ("dim", .integer(2...maxDimension)), ("conversations", rows), ("test_conversations", testRows),
             ("noise", noise),
         ],
         "rollback": [("to", .anyInteger)],
