@@ -137,9 +137,9 @@ public enum ReplayVerification {
     static func describe(_ cell: CellInfo) -> String {
         switch cell.status {
         case .ok: return "ok"
-        case .failed:
+        case .failed, .cancelled:
             let firstLine = cell.error?.split(separator: "\n").first.map(String.init) ?? ""
-            return "failed (\(firstLine))"
+            return "\(cell.status.rawValue) (\(firstLine))"
         }
     }
 

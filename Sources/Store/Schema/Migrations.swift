@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("v3-metric-names", migrate: v3MetricNames)
         migrator.registerMigration("v4-run-parent", migrate: v4RunParent)
         migrator.registerMigration("v5-artifacts", migrate: artifacts)
+        migrator.registerMigration("v6-statuses", migrate: v6Statuses)
         return migrator
     }
 
