@@ -39,11 +39,13 @@ struct Shell {
             }
             inputLine += 1
             let sourceStart = inputLine
-            while NotebookRunner.needsMoreInput(source) {
+            var scanner = OpenConstruct.Scanner()
+            scanner.scan(line: source)
+            while scanner.innermost != nil {
                 switch reader.readLine(prompt: reader.interactive ? "...> " : "") {
                 case .end:
                     // The statement can never be completed: say so rather than drop it, and fail like any bad input.
-                    if let open = OpenConstruct.innermost(in: source) {
+                    if let open = scanner.innermost {
                         let location = SourceLocation(file: "<stdin>", line: sourceStart + open.line - 1, column: open.column)
                         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
                         let quoted = lines.indices.contains(open.line - 1) ? String(lines[open.line - 1]) : nil
@@ -55,6 +57,7 @@ struct Shell {
                 case .text(let more):
                     inputLine += 1
                     source += "\n" + more
+                    scanner.scan(line: more)
                 }
             }
             let trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -248,6 +248,6 @@ extension BadInputCorpus {
         ("index-with-string", "x = [1][\"a\"]", "list index must be an integer, got string"),
         ("record-missing-key", "x = {a: 1}[\"b\"]", "record has no key \"b\""),
         ("assign-member-of-number", "x = 1\nx.a = 2", "cannot assign to member 'a' of a value of type number"),
-        ("huge-cell", "x = 1\n# " + repeated("a", 8 * 1024 * 1024), "nb.rlhf:2:1: error: cell is 8388616 bytes; the limit is 8388608"),
+        ("huge-cell", "x = 1\n# " + repeated("a", 4 * 1024 * 1024), "nb.rlhf:2:1: error: cell is 4194312 bytes; the limit is 4194304 (4 MB)"),
     ] as [(String, String, String)]).map { statement("runtime/\($0.0)", $0.1, error: $0.2) }
 }
