@@ -51,7 +51,7 @@ struct InputEdgeTests {
         var parser = Parser(source: source, file: "big.rlhf", firstLine: 7)
         #expect(parser.parse().isEmpty)
         #expect(parser.diagnostics.map(\.description) == [
-            "big.rlhf:7:1: error: cell is \(Parser.maximumCellBytes + 6) bytes; the limit is \(Parser.maximumCellBytes) (8 MB): "
+            "big.rlhf:7:1: error: cell is \(Parser.maximumCellBytes + 6) bytes; the limit is \(Parser.maximumCellBytes) (4 MB): "
                 + "split it into smaller cells"
         ])
     }

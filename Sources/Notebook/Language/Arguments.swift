@@ -171,7 +171,8 @@ public struct Arguments {
     public func native<T>(_ name: String, as type: T.Type, typeName: String? = nil) throws -> T {
         let value = try value(name)
         guard case .native(let native) = value, let typed = native as? T else {
-            throw mismatch(name, typeName.map { "a \($0)" } ?? "a \(String(describing: T.self))", value)
+            let type = typeName ?? String(describing: T.self)
+            throw mismatch(name, ("AEIOU".contains(type.prefix(1)) ? "an " : "a ") + type, value)
         }
         return typed
     }

@@ -57,6 +57,8 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// Diagnostic.suggestion(for: "epoch", among: ["epochs", "lr"])  // "epochs"
     /// ```
     public static func suggestion(for name: String, among candidates: [String]) -> String? {
+        // Edit distance is quadratic: a name no one would type by hand gets no suggestion rather than minutes of work.
+        guard name.utf8.count <= 100 else { return nil }
         let lowered = name.lowercased()
         let others = candidates.sorted().filter { $0 != name }
         if let sameLetters = others.first(where: { $0.lowercased() == lowered }) { return sameLetters }
@@ -64,7 +66,7 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         if lowered.count >= 2, let acronym = others.first(where: { initials(of: $0) == lowered }) { return acronym }
         let limit = max(1, min(3, name.count / 3 + 1))
         var best: (name: String, distance: Int)?
-        for candidate in others {
+        for candidate in others where candidate.utf8.count <= 100 {
             let distance = levenshtein(lowered, candidate.lowercased())
             if distance <= limit, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)

@@ -11,40 +11,59 @@ public struct OpenConstruct: Sendable, Equatable {
     /// The innermost construct open at the end of `source` (brackets and strings; `#` comments are skipped), or nil
     /// when every bracket and string is closed. A closer with nothing open is left for the parser to report.
     public static func innermost(in source: String) -> OpenConstruct? {
-        var open: [OpenConstruct] = []
-        var string: OpenConstruct?
-        var escaped = false
-        var inComment = false
-        var line = 1
-        var column = 0
+        var scanner = Scanner()
+        var line = ""
         for character in source {
             if character.isNewline {
-                line += 1
-                column = 0
-                inComment = false
-                continue
-            }
-            column += 1
-            if inComment { continue }
-            if string != nil {
-                if escaped {
-                    escaped = false
-                } else if character == "\\" {
-                    escaped = true
-                } else if character == "\"" {
-                    string = nil
-                }
-                continue
-            }
-            switch character {
-            case "\"": string = OpenConstruct(opener: character, line: line, column: column)
-            case "(", "[", "{": open.append(OpenConstruct(opener: character, line: line, column: column))
-            case ")", "]", "}": _ = open.popLast()
-            case "#": inComment = true
-            default: break
+                scanner.scan(line: line)
+                line = ""
+            } else {
+                line.append(character)
             }
         }
-        return string ?? open.last
+        scanner.scan(line: line)
+        return scanner.innermost
+    }
+
+    /// Scans input a line at a time, so that a shell reading a long statement line by line does linear work in all.
+    public struct Scanner: Sendable {
+        private var open: [OpenConstruct] = []
+        private var string: OpenConstruct?
+        private var escaped = false
+        private var lines = 0
+
+        public init() {}
+
+        /// The innermost construct open after the lines scanned so far.
+        public var innermost: OpenConstruct? { string ?? open.last }
+
+        /// Scans one more line (without its line break).
+        public mutating func scan(line text: String) {
+            lines += 1
+            var column = 0
+            for character in text {
+                column += 1
+                if string != nil {
+                    if escaped {
+                        escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        string = nil
+                    }
+                    continue
+                }
+                switch character {
+                case "\"": string = OpenConstruct(opener: character, line: lines, column: column)
+                case "(", "[", "{": open.append(OpenConstruct(opener: character, line: lines, column: column))
+                case ")", "]", "}": _ = open.popLast()
+                case "#": return
+                default: break
+                }
+            }
+            // A line break ends an escape: `"a\` then a new line continues the string, as before.
+            escaped = false
+        }
     }
 
     /// What is missing: `input ended inside the block '{' opened here; expected '}'`.

@@ -49,9 +49,9 @@ public struct Parser {
     /// Lexical and syntax errors found, in source order.
     public private(set) var diagnostics: [Diagnostic]
 
-    /// Largest cell (or shell input) parsed, in bytes of UTF-8. Lexing and parsing take up to about 100 bytes of memory
-    /// per source byte (a token per character at worst), so 8 MB of source may need 800 MB while it is parsed.
-    public static let maximumCellBytes = 8 * 1024 * 1024
+    /// Largest cell (or shell input) parsed, in bytes of UTF-8. Lexing and parsing take up to about 125 bytes of memory
+    /// per source byte (measured: a 2 MB list literal of `1,` peaks at 270 MB), so a 4 MB cell may need 500 MB.
+    public static let maximumCellBytes = 4 * 1024 * 1024
     /// Most errors reported for one cell; a file of stray characters would otherwise print one error per byte.
     public static let maximumDiagnostics = 100
 
@@ -63,7 +63,7 @@ public struct Parser {
             self.diagnostics = [
                 Diagnostic(
                     location: SourceLocation(file: file, line: firstLine, column: 1),
-                    message: "cell is \(bytes) bytes; the limit is \(Parser.maximumCellBytes) (8 MB): split it into smaller cells")
+                    message: "cell is \(bytes) bytes; the limit is \(Parser.maximumCellBytes) (4 MB): split it into smaller cells")
             ]
             self.sourceLines = []
             self.firstLine = firstLine

@@ -35,11 +35,13 @@ struct Shell {
             case .cancelled: continue reading
             case .text(let line): source = line
             }
-            while NotebookRunner.needsMoreInput(source) {
+            var scanner = OpenConstruct.Scanner()
+            scanner.scan(line: source)
+            while scanner.innermost != nil {
                 switch reader.readLine(prompt: reader.interactive ? "...> " : "") {
                 case .end:
                     // The statement can never be completed: say so rather than drop it, and fail like any bad input.
-                    if let open = OpenConstruct.innermost(in: source) {
+                    if let open = scanner.innermost {
                         // Located like every other shell error: in the one long `<shell>` file (see below).
                         let location = SourceLocation(
                             file: "<shell>", line: shellLine + open.line - 1, column: open.column)
@@ -52,6 +54,7 @@ struct Shell {
                 case .cancelled: continue reading
                 case .text(let more):
                     source += "\n" + more
+                    scanner.scan(line: more)
                 }
             }
             let trimmed = source.trimmingCharacters(in: .whitespacesAndNewlines)
