@@ -1,5 +1,5 @@
 /// A bracket or string still open at the end of some source: the shell reads another line while there is one, and
-/// reports it when the input ends first (`<stdin>:1:14: error: input ended inside the block '{' opened here`).
+/// reports it when the input ends first (`<shell>:1:14: error: input ended inside the block '{' opened here`).
 public struct OpenConstruct: Sendable, Equatable {
     /// `(`, `[`, `{` or `"`.
     public var opener: Character
