@@ -40,8 +40,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Cell files, the cell language (lexer, parser, interpreter), built-ins and the session that commits cells.
-        .target(name: "Notebook", dependencies: ["Engine", "Models", "Alignment", "Store", "Charts"]),
+        // The cell language: cell files, lexer, parser, interpreter, values, the core built-ins and the way built-ins
+        // declare their parameters. It depends on nothing, so the compiler keeps lab types out of it.
+        .target(name: "Language"),
+        // The lab: its value types, its built-ins and the session that runs cells and commits them to the store.
+        .target(name: "Notebook", dependencies: ["Language", "Engine", "Models", "Alignment", "Store", "Charts"]),
         // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
         .target(name: "Charts"),
         // libreadline, for the interactive shell.
@@ -49,18 +52,18 @@ let package = Package(
         .executableTarget(
             name: "rlhf",
             dependencies: [
-                "Notebook", "Store", "Charts", "CReadline",
+                "Language", "Notebook", "Store", "Charts", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Workloads P1–P8 beside their peers: `swift run -c release rlhf-bench [--quick]`.
         .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store"]),
         // libFuzzer target over the cell language (`scripts/fuzz.sh`); a plain build replays inputs: `rlhf-fuzz FILE…`.
-        .executableTarget(name: "rlhf-fuzz", dependencies: ["Notebook"]),
+        .executableTarget(name: "rlhf-fuzz", dependencies: ["Language"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Store"], exclude: ["Golden"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Language", "Notebook", "Store"], exclude: ["Golden"]),
         .testTarget(name: "CLITests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     ]

@@ -6,7 +6,7 @@
 // saved. (One file, not `main.swift`, so that SwiftPM compiles it as a library and `@main` can be left out of the
 // fuzzing build; SwiftPM links an executable's `main` to `<module>_main`, which the fuzzing build defines.)
 import Foundation
-import Notebook
+import Language
 
 /// libFuzzer's entry point: one input, run by `FuzzInput`. Always returns 0 (the input may be kept in the corpus).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -26,7 +26,10 @@ enum FuzzInput {
     /// Evaluation steps per input.
     static let maximumSteps = 2_000
     /// Longest string or list per value.
-    static let maximumLength = 2_000
+    static let maximumLength = 512
+    /// The core built-ins, built once: they hold no state between calls, and building the table for every input cost
+    /// more than running most inputs. (The fuzzer calls `run` from one thread only.)
+    nonisolated(unsafe) static let builtins = BuiltinRegistry()
 
     static func run(_ bytes: [UInt8]) {
         let file = "fuzz.rlhf"
@@ -41,7 +44,7 @@ enum FuzzInput {
         }
         let notebook = CellFile.parse(path: file, text: text)
         for diagnostic in notebook.diagnostics() { _ = diagnostic.description }
-        let interpreter = Interpreter(output: { _ in })
+        let interpreter = Interpreter(builtins: builtins, output: { _ in })
         interpreter.maximumSteps = maximumSteps
         interpreter.maximumLength = maximumLength
         for cell in notebook.codeCells {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// A marker line's options are checked before anything runs: an empty id, an option given twice and an unknown

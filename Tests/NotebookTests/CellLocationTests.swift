@@ -1,7 +1,8 @@
 import Foundation
-import Testing
+@testable import Language
 @testable import Notebook
 import Store
+import Testing
 
 /// Runtime errors in a notebook name the cell and the line within it, after the file location.
 @Test(arguments: [

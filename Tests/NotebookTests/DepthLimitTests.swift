@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// Runs `body` on a new thread with a stack of `bytes` and waits for it: the CLI runs cells on the 8 MB main thread,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// Runs every `Golden/*.rlhf` cell file top to bottom in one interpreter, like `rlhf run`, and compares

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// Bytes that are not UTF-8, inputs past the size limits, input that ends inside a bracket or string, and arguments of

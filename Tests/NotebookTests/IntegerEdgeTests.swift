@@ -1,5 +1,6 @@
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// Every operator and core built-in that takes or makes an integer, at the edges of `Int`: each case prints its value

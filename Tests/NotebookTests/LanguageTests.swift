@@ -1,5 +1,6 @@
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 // MARK: - Helpers

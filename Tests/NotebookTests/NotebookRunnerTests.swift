@@ -1,7 +1,8 @@
 import Foundation
-import Testing
+@testable import Language
 @testable import Notebook
 import Store
+import Testing
 
 /// A small notebook in the quickstart's shape, sized so a debug test runs it in well under a second.
 private let miniNotebook = """

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
+@testable import Language
 @testable import Notebook
 import Store
+import Testing
 
 /// Every numeric parameter of every lab built-in has a declared range, and every value outside it (infinities, NaN,
 /// negative, zero where meaningless, absurdly large) is refused at the argument, before anything runs or is committed.

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// `--param` input edges, each refused with one clear line, and where the parameters cell stands in a partial run.

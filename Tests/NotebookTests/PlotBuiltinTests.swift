@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// The `plot.*` built-ins: text in the cell's output, SVG artifacts in the cell's commit, located argument errors.

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
+@testable import Language
 @testable import Notebook
 import Store
+import Testing
 
 /// A notebook with a parameters cell, a failing cell in the middle, training and a custom metric.
 private let replayNotebook = """

@@ -3,6 +3,7 @@ import Alignment
 import Store
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// Every kind of binding a resumed run must restore: a task, an annotator, plain values, models with Adam state,

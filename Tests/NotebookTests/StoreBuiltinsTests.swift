@@ -2,6 +2,7 @@ import Foundation
 import Store
 import Testing
 
+@testable import Language
 @testable import Notebook
 
 /// Version references, `load`, `rollback` and the temporal dataset edits, run as notebook cells.

@@ -1,3 +1,4 @@
+import Language
 import Synchronization
 
 /// A request to stop the running cell, made on another thread (the Ctrl-C watcher, a signal watcher) and read by the

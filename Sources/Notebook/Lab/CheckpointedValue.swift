@@ -1,3 +1,4 @@
+import Language
 import Store
 
 /// Anything a notebook binds that the store keeps as a checkpoint (a model) rather than as JSON.

@@ -1,5 +1,6 @@
 import Charts
 import Foundation
+import Language
 import Store
 
 /// Charts in the cell language: `plot(ys)`, `plot.line`, `plot.bar`, `plot.bars`, `plot.box`, `plot.metric`. Each

@@ -1,3 +1,4 @@
+import Language
 /// The valid range of every numeric parameter of every lab built-in, in one table: each is checked before the built-in
 /// runs, so `finetune(p, rm, task, lr: inf)` is refused at the argument instead of training a model full of NaN.
 ///

@@ -1,5 +1,6 @@
 import Alignment
 import Engine
+import Language
 import Store
 
 /// Built-ins that reach into the store: version references (`policy@2`), `load`, `rollback`, and the temporal

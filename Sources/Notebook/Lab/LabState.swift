@@ -1,5 +1,6 @@
 import Alignment
 import Engine
+import Language
 import Store
 
 /// What the RLHF built-ins share within a run: the run's random generator, metric series positions, and the

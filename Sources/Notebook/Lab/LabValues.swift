@@ -1,5 +1,6 @@
 import Alignment
 import Engine
+import Language
 import Models
 
 /// A policy or reward model bound to a name in a notebook. A value: `original = policy` copies it.

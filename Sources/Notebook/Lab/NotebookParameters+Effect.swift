@@ -1,3 +1,4 @@
+import Language
 extension NotebookParameters {
     /// Where the parameters cell stands in a run that executes only some of a notebook's code cells, which decides
     /// whether `--param` can take effect and what the run may record as its parameters.

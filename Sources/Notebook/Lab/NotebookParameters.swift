@@ -1,3 +1,4 @@
+import Language
 /// The parameters of a notebook run: the assignments of its parameters cell (`# %% parameters`), overridden by
 /// `--param name=value` on the command line.
 ///

@@ -1,3 +1,5 @@
+import Foundation
+import Language
 extension NotebookRunner {
     /// A failed cell's error as the user sees it. Language errors are already located diagnostics; anything else
     /// (the store refusing the commit, say) is located at the cell's first line, so every error reads

@@ -1,6 +1,7 @@
-import Foundation
 import Alignment
 import Engine
+import Foundation
+import Language
 import Models
 import Store
 

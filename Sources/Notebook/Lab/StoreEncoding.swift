@@ -1,6 +1,7 @@
 import Alignment
 import Engine
 import Foundation
+import Language
 import Models
 import Store
 

@@ -1,5 +1,6 @@
 import Alignment
 import Engine
+import Language
 import Models
 import Store
 

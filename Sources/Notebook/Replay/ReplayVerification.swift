@@ -1,3 +1,4 @@
+import Language
 import Store
 
 /// Compares a replayed run with its original, cell by cell in execution order: each cell's status, every version it

@@ -1,3 +1,4 @@
+import Language
 import Store
 
 /// Re-executes a recorded run into a new run of the same store: the cells the store recorded, in the order they ran

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Language
 import Notebook
 
 struct BuiltinsCommand: ParsableCommand {

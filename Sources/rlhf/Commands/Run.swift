@@ -1,6 +1,7 @@
 import ArgumentParser
 @preconcurrency import CReadline
 import Foundation
+import Language
 import Notebook
 import Store
 

@@ -1,5 +1,6 @@
 import Charts
 import Foundation
+import Language
 import Notebook
 import Store
 

@@ -1,5 +1,6 @@
 @preconcurrency import CReadline
 import Foundation
+import Language
 import Notebook
 
 /// During `rlhf run`, turns SIGINT (Ctrl-C) and SIGTERM into a cancel request for the running cell instead of killing

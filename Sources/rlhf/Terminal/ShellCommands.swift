@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Language
 import Notebook
 import Store
 

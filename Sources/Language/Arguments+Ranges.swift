@@ -16,6 +16,17 @@ public struct ValidRange: Sendable, CustomStringConvertible {
     /// Whether NaN and the infinities are accepted (a metric may be NaN; a hyper-parameter never).
     public var allowsNonFinite = false
 
+    /// A range with the given bounds (nil: unbounded on that side).
+    public init(
+        lower: (value: Double, inclusive: Bool)?, upper: (value: Double, inclusive: Bool)?, integer: Bool,
+        allowsNonFinite: Bool = false
+    ) {
+        self.lower = lower
+        self.upper = upper
+        self.integer = integer
+        self.allowsNonFinite = allowsNonFinite
+    }
+
     /// Integers in `range`.
     public static func integer(_ range: ClosedRange<Int>) -> ValidRange {
         ValidRange(lower: (Double(range.lowerBound), true), upper: (Double(range.upperBound), true), integer: true)

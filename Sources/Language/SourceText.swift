@@ -1,8 +1,8 @@
 /// Line splitting shared by the cell-file reader, the lexer and diagnostics.
-enum SourceText {
+public enum SourceText {
     /// The lines of `text`, without terminators; `\n`, `\r\n` and `\r` all end a line.
     /// A trailing terminator does not produce an extra empty line.
-    static func lines(of text: String) -> [String] {
+    public static func lines(of text: String) -> [String] {
         var lines: [String] = []
         var current = ""
         for character in text {
