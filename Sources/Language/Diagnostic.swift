@@ -34,16 +34,22 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         var text = "\(location): error: \(message)"
         if let sourceLine {
             // A long line is quoted as a window around the column, so that an error in a 1 MB line prints one screen.
+            // (Counting characters walks the whole line, so each count is taken once.)
             var line = Substring(sourceLine)
+            var lineCount = line.count
             var column = location.column
-            if line.count > Diagnostic.quotedWidth {
-                let start = max(0, min(column - 1 - Diagnostic.quotedWidth / 2, line.count - Diagnostic.quotedWidth))
+            if lineCount > Diagnostic.quotedWidth {
+                let start = max(0, min(column - 1 - Diagnostic.quotedWidth / 2, lineCount - Diagnostic.quotedWidth))
                 let window = line.dropFirst(start).prefix(Diagnostic.quotedWidth)
-                line = (start > 0 ? "…" : "") + window + (start + window.count < sourceLine.count ? "…" : "")
-                column = column - start + (start > 0 ? 1 : 0)
+                let windowCount = window.count
+                let before = start > 0 ? 1 : 0
+                let after = start + windowCount < lineCount ? 1 : 0
+                line = (before == 1 ? "…" : "") + window + (after == 1 ? "…" : "")
+                lineCount = before + windowCount + after
+                column = column - start + before
             }
             let indent = String(repeating: " ", count: max(0, column - 1))
-            let available = max(1, line.count - (column - 1))
+            let available = max(1, lineCount - (column - 1))
             let span = min(length, available)
             text += "\n" + line + "\n" + indent + "^" + String(repeating: "~", count: max(0, span - 1))
         }
