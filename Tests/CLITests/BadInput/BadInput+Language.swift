@@ -208,7 +208,7 @@ extension BadInputCorpus {
         ("range-of-string", "range(\"3\")", "range(): argument 'start' must be an integer, got string"),
         ("round-fractional-digits", "round(1.5, digits: 1.5)", "round(): argument 'digits' must be an integer, got 1.5"),
         ("int-of-list", "int([1])", "int(): argument 'value' must be a number or string, got list"),
-        ("float-of-nil", "float(nil)", "float(): argument 'value' must be a number, got nil"),
+        ("float-of-nil", "float(nil)", "float(): argument 'value' must be a number or string, got nil"),
         ("abs-of-string", "abs(\"x\")", "abs(): argument 'x' must be a number, got string"),
         ("format-of-string", "format(\"x\")", "format(): argument 'x' must be a number, got string"),
         ("sqrt-negative", "sqrt(-1)", "sqrt(): argument 'x' must not be negative"),
