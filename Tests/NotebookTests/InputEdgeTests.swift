@@ -103,7 +103,7 @@ struct InputEdgeTests {
         ("min(print)", "min(): argument 'values' must be a number, string or list, got function"),
         ("min([nil])", "min(): argument 'values' must be numbers or strings, found nil"),
         ("max([1, [2]])", "max(): argument 'values' must be numbers or strings, found list"),
-        ("max(1, true)", "max(): argument 'values' must be numbers or strings, found bool"),
+        ("max(1, true)", "max(): argument 'values' must be a number, string or list, got bool"),
         ("min()", "min(): argument 'values' must not be empty"),
         ("max([])", "max(): argument 'values' must not be empty"),
         ("min(1, \"a\")", "min(): argument 'values' must be comparable: cannot compare string and number"),

@@ -185,12 +185,13 @@ extension BadInputCorpus {
     static let languageTypes: [BadInputCase] = ([
         ("min-of-number", "min(5)", "min(): argument 'values' must be a list or two or more numbers or strings, got one number"),
         ("max-of-string", "max(\"abc\")", "max(): argument 'values' must be a list or two or more numbers or strings"),
-        ("min-of-nil", "min(nil)", "got one nil"),
-        ("max-of-record", "max({a: 1})", "got one record"),
-        ("min-of-function", "min(print)", "got one function"),
+        // Refused at binding by the declared element type, `number | string | list`.
+        ("min-of-nil", "min(nil)", "min(): argument 'values' must be a number, string or list, got nil"),
+        ("max-of-record", "max({a: 1})", "max(): argument 'values' must be a number, string or list, got record"),
+        ("min-of-function", "min(print)", "min(): argument 'values' must be a number, string or list, got function"),
         ("min-of-nil-element", "min([nil])", "min(): argument 'values' must be numbers or strings, found nil"),
         ("max-of-nested-list", "max([1, [2]])", "max(): argument 'values' must be numbers or strings, found list"),
-        ("max-with-bool", "max(1, true)", "found bool"),
+        ("max-with-bool", "max(1, true)", "max(): argument 'values' must be a number, string or list, got bool"),
         ("min-of-nothing", "min()", "min(): argument 'values' must not be empty"),
         ("max-of-empty-list", "max([])", "max(): argument 'values' must not be empty"),
         ("min-mixed", "min(1, \"a\")", "min(): argument 'values' must be comparable"),
