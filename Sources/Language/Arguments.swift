@@ -49,7 +49,8 @@ public struct Arguments {
     /// parameter's type and range.
     ///
     /// - Throws: `RuntimeError` for an unknown label (with a suggestion), a missing required argument, too many
-    ///   positional arguments, an in-place argument that is not a variable, or an argument its parameter does not admit.
+    ///   positional arguments, an in-place argument that is not a variable, or an argument its parameter does not
+    ///   admit.
     public init(binding passed: [Passed], to signature: BuiltinSignature, at callLocation: SourceLocation?) throws {
         do {
             try self.init(checking: passed, against: signature, at: callLocation)

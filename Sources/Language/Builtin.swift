@@ -25,7 +25,8 @@ public struct Builtin {
     /// Creates a built-in from its name, parameter declarations and doc line.
     public init(_ name: String, _ parameters: [any ParameterDeclaration], doc: String,
                 body: @escaping (Arguments, CallContext) throws -> Value) {
-        self.init(signature: BuiltinSignature(name: name, parameters: parameters.map(\.parameter), doc: doc), body: body)
+        let signature = BuiltinSignature(name: name, parameters: parameters.map(\.parameter), doc: doc)
+        self.init(signature: signature, body: body)
     }
 
     /// One built-in whose overloads are those of `builtins`, in order (all must have the same name): `evaluate` of

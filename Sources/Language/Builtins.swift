@@ -134,7 +134,9 @@ public enum Builtins {
             },
             Builtin("sqrt", [x], doc: "Square root of a non-negative number.") { args, _ in
                 let number = try x(args)
-                guard number >= 0 else { throw x.error(args, "must not be negative, got \(Value.double(number).displayText)") }
+                guard number >= 0 else {
+                    throw x.error(args, "must not be negative, got \(Value.double(number).displayText)")
+                }
                 return .double(number.squareRoot())
             },
             Builtin("exp", [x], doc: "e raised to the power x.") { args, _ in
@@ -142,7 +144,9 @@ public enum Builtins {
             },
             Builtin("log", [x], doc: "Natural logarithm of a positive number.") { args, _ in
                 let number = try x(args)
-                guard number > 0 else { throw x.error(args, "must be positive, got \(Value.double(number).displayText)") }
+                guard number > 0 else {
+                    throw x.error(args, "must be positive, got \(Value.double(number).displayText)")
+                }
                 return .double(Foundation.log(number))
             },
         ]

@@ -44,7 +44,8 @@ public final class Function {
         }
         guard var error = closest?.error else { throw RuntimeError("\(name)() has no declaration", at: location) }
         if overloads.count > 1, error.note == nil {
-            error.note = "\(name)() is declared as:\n" + overloads.map { "    " + $0.signature.line }.joined(separator: "\n")
+            let lines = overloads.map { "    " + $0.signature.line }
+            error.note = "\(name)() is declared as:\n" + lines.joined(separator: "\n")
         }
         throw error
     }

@@ -63,7 +63,8 @@ public struct Param<Output>: ParameterDeclaration {
         Param(Parameter(label: nil, name: name, type: type.type, defaultValue: defaultValue, range: range), type)
     }
 
-    /// A labelled parameter whose label is its name: `fit(…, epochs: 3)` → `.labelled("epochs", .int, default: 10)`.
+    /// A labelled parameter whose label is its name: `fit(…, epochs: 3)` →
+    /// `.labelled("epochs", .int, default: 10)`.
     public static func labelled(_ name: String, _ type: ArgumentType<Output>, default defaultValue: Value? = nil,
                                 in range: ValidRange? = nil) -> Param {
         Param(Parameter(label: name, name: name, type: type.type, defaultValue: defaultValue, range: range), type)

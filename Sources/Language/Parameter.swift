@@ -32,11 +32,14 @@ public struct Parameter {
     }
 
     /// A positional parameter: a user function's `fn f(x)` → `.positional("x", type: .any)`.
-    public static func positional(_ name: String, type: ParameterType, default defaultValue: Value? = nil) -> Parameter {
+    public static func positional(_ name: String, type: ParameterType, default defaultValue: Value? = nil)
+        -> Parameter
+    {
         Parameter(label: nil, name: name, type: type, defaultValue: defaultValue)
     }
 
-    /// A labelled parameter whose label is its name: `fn f(x, digits: 0)` → `.labelled("digits", type: .any, default: 0)`.
+    /// A labelled parameter whose label is its name: `fn f(x, digits: 0)` →
+    /// `.labelled("digits", type: .any, default: 0)`.
     public static func labelled(_ name: String, type: ParameterType, default defaultValue: Value? = nil) -> Parameter {
         Parameter(label: name, name: name, type: type, defaultValue: defaultValue)
     }

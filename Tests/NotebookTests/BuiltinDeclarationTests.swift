@@ -111,13 +111,15 @@ import Testing
                 let badText = Self.foreign.first { text in
                     values[text].map { !parameter.type.admits($0) } ?? false
                 }
-                let bad = try #require(badText.flatMap { values[$0] }, "\(signature.name)(\(parameter.name)): all admitted")
+                let bad = try #require(
+                    badText.flatMap { values[$0] }, "\(signature.name)(\(parameter.name)): all admitted")
                 let arguments = try Self.passed(signature, values, replacing: parameter.name, with: bad)
                 do {
                     _ = try Arguments(binding: arguments, to: signature, at: nil)
                     Issue.record("\(signature.name)(): '\(parameter.name)' admitted \(bad.typeName)")
                 } catch let error as RuntimeError {
-                    let expected = "\(signature.name)(): argument '\(parameter.name)' must be \(parameter.type.noun), got "
+                    let expected =
+                        "\(signature.name)(): argument '\(parameter.name)' must be \(parameter.type.noun), got "
                     #expect(error.message.hasPrefix(expected), "\(error.message)")
                     refusals += 1
                 }

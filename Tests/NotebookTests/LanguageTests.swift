@@ -381,7 +381,8 @@ final class Model: NativeValue {
         switch name {
         case "steps": return .int(steps)
         case "train":
-            let epochs = Param.labelled("epochs", .int), learningRate = Param.labelled("learningRate", .number, default: 0.01)
+            let epochs = Param.labelled("epochs", .int)
+            let learningRate = Param.labelled("learningRate", .number, default: 0.01)
             let signature = BuiltinSignature(
                 name: "train", parameters: [epochs.parameter, learningRate.parameter], doc: "Trains the model.")
             return .function(Function(signature: signature) { [self] args, _ in

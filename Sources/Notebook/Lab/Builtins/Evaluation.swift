@@ -64,7 +64,8 @@ extension LabBuiltins {
     static func comparisonRecord(_ c: Comparison) -> Value {
         func side(_ s: Summary, _ ci: ClosedRange<Double>) -> Value {
             guard case let .record(r) = summary(s) else { return .nil }
-            return .record(Record(r.fields.map { ($0.key, $0.value) } + [("ci_low", .double(ci.lowerBound)), ("ci_high", .double(ci.upperBound))]))
+            let interval: [(String, Value)] = [("ci_low", .double(ci.lowerBound)), ("ci_high", .double(ci.upperBound))]
+            return .record(Record(r.fields.map { ($0.key, $0.value) } + interval))
         }
         return .record(Record([
             ("original", side(c.original, c.originalCI)), ("aligned", side(c.aligned, c.alignedCI)),
@@ -99,7 +100,8 @@ extension LabBuiltins {
                                      control: lab.control)
             }
             lab.record(points.enumerated().flatMap { i, p in
-                [Metric("sqrt_kl", step: i, p.sqrtKL), Metric("proxy", step: i, p.proxy), Metric("gold", step: i, p.gold)]
+                [Metric("sqrt_kl", step: i, p.sqrtKL), Metric("proxy", step: i, p.proxy),
+                 Metric("gold", step: i, p.gold)]
             }, prefix: "overopt")
             return .list(points.map { p in
                 .record(Record([("steps", .int(p.steps)), ("sqrt_kl", .double(p.sqrtKL)), ("proxy", .double(p.proxy)),

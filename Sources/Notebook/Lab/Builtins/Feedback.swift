@@ -58,8 +58,8 @@ extension LabBuiltins {
         ) { args, context in
             let request = try FeedbackRequest(
                 policy: policy(args), annotator: annotator(args), pairs: pairs(args), into: into(args),
-                select: select(args), ensemble: ensemble(args), ensemblePassed: ensemble.isPassed(args), pool: pool(args),
-                args: args)
+                select: select(args), ensemble: ensemble(args), ensemblePassed: ensemble.isPassed(args),
+                pool: pool(args), args: args)
             return .native(DatasetValue(dataset: try task(args).collectFeedback(request, lab: lab, context: context)))
         }
     }
@@ -156,7 +156,8 @@ extension CandidateTaskValue {
                                context: CallContext) throws -> PreferenceDataset {
         guard request.policy == nil else {
             throw request.args.error(
-                "policy", "is not used with a \(typeName): feedback compares two of the task's candidates for one prompt")
+                "policy",
+                "is not used with a \(typeName): feedback compares two of the task's candidates for one prompt")
         }
         return try context.lab {
             try LabBuiltins.checkValues(

@@ -28,9 +28,9 @@ extension LabBuiltins {
             let series = try y(args)
             let names = try categories(args) ?? []
             var lines = series.map { Series($0.name, $0.values) }
-            if let x = try x(args) {
-                guard names.isEmpty else { throw args.error("x", "cannot be given with labels") }
-                lines = series.map { Series($0.name, x: x, y: $0.values) }
+            if let xs = try x(args) {
+                guard names.isEmpty else { throw x.error(args, "cannot be given with labels") }
+                lines = series.map { Series($0.name, x: xs, y: $0.values) }
             }
             try draw(
                 Chart.line(

@@ -80,15 +80,17 @@ extension LabBuiltins {
         let reference = Param.optional("reference", .samplingPolicy)
         let epochs = Param.labelled("epochs", .int, default: 4, in: .integer(1...1000))
         let clip = Param.labelled("clip", .number, default: 0.2, in: .number(above: 0, atMost: 100))
-        var parameters: [any ParameterDeclaration] = [policy, rm, task, steps, lr, kl, targetKL, horizon, batch, samples,
-                                                      reference]
+        var parameters: [any ParameterDeclaration] = [
+            policy, rm, task, steps, lr, kl, targetKL, horizon, batch, samples, reference,
+        ]
         if method == .ppo { parameters += [epochs, clip] }
         let what = method == .ppo
             ? "PPO (clipped ratio, several epochs per batch)" : "REINFORCE with the leave-one-out baseline"
         return Builtin(method.rawValue, parameters,
                        doc: "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step.") { args, context in
             var model = try policy(args)
-            let (rewardModel, candidates, referencePolicy) = (try rm(args), try task(args).candidateTask, try reference(args))
+            let (rewardModel, candidates) = (try rm(args), try task(args).candidateTask)
+            let referencePolicy = try reference(args)
             let beta = try kl(args)
             let control: KLControl = try targetKL(args).map {
                 .adaptive(initial: beta, target: $0, horizon: try horizon(args))
@@ -118,7 +120,8 @@ extension LabBuiltins {
             doc: "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch."
         ) { args, context in
             var model = try policy(args)
-            let (data, candidates, referencePolicy) = (try prefs(args), try task(args).candidateTask, try reference(args))
+            let (data, candidates) = (try prefs(args), try task(args).candidateTask)
+            let referencePolicy = try reference(args)
             let metrics = try context.lab {
                 try dpo(&model, on: data, task: candidates, beta: beta(args), epochs: epochs(args), lr: lr(args),
                         batch: batch(args), reference: referencePolicy, rng: &lab.rng, control: lab.control)

@@ -15,6 +15,8 @@ extension LabBuiltins {
     static let testRows = ValidRange.integer(1...1_000_000)
     static let dimension = ValidRange.integer(1...maxDimension)
     /// A task's dimension: at least two, so its directions are not degenerate.
+    /// A fraction kept out of training: 0 (none) up to, not including, 1.
+    static let fraction = ValidRange.number(from: 0, to: 1, includingUpper: false)
     static let taskDimension = ValidRange.integer(2...maxDimension)
     /// A penalty weight (KL β, DPO β): finite; 1e6 already freezes the policy.
     static let weight = ValidRange.number(from: 0, to: 1e6)

@@ -34,7 +34,7 @@ extension LabBuiltins {
         let epochs = Param.labelled("epochs", .int, default: 10, in: LabBuiltins.epochs)
         let lr = Param.labelled("lr", .number, default: 1e-3, in: learningRate)
         let batch = Param.labelled("batch", .int, default: 32, in: rows)
-        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: .number(from: 0, to: 1, includingUpper: false))
+        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: fraction)
         let task = Param.optional("task", .vectorTask)
         return Builtin(
             "fit", [rm, prefs, epochs, lr, batch, heldOut, task],
@@ -66,7 +66,7 @@ extension LabBuiltins {
         let batch = Param.labelled("batch", .int, default: 32, in: rows)
         // Accepted and ignored, as before, so notebooks that pass them keep running (and replaying to the same bits: a
         // warning would change their output); an ensemble has no held-out split or gold metrics yet.
-        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: .number(from: 0, to: 1, includingUpper: false))
+        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: fraction)
         let task = Param.optional("task", .vectorTask)
         return Builtin(
             "fit", [rm, prefs, epochs, lr, batch, heldOut, task],
@@ -75,7 +75,8 @@ extension LabBuiltins {
             var ensemble = try rm(args)
             let data = try prefs(args)
             guard data.dim == ensemble.input else {
-                throw prefs.error(args, "holds responses of \(data.dim) values but the ensemble reads \(ensemble.input)")
+                throw prefs.error(
+                    args, "holds responses of \(data.dim) values but the ensemble reads \(ensemble.input)")
             }
             let metrics = try context.lab {
                 try ensemble.fit(on: data, epochs: epochs(args), lr: lr(args), batch: batch(args), rng: &lab.rng,

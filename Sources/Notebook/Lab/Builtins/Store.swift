@@ -62,8 +62,8 @@ extension LabBuiltins {
                     return PreferencePair(uid: next, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
                                           annotator: row.annotator, seed: row.seed)
                 }
-                prefs.assign(.native(DatasetValue(dataset: PreferenceDataset(rows: dataset.rows + added, nextUID: next))),
-                             in: args)
+                let grown = PreferenceDataset(rows: dataset.rows + added, nextUID: next)
+                prefs.assign(.native(DatasetValue(dataset: grown)), in: args)
                 return .int(added.count)
             },
             Builtin("remove", [prefs, removing],
