@@ -1,6 +1,7 @@
-/// The arguments of one call, bound to the callee's parameters by name, with typed accessors whose errors
-/// name the function, the argument and what was passed:
-/// `fit(): argument 'epochs' must be a number, got string`.
+/// The arguments of one call, bound to the callee's parameters by name. Binding checks every argument against its
+/// parameter's declared type and range before the body runs, with errors that name the function, the argument and
+/// what was passed: `fit(): argument 'epochs' must be an integer, got string`. Bodies read arguments through their
+/// typed `Param` declarations.
 public struct Arguments {
     /// One argument as written at the call site, before binding.
     public struct Passed {
@@ -24,6 +25,15 @@ public struct Arguments {
         var values: [(parameter: String, value: Value)] = []
     }
 
+    /// Why arguments did not bind to one signature, and how far they got: among overloads, the error of the one
+    /// that admitted the most arguments is the one reported.
+    struct Failure: Error {
+        var error: RuntimeError
+        /// Parameters whose arguments were admitted before the failure; -1 when the call's shape (labels, count)
+        /// did not fit, before any type was checked.
+        var admitted: Int
+    }
+
     /// The signature the arguments were bound to.
     public let signature: BuiltinSignature
     /// Where the call is (the opening parenthesis).
@@ -35,13 +45,34 @@ public struct Arguments {
     let updates = Updates()
 
     /// Binds `passed` to `signature`: labelled arguments by label, positional ones to the unlabelled parameters
-    /// in order (a variadic parameter takes all the rest), then defaults.
+    /// in order (a variadic parameter takes all the rest), then defaults; then checks each argument against its
+    /// parameter's type and range.
     ///
-    /// - Throws: `RuntimeError` for an unknown label (with a suggestion), a missing required argument, or too
-    ///   many positional arguments.
+    /// - Throws: `RuntimeError` for an unknown label (with a suggestion), a missing required argument, too many
+    ///   positional arguments, an in-place argument that is not a variable, or an argument its parameter does not
+    ///   admit.
     public init(binding passed: [Passed], to signature: BuiltinSignature, at callLocation: SourceLocation?) throws {
+        do {
+            try self.init(checking: passed, against: signature, at: callLocation)
+        } catch let failure as Failure {
+            throw failure.error
+        }
+    }
+
+    /// Like `init(binding:to:at:)`, throwing a `Failure` that says how far binding got.
+    init(checking passed: [Passed], against signature: BuiltinSignature, at callLocation: SourceLocation?) throws {
         self.signature = signature
         self.callLocation = callLocation
+        do {
+            try bindShape(passed)
+            try checkInoutArguments()
+        } catch let error as RuntimeError {
+            throw Failure(error: error, admitted: -1)
+        }
+        try checkTypes()
+    }
+
+    private mutating func bindShape(_ passed: [Passed]) throws {
         let callee = "\(signature.name)()"
         let positionalParameters = signature.parameters.filter { $0.label == nil }
         var nextPositional = 0
@@ -89,7 +120,19 @@ public struct Arguments {
                                    at: callLocation, note: signature.line)
             }
         }
-        try checkInoutArguments()
+    }
+
+    /// Refuses, in declaration order, the first argument its parameter does not admit (a variadic parameter checks
+    /// each value it collected). Defaults are the declaration's own and are not checked here.
+    private func checkTypes() throws {
+        for (index, parameter) in signature.parameters.enumerated() where explicitlyPassed.contains(parameter.name) {
+            let value = values[parameter.name] ?? .nil
+            for element in parameter.variadic ? value.listValue ?? [] : [value] {
+                if let complaint = parameter.complaint(about: element) {
+                    throw Failure(error: error(parameter.name, complaint), admitted: index)
+                }
+            }
+        }
     }
 
     private mutating func bind(_ name: String, _ argument: Passed) {
@@ -131,52 +174,6 @@ public struct Arguments {
         return value
     }
 
-    /// The value, or nil if it is the language's `nil` (for optional parameters).
-    public func optional(_ name: String) throws -> Value? {
-        let value = try value(name)
-        return value.isNil ? nil : value
-    }
-
-    /// A number (ints convert).
-    public func double(_ name: String) throws -> Double { try typed(name, "a number") { $0.doubleValue } }
-
-    /// An integer (a double with an integral value is accepted).
-    public func int(_ name: String) throws -> Int { try typed(name, "an integer") { $0.intValue } }
-
-    /// A string.
-    public func string(_ name: String) throws -> String { try typed(name, "a string") { $0.stringValue } }
-
-    /// A bool.
-    public func bool(_ name: String) throws -> Bool { try typed(name, "a bool") { $0.boolValue } }
-
-    /// A list (for a variadic parameter: all the values it collected).
-    public func list(_ name: String) throws -> [Value] { try typed(name, "a list") { $0.listValue } }
-
-    /// A record.
-    public func record(_ name: String) throws -> Record { try typed(name, "a record") { $0.recordValue } }
-
-    /// A function value (built-in, method or `fn`).
-    public func function(_ name: String) throws -> Function {
-        try typed(name, "a function") { if case .function(let f) = $0 { f } else { nil } }
-    }
-
-    /// The argument `name` as what `extract` finds in it, or an error saying it must be `what`.
-    private func typed<T>(_ name: String, _ what: String, _ extract: (Value) -> T?) throws -> T {
-        let value = try value(name)
-        guard let typed = extract(value) else { throw mismatch(name, what, value) }
-        return typed
-    }
-
-    /// A native value of Swift type `T`: `try args.native("model", as: PolicyModel.self)`.
-    public func native<T>(_ name: String, as type: T.Type, typeName: String? = nil) throws -> T {
-        let value = try value(name)
-        guard case .native(let native) = value, let typed = native as? T else {
-            let type = typeName ?? String(describing: T.self)
-            throw mismatch(name, ("AEIOU".contains(type.prefix(1)) ? "an " : "a ") + type, value)
-        }
-        return typed
-    }
-
     /// An error located at argument `name` (or the call): `fit(): argument 'epochs' must be positive`.
     public func error(_ name: String, _ message: String) -> RuntimeError {
         let site = locations[name]
@@ -184,9 +181,4 @@ public struct Arguments {
                             length: site?.1 ?? 1)
     }
 
-    private func mismatch(_ name: String, _ expected: String, _ value: Value) -> RuntimeError {
-        var got = value.typeName
-        if case .double = value, expected == "an integer" { got = "\(value.displayText)" }
-        return error(name, "must be \(expected), got \(got)")
-    }
 }

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// let registry = BuiltinRegistry()
-/// registry.register(Builtin("seed", [.positional("n", type: "int")], doc: "Seeds the RNG.") { _, _ in .nil })
+/// registry.register(Builtin("seed", [Param.positional("n", .int)], doc: "Seeds the RNG.") { _, _ in .nil })
 /// print(registry.help("round") ?? "")
 /// ```
 public final class BuiltinRegistry {
@@ -17,7 +17,7 @@ public final class BuiltinRegistry {
         }
     }
 
-    /// Adds a built-in, replacing any with the same name.
+    /// Adds a built-in, replacing any with the same name (overloads are declared together: `Builtin.overloaded`).
     public func register(_ builtin: Builtin) {
         table[builtin.signature.name] = builtin
         functions[builtin.signature.name] = builtin.function
@@ -35,9 +35,9 @@ public final class BuiltinRegistry {
     /// All names, sorted.
     public var names: [String] { table.keys.sorted() }
 
-    /// The signature line and doc of `name`, for `:help name`; nil if unknown.
+    /// The signature line and doc of each overload of `name`, for `:help name`; nil if unknown.
     public func help(_ name: String) -> String? {
         guard let builtin = table[name] else { return nil }
-        return builtin.signature.line + "\n    " + builtin.signature.doc
+        return builtin.signatures.map { $0.line + "\n    " + $0.doc }.joined(separator: "\n")
     }
 }

@@ -6,186 +6,235 @@ public enum Builtins {
     /// Largest list `range` will build.
     static let maximumRange = 10_000_000
 
-    /// `print`, `range`, `len`, `str`, `int`, `float`, `round`, `min`, `max`, `sum`, `mean`, `abs`, `sqrt`, `exp`,
-    /// `log`, `append`, `keys`, `type`, `map`, `filter`, `sorted`.
+    /// `print`, `str`, `type`; `len`, `int`, `float`; `round`, `format`, `min`, `max`, `abs`, `sqrt`, `exp`, `log`;
+    /// `range`, `sum`, `mean`, `append`, `keys`, `map`, `filter`, `sorted`. Each parameter is a typed `Param`: the
+    /// binder has checked every argument before a body reads it.
     public static var core: [Builtin] {
-        [
-            Builtin("print", [.variadic("values", type: "any"), .labelled("separator", type: "string", default: " ")],
+        output + conversions + arithmetic + lists
+    }
+
+    private static var output: [Builtin] {
+        let values = Param.variadic("values", .any), separator = Param.labelled("separator", .string, default: " ")
+        let value = Param.positional("value", .any)
+        return [
+            Builtin("print", [values, separator],
                     doc: "Writes the values, separated by `separator`, as one line of output.") { args, context in
-                let separator = try args.string("separator")
                 let limit = context.interpreter.maximumLength
-                context.print(try args.list("values").map { $0.displayText(limit: limit) }.joined(separator: separator))
+                context.print(try values(args).map { $0.displayText(limit: limit) }.joined(separator: separator(args)))
                 return .nil
             },
-            Builtin("range", [.positional("start", type: "int"), .positional("end", type: "int", default: .some(.nil)),
-                              .labelled("step", type: "int", default: 1)],
-                    doc: "range(n) is [0, 1, …, n-1]; range(a, b) is [a, …, b-1]; `step` may be negative.") { args, context in
-                var start = 0, end = try args.int("start")
-                if try args.optional("end") != nil {
-                    start = end
-                    end = try args.int("end")
-                }
-                let step = try args.int("step")
-                guard step != 0 else { throw args.error("step", "must not be zero") }
-                let limit = min(maximumRange, context.interpreter.maximumLength)
-                guard let count = rangeCount(from: start, to: end, by: step), count <= limit else {
-                    let size = rangeCount(from: start, to: end, by: step).map(String.init) ?? "more than \(Int.max)"
-                    throw RuntimeError("range(): \(size) elements is too many (at most \(limit))")
-                }
-                // Element i is start + i·step, which lies between start and end, so it cannot overflow.
-                return .list((0..<count).map { .int(start + $0 * step) })
+            Builtin("str", [value], doc: "The value as `print` shows it.") { args, context in
+                .string(try value(args).displayText(limit: context.interpreter.maximumLength))
             },
-            Builtin("len", [.positional("value", type: "string | list | record")],
+            Builtin("type", [value],
+                    doc: "The type name: number, string, bool, nil, list, record, function, or a native type.") { args, _ in
+                .string(try value(args).typeName)
+            },
+        ]
+    }
+
+    private static var conversions: [Builtin] {
+        let numberOrString = Param.positional("value", .union(ArgumentType.number.type, ArgumentType.string.type))
+        let sized = Param.positional(
+            "value", .union(ArgumentType.string.type, ArgumentType.list.type, ArgumentType.record.type))
+        return [
+            Builtin("len", [sized],
                     doc: "Number of characters of a string, elements of a list, or fields of a record.") { args, _ in
-                switch try args.value("value") {
+                switch try sized(args) {
                 case .string(let text): return .int(text.count)
                 case .list(let elements): return .int(elements.count)
                 case .record(let record): return .int(record.count)
-                case let other: throw args.error("value", "must be a string, list or record, got \(other.typeName)")
+                case let other: throw sized.error(args, "must be a string, list or record, got \(other.typeName)")
                 }
             },
-            Builtin("str", [.positional("value", type: "any")], doc: "The value as `print` shows it.") { args, context in
-                .string(try args.value("value").displayText(limit: context.interpreter.maximumLength))
-            },
-            Builtin("int", [.positional("value", type: "number | string")],
+            Builtin("int", [numberOrString],
                     doc: "Converts to an integer, truncating toward zero; parses strings.") { args, _ in
-                switch try args.value("value") {
+                switch try numberOrString(args) {
                 case .int(let value): return .int(value)
                 case .double(let value):
-                    guard value.isFinite, abs(value) < 9.2e18 else { throw args.error("value", "\(value) does not fit an integer") }
+                    guard value.isFinite, abs(value) < 9.2e18 else {
+                        throw numberOrString.error(args, "\(value) does not fit an integer")
+                    }
                     return .int(Int(value))
                 case .string(let text):
                     guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                        throw args.error("value", "\"\(text)\" is not an integer")
+                        throw numberOrString.error(args, "\"\(text)\" is not an integer")
                     }
                     return .int(value)
-                case let other: throw args.error("value", "must be a number or string, got \(other.typeName)")
+                case let other: throw numberOrString.error(args, "must be a number or string, got \(other.typeName)")
                 }
             },
-            Builtin("float", [.positional("value", type: "number | string")],
+            Builtin("float", [numberOrString],
                     doc: "Converts to a floating-point number; parses strings.") { args, _ in
-                if case .string(let text) = try args.value("value") {
-                    guard let value = Double(text.trimmingCharacters(in: .whitespaces)) else {
-                        throw args.error("value", "\"\(text)\" is not a number")
+                let value = try numberOrString(args)
+                if case .string(let text) = value {
+                    guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
+                        throw numberOrString.error(args, "\"\(text)\" is not a number")
                     }
-                    return .double(value)
+                    return .double(number)
                 }
-                return .double(try args.double("value"))
+                guard let number = value.doubleValue else {
+                    throw numberOrString.error(args, "must be a number or string, got \(value.typeName)")
+                }
+                return .double(number)
             },
-            Builtin("round", [.positional("x", type: "number"), .labelled("digits", type: "int", default: 0)],
+        ]
+    }
+
+    private static var arithmetic: [Builtin] {
+        let x = Param.positional("x", .number)
+        let roundDigits = Param.labelled("digits", .int, default: 0)
+        let formatDigits = Param.labelled("digits", .int, default: 3), width = Param.labelled("width", .int, default: 0)
+        let comparable = ArgumentType<Value>.union(
+            ArgumentType.number.type, ArgumentType.string.type, ArgumentType.list.type)
+        let extremes = Param.variadic("values", comparable)
+        return [
+            Builtin("round", [x, roundDigits],
                     doc: "Rounds half away from zero; with digits 0 the result is an integer.") { args, _ in
-                let x = try args.double("x"), digits = try args.int("digits")
+                let number = try x(args), digits = try roundDigits(args)
                 guard (-308...308).contains(digits) else {
-                    throw args.error("digits", "must be between -308 and 308, got \(digits)")
+                    throw roundDigits.error(args, "must be between -308 and 308, got \(digits)")
                 }
                 if digits == 0 {
-                    let rounded = x.rounded()
+                    let rounded = number.rounded()
                     guard rounded.isFinite, abs(rounded) < 9.2e18 else { return .double(rounded) }
                     return .int(Int(rounded))
                 }
                 let scale = pow(10.0, Double(digits))
                 // Past 1e308 the scaled value is inf; a double has no digits that far right to round away.
-                guard (x * scale).isFinite else { return .double(x) }
-                return .double((x * scale).rounded() / scale)
+                guard (number * scale).isFinite else { return .double(number) }
+                return .double((number * scale).rounded() / scale)
             },
-            Builtin("format", [.positional("x", type: "number"), .labelled("digits", type: "int", default: 3),
-                               .labelled("width", type: "int", default: 0)],
+            Builtin("format", [x, formatDigits, width],
                     doc: "The number with exactly `digits` decimals, right-aligned in `width` characters (for tables).") { args, _ in
-                let x = try args.double("x"), digits = try args.int("digits"), width = try args.int("width")
-                guard (0...17).contains(digits) else { throw args.error("digits", "must be between 0 and 17, got \(digits)") }
-                guard (0...200).contains(width) else { throw args.error("width", "must be between 0 and 200, got \(width)") }
-                let text = String(format: "%.\(digits)f", x)
-                return .string(String(repeating: " ", count: max(0, width - text.count)) + text)
+                let number = try x(args), digits = try formatDigits(args), columns = try width(args)
+                guard (0...17).contains(digits) else {
+                    throw formatDigits.error(args, "must be between 0 and 17, got \(digits)")
+                }
+                guard (0...200).contains(columns) else {
+                    throw width.error(args, "must be between 0 and 200, got \(columns)")
+                }
+                let text = String(format: "%.\(digits)f", number)
+                return .string(String(repeating: " ", count: max(0, columns - text.count)) + text)
             },
-            Builtin("min", [.variadic("values", type: "number | string")],
-                    doc: "The smallest argument, or the smallest element of a single list argument.") { args, context in
-                try extreme(args, context, .less)
+            Builtin("min", [extremes],
+                    doc: "The smallest argument, or the smallest element of a single list argument.") { args, _ in
+                try extreme(try extremes(args), extremes, args, .less)
             },
-            Builtin("max", [.variadic("values", type: "number | string")],
-                    doc: "The largest argument, or the largest element of a single list argument.") { args, context in
-                try extreme(args, context, .greater)
+            Builtin("max", [extremes],
+                    doc: "The largest argument, or the largest element of a single list argument.") { args, _ in
+                try extreme(try extremes(args), extremes, args, .greater)
             },
-            Builtin("sum", [.positional("values", type: "list")],
-                    doc: "The sum of a list of numbers (0 for an empty list).") { args, _ in
+            Builtin("abs", [x], doc: "Absolute value (integers stay integers).") { args, _ in
+                if case .int(let value) = try args.value(x.name) {
+                    guard value != .min else { throw RuntimeError("integer overflow in abs(\(value))") }
+                    return .int(abs(value))
+                }
+                return .double(abs(try x(args)))
+            },
+            Builtin("sqrt", [x], doc: "Square root of a non-negative number.") { args, _ in
+                let number = try x(args)
+                guard number >= 0 else {
+                    throw x.error(args, "must not be negative, got \(Value.double(number).displayText)")
+                }
+                return .double(number.squareRoot())
+            },
+            Builtin("exp", [x], doc: "e raised to the power x.") { args, _ in
+                .double(Foundation.exp(try x(args)))
+            },
+            Builtin("log", [x], doc: "Natural logarithm of a positive number.") { args, _ in
+                let number = try x(args)
+                guard number > 0 else {
+                    throw x.error(args, "must be positive, got \(Value.double(number).displayText)")
+                }
+                return .double(Foundation.log(number))
+            },
+        ]
+    }
+
+    private static var lists: [Builtin] {
+        let start = Param.positional("start", .int), end = Param.optional("end", .int, positional: true)
+        let step = Param.labelled("step", .int, default: 1)
+        let numbers = Param.positional("values", .list)
+        let list = Param.positional("list", .list), value = Param.positional("value", .any)
+        let record = Param.positional("record", .record)
+        let transform = Param.positional("transform", .function), keep = Param.positional("keep", .function)
+        return [
+            Builtin("range", [start, end, step],
+                    doc: "range(n) is [0, 1, …, n-1]; range(a, b) is [a, …, b-1]; `step` may be negative.") { args, context in
+                var first = 0, last = try start(args)
+                if let end = try end(args) {
+                    first = last
+                    last = end
+                }
+                let stride = try step(args)
+                guard stride != 0 else { throw step.error(args, "must not be zero") }
+                let limit = min(maximumRange, context.interpreter.maximumLength)
+                guard let count = rangeCount(from: first, to: last, by: stride), count <= limit else {
+                    let size = rangeCount(from: first, to: last, by: stride).map(String.init) ?? "more than \(Int.max)"
+                    throw RuntimeError("range(): \(size) elements is too many (at most \(limit))")
+                }
+                // Element i is start + i·step, which lies between start and end, so it cannot overflow.
+                return .list((0..<count).map { .int(first + $0 * stride) })
+            },
+            Builtin("sum", [numbers], doc: "The sum of a list of numbers (0 for an empty list).") { args, _ in
                 var total: Value = .int(0)
-                for element in try args.list("values") {
-                    guard element.doubleValue != nil else { throw args.error("values", "must hold numbers, found \(element.typeName)") }
+                for element in try numbers(args) {
+                    guard element.doubleValue != nil else {
+                        throw numbers.error(args, "must hold numbers, found \(element.typeName)")
+                    }
                     total = try Arithmetic.apply(.add, total, element)
                 }
                 return total
             },
-            Builtin("mean", [.positional("values", type: "list")], doc: "The arithmetic mean of a non-empty list of numbers.") { args, _ in
-                let elements = try args.list("values")
-                guard !elements.isEmpty else { throw args.error("values", "must not be empty") }
+            Builtin("mean", [numbers], doc: "The arithmetic mean of a non-empty list of numbers.") { args, _ in
+                let elements = try numbers(args)
+                guard !elements.isEmpty else { throw numbers.error(args, "must not be empty") }
                 var total = 0.0
                 for element in elements {
                     guard let number = element.doubleValue else {
-                        throw args.error("values", "must hold numbers, found \(element.typeName)")
+                        throw numbers.error(args, "must hold numbers, found \(element.typeName)")
                     }
                     total += number
                 }
                 return .double(total / Double(elements.count))
             },
-            Builtin("abs", [.positional("x", type: "number")], doc: "Absolute value (integers stay integers).") { args, _ in
-                if case .int(let value) = try args.value("x") {
-                    guard value != .min else { throw RuntimeError("integer overflow in abs(\(value))") }
-                    return .int(abs(value))
-                }
-                return .double(abs(try args.double("x")))
-            },
-            Builtin("sqrt", [.positional("x", type: "number")], doc: "Square root of a non-negative number.") { args, _ in
-                let x = try args.double("x")
-                guard x >= 0 else { throw args.error("x", "must not be negative, got \(Value.double(x).displayText)") }
-                return .double(x.squareRoot())
-            },
-            Builtin("exp", [.positional("x", type: "number")], doc: "e raised to the power x.") { args, _ in
-                .double(Foundation.exp(try args.double("x")))
-            },
-            Builtin("log", [.positional("x", type: "number")], doc: "Natural logarithm of a positive number.") { args, _ in
-                let x = try args.double("x")
-                guard x > 0 else { throw args.error("x", "must be positive, got \(Value.double(x).displayText)") }
-                return .double(Foundation.log(x))
-            },
-            Builtin("append", [.positional("list", type: "list"), .positional("value", type: "any")],
+            Builtin("append", [list, value],
                     doc: "A new list with `value` added at the end (the original is unchanged).") { args, context in
-                let list = try args.list("list")
-                guard list.count < context.interpreter.maximumLength else {
-                    throw args.error("list", "already holds \(list.count) elements, the most a list may have")
+                let elements = try list(args)
+                guard elements.count < context.interpreter.maximumLength else {
+                    throw list.error(args, "already holds \(elements.count) elements, the most a list may have")
                 }
-                return .list(list + [try args.value("value")])
+                return .list(elements + [try value(args)])
             },
-            Builtin("keys", [.positional("record", type: "record")], doc: "The field names of a record, in order.") { args, _ in
-                .list(try args.record("record").keys.map(Value.string))
+            Builtin("keys", [record], doc: "The field names of a record, in order.") { args, _ in
+                .list(try record(args).keys.map(Value.string))
             },
-            Builtin("type", [.positional("value", type: "any")],
-                    doc: "The type name: number, string, bool, nil, list, record, function, or a native type.") { args, _ in
-                .string(try args.value("value").typeName)
-            },
-            Builtin("map", [.positional("list", type: "list"), .positional("transform", type: "function")],
+            Builtin("map", [list, transform],
                     doc: "A new list with `transform` applied to each element: map(xs, fn(x) { x * 2 }).") { args, context in
-                let transform = try args.function("transform")
-                return .list(try args.list("list").map { try context.call(transform, [$0]) })
+                let function = try transform(args)
+                return .list(try list(args).map { try context.call(function, [$0]) })
             },
-            Builtin("filter", [.positional("list", type: "list"), .positional("keep", type: "function")],
+            Builtin("filter", [list, keep],
                     doc: "The elements for which `keep` returns true: filter(xs, fn(x) { x > 1 }).") { args, context in
-                let keep = try args.function("keep")
-                return .list(try args.list("list").filter { element in
-                    guard let flag = try context.call(keep, [element]).boolValue else {
-                        throw args.error("keep", "must return a bool")
+                let test = try keep(args)
+                return .list(try list(args).filter { element in
+                    guard let flag = try context.call(test, [element]).boolValue else {
+                        throw keep.error(args, "must return a bool")
                     }
                     return flag
                 })
             },
-            Builtin("sorted", [.positional("list", type: "list")],
+            Builtin("sorted", [list],
                     doc: "A new list of the numbers or strings in ascending order.") { args, _ in
                 var failure: RuntimeError?
-                let sorted = try args.list("list").sorted { a, b in
+                let sorted = try list(args).sorted { a, b in
                     do { return try Arithmetic.compare(.less, a, b) } catch {
                         failure = error as? RuntimeError
                         return false
                     }
                 }
-                if let failure { throw args.error("list", "must hold comparable values: \(failure.message)") }
+                if let failure { throw list.error(args, "must hold comparable values: \(failure.message)") }
                 return .list(sorted)
             },
         ]
@@ -202,28 +251,30 @@ public enum Builtins {
     }
 
     /// `min`/`max`: of two or more numbers or strings, or of the elements of one list of them.
-    private static func extreme(_ args: Arguments, _ context: CallContext, _ op: ComparisonOperator) throws -> Value {
-        var values = try args.list("values")
+    private static func extreme(_ values: [Value], _ parameter: Param<[Value]>, _ args: Arguments,
+                                _ op: ComparisonOperator) throws -> Value {
+        var values = values
         if values.count == 1 {
             guard let elements = values[0].listValue else {
-                throw args.error("values", "must be a list or two or more numbers or strings, got one \(values[0].typeName)")
+                throw parameter.error(
+                    args, "must be a list or two or more numbers or strings, got one \(values[0].typeName)")
             }
             values = elements
         }
         guard var best = values.first else {
-            throw args.error("values", "must not be empty")
+            throw parameter.error(args, "must not be empty")
         }
         for value in values {
             switch value {
             case .int, .double, .string: continue
-            default: throw args.error("values", "must be numbers or strings, found \(value.typeName)")
+            default: throw parameter.error(args, "must be numbers or strings, found \(value.typeName)")
             }
         }
         for value in values.dropFirst() {
             do {
                 if try Arithmetic.compare(op, value, best) { best = value }
             } catch let error as RuntimeError {
-                throw args.error("values", "must be comparable: \(error.message)")
+                throw parameter.error(args, "must be comparable: \(error.message)")
             }
         }
         return best

@@ -118,9 +118,9 @@ public final class Interpreter {
         }
         callDepth += 1
         defer { callDepth -= 1 }
-        let bound = try Arguments(binding: arguments, to: function.signature, at: location)
+        let (bound, body) = try function.bind(arguments, at: location)
         do {
-            let value = try function.body(bound, CallContext(interpreter: self, location: location))
+            let value = try body(bound, CallContext(interpreter: self, location: location))
             let updates = bound.updates.values.compactMap { update in
                 bound.variableName(update.parameter).map { (variable: $0, value: update.value) }
             }
@@ -566,7 +566,7 @@ public final class Interpreter {
     {
         let base = try evaluate(baseExpr, in: scope)
         if case .native(let native) = base, native.member(name) == nil, let builtin = builtins.function(named: name),
-            builtin.signature.parameters.first?.label == nil
+            builtin.overloads.contains(where: { $0.signature.parameters.first?.label == nil })
         {
             var variable: String?
             if case .variable(let name) = baseExpr.kind { variable = name }
@@ -665,9 +665,9 @@ public final class Interpreter {
     private func makeFunction(_ declaration: FunctionDecl, in scope: Scope?) throws -> Function {
         let parameters = try declaration.parameters.map { parameter in
             guard let defaultExpr = parameter.defaultValue else {
-                return Parameter.positional(parameter.name, type: "any")
+                return Parameter.positional(parameter.name, type: .any)
             }
-            return Parameter.labelled(parameter.name, type: "any", default: try evaluate(defaultExpr, in: scope))
+            return Parameter.labelled(parameter.name, type: .any, default: try evaluate(defaultExpr, in: scope))
         }
         let signature = BuiltinSignature(name: declaration.name ?? "<lambda>", parameters: parameters, doc: "")
         return Function(signature: signature) { arguments, context in

@@ -381,12 +381,13 @@ final class Model: NativeValue {
         switch name {
         case "steps": return .int(steps)
         case "train":
+            let epochs = Param.labelled("epochs", .int)
+            let learningRate = Param.labelled("learningRate", .number, default: 0.01)
             let signature = BuiltinSignature(
-                name: "train", parameters: [.labelled("epochs", type: "int"), .labelled("learningRate", type: "number", default: 0.01)],
-                doc: "Trains the model.")
+                name: "train", parameters: [epochs.parameter, learningRate.parameter], doc: "Trains the model.")
             return .function(Function(signature: signature) { [self] args, _ in
-                steps += try args.int("epochs")
-                return .double(try args.double("learningRate"))
+                steps += try epochs(args)
+                return .double(try learningRate(args))
             })
         default: return nil
         }
@@ -396,14 +397,11 @@ final class Model: NativeValue {
 struct BuiltinTests {
     static func interpreter() -> Interpreter {
         let registry = BuiltinRegistry()
-        registry.register(Builtin("fit", [
-            .positional("model", type: "Model"),
-            .labelled("epochs", type: "int"),
-            .labelled("learningRate", type: "number", default: 1e-3),
-        ], doc: "Fits a model.") { args, _ in
-            let model = try args.native("model", as: Model.self, typeName: "Model")
-            model.steps += try args.int("epochs")
-            return .double(try args.double("learningRate"))
+        let model = Param.positional("model", .native("Model", as: Model.self)), epochs = Param.labelled("epochs", .int)
+        let learningRate = Param.labelled("learningRate", .number, default: 1e-3)
+        registry.register(Builtin("fit", [model, epochs, learningRate], doc: "Fits a model.") { args, _ in
+            try model(args).steps += try epochs(args)
+            return .double(try learningRate(args))
         })
         registry.register(Builtin("newModel", [], doc: "A fresh model.") { _, _ in .native(Model()) })
         return Interpreter(builtins: registry)

@@ -4,29 +4,31 @@ import Foundation
 import Store
 import Testing
 
-/// Every numeric parameter of every lab built-in has a declared range, and every value outside it (infinities, NaN,
+/// Every numeric parameter of every lab built-in declares a range, and every value outside it (infinities, NaN,
 /// negative, zero where meaningless, absurdly large) is refused at the argument, before anything runs or is committed.
 /// The cases are generated from the declarations, so a new parameter cannot be forgotten.
 @Suite struct NumericRangeTests {
-    static var builtins: [Builtin] { LabBuiltins.all(LabState(seed: 0)) }
+    static var signatures: [BuiltinSignature] { LabBuiltins.all(LabState(seed: 0)).flatMap(\.signatures) }
 
     /// Whether a declared parameter type is a single number.
-    static func isNumeric(_ type: String) -> Bool { type == "int" || type == "number" }
+    static func isNumeric(_ type: ParameterType) -> Bool { type.name == "int" || type.name == "number" }
 
     @Test func everyNumericParameterOfEveryLabBuiltinHasADeclaredRange() {
-        for builtin in Self.builtins {
-            let declared = Set((LabBuiltins.validRanges[builtin.signature.name] ?? []).map(\.0))
-            for parameter in builtin.signature.parameters where Self.isNumeric(parameter.type) {
-                #expect(declared.contains(parameter.name), "\(builtin.signature.name)(): '\(parameter.name)' has no range")
+        for signature in Self.signatures {
+            for parameter in signature.parameters where Self.isNumeric(parameter.type) {
+                #expect(parameter.range != nil, "\(signature.name)(): '\(parameter.name)' has no range")
+            }
+            for parameter in signature.parameters where parameter.range != nil {
+                #expect(Self.isNumeric(parameter.type), "\(signature.name)(): '\(parameter.name)' is not numeric")
             }
         }
-        for (name, ranges) in LabBuiltins.validRanges {
-            let builtin = Self.builtins.first { $0.signature.name == name }
-            #expect(builtin != nil, "a range is declared for '\(name)', which is no built-in")
-            for (parameter, _) in ranges {
-                let found = builtin?.signature.parameters.first { $0.name == parameter }
-                #expect(found.map { Self.isNumeric($0.type) } == true, "\(name)(): '\(parameter)' is not a numeric parameter")
-            }
+    }
+
+    /// Every overload that declares a range, as `name#index` (the index among the built-in's overloads).
+    static var rangedSignatures: [String] {
+        LabBuiltins.all(LabState(seed: 0)).flatMap { builtin in
+            builtin.signatures.enumerated().filter { $0.element.parameters.contains { $0.range != nil } }
+                .map { "\($0.element.name)#\($0.offset)" }
         }
     }
 
@@ -72,19 +74,21 @@ import Testing
         sp = SamplingPolicy(task, hidden: 4)
         ann = BradleyTerry()
         prefs = collect(task, annotator: ann, pairs: 8)
+        ens = RewardEnsemble(input: 4, hidden: 4)
         """
 
     static func argument(for parameter: Parameter) -> String {
-        switch parameter.type {
-        case "VectorTask", "VectorTask, ModerationTask or SupportTask": "task"
+        switch parameter.type.name {
+        case "VectorTask", "CandidateTask": "task"
         case "ModerationTask": "mt"
         case "SupportTask": "st"
-        case "PolicyModel", "PolicyModel or SamplingPolicy": "p"
-        case "RewardModel", "RewardModel or RewardEnsemble", "PolicyModel, RewardModel or Preferences": "rm"
+        case "PolicyModel": "p"
+        case "RewardModel", "any": "rm"
+        case "RewardEnsemble": "ens"
         case "SamplingPolicy": "sp"
         case "Preferences": "prefs"
         case "Annotator": "ann"
-        case "list": "[ann, Oracle()]"
+        case "list of Annotators": "[ann, Oracle()]"
         case "string": "\"length\""
         case "function": "fn(r) { return true }"
         default: "nil"
@@ -92,21 +96,21 @@ import Testing
     }
 
     /// `name(required…, parameter: value)` with every other required argument valid.
-    static func call(_ builtin: Builtin, _ bad: String, value: String) -> String {
-        let ranges = LabBuiltins.validRanges[builtin.signature.name] ?? []
+    static func call(_ signature: BuiltinSignature, _ bad: String, value: String) -> String {
         var arguments: [String] = []
-        for parameter in builtin.signature.parameters where parameter.name == bad || parameter.defaultValue == nil {
-            let text = parameter.name == bad
-                ? value : ranges.first { $0.0 == parameter.name }.map { goodValue($0.1) } ?? argument(for: parameter)
+        for parameter in signature.parameters where parameter.name == bad || parameter.defaultValue == nil {
+            let text = parameter.name == bad ? value : parameter.range.map(goodValue) ?? argument(for: parameter)
             arguments.append(parameter.label.map { "\($0): \(text)" } ?? text)
         }
-        return "\(builtin.signature.name)(\(arguments.joined(separator: ", ")))"
+        return "\(signature.name)(\(arguments.joined(separator: ", ")))"
     }
 
-    static var rangedBuiltins: [String] { LabBuiltins.validRanges.keys.sorted() }
-
-    @Test(arguments: rangedBuiltins)
-    func valuesOutsideTheRangeAreRefusedAtTheArgument(_ name: String) throws {
+    @Test(arguments: rangedSignatures)
+    func valuesOutsideTheRangeAreRefusedAtTheArgument(_ overload: String) throws {
+        let parts = overload.split(separator: "#")
+        let name = String(parts[0])
+        let signature = try #require(
+            LabBuiltins.all(LabState(seed: 0)).first { $0.signature.name == name }?.signatures[Int(parts[1]) ?? 0])
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("RangeTests-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
@@ -115,26 +119,26 @@ import Testing
             Issue.record("the fixtures failed")
             return
         }
-        let builtin = try #require(Self.builtins.first { $0.signature.name == name })
         let commits = try store.run(runner.runID).cells.filter { $0.commit != nil }.count
         var cases = 0
-        for (parameter, range) in LabBuiltins.validRanges[name] ?? [] {
+        for parameter in signature.parameters {
+            guard let range = parameter.range else { continue }
             for value in Self.badValues(range) {
                 // The language has no literal for the infinities and NaN; `float` parses them.
                 let written = ["inf", "-inf", "nan"].contains(value) ? "float(\"\(value)\")" : value
-                let source = "x = " + Self.call(builtin, parameter, value: written)
+                let source = "x = " + Self.call(signature, parameter.name, value: written)
                 guard case .failed(let message) = runner.execute(source: source, key: "bad", title: "") else {
                     Issue.record("\(source) was accepted")
                     continue
                 }
                 let shown = Value.double(Double(value) ?? .nan).displayText
-                let expected = "error: \(name)(): argument '\(parameter)' must be \(range), got "
+                let expected = "error: \(name)(): argument '\(parameter.name)' must be \(range), got "
                 #expect(message.hasPrefix("<shell>:") && message.contains(expected), "\(source)\n\(message)")
                 #expect(message.contains(expected + value) || message.contains(expected + shown), "\(source)\n\(message)")
                 cases += 1
             }
         }
-        #expect(cases > 0 || LabBuiltins.validRanges[name]?.allSatisfy { $0.1.allowsNonFinite } == true)
+        #expect(cases > 0 || signature.parameters.allSatisfy { $0.range?.allowsNonFinite != false })
         #expect(try store.run(runner.runID).cells.filter { $0.commit != nil }.count == commits, "a refused call committed something")
     }
 

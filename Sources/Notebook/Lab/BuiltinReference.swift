@@ -10,16 +10,17 @@ public enum BuiltinReference {
     }
 
     /// The lab's built-ins in the order the lab declares them, then the core built-ins a lab built-in does not
-    /// replace, in their declared order.
+    /// replace, in their declared order; an overloaded built-in has one entry per overload.
     public static var sections: [(title: String, entries: [Entry])] {
-        let lab = LabBuiltins.all(LabState(seed: 0)).map(entry)
+        let lab = LabBuiltins.all(LabState(seed: 0)).flatMap(entries)
         let labNames = Set(lab.map(\.name))
-        let core = Builtins.core.map(entry).filter { !labNames.contains($0.name) }
+        let core = Builtins.core.flatMap(entries).filter { !labNames.contains($0.name) }
         return [("Lab", lab), ("Core", core)]
     }
 
-    private static func entry(_ builtin: Builtin) -> Entry {
-        Entry(name: builtin.signature.name, signature: builtin.signature.line, doc: builtin.signature.doc)
+    /// Each overload's signature line, rendered from its declaration (the one the binder checks arguments against).
+    static func entries(_ builtin: Builtin) -> [Entry] {
+        builtin.signatures.map { Entry(name: $0.name, signature: $0.line, doc: $0.doc) }
     }
 
     /// Markdown tables, one per section, for the README.

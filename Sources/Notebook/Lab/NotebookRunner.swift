@@ -152,7 +152,7 @@ public final class NotebookRunner {
 
     /// Words Tab may complete: variables, built-ins, and the labels of built-ins (`epochs:`).
     public var completionWords: [String] {
-        interpreter.visibleNames + interpreter.builtins.all.flatMap { $0.signature.labels.map { $0 + ":" } }
+        interpreter.visibleNames + interpreter.builtins.all.flatMap { $0.signatures.flatMap(\.labels).map { $0 + ":" } }
     }
 
     public func help(_ name: String) -> String? { interpreter.builtins.help(name) }

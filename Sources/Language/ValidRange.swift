@@ -1,4 +1,4 @@
-/// The values a numeric parameter accepts, declared once per parameter and checked before a built-in runs, so an
+/// The values a numeric parameter accepts, declared with the parameter and checked when it binds, so an
 /// infinite, NaN, negative or absurdly large argument is refused at the call with a message that quotes it:
 /// `finetune(): argument 'lr' must be a finite number > 0 and ≤ 100, got inf`.
 ///
@@ -71,20 +71,5 @@ public struct ValidRange: Sendable, CustomStringConvertible {
         case let (nil, upper?): return "\(what) \(upper.inclusive ? "≤" : "<") \(text(upper.value))"
         case (nil, nil): return what
         }
-    }
-}
-
-extension Arguments {
-    /// Refuses argument `name` when it is a number outside `range`. An omitted optional argument (`nil`) passes, and
-    /// a value that is not a number is left to the typed accessor, whose error names the type.
-    public func check(_ name: String, in range: ValidRange) throws {
-        let number: Double
-        switch try value(name) {
-        case .int(let n): number = Double(n)
-        case .double(let x): number = x
-        default: return
-        }
-        guard !range.contains(number) else { return }
-        throw error(name, "must be \(range), got \(try value(name).displayText)")
     }
 }
