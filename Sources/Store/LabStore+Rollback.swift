@@ -2,7 +2,8 @@ import GRDB
 
 extension LabStore {
     /// Writes a new version of `object` whose content equals version `to`: a commit with no cell, the note
-    /// `"rollback to vN"` and the event ``StoreEvent/rollback(object:toVersion:)`` (what a replay reads). Nothing is deleted; the versions in between stay in the history.
+    /// `"rollback to vN"` and the event ``StoreEvent/rollback(object:toVersion:)`` (what a replay reads).
+    /// Nothing is deleted; the versions in between stay in the history.
     ///
     /// A checkpoint rollback points at the existing blobs (`bytesWritten` 0). A dataset rollback removes the rows
     /// added since and re-adds (as copies) the rows removed since; `bytesWritten` counts those copies.

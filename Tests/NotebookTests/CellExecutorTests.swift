@@ -105,7 +105,8 @@ func aPendingCancelStopsBeforeTheNextCell(reason: CancelRequest.Reason) throws {
 
 private func describe(_ ending: RunEnding) -> String {
     switch ending {
-    case .finished(let failures): failures.isEmpty ? "finished" : "failures " + failures.map(\.key).joined(separator: ",")
+    case .finished(let failures):
+        failures.isEmpty ? "finished" : "failures " + failures.map(\.key).joined(separator: ",")
     case .stopped(let cell): "stopped \(cell.key)"
     case .cancelled(let cell, let reason, let started): "cancelled \(cell.key) \(reason)\(started ? " started" : "")"
     }

@@ -54,7 +54,8 @@ import Testing
             try DatabaseQueue(path: store.path).writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [old])
             }
-            try tamper(old, "DROP TABLE commit_events; DELETE FROM grdb_migrations WHERE identifier = 'v9-commit-events'")
+            try tamper(
+                old, "DROP TABLE commit_events; DELETE FROM grdb_migrations WHERE identifier = 'v9-commit-events'")
             let upgraded = try LabStore(path: old)
             #expect(try [1, 2].map { try upgraded.events(run: $0) } == recorded)
             #expect(try CommitChainTests.chain(old) == chain)

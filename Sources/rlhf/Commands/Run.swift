@@ -105,9 +105,11 @@ struct Run: ParsableCommand {
         let first = runner.firstCell
         if !quiet, let parent = plan.parent {
             let restored = first > 1 ? "cells 1–\(first - 1) restored from its commits" : "nothing to restore"
-            print("\(plan.selected == nil ? "resuming" : "running cells of") run \(parent) at cell \(first); \(restored)")
+            let how = plan.selected == nil ? "resuming" : "running cells of"
+            print("\(how) run \(parent) at cell \(first); \(restored)")
         }
-        let executor = CellExecutor(runner: runner, observer: RunPrinter(quiet: quiet, total: total, progress: progress))
+        let printer = RunPrinter(quiet: quiet, total: total, progress: progress)
+        let executor = CellExecutor(runner: runner, observer: printer)
         let ending = try failing { try executor.run(plan.steps(notebook, firstCell: first), onFailure: plan.onFailure) }
             .ending
         let id = runner.runID

@@ -18,7 +18,8 @@ struct Shell {
         runner.chartWidth = TerminalSize.columns
         let reader = LineReader(
             historyPath: history, completions: { runner.completionWords + ShellCommands.names })
-        let executor = CellExecutor(runner: runner, observer: ShellCellPrinter(reader: reader, runner: runner, progress: progress))
+        let printer = ShellCellPrinter(reader: reader, runner: runner, progress: progress)
+        let executor = CellExecutor(runner: runner, observer: printer)
         let commands = ShellCommands(storePath: storePath, store: lab, executor: executor)
         if reader.interactive {
             print("RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave")

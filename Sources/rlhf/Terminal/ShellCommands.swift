@@ -200,7 +200,8 @@ final class ShellCommands {
         cellCount += execution.cells.count
         switch execution.ending {
         case .stopped(let cell), .cancelled(let cell, _, _):
-            printError("\(path): stopped at cell '\(notebook.codeCells[cell.position - 1].key)'; earlier cells are committed")
+            let key = notebook.codeCells[cell.position - 1].key
+            printError("\(path): stopped at cell '\(key)'; earlier cells are committed")
             return false
         case .finished:
             break
