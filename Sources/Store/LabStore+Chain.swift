@@ -142,11 +142,8 @@ extension LabStore {
     func checkStatuses(_ db: Database) throws -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
         let checks: [(sql: String, what: String)] = [
-            ("""
-             SELECT id, status FROM runs
-             WHERE status NOT IN ('running', 'succeeded', 'failed', 'interrupted', 'cancelled')
-             """, "run"),
-            ("SELECT id, status FROM cells WHERE status NOT IN ('ok', 'failed', 'cancelled')", "cell row"),
+            ("SELECT id, status FROM runs WHERE status NOT IN (\(Self.sqlList(RunStatus.allCases)))", "run"),
+            ("SELECT id, status FROM cells WHERE status NOT IN (\(Self.sqlList(CellStatus.allCases)))", "cell row"),
             ("SELECT id, kind FROM objects WHERE kind NOT IN ('checkpoint', 'dataset')", "object row"),
         ]
         for check in checks {
@@ -158,5 +155,10 @@ extension LabStore {
             }
         }
         return problems
+    }
+
+    /// `'running', 'succeeded', …`: every value the enum reads, so the check and the decoder cannot disagree.
+    private static func sqlList<S: RawRepresentable<String>>(_ cases: [S]) -> String {
+        cases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
     }
 }

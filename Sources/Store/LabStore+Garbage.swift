@@ -173,6 +173,7 @@ extension LabStore {
         try db.execute(sql: "DELETE FROM objects WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM artifacts WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "UPDATE cells SET commit_id = NULL WHERE run_id = ?", arguments: [run])
+        try db.execute(sql: "DELETE FROM commit_events WHERE commit_id IN (\(commits))", arguments: [run])
         try db.execute(sql: "DELETE FROM commits WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM cells WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "UPDATE runs SET parent_run = NULL WHERE parent_run = ?", arguments: [run])

@@ -18,8 +18,8 @@ extension LabStore {
             let objects = try DBObject.all(db, run: id).map { object in
                 ObjectInfo(name: object.name, kind: object.objectKind, versions: versions.filter { $0.object == object.name })
             }
-            return RunDetail(
-                run: summary, source: row.source, cells: try DBCell.all(db, run: id).map(\.info), objects: objects)
+            let cells = try DBCell.all(db, run: id).map { try $0.info() }
+            return RunDetail(run: summary, source: row.source, cells: cells, objects: objects)
         }
     }
 
@@ -80,10 +80,9 @@ extension LabStore {
                        r.deleted_at, r.parent_run, r.resumed_at_cell
                 FROM runs r WHERE \(condition) ORDER BY r.id
                 """, arguments: arguments)
-        return rows.map { row in
+        return try rows.map { row in
             let id: Int64 = row["id"]
-            let text: String = row["status"]
-            var status = RunStatus(rawValue: text) ?? .interrupted
+            var status = try RunStatus(stored: row["status"], run: id)
             if status == .running && !hasLiveWriter(run: id) { status = .interrupted }
             return RunSummary(
                 id: id, notebook: row["notebook"], status: status,

@@ -10,18 +10,20 @@ extension LabStore {
     public func resumePoint(run: Int64, fromCell: Int?) throws -> ResumePoint {
         try read { db in
             let parent = try DBRun.existing(db, id: run)
-            if parent.status == RunStatus.running.rawValue && hasLiveWriter(run: run) {
+            let status = try parent.runStatus()
+            if status == .running && hasLiveWriter(run: run) {
                 throw StoreError.runNotFinished(run)
             }
             let cells = try DBCell.all(db, run: run)
-            let committed = cells.filter { $0.status == CellStatus.ok.rawValue }
+            let statuses = try cells.map { try $0.info().status }
+            let committed = zip(cells, statuses).filter { $0.1 == .ok }.map(\.0)
             let restored = try restoredState(db, run: run)
             let cell: Int
             if let fromCell {
                 cell = fromCell
-            } else if let failed = cells.first(where: { $0.status == CellStatus.failed.rawValue }) {
+            } else if let failed = zip(cells, statuses).first(where: { $0.1 == .failed })?.0 {
                 cell = failed.ordinal
-            } else if parent.status == RunStatus.succeeded.rawValue {
+            } else if status == .succeeded {
                 throw StoreError.cannotResume(run, reason: "it succeeded; pass --from-cell K to run it again from cell K")
             } else {
                 // An interrupted run continues after its last cell, or where it started if it committed none.
@@ -122,6 +124,8 @@ extension LabStore {
             var commit = DBCommit(runId: id, cellId: nil, note: note, createdAt: Timestamp.now())
             try commit.insert(db)
             guard let commitID = commit.id else { throw StoreError.database(path, "inserting the commit returned no id") }
+            let event = StoreEvent.resume(parentRun: point.parent, beforeCell: point.cell)
+            try DBCommitEvent(commit: commitID, event: event).insert(db)
             var bindings: [(name: String, value: BindingValue)] = []
             for binding in point.bindings {
                 if case .object(let name) = binding.value, let version = binding.version {

@@ -1,8 +1,9 @@
 import GRDB
 
 extension LabStore {
-    /// Writes a new version of `object` whose content equals version `to`: a commit with no cell and the note
-    /// `"rollback to vN"`. Nothing is deleted; the versions in between stay in the history.
+    /// Writes a new version of `object` whose content equals version `to`: a commit with no cell, the note
+    /// `"rollback to vN"` and the event ``StoreEvent/rollback(object:toVersion:)`` (what a replay reads).
+    /// Nothing is deleted; the versions in between stay in the history.
     ///
     /// A checkpoint rollback points at the existing blobs (`bytesWritten` 0). A dataset rollback removes the rows
     /// added since and re-adds (as copies) the rows removed since; `bytesWritten` counts those copies.
@@ -23,6 +24,7 @@ extension LabStore {
             var commit = DBCommit(runId: run, cellId: nil, note: note, createdAt: Timestamp.now())
             try commit.insert(db)
             guard let commitID = commit.id else { throw StoreError.database(path, "inserting the commit returned no id") }
+            try DBCommitEvent(commit: commitID, event: .rollback(object: object, toVersion: target.version)).insert(db)
             var copy = DBVersion(
                 objectId: objectID, version: latest.version + 1, commitId: commitID, kind: target.kind,
                 contentHash: target.contentHash, config: target.config, bytesWritten: 0, rows: target.rows, note: note)

@@ -5,7 +5,7 @@ import Language
 import Store
 
 /// What became of one cell.
-public enum CellOutcome {
+public enum CellOutcome: Sendable {
     /// The cell succeeded and its effects are one commit in the store.
     case committed(CommitSummary, durationMs: Double)
     /// The cell failed (message already in `file:line:col: error: …` form); only its error record was written and

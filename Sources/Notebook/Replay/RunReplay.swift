@@ -37,6 +37,7 @@ public struct RunReplay {
         cellFinished: (CellInfo, CellOutcome) -> Void = { _, _ in }
     ) throws -> Result {
         let notebook = original.run.notebook.map { CellFile.parse(path: $0, text: original.source) }
+        let steps = try steps(notebook)
         // A resumed run (`--resume`, `--cells`) replays from the same state of its parent.
         let runner = try original.run.parentRun.map { parent in
             try NotebookRunner(
@@ -45,35 +46,60 @@ public struct RunReplay {
         } ?? NotebookRunner(
             store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
             output: output)
-        var cells: [(CellInfo, CellOutcome)] = []
-        // Rollbacks made between cells (the shell's `:rollback`, or `rlhf rollback` on the run) are redone where
-        // they happened, so later cells see the same state and write the same version numbers.
-        var rollbacks = original.objects.flatMap(\.versions).filter { $0.cellOrdinal == nil }
-            .sorted { ($0.commit, $0.object) < ($1.commit, $1.object) }
-        func redoRollbacks(before commit: Int64?) throws {
-            while let next = rollbacks.first, commit.map({ next.commit < $0 }) ?? true {
-                rollbacks.removeFirst()
-                guard let note = next.note, note.hasPrefix("rollback to v"), let target = Int(note.dropFirst(13)) else {
-                    continue
-                }
-                _ = try runner.rollback(next.object, to: target)
+        let execution = try withoutActuallyEscaping(cellStarted) { started in
+            try withoutActuallyEscaping(cellFinished) { finished in
+                let observer = ReplayObserver(recorded: original.cells, started: started, finished: finished)
+                return try CellExecutor(runner: runner, observer: observer)
+                    .run(steps, onFailure: .runEveryCell)
             }
         }
-        for (index, recorded) in original.cells.enumerated() {
-            try redoRollbacks(before: original.cells[index...].lazy.compactMap(\.commit).first)
-            cellStarted(recorded, index + 1, original.cells.count)
-            // The file line of the cell, so errors point where they did the first time.
-            let firstLine = notebook?.cell(key: recorded.key)?.firstLine ?? 1
-            runner.ordinal = recorded.ordinal - 1
-            let outcome = runner.execute(
-                source: recorded.source, key: recorded.key, title: recorded.title, firstLine: firstLine,
-                echo: notebook == nil)
-            cellFinished(recorded, outcome)
-            cells.append((recorded, outcome))
-        }
-        try redoRollbacks(before: nil)
-        let failed = cells.contains { if case .committed = $0.1 { false } else { true } }
-        try runner.finish(status: failed ? .failed : .succeeded)
+        try runner.finish(status: execution.ending.status)
+        let cells = zip(original.cells, execution.cells).map { ($0, $1.outcome) }
         return Result(id: runner.runID, cells: cells)
     }
+
+    /// The recorded cells in the order they ran, each under its recorded ordinal and at its file line (so errors
+    /// point where they did the first time), with the rollbacks made between cells (the shell's `:rollback`, or
+    /// `rlhf rollback` on the run) redone where they happened, so later cells see the same state and write the same
+    /// version numbers. Rollbacks are read from the store's typed events, never from commit notes.
+    func steps(_ notebook: CellFile?) throws -> [PlannedStep] {
+        var rollbacks = try store.events(run: original.run.id).compactMap { recorded -> (Int64, PlannedStep)? in
+            guard case let .rollback(object, version) = recorded.event else { return nil }
+            return (recorded.commit, .rollback(object: object, toVersion: version))
+        }
+        var steps: [PlannedStep] = []
+        for (index, recorded) in original.cells.enumerated() {
+            // Every rollback committed before the next commit of a cell from here on.
+            let next = original.cells[index...].lazy.compactMap(\.commit).first
+            while let (commit, rollback) = rollbacks.first, next.map({ commit < $0 }) ?? true {
+                rollbacks.removeFirst()
+                steps.append(rollback)
+            }
+            steps.append(
+                .cell(
+                    PlannedCell(
+                        position: index + 1, key: recorded.key, title: recorded.title, source: recorded.source,
+                        firstLine: notebook?.cell(key: recorded.key)?.firstLine ?? 1, echo: notebook == nil,
+                        ordinal: recorded.ordinal)))
+        }
+        return steps + rollbacks.map(\.1)
+    }
+}
+
+/// Hands each replayed cell to the caller as the recorded cell it replays.
+private final class ReplayObserver: CellExecutionObserver {
+    let recorded: [CellInfo]
+    let started: (CellInfo, Int, Int) -> Void
+    let finished: (CellInfo, CellOutcome) -> Void
+
+    init(recorded: [CellInfo], started: @escaping (CellInfo, Int, Int) -> Void,
+         finished: @escaping (CellInfo, CellOutcome) -> Void) {
+        self.recorded = recorded
+        self.started = started
+        self.finished = finished
+    }
+
+    func executorWillRun(_ cell: PlannedCell) { started(recorded[cell.position - 1], cell.position, recorded.count) }
+
+    func executorDidRun(_ cell: PlannedCell, outcome: CellOutcome) { finished(recorded[cell.position - 1], outcome) }
 }

@@ -31,6 +31,9 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case badCommit(cell: Int, reason: String)
     /// Cells can only be added to a running run.
     case runNotRunning(Int64, status: RunStatus)
+    /// A run or cell row holds a status this rlhf does not know (a damaged store): the row (`run 3`, `cell row 12`),
+    /// the stored value. `rlhf check` lists every such row.
+    case unknownStatus(row: String, value: String)
     /// `rlhf rm` of a run already marked deleted.
     case runDeleted(Int64)
     /// `rlhf rm` of a run whose process is still writing it.
@@ -89,6 +92,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "cannot commit cell \(cell): \(reason)"
         case .runNotRunning(let run, let status):
             "run \(run) is \(status.rawValue), not running; start a new run to add cells"
+        case .unknownStatus(let row, let value):
+            "\(row) has unknown status '\(value)'; the store is damaged (`rlhf check` lists such rows)"
         case .runDeleted(let run):
             "run \(run) is already deleted; `rlhf gc` purges deleted runs"
         case .runNotFinished(let run):

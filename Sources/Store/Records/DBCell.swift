@@ -45,9 +45,13 @@ struct DBCell: Codable, FetchableRecord, MutablePersistableRecord {
         try DBCell.filter(Columns.runId == run).order(Columns.id).fetchAll(db)
     }
 
-    var info: CellInfo {
-        CellInfo(
-            ordinal: ordinal, key: key, title: title, source: source, status: CellStatus(rawValue: status) ?? .failed,
-            durationMs: durationMs, output: output, error: error, commit: commitId)
+    /// The cell as listed; its status is read strictly (unknown -> ``StoreError/unknownStatus(row:value:)``).
+    func info() throws -> CellInfo {
+        guard let cellStatus = CellStatus(rawValue: status) else {
+            throw StoreError.unknownStatus(row: "cell row \(id ?? 0)", value: status)
+        }
+        return CellInfo(
+            ordinal: ordinal, key: key, title: title, source: source, status: cellStatus, durationMs: durationMs,
+            output: output, error: error, commit: commitId)
     }
 }

@@ -40,8 +40,23 @@ struct DBRun: Codable, FetchableRecord, MutablePersistableRecord {
     /// The run, which must still be running to accept cells.
     static func running(_ db: Database, id: Int64) throws -> DBRun {
         let run = try existing(db, id: id)
-        let status = RunStatus(rawValue: run.status) ?? .running
+        let status = try run.runStatus()
         guard status == .running else { throw StoreError.runNotRunning(id, status: status) }
         return run
+    }
+
+    /// The stored status, read strictly: a value no ``RunStatus`` has is an error naming it, never a guess.
+    func runStatus() throws -> RunStatus {
+        try RunStatus(stored: status, run: id ?? 0)
+    }
+}
+
+extension RunStatus {
+    /// `text` as stored in `runs.status` for run `run`; unknown -> ``StoreError/unknownStatus(row:value:)``.
+    init(stored text: String, run: Int64) throws {
+        guard let status = RunStatus(rawValue: text) else {
+            throw StoreError.unknownStatus(row: "run \(run)", value: text)
+        }
+        self = status
     }
 }

@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("v6-statuses", migrate: v6Statuses)
         migrator.registerMigration("v7-binding-values", migrate: v7BindingValues)
         migrator.registerMigration("v8-commit-chain", migrate: v8CommitChain)
+        migrator.registerMigration("v9-commit-events", migrate: v9CommitEvents)
         return migrator
     }
 

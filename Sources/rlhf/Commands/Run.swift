@@ -40,9 +40,6 @@ struct Run: ParsableCommand {
             + "by the latest run of this notebook (or by --resume RUN).",
         valueName: "ids")) var cells: String?
 
-    /// Exit code of a run stopped by `--cell-timeout` (as timeout(1) uses).
-    static let timeoutExitCode: Int32 = 124
-
     func validate() throws {
         if let cellTimeout, !(cellTimeout.isFinite && cellTimeout > 0 && cellTimeout <= 1e9) {
             throw ValidationError("--cell-timeout must be a number of seconds > 0 (at most 1e9), got '\(cellTimeout)'")
@@ -83,18 +80,12 @@ struct Run: ParsableCommand {
         }
         // Resuming or running some cells needs recorded runs: a missing store is an error, not a new file.
         let lab = try resume == nil && cells == nil ? store.open() : store.openExisting()
-        let selected = try selectedCells(notebook)
-        let start = try selected?.first ?? resumeCell(notebook)
-        let parent = try failing { () throws -> Int64? in
-            guard selected != nil, resume == nil, let first = selected?.first, first > 1 else { return resume }
-            guard let latest = try lab.runs().last(where: { $0.notebook == file }) else {
-                throw ValidationError("no earlier run of \(file) holds the state before cell \(first); run it once first")
-            }
-            return latest.id
+        let plan = try planned(notebook, lab)
+        let point = try failing { try plan.resumePoint(in: lab) }
+        let recorded = try failing {
+            try plan.recordedParameters(overrides, effective: effective, notebook: notebook, point: point, store: lab)
         }
-        let point = try failing { try parent.map { try lab.resumePoint(run: $0, fromCell: start) } }
-        let recorded = try failing { try recordedParameters(overrides, effective, notebook, lab, point, selected) }
-        if let resume { try failing { try requireSameNotebook(lab, run: resume) } }
+        try failing { try plan.requireSameNotebook(lab) }
         let runner = try failing {
             guard let point else {
                 return try NotebookRunner(
@@ -109,132 +100,85 @@ struct Run: ParsableCommand {
         let progress = ProgressReporter(quiet: quiet)
         runner.progress = progress.update
         runner.chartWidth = TerminalSize.columns
-        var failures: [String] = []
-        let total = notebook.cells.filter { $0.kind == .code }.count
+        let total = notebook.codeCells.count
         if !quiet { print("run \(runner.runID) · \(file) · \(total) cell\(total == 1 ? "" : "s") · store \(store.path)") }
         let first = runner.firstCell
-        if !quiet, let parent {
+        if !quiet, let parent = plan.parent {
             let restored = first > 1 ? "cells 1–\(first - 1) restored from its commits" : "nothing to restore"
-            print("\(selected == nil ? "resuming" : "running cells of") run \(parent) at cell \(first); \(restored)")
+            let how = plan.selected == nil ? "resuming" : "running cells of"
+            print("\(how) run \(parent) at cell \(first); \(restored)")
         }
-        var index = 0
-        for cell in notebook.cells {
-            if cell.kind == .markdown {
-                if !quiet && index + 1 >= first { print(cell.markdownText.trimmingCharacters(in: .whitespacesAndNewlines)) }
-                continue
-            }
-            index += 1
-            if index < first || selected.map({ !$0.contains(index) }) == true { continue }
-            if let reason = runner.pendingCancel {
-                // A signal that arrived after the previous cell's last check point: stop before this cell.
-                try? runner.finish(status: .cancelled)
-                printError("run \(runner.runID) cancelled before cell \(index) ('\(cell.key)'); earlier cells are committed")
-                throw ExitCode(Self.exitCode(reason))
-            }
-            if !quiet { print("\n── [\(index)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
-            let outcome = runner.execute(cell, ordinal: index)
-            progress.finish()
-            switch outcome {
-            case let .committed(summary, ms):
-                if !quiet { print(Format.commit(summary, durationMs: ms)) }
-            case let .failed(message):
-                printError(message)
-                if continueOnError {
-                    failures.append("\(index) ('\(cell.key)')")
-                    continue
-                }
-                try? runner.finish(status: .failed)
-                printError("run \(runner.runID) stopped at cell \(index) ('\(cell.key)'); earlier cells are committed")
-                throw ExitCode.failure
-            case let .cancelled(message, reason):
-                printError(message)
-                if reason == .timeout && continueOnError {
-                    failures.append("\(index) ('\(cell.key)')")
-                    runner.clearCancel()
-                    continue
-                }
-                try? runner.finish(status: .cancelled)
-                printError("run \(runner.runID) cancelled at cell \(index) ('\(cell.key)'); it was rolled back and "
-                    + "recorded; earlier cells are committed")
-                throw ExitCode(Self.exitCode(reason))
-            }
+        let printer = RunPrinter(quiet: quiet, total: total, progress: progress)
+        let executor = CellExecutor(runner: runner, observer: printer)
+        let ending = try failing { try executor.run(plan.steps(notebook, firstCell: first), onFailure: plan.onFailure) }
+            .ending
+        let id = runner.runID
+        switch ending {
+        case let .cancelled(cell, _, started: false):
+            // A signal that arrived after the previous cell's last check point: stop before this cell.
+            try? executor.finish(ending)
+            printError("run \(id) cancelled before cell \(cell.position) ('\(cell.key)'); earlier cells are committed")
+        case let .cancelled(cell, _, started: true):
+            try? executor.finish(ending)
+            printError("run \(id) cancelled at cell \(cell.position) ('\(cell.key)'); it was rolled back and "
+                + "recorded; earlier cells are committed")
+        case let .stopped(cell):
+            try? executor.finish(ending)
+            printError("run \(id) stopped at cell \(cell.position) ('\(cell.key)'); earlier cells are committed")
+        case let .finished(failures) where !failures.isEmpty:
+            try failing { try executor.finish(ending) }
+            let list = failures.map { "\($0.position) ('\($0.key)')" }.joined(separator: ", ")
+            printError("run \(id): \(failures.count) of \(total) cells failed: \(list)")
+        case .finished:
+            try failing { try executor.finish(ending) }
+            if first > total, !quiet { print("\nnothing left to run after cell \(total)") }
+            let ran = plan.cellsToRun(codeCells: total, firstCell: first)
+            if !quiet { print("\nrun \(id) succeeded: \(ran) cell\(ran == 1 ? "" : "s") committed") }
         }
-        if !failures.isEmpty {
-            try failing { try runner.finish(status: .failed) }
-            printError("run \(runner.runID): \(failures.count) of \(total) cells failed: \(failures.joined(separator: ", "))")
-            throw ExitCode.failure
-        }
-        try failing { try runner.finish(status: .succeeded) }
-        if first > total, !quiet { print("\nnothing left to run after cell \(total)") }
-        let ran = selected?.count ?? (total - first + 1)
-        if !quiet { print("\nrun \(runner.runID) succeeded: \(ran) cell\(ran == 1 ? "" : "s") committed") }
+        if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
     }
 
-    /// The parameters this run records: the effective ones when it runs the parameters cell, the parent's when it
-    /// restores that cell's values, none when it skips it; `--param` that cannot take effect is refused.
-    private func recordedParameters(
-        _ overrides: NotebookParameters, _ effective: String, _ notebook: CellFile, _ lab: LabStore,
-        _ point: ResumePoint?, _ selected: [Int]?
-    ) throws -> String {
-        let standing = NotebookParameters.standing(in: notebook, first: point?.cell ?? 1, selected: selected)
-        let how = cells.map { "--cells \($0)" } ?? "--resume \(point?.parent ?? 0) at cell \(point?.cell ?? 1)"
-        try overrides.requireEffect(standing, how: how)
-        switch standing {
-        case .runs: return effective
-        case .restored: return try point.map { try lab.run($0.parent).run.parameters } ?? "{}"
-        case .skipped: return "{}"
+    /// The run's plan; a misuse of the options is reported with the usage, as argument parsing reports it.
+    private func planned(_ notebook: CellFile, _ lab: LabStore) throws -> RunPlan {
+        do {
+            return try RunPlan(
+                notebook: notebook, cells: cells, resume: resume, fromCell: fromCell, continueOnError: continueOnError,
+                latestRun: { try lab.runs().last(where: { $0.notebook == file })?.id })
+        } catch let error as RunPlanError where error.isUsage {
+            throw ValidationError(error.description)
+        } catch {
+            return try failing { throw error }
         }
     }
+}
 
-    /// A run is resumed with the notebook it ran: restoring one notebook's state under another's cells would record
-    /// a history no notebook produced. Paths are compared as typed, then as the files they resolve to.
-    private func requireSameNotebook(_ lab: LabStore, run: Int64) throws {
-        let ran = try lab.run(run).run.notebook
-        func resolved(_ path: String) -> String {
-            URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
-        }
-        if let ran, ran == file || resolved(ran) == resolved(file) { return }
-        let what = ran.map { "ran '\($0)'" } ?? "ran in the shell"
-        throw StoreError.cannotResume(run, reason: "it \(what), not '\(file)'; resume it with its own notebook")
+/// Prints what `rlhf run` executes: markdown between cells, a header before each cell, its commit line or error.
+private final class RunPrinter: CellExecutionObserver {
+    let quiet: Bool
+    let total: Int
+    let progress: ProgressReporter
+
+    init(quiet: Bool, total: Int, progress: ProgressReporter) {
+        self.quiet = quiet
+        self.total = total
+        self.progress = progress
     }
 
-    /// 130 after SIGINT, 143 after SIGTERM, 124 after `--cell-timeout`.
-    static func exitCode(_ reason: CancelRequest.Reason) -> Int32 {
-        switch reason {
-        case .interrupt: RunSignalWatcher.exitCode(SIGINT)
-        case .terminate: RunSignalWatcher.exitCode(SIGTERM)
-        case .timeout: timeoutExitCode
-        }
+    func executorReached(prose text: String) {
+        if !quiet { print(text) }
     }
 
-    /// `--from-cell` as an ordinal: a number, or the `id=` of a code cell of this notebook.
-    private func resumeCell(_ notebook: CellFile) throws -> Int? {
-        guard let fromCell else { return nil }
-        guard resume != nil else { throw ValidationError("--from-cell needs --resume RUN") }
-        if let number = Int(fromCell) { return number }
-        let keys = notebook.cells.filter { $0.kind == .code }.map(\.key)
-        guard let index = keys.firstIndex(of: fromCell) else {
-            printError("error: no cell with id '\(fromCell)' in \(file) (cells: \(keys.joined(separator: ", ")))")
-            throw ExitCode.failure
-        }
-        return index + 1
+    func executorWillRun(_ cell: PlannedCell) {
+        if !quiet { print("\n── [\(cell.position)/\(total)] \(cell.title.isEmpty ? cell.key : cell.title) ──") }
     }
 
-    /// `--cells a,b` as sorted ordinals; each entry an `id=` or a number of a code cell.
-    private func selectedCells(_ notebook: CellFile) throws -> [Int]? {
-        guard let cells else { return nil }
-        if fromCell != nil { throw ValidationError("use either --cells or --from-cell") }
-        let keys = notebook.cells.filter { $0.kind == .code }.map(\.key)
-        let ordinals = try cells.split(separator: ",").map { part -> Int in
-            let entry = part.trimmingCharacters(in: .whitespaces)
-            if let number = Int(entry), (1...keys.count).contains(number) { return number }
-            guard let index = keys.firstIndex(of: entry) else {
-                printError("error: no cell '\(entry)' in \(file) (cells: \(keys.joined(separator: ", ")))")
-                throw ExitCode.failure
-            }
-            return index + 1
+    func executorDidRun(_ cell: PlannedCell, outcome: CellOutcome) {
+        progress.finish()
+        switch outcome {
+        case let .committed(summary, ms):
+            if !quiet { print(Format.commit(summary, durationMs: ms)) }
+        case let .failed(message), let .cancelled(message, _):
+            printError(message)
         }
-        guard !ordinals.isEmpty else { throw ValidationError("--cells needs at least one cell") }
-        return Array(Set(ordinals)).sorted()
     }
 }

@@ -18,7 +18,9 @@ struct Shell {
         runner.chartWidth = TerminalSize.columns
         let reader = LineReader(
             historyPath: history, completions: { runner.completionWords + ShellCommands.names })
-        let commands = ShellCommands(storePath: storePath, store: lab, runner: runner)
+        let printer = ShellCellPrinter(reader: reader, runner: runner, progress: progress)
+        let executor = CellExecutor(runner: runner, observer: printer)
+        let commands = ShellCommands(storePath: storePath, store: lab, executor: executor)
         if reader.interactive {
             print("RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave")
         }
@@ -62,49 +64,58 @@ struct Shell {
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix(":") {
                 if trimmed == ":quit" || trimmed == ":q" { break }
-                let ok = commands.run(trimmed) { cellSource, key, title, firstLine, file in
-                    execute(runner, reader, source: cellSource, key: key, title: title, firstLine: firstLine, file: file)
-                }
-                if !ok && !reader.interactive { status = .failed }
+                if !commands.run(trimmed) && !reader.interactive { status = .failed }
                 continue
             }
             // Inputs are numbered as lines of one long `<shell>` file, so an error in a function defined earlier
             // quotes the line it was defined on, not the current input's.
             let firstLine = shellLine
             shellLine += source.split(separator: "\n", omittingEmptySubsequences: false).count
-            if !execute(runner, reader, source: source, key: commands.nextKey(), title: "shell", firstLine: firstLine)
-                && !reader.interactive
-            {
+            let cell = PlannedCell(
+                position: 1, key: commands.nextKey(), title: "shell", source: source, firstLine: firstLine, echo: true)
+            if !commands.execute(cell) && !reader.interactive {
                 status = .failed
             }
         }
         // A script piped into the shell fails like `rlhf run` does when one of its inputs failed.
         if status == .failed { throw ExitCode.failure }
     }
+}
 
-    /// Runs one cell, cancelling it if Ctrl-C arrives meanwhile; prints its commit line or error. False if it failed.
-    private func execute(
-        _ runner: NotebookRunner, _ reader: LineReader, source: String, key: String, title: String, firstLine: Int = 1,
-        file: String? = nil
-    ) -> Bool {
+/// Prints what the shell executes (a commit line when a cell stored something, errors) and, while a cell runs,
+/// turns Ctrl-C into a cancel request.
+final class ShellCellPrinter: CellExecutionObserver {
+    private let reader: LineReader
+    private let runner: NotebookRunner
+    private let progress: ProgressReporter
+    private var watcher: InterruptWatcher?
+
+    init(reader: LineReader, runner: NotebookRunner, progress: ProgressReporter) {
+        self.reader = reader
+        self.runner = runner
+        self.progress = progress
+    }
+
+    func executorWillRun(_ cell: PlannedCell) {
         let watcher = InterruptWatcher(reader: reader, runner: runner)
         watcher.start()
-        let outcome = runner.execute(source: source, key: key, title: title, firstLine: firstLine, echo: true, file: file)
-        watcher.stop()
+        self.watcher = watcher
+    }
+
+    func executorDidRun(_ cell: PlannedCell, outcome: CellOutcome) {
+        watcher?.stop()
+        watcher = nil
         progress.finish()
         runner.clearCancel()
         switch outcome {
         case .committed(let summary, let ms):
             let stored = !summary.newVersions.isEmpty || summary.metrics > 0 || summary.artifacts > 0
             if reader.interactive && stored { print(Format.commit(summary, durationMs: ms)) }
-            return true
         case .failed(let message):
             printError(message)
-            return false
         case .cancelled(let message, _):
             printError(message)
             printError("note: Ctrl-C cancelled the cell; its effects were rolled back and the session is as before it")
-            return false
         }
     }
 }

@@ -24,13 +24,14 @@ final class ShellCommands {
 
     let storePath: String
     let store: LabStore
-    let runner: NotebookRunner
+    let executor: CellExecutor
+    var runner: NotebookRunner { executor.runner }
     private var cellCount = 0
 
-    init(storePath: String, store: LabStore, runner: NotebookRunner) {
+    init(storePath: String, store: LabStore, executor: CellExecutor) {
         self.storePath = storePath
         self.store = store
-        self.runner = runner
+        self.executor = executor
     }
 
     /// The key of the next shell cell: its position in the session.
@@ -39,11 +40,23 @@ final class ShellCommands {
         return "\(cellCount)"
     }
 
-    /// Runs a cell of a loaded file: `(source, key, title, firstLine, file) -> succeeded`.
-    typealias CellExecutor = (String, String, String, Int, String?) -> Bool
+    /// Runs shell cells until one fails (its error is printed); how that ended, nil if it could not run.
+    func execute(_ steps: [PlannedStep]) -> CellExecutor.Execution? {
+        do {
+            return try executor.run(steps, onFailure: .stopAtFirstFailure)
+        } catch {
+            printError("error: \(error)")
+            return nil
+        }
+    }
+
+    /// Runs one shell input; false if it failed.
+    func execute(_ cell: PlannedCell) -> Bool {
+        execute([.cell(cell)])?.ending.exitCode == 0
+    }
 
     /// Runs one meta-command line; false when it failed (its error is printed).
-    func run(_ line: String, execute: CellExecutor) -> Bool {
+    func run(_ line: String) -> Bool {
         let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         let command = words[0]
         let arguments = Array(words.dropFirst())
@@ -103,7 +116,7 @@ final class ShellCommands {
             }
         case ":load":
             guard arguments.count == 1 else { return usage() }
-            return load(arguments[0], execute: execute)
+            return load(arguments[0])
         default:
             printError(
                 "error: unknown command '\(command)'" + Diagnostic.didYouMean(command, among: Self.names)
@@ -157,7 +170,7 @@ final class ShellCommands {
     }
 
     /// Checks the whole file for syntax errors first, then runs its code cells until one fails.
-    private func load(_ path: String, execute: CellExecutor) -> Bool {
+    private func load(_ path: String) -> Bool {
         let notebook: CellFile
         do {
             notebook = try CellFile.load(path: path)
@@ -175,13 +188,23 @@ final class ShellCommands {
             printError("\(errors.count) error\(errors.count == 1 ? "" : "s") in \(path); nothing was run")
             return false
         }
-        for cell in notebook.codeCells {
-            _ = nextKey()
-            let title = "\(path): " + (cell.title.isEmpty ? cell.key : cell.title)
-            guard execute(cell.source, "\(cellCount)", title, cell.firstLine, path) else {
-                printError("\(path): stopped at cell '\(cell.key)'; earlier cells are committed")
-                return false
-            }
+        // Loaded cells are keyed as shell inputs are: by their position in the session.
+        let steps = notebook.codeCells.enumerated().map { offset, cell in
+            PlannedStep.cell(
+                PlannedCell(
+                    position: offset + 1, key: "\(cellCount + offset + 1)",
+                    title: "\(path): " + (cell.title.isEmpty ? cell.key : cell.title), source: cell.source,
+                    firstLine: cell.firstLine, file: path, echo: true))
+        }
+        guard let execution = execute(steps) else { return false }
+        cellCount += execution.cells.count
+        switch execution.ending {
+        case .stopped(let cell), .cancelled(let cell, _, _):
+            let key = notebook.codeCells[cell.position - 1].key
+            printError("\(path): stopped at cell '\(key)'; earlier cells are committed")
+            return false
+        case .finished:
+            break
         }
         print("\(path): \(notebook.codeCells.count) cells run")
         return true
