@@ -13,7 +13,7 @@ extension LabBuiltins {
                 let ref = try args.string("ref")
                 return try stored(lab, context) {
                     let parsed = try VersionRef(parsing: ref)
-                    return try NotebookRunner.value(of: try $0.state(parsed).1, name: ref)
+                    return try StoredValueReader.value(of: try $0.state(parsed).1, name: ref)
                 }
             },
             Builtin("rollback", [.inPlace("object", type: "PolicyModel, RewardModel or Preferences"), .labelled("to", type: "int")],
