@@ -8,7 +8,9 @@ import Testing
     .bradleyTerry(noise: 0, temperature: 0.25), .bradleyTerry(noise: 1e-07), .biased(toward: "length", weight: 0.5),
     .biased(toward: "length", weight: -0.75), .biased(toward: "length", weight: 1e-07),
     .panel([.oracle, .bradleyTerry(noise: 0.2), .biased(toward: "length", weight: 1)]),
-    .panel([.oracle, .panel([.coin, .bradleyTerry(noise: 0.2, temperature: 3)]), .biased(toward: "length", weight: 1e-07)]),
+    .panel([
+        .oracle, .panel([.coin, .bradleyTerry(noise: 0.2, temperature: 3)]), .biased(toward: "length", weight: 1e-07),
+    ]),
     .panel([.panel([.coin, .oracle]), .panel([.panel([.coin, .coin]), .oracle])]),
 ])
 func annotatorsAreRebuiltFromTheirCanonicalNames(annotator: Annotator) throws {

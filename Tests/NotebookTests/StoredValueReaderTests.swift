@@ -46,7 +46,8 @@ func unreadableCheckpointsAreOneErrorNamingTheObject(_ checkpoint: Checkpoint, _
 }
 
 @Test func aGeneratorStateOfTheWrongShapeIsRefused() {
-    #expect(throws: ResumeError.cannotRestore("$rng", "not a generator state: it has 'state.1' expected a decimal string, found 2")) {
+    let why = "not a generator state: it has 'state.1' expected a decimal string, found 2"
+    #expect(throws: ResumeError.cannotRestore("$rng", why)) {
         try StoredValueReader.generator(json: #"{"$type":"RNG","state":["1",2]}"#)
     }
     #expect(throws: ResumeError.cannotRestore("$rng", "not a generator state")) {

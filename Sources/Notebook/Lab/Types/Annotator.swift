@@ -16,7 +16,11 @@ enum AnnotatorType: BindingLabType {
     static let summary = "a simulated human who compares two responses; collect asks it about each pair"
 
     static var members: [LabMember<AnnotatorValue>] {
-        [LabMember("name", "string", "its canonical name, as recorded on every row it labels") { .string($0.annotator.name) }]
+        [
+            LabMember("name", "string", "its canonical name, as recorded on every row it labels") {
+                .string($0.annotator.name)
+            }
+        ]
     }
 
     /// `{"$type":"Annotator","name":"bradleyTerry(noise: 0.1)"}`.
@@ -25,5 +29,7 @@ enum AnnotatorType: BindingLabType {
     }
 
     static func parameters(of value: AnnotatorValue) -> Parameters { Parameters(name: value.annotator.name) }
-    static func restore(_ p: Parameters) throws -> AnnotatorValue { AnnotatorValue(annotator: try Annotator(name: p.name)) }
+    static func restore(_ p: Parameters) throws -> AnnotatorValue {
+        AnnotatorValue(annotator: try Annotator(name: p.name))
+    }
 }

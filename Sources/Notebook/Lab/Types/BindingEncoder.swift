@@ -10,7 +10,9 @@ enum BindingEncoder {
     static let rngBinding = "$rng"
 
     /// Bindings and versionable objects of a session's variables, in name order.
-    static func encode(globals: [String: Value], rng: RNG) -> (bindings: [(name: String, value: BindingValue)], objects: [(name: String, state: ObjectState)]) {
+    static func encode(globals: [String: Value], rng: RNG)
+        -> (bindings: [(name: String, value: BindingValue)], objects: [(name: String, state: ObjectState)])
+    {
         var bindings: [(name: String, value: BindingValue)] = []
         var objects: [(name: String, state: ObjectState)] = []
         for name in globals.keys.sorted() {
@@ -38,7 +40,8 @@ enum BindingEncoder {
     /// `{"$type":"RNG","state":["…","…","…","…"]}`.
     static func generatorJSON(_ rng: RNG) -> String {
         typed(StoredGenerator.typeName) {
-            try CanonicalJSONEncoder.encode(TypedBinding(type: StoredGenerator.typeName, payload: StoredGenerator(state: rng.state)))
+            let stored = StoredGenerator(state: rng.state)
+            return try CanonicalJSONEncoder.encode(TypedBinding(type: StoredGenerator.typeName, payload: stored))
         }
     }
 
@@ -69,7 +72,8 @@ enum BindingEncoder {
             // A list holding natives (a panel's annotators) or non-finite numbers: each element encoded alone.
             return "[" + items.map(json).joined(separator: ",") + "]"
         case let .record(record):
-            return "{" + record.fields.map { Value.string($0.key).quotedText + ":" + json($0.value) }.joined(separator: ",") + "}"
+            let fields = record.fields.map { Value.string($0.key).quotedText + ":" + json($0.value) }
+            return "{" + fields.joined(separator: ",") + "}"
         default:
             return "{\"$type\":\(Value.string(value.typeName).quotedText)}"
         }

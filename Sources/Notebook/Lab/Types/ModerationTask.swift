@@ -11,7 +11,8 @@ struct ModerationTaskValue: LabValue {
     var labType: any LabType.Type { ModerationTaskType.self }
 
     var displayText: String {
-        "ModerationTask(dim: \(task.dim), items: \(task.promptCount), test items: \(task.testPrompts.rows), categories: \(ModerationTask.categories.joined(separator: ", ")))"
+        "ModerationTask(dim: \(task.dim), items: \(task.promptCount), test items: \(task.testPrompts.rows), "
+            + "categories: \(ModerationTask.categories.joined(separator: ", ")))"
     }
 }
 

@@ -16,7 +16,8 @@ struct DatasetValue: LabValue {
     }
 
     var displayText: String {
-        "Preferences(\(dataset.count) pairs of \(dataset.dim)-value responses, annotators: \(annotators.joined(separator: ", ")))"
+        "Preferences(\(dataset.count) pairs of \(dataset.dim)-value responses, "
+            + "annotators: \(annotators.joined(separator: ", ")))"
     }
 }
 

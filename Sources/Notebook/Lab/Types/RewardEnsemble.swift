@@ -19,7 +19,8 @@ struct EnsembleValue: CheckpointedValue {
 /// `RewardEnsemble`: k reward models fitted on bootstrap resamples; their spread drives active querying.
 enum RewardEnsembleType: CheckpointLabType {
     static let id = LabTypeID.rewardEnsemble
-    static let summary = "k reward models, each fitted on a bootstrap resample; their mean scores, their spread is doubt"
+    static let summary =
+        "k reward models, each fitted on a bootstrap resample; their mean scores, their spread is doubt"
     static let checkpointKind = CheckpointKind.rewardEnsemble
 
     static var members: [LabMember<EnsembleValue>] {

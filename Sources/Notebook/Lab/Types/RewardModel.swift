@@ -8,5 +8,7 @@ enum RewardModelType: CheckpointLabType {
     static let checkpointKind = CheckpointKind.reward
 
     static func stateDict(of value: ModelValue) -> StateDict { value.stateDict }
-    static func restore(_ dict: StateDict) throws -> ModelValue { ModelValue(model: .reward(try RewardModel(stateDict: dict))) }
+    static func restore(_ dict: StateDict) throws -> ModelValue {
+        ModelValue(model: .reward(try RewardModel(stateDict: dict)))
+    }
 }

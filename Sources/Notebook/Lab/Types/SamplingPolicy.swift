@@ -12,7 +12,8 @@ struct SamplingPolicyValue: CheckpointedValue {
     var checkpoint: Checkpoint { SamplingPolicyType.checkpoint(self) }
 
     var displayText: String {
-        "SamplingPolicy(\(policy.input) → \(policy.hidden) → softmax over \(policy.candidates) candidates, \(policy.network.parameterCount) parameters)"
+        "SamplingPolicy(\(policy.input) → \(policy.hidden) → softmax over \(policy.candidates) candidates, "
+            + "\(policy.network.parameterCount) parameters)"
     }
 }
 

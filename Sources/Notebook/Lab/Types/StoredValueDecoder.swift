@@ -196,5 +196,7 @@ private struct SingleValueContainer: SingleValueDecodingContainer {
         return number
     }
 
-    func decode<T: Decodable>(_ type: T.Type) throws -> T { try T(from: ValueDecoder(value: value, codingPath: codingPath)) }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try T(from: ValueDecoder(value: value, codingPath: codingPath))
+    }
 }

@@ -11,7 +11,9 @@ struct SupportTaskValue: LabValue {
     var labType: any LabType.Type { SupportTaskType.self }
 
     var displayText: String {
-        "SupportTask(dim: \(task.dim), conversations: \(task.promptCount), test conversations: \(task.testPrompts.rows), categories: \(SupportTask.categories.joined(separator: ", ")), \(SupportTask.replies.count) replies)"
+        "SupportTask(dim: \(task.dim), conversations: \(task.promptCount), test conversations: "
+            + "\(task.testPrompts.rows), categories: \(SupportTask.categories.joined(separator: ", ")), "
+            + "\(SupportTask.replies.count) replies)"
     }
 }
 
@@ -56,7 +58,8 @@ enum SupportTaskType: BindingLabType {
     static func parameters(of value: SupportTaskValue) -> Parameters {
         let t = value.task
         return Parameters(
-            conversations: t.promptCount, dim: t.dim, noise: t.noise, seed: t.seed, testConversations: t.testPrompts.rows)
+            conversations: t.promptCount, dim: t.dim, noise: t.noise, seed: t.seed,
+            testConversations: t.testPrompts.rows)
     }
 
     static func restore(_ p: Parameters) throws -> SupportTaskValue {

@@ -8,7 +8,8 @@ struct TaskValue: LabValue {
     var labType: any LabType.Type { VectorTaskType.self }
 
     var displayText: String {
-        "VectorTask(dim: \(task.dim), prompts: \(task.promptCount), candidates: \(task.candidateCount), test prompts: \(task.testCount))"
+        "VectorTask(dim: \(task.dim), prompts: \(task.promptCount), candidates: \(task.candidateCount), "
+            + "test prompts: \(task.testCount))"
     }
 }
 
@@ -21,7 +22,9 @@ enum VectorTaskType: BindingLabType {
         [
             LabMember("dim", "int", "length of a prompt and of a response") { .int($0.task.dim) },
             LabMember("prompts", "int", "training prompts") { .int($0.task.promptCount) },
-            LabMember("candidates", "int", "candidate responses shared by every prompt") { .int($0.task.candidateCount) },
+            LabMember("candidates", "int", "candidate responses shared by every prompt") {
+                .int($0.task.candidateCount)
+            },
             LabMember("test_prompts", "int", "held-out prompts, never trained on") { .int($0.task.testCount) },
             LabMember("noise", "float", "spread of the prompts around the gold direction") {
                 .double(Double($0.task.noise))
