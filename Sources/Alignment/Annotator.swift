@@ -111,7 +111,10 @@ public enum Annotator: Sendable, Equatable {
         return s.squareRoot()
     }
 
-    /// How the annotator is written in a notebook and recorded on every row it labels.
+    /// The annotator's canonical name: how it is recorded on every row it labels and stored in a notebook's bindings,
+    /// and what `init(name:)` reads back. Numbers are Swift's shortest round-trip `Double` text:
+    /// `coin`, `oracle`, `bradleyTerry(noise: 0.05)`, `bradleyTerry(noise: 0.1, temperature: 2.0)` (temperature only
+    /// when not 1), `biased(toward: length, weight: 0.5)`, `panel(NAME, NAME, …)` with members' names nested.
     public var name: String {
         switch self {
         case .coin: "coin"
@@ -121,6 +124,61 @@ public enum Annotator: Sendable, Equatable {
         case let .biased(feature, weight): "biased(toward: \(feature), weight: \(weight))"
         case let .panel(members): "panel(" + members.map(\.name).joined(separator: ", ") + ")"
         }
+    }
+
+    /// The annotator whose canonical `name` is `name`, checked as the notebook constructors check it; an
+    /// `AlignmentError` quoting `name` if it is not one.
+    public init(name: String) throws {
+        func unknown() -> AlignmentError { .invalidArgument("unknown annotator '\(name)'") }
+        switch name {
+        case "coin": self = .coin
+        case "oracle": self = .oracle
+        default:
+            guard let open = name.firstIndex(of: "("), name.hasSuffix(")") else { throw unknown() }
+            let head = name[..<open]
+            let parts = Self.topLevelParts(name[name.index(after: open)..<name.index(before: name.endIndex)])
+            func labelled(_ label: String) -> String? {
+                parts.first { $0.hasPrefix(label + ": ") }.map { String($0.dropFirst(label.count + 2)) }
+            }
+            func number(_ label: String) throws -> Double {
+                guard let text = labelled(label), let value = Double(text) else { throw unknown() }
+                return value
+            }
+            switch head {
+            case "bradleyTerry":
+                guard parts.count == (labelled("temperature") == nil ? 1 : 2) else { throw unknown() }
+                let temperature = labelled("temperature") == nil ? 1 : try number("temperature")
+                self = try Annotator(bradleyTerryNoise: try number("noise"), temperature: temperature)
+            case "biased":
+                guard parts.count == 2, let feature = labelled("toward") else { throw unknown() }
+                self = try Annotator(biasedToward: feature, weight: try number("weight"))
+            case "panel":
+                self = try Annotator(panel: try parts.map { try Annotator(name: $0) })
+            default:
+                throw unknown()
+            }
+        }
+    }
+
+    /// Splits `a, b(c, d), e` at the `, ` outside brackets (the separator `name` writes).
+    private static func topLevelParts(_ text: Substring) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var depth = 0
+        var characters = text.makeIterator()
+        while let character = characters.next() {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth -= 1 }
+            if character == ",", depth == 0 {
+                parts.append(current)
+                current = ""
+                guard characters.next() == " " else { return [] }
+            } else {
+                current.append(character)
+            }
+        }
+        parts.append(current)
+        return parts
     }
 }
 

@@ -88,6 +88,26 @@ public struct RewardEnsemble: Sendable, Equatable {
         }
         return StateDict(kind: "reward_ensemble", config: config, tensors: tensors)
     }
+
+    /// The inverse of `stateDict`: member k's tensors and Adam step are those prefixed `memberK.`.
+    public init(stateDict dict: StateDict) throws {
+        guard dict.kind == "reward_ensemble" else {
+            throw StateDictError.wrongKind(expected: "reward_ensemble", got: dict.kind)
+        }
+        func config(_ key: String) throws -> Int {
+            guard let value = dict.configValue(key) else { throw StateDictError.missingConfig(key) }
+            return value
+        }
+        let (count, input, hidden) = (try config("members"), try config("input"), try config("hidden"))
+        members = try (0..<count).map { k -> RewardModel in
+            let prefix = "member\(k)."
+            var config: [(key: String, value: Int)] = [("input", input), ("hidden", hidden), ("output", 1)]
+            if let step = dict.configValue(prefix + "adam.step") { config.append(("adam.step", step)) }
+            let tensors = dict.tensors.filter { $0.name.hasPrefix(prefix) }
+                .map { (name: String($0.name.dropFirst(prefix.count)), tensor: $0.tensor) }
+            return try RewardModel(stateDict: StateDict(kind: "reward", config: config, tensors: tensors))
+        }
+    }
 }
 
 /// Active querying: draws `pool` candidate pairs for every pair wanted, asks the ensemble how unsure it is which

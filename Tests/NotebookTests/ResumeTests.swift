@@ -188,14 +188,6 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     #expect(try fixture.store.runs().count == runsBefore)
 }
 
-@Test(arguments: [
-    Annotator.coin, .oracle, .bradleyTerry(noise: 0.05), .bradleyTerry(noise: 0.1, temperature: 2),
-    .biased(toward: "length", weight: 0.5), .panel([.oracle, .bradleyTerry(noise: 0.2), .biased(toward: "length", weight: 1)]),
-])
-func annotatorsAreRebuiltFromTheirNames(annotator: Annotator) throws {
-    #expect(try NotebookRunner.annotatorNamed(annotator.name, binding: "a") == annotator)
-}
-
 @Test func ensemblesSamplingPoliciesAndPanelsResumeBitwise() throws {
     let text = """
         # %% setup id=setup

@@ -38,32 +38,7 @@ extension NotebookRunner {
         }
         let info = try store.rollback(run: runID, object: name, to: version)
         let (_, state) = try store.state(VersionRef(run: runID, object: name, version: info.version))
-        interpreter.globals[name] = try Self.value(of: state)
+        interpreter.globals[name] = try StoredValueReader.value(of: state, name: name)
         return info
-    }
-
-    /// Rebuilds a session value from stored content: a checkpoint as a policy or reward model (weights and Adam
-    /// state), a dataset as preferences.
-    static func value(of state: ObjectState) throws -> Value {
-        switch state {
-        case .checkpoint(let checkpoint):
-            let config = (try? JSONSerialization.jsonObject(with: Data(checkpoint.config.utf8))) as? [String: Int] ?? [:]
-            let dict = StateDict(
-                kind: checkpoint.kind, config: config.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) },
-                tensors: checkpoint.tensors.map { (name: $0.name, tensor: Tensor(shape: $0.shape, data: $0.values)) })
-            switch checkpoint.kind {
-            case "policy": return .native(ModelValue(model: .policy(try PolicyModel(stateDict: dict))))
-            case "reward": return .native(ModelValue(model: .reward(try RewardModel(stateDict: dict))))
-            default:
-                throw RollbackError(description: "a checkpoint of kind '\(checkpoint.kind)' cannot be loaded here")
-            }
-        case .dataset(_, _, let rows):
-            let pairs = rows.map {
-                PreferencePair(
-                    uid: $0.uid, prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected, annotator: $0.annotator,
-                    seed: $0.seed)
-            }
-            return .native(DatasetValue(dataset: PreferenceDataset(rows: pairs)))
-        }
     }
 }

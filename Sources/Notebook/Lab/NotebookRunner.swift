@@ -153,9 +153,14 @@ public final class NotebookRunner {
     /// Words Tab may complete: variables, built-ins, and the labels of built-ins (`epochs:`).
     public var completionWords: [String] {
         interpreter.visibleNames + interpreter.builtins.all.flatMap { $0.signatures.flatMap(\.labels).map { $0 + ":" } }
+            + memberCompletions
     }
 
-    public func help(_ name: String) -> String? { interpreter.builtins.help(name) }
+    /// A built-in's signature and doc, a lab type's members, or both for a type's constructor (`PolicyModel`).
+    public func help(_ name: String) -> String? {
+        let parts = [interpreter.builtins.help(name), typeHelp(name)].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "\n")
+    }
 
     public var variables: [(name: String, summary: String)] {
         interpreter.globals.keys.sorted().compactMap { name in

@@ -9,7 +9,7 @@ import Store
 final class ShellCommands {
     /// Every meta-command with its arguments and one line of help, in the order `:help` lists them.
     static let table: [(name: String, arguments: String, help: String)] = [
-        (":help", "[NAME]", "list commands and built-ins, or describe the built-in NAME"),
+        (":help", "[NAME]", "list commands and built-ins, or describe the built-in or type NAME"),
         (":vars", "", "the session's variables and their values"),
         (":runs", "", "every run in the store (as `rlhf runs`)"),
         (":cells", "", "the cells of this session's run so far"),
@@ -71,7 +71,8 @@ final class ShellCommands {
             if let name = arguments.first {
                 guard let help = runner.help(name) else {
                     printError(
-                        "error: no built-in named '\(name)'" + Diagnostic.didYouMean(name, among: runner.builtinNames))
+                        "error: no built-in named '\(name)'"
+                            + Diagnostic.didYouMean(name, among: runner.builtinNames + NotebookRunner.typeNames))
                     return false
                 }
                 print(help)
@@ -83,6 +84,7 @@ final class ShellCommands {
                 print(left.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.help)
             }
             print("\nbuilt-ins: " + runner.builtinNames.joined(separator: ", "))
+            print("types (:help TYPE lists its members): " + NotebookRunner.typeNames.joined(separator: ", "))
             print("Tab completes names and labels; Ctrl-C cancels the running cell or clears the line.")
             return true
         case ":vars":

@@ -17,7 +17,7 @@ extension LabBuiltins {
             let ref = try ref(args)
             return try stored(lab, context) {
                 let parsed = try VersionRef(parsing: ref)
-                return try NotebookRunner.value(of: try $0.state(parsed).1, name: ref)
+                return try StoredValueReader.value(of: try $0.state(parsed).1, name: ref)
             }
         }
     }
@@ -32,7 +32,7 @@ extension LabBuiltins {
             }
             let version = try to(args)
             let value = try stored(lab, context) {
-                try NotebookRunner.value(
+                try StoredValueReader.value(
                     of: try $0.state(VersionRef(run: lab.runID, object: name, version: version)).1, name: name)
             }
             // A policy or reward model also leaves its checkpoint under the name, as training does.
@@ -123,7 +123,7 @@ extension LabBuiltins {
                             at: location)
                     }
                 }
-                return try NotebookRunner.value(
+                return try StoredValueReader.value(
                     of: try store.state(VersionRef(run: lab.runID, object: name, version: number)).1, name: name)
             } catch let error as StoreError {
                 throw RuntimeError("\(name)@\(version): \(error)", at: location)
