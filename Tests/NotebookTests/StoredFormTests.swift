@@ -132,3 +132,19 @@ private func sortedTensors(_ state: ObjectState) -> ObjectState {
     checkpoint.tensors.sort { $0.name < $1.name }
     return .checkpoint(checkpoint)
 }
+
+/// The shell's `:rollback` (and replay redoing an `rlhf rollback`) rebinds every kind of stored object through the
+/// one decoder. Before it, a SamplingPolicy or RewardEnsemble failed: "a checkpoint of kind '…' cannot be loaded here".
+@Test(arguments: expectedObjects.map(\.name))
+func theShellRollsBackEveryKindOfObject(_ name: String) throws {
+    let (store, runner, folder) = try runEveryType()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let info = try runner.rollback(name, to: 1)
+    #expect(info.note == "rollback to v1")
+    let (_, state) = try store.state(VersionRef(run: runner.runID, object: name, version: 1))
+    guard case let .native(native as any LabValue)? = runner.interpreter.globals[name] else {
+        Issue.record("\(name) is not bound to a lab value after the rollback")
+        return
+    }
+    #expect(BindingEncoder.objectState(native).map(sortedTensors) == sortedTensors(state))
+}
