@@ -128,3 +128,49 @@ import Testing
         #expect(refusals > 100)
     }
 }
+
+/// Overloads and capability-typed parameters of the lab's built-ins, in a session: the overload a call is evidently
+/// meant for explains a refusal, and every task with the `CandidateTask` capability is admitted where one is declared.
+@Suite struct LabOverloadTests {
+    @Test(arguments: [
+        ("compare(sp, p, task: task)", "compare(): argument 'aligned' must be a SamplingPolicy, got PolicyModel"),
+        ("compare(p, sp, task: task)", "compare(): argument 'aligned' must be a PolicyModel, got SamplingPolicy"),
+        ("evaluate(p, task, judge: 3)", "evaluate(): argument 'judge' must be an Annotator, got number"),
+        ("evaluate(p, sp, task: task)", "evaluate(): argument 'aligned' must be a PolicyModel, got SamplingPolicy"),
+        ("fit(ens, prefs, epochs: 0)", "fit(): argument 'epochs' must be an integer between 1 and 100000, got 0"),
+        ("gold_agreement(p, prefs, task)", "gold_agreement(): argument 'rm' must be a RewardModel, got PolicyModel"),
+        ("SamplingPolicy(prefs)",
+         "SamplingPolicy(): argument 'task' must be a VectorTask, ModerationTask or SupportTask, got Preferences"),
+        ("collect(mt, policy: p, annotator: ann, pairs: 2)",
+         "collect(): argument 'policy' is not used with a ModerationTask"),
+    ])
+    func refusalsNameTheArgumentOfTheClosestOverload(_ call: String, _ message: String) throws {
+        let (runner, _) = try BuiltinDeclarationTests.session()
+        guard case .failed(let error) = runner.execute(source: "x = " + call, key: "bad", title: "") else {
+            Issue.record("\(call) was accepted")
+            return
+        }
+        #expect(error.contains("error: " + message), "\(error)")
+    }
+
+    @Test(arguments: [
+        ("evaluate(p, p, task: task).win_rate", "number"),
+        ("evaluate(sp, sp, task: task).win_rate", "number"),
+        ("evaluate(p, task).gold.n", "number"),
+        ("gold_agreement(ens, prefs, task)", "number"),
+        ("fit(ens, prefs, epochs: 1).loss", "number"),
+        ("collect(st, annotator: ann, pairs: 2)", "Preferences"),
+        ("collect(mt, annotator: ann, pairs: 2)", "Preferences"),
+        ("SamplingPolicy(mt, hidden: 4)", "SamplingPolicy"),
+        ("expected_gold(SamplingPolicy(st, hidden: 4), st)", "number"),
+    ])
+    func eachOverloadAndCapabilityRuns(_ call: String, _ type: String) throws {
+        let (runner, _) = try BuiltinDeclarationTests.session()
+        let outcome = runner.execute(source: "x = \(call)\nprint(type(x))", key: "ok", title: "")
+        guard case .committed = outcome else {
+            Issue.record("\(call): \(outcome)")
+            return
+        }
+        #expect(try runner.interpreter.evaluate(Parser.parseExpression(source: "type(x)", file: "t")) == .string(type))
+    }
+}

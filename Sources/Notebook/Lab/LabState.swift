@@ -61,14 +61,6 @@ final class LabState {
         for (name, step) in last { nextStep[name] = step + 1 }
     }
 
-    /// Hands a trained model back to the caller's variable and records its checkpoint under that name.
-    func update(_ args: Arguments, _ parameter: String, _ model: ModelValue) {
-        args.update(parameter, .native(model))
-        if let name = args.variableName(parameter) {
-            checkpoints.append((name, .checkpoint(model.checkpoint)))
-        }
-    }
-
     /// The run-level state a failed cell must not change.
     struct Snapshot {
         let rng: RNG
