@@ -7,8 +7,10 @@ import Store
 /// what a failing cell does (`--continue-on-error`). A value, so tests build and check it without a terminal.
 ///
 /// ```swift
-/// let plan = try RunPlan(notebook: file, cells: "2,train", latestRun: { try store.latestRun(of: file.path) })
-/// plan.selected   // [2, 5]
+/// let plan = try RunPlan(notebook: file, cells: "2,train") {
+///     try store.runs().last { $0.notebook == file.path }?.id
+/// }
+/// plan.selected   // [2, 5]: cell 2 and the cell with id=train
 /// plan.parent     // the latest run of the notebook, whose commits hold the state before cell 2
 /// ```
 public struct RunPlan: Sendable, Equatable {
