@@ -36,7 +36,8 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
         var params = policy.network.parameters
         let p = params.map { tape.leaf($0) }
         let y = policy.network.forward(tape.constant(x), parameters: p, on: tape)  // [batch, dim]
-        let r = rm.network.forward(y, parameters: rm.network.parameters.map { tape.constant($0) }, on: tape)  // [batch, 1]
+        let frozen = rm.network.parameters.map { tape.constant($0) }
+        let r = rm.network.forward(y, parameters: frozen, on: tape)  // [batch, 1]
         let score = tape.mean(r)
         let d = tape.sub(y, tape.constant(reference(x)))
         let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)              // mean KL over the batch

@@ -87,7 +87,7 @@ func ppoClippedSurrogateMatchesHandValues(ratio: Double, advantage: Double, expe
 @Test func ppoClippingStopsTheGradientOutsideTheTrustRegion() {
     // The tape expression the trainer uses, at ratios 1.5 (clipped, A > 0) and 1.1 (inside): ∂/∂log π = ρ·A inside, 0 clipped.
     let tape = Tape()
-    let logp = tape.leaf(Tensor(shape: [2, 1], data: [Float(_math_log(1.5)), Float(_math_log(1.1))]))
+    let logp = tape.leaf(Tensor(shape: [2, 1], data: [Float(mathLog(1.5)), Float(mathLog(1.1))]))
     let ratio = tape.exp(logp)  // old log-probabilities are 0
     let a = tape.leaf(Tensor(shape: [2, 1], data: [2, 3]))
     let objective = tape.sum(tape.minimum(tape.mul(ratio, a), tape.mul(tape.clamp(ratio, 0.8, 1.2), a)))
@@ -98,8 +98,8 @@ func ppoClippedSurrogateMatchesHandValues(ratio: Double, advantage: Double, expe
 
 @Test func klOfCategoricalsMatchesTheHandValueAndTheSampleEstimatorConverges() {
     // KL((½, ½) ‖ (¼, ¾)) = ½ ln 2 + ½ ln(2/3) = 0.1438410; entropy of (½, ½) = ln 2
-    let p = Tensor(shape: [1, 2], data: [Float(_math_log(0.5)), Float(_math_log(0.5))])
-    let q = Tensor(shape: [1, 2], data: [Float(_math_log(0.25)), Float(_math_log(0.75))])
+    let p = Tensor(shape: [1, 2], data: [Float(mathLog(0.5)), Float(mathLog(0.5))])
+    let q = Tensor(shape: [1, 2], data: [Float(mathLog(0.25)), Float(mathLog(0.75))])
     let exact = PolicyStatistics(logp: p, reference: q)
     #expect(abs(exact.kl - 0.1438410) < 1e-6)
     #expect(abs(exact.entropy - 0.6931472) < 1e-6)
@@ -143,7 +143,7 @@ func ppoClippedSurrogateMatchesHandValues(ratio: Double, advantage: Double, expe
 
 @Test func calibrationErrorMatchesHandValues() {
     // Two confident predictions, one right and one wrong: bin [0.95, 1] holds both, accuracy ½, confidence σ(10).
-    let s10 = 1 / (1 + _math_exp(-10.0))
+    let s10 = 1 / (1 + mathExp(-10.0))
     #expect(abs(calibrationError(margins: [10, -10]) - abs(0.5 - s10)) < 1e-6)
     // Margin 0 predicts ½ and counts half right: perfectly calibrated.
     #expect(calibrationError(margins: [0, 0]) < 1e-12)

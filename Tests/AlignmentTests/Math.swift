@@ -4,5 +4,5 @@ import Glibc
 import Darwin
 #endif
 
-func _math_log(_ x: Double) -> Double { log(x) }
-func _math_exp(_ x: Double) -> Double { exp(x) }
+func mathLog(_ x: Double) -> Double { log(x) }
+func mathExp(_ x: Double) -> Double { exp(x) }

@@ -3,11 +3,7 @@ import Testing
 
 /// Runs the built `rlhf` executable (it sits next to the test bundle in the build folder).
 struct CLI {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = BoundedProcess.Result
 
     static let executable: URL = {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -41,31 +37,13 @@ struct CLI {
         try run(arguments, stdin: stdin, withStore: withStore, environment: extra)
     }
 
-    /// Runs `rlhf` with `arguments` (plus `--store` on this test's store), feeding `stdin` if given, with `extra` added
-    /// to the environment.
+    /// Runs `rlhf` with `arguments` (plus `--store` on this test's store) in the test folder, feeding `stdin` if given,
+    /// with `extra` added to the environment; killed after `timeout` seconds.
     func run(_ arguments: [String], stdin: String? = nil, withStore: Bool = true,
-             environment extra: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments + (withStore ? ["--store", store] : [])
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = folder.path
-        environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let (out, err, input) = (Pipe(), Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting so a large output cannot block the child.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+             environment extra: [String: String] = [:], timeout: Double = 600) throws -> Result {
+        try BoundedProcess.run(
+            CLI.executable, arguments: arguments + (withStore ? ["--store", store] : []), in: folder, stdin: stdin,
+            environment: extra, timeout: timeout)
     }
 
     /// The single value of a one-row, one-column query, as text.

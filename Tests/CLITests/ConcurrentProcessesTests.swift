@@ -7,7 +7,7 @@ import Testing
     @Test func twoRunsAndReadersNeverFailWithDatabaseIsLocked() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("kill.rlhf", killNotebook)
+        let nb = try cli.write("kill.rlhf", killPointNotebook)
         func start() throws -> (Process, Pipe) {
             let process = Process()
             process.executableURL = CLI.executable
@@ -40,7 +40,7 @@ import Testing
         #expect(reads >= 3)
         let runs = try LabStore.openReadOnly(path: cli.store).runs()
         #expect(runs.map(\.status) == [.succeeded, .succeeded])
-        #expect(runs[0].cells == 6 && runs[1].cells == 6)
+        #expect(runs[0].cells == 7 && runs[1].cells == 7)
         #expect(runs[0].metrics == runs[1].metrics && runs[0].metrics > 0)
         // Both runs are the same notebook: bitwise-equal final objects.
         let hashes = try LabStore.openReadOnly(path: cli.store).query("""

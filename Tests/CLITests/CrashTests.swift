@@ -8,26 +8,6 @@ import Testing
     import Darwin
 #endif
 
-/// Six cells of real work, long enough that a kill lands inside a cell or inside its commit.
-let killNotebook = """
-# %% setup id=setup
-seed(3)
-task = VectorTask(dim: 16, prompts: 64, candidates: 32, test_prompts: 20)
-policy = PolicyModel(input: 16, hidden: 32, output: 16)
-rm = RewardModel(input: 16, hidden: 32)
-# %% feedback id=feedback
-prefs = collect(task, policy: policy, annotator: BradleyTerry(noise: 0.05), pairs: 400)
-# %% reward id=reward
-r = fit(rm, prefs, epochs: 10, lr: 1e-2, batch: 16)
-# %% tune1 id=tune1
-f = finetune(policy, rm, task, steps: 300, lr: 1e-2, kl: 0.5)
-# %% more id=more
-prefs = collect(task, policy: policy, annotator: BradleyTerry(noise: 0.05), pairs: 200, into: prefs)
-r = fit(rm, prefs, epochs: 5, lr: 1e-2, batch: 16)
-# %% tune2 id=tune2
-f = finetune(policy, rm, task, steps: 300, lr: 1e-2, kl: 0.5)
-"""
-
 /// Every committed version with the cell that wrote it, in commit order: what a kill must never damage.
 private func committedVersions(_ store: String) throws -> [[QueryCell]] {
     try LabStore.openReadOnly(path: store).query("""
@@ -71,13 +51,13 @@ private func count(_ store: String, _ sql: String) -> Int64 {
     func killedRunKeepsEveryCommitBeforeTheKill(commits: Int) throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("kill.rlhf", killNotebook)
+        let nb = try cli.write("kill.rlhf", killPointNotebook)
         let reference = cli.folder.appendingPathComponent("reference.sqlite").path
         let full = try cli("run", nb, "--quiet", "--store", reference, withStore: false)
         #expect(full.status == 0, "\(full.stderr)")
         let expectedVersions = try committedVersions(reference)
         let expectedState = try committedState(reference)
-        #expect(expectedState.count == 6)
+        #expect(expectedState.count == 7)
 
         let process = Process()
         process.executableURL = CLI.executable
@@ -100,7 +80,7 @@ private func count(_ store: String, _ sql: String) -> Int64 {
         // Every commit before the kill is intact and equal to the uninterrupted run's.
         let versions = try committedVersions(cli.store)
         let state = try committedState(cli.store)
-        #expect(state.count >= commits && state.count < 6)
+        #expect(state.count >= commits && state.count < expectedState.count)
         #expect(Array(expectedState.prefix(state.count)) == state)
         #expect(Array(expectedVersions.prefix(versions.count)) == versions)
         let check = try cli("check")

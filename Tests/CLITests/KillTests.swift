@@ -11,6 +11,7 @@ import Testing
 /// Seven cells of a few tens of milliseconds each in a debug build: long enough that a kill lands inside a cell or its
 /// commit, short enough that sixty kill points and their recoveries fit in about a minute. The parameters cell lets
 /// the `gc` fixture hold a second run whose every tensor differs (`--param seed_value=4`), so `gc` has blobs to free.
+/// `CrashTests` and `ConcurrentProcessesTests` run it too.
 let killPointNotebook = """
     # %% parameters
     seed_value = 3

@@ -90,6 +90,20 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
     }
 }
 
+/// The op table is complete: every primitive is the op under test (the output) of some finite-difference case, so a
+/// new primitive cannot arrive without a check of its gradient rule. (That it has a rule at all the compiler sees to:
+/// `Tape.record` takes one.)
+@Test func everyPrimitiveHasAFiniteDifferenceCase() {
+    var checked: Set<Primitive> = []
+    for c in gradientCases {
+        let tape = Tape()
+        let out = c.build(tape, c.shapes.map { tape.leaf(Tensor(zeros: $0)) })
+        if let primitive = tape.primitive(of: out) { checked.insert(primitive) }
+    }
+    let unchecked = Primitive.allCases.filter { !checked.contains($0) }
+    #expect(unchecked.isEmpty, "primitives without a gradient case: \(unchecked.map(\.rawValue))")
+}
+
 @Test func backwardGivesNoGradientToUnusedValues() {
     let tape = Tape()
     let a = tape.leaf(Tensor(shape: [2], data: [1, 2]))

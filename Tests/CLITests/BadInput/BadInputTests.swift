@@ -2,12 +2,6 @@ import Foundation
 import GRDB
 import Testing
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Runs every case of ``BadInputCorpus`` against the built `rlhf` on a copy of a seeded store.
 @Suite struct BadInputTests {
     @Test(arguments: BadInputCorpus.all)
@@ -149,60 +143,5 @@ struct StoreDump {
             }
             return now != (before.tables[name] ?? [])
         }
-    }
-}
-
-/// Runs a process with a time limit, capturing its output, and tells a signal death from an exit.
-enum BoundedProcess {
-    struct Result {
-        var status: Int32
-        var signal: Int32?
-        var stdout: String
-        var stderr: String
-        var timedOut: Bool
-    }
-
-    static func run(_ executable: URL, arguments: [String], in folder: URL, stdin: String?,
-                    environment extra: [String: String], timeout: Double) throws -> Result
-    {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["HOME"] = folder.path
-        environment.removeValue(forKey: "RLHF_STORE")
-        environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let (out, err, input) = (Pipe(), Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        let pid = process.processIdentifier
-        let timer = DispatchSource.makeTimerSource()
-        nonisolated(unsafe) var timedOut = false
-        timer.schedule(deadline: .now() + timeout)
-        timer.setEventHandler {
-            timedOut = true
-            kill(pid, SIGKILL)
-        }
-        timer.resume()
-        defer { timer.cancel() }
-        DispatchQueue.global().async {
-            if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-            try? input.fileHandleForWriting.close()
-        }
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        let signaled = process.terminationReason == .uncaughtSignal
-        return Result(
-            status: signaled ? -1 : process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
-            stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
-            timedOut: timedOut)
     }
 }
