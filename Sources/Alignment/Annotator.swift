@@ -31,7 +31,9 @@ public enum Annotator: Sendable, Equatable {
         guard feature == "length" else {
             throw AlignmentError.invalidArgument("Biased annotators know the feature \"length\", got \"\(feature)\"")
         }
-        guard weight.isFinite else { throw AlignmentError.invalidArgument("Biased weight must be finite, got \(weight)") }
+        guard weight.isFinite else {
+            throw AlignmentError.invalidArgument("Biased weight must be finite, got \(weight)")
+        }
         self = .biased(toward: feature, weight: weight)
     }
 
@@ -86,8 +88,10 @@ public enum Annotator: Sendable, Equatable {
 
     /// One judgement of two responses: whether `a` is preferred and how many judges agreed with that verdict
     /// (1 of 1 for a single annotator).
-    public func judge(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>, gold: (ArraySlice<Float>) -> Float,
-                      rng: inout RNG) -> Judgement {
+    public func judge(
+        _ a: ArraySlice<Float>, _ b: ArraySlice<Float>, gold: (ArraySlice<Float>) -> Float,
+        rng: inout RNG
+    ) -> Judgement {
         let (ga, gb) = (gold(a), gold(b))
         return judge(gold: ga, length: Self.length(a), over: gb, length: Self.length(b), rng: &rng)
     }
@@ -120,7 +124,8 @@ public enum Annotator: Sendable, Equatable {
         case .coin: "coin"
         case .oracle: "oracle"
         case let .bradleyTerry(noise, temperature):
-            temperature == 1 ? "bradleyTerry(noise: \(noise))" : "bradleyTerry(noise: \(noise), temperature: \(temperature))"
+            temperature == 1
+                ? "bradleyTerry(noise: \(noise))" : "bradleyTerry(noise: \(noise), temperature: \(temperature))"
         case let .biased(feature, weight): "biased(toward: \(feature), weight: \(weight))"
         case let .panel(members): "panel(" + members.map(\.name).joined(separator: ", ") + ")"
         }

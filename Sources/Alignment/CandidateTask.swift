@@ -52,7 +52,9 @@ struct CategoryFeatures {
         for _ in 0..<n {
             let cat = rng.int(below: categories)
             let value = Float(rng.uniform())
-            for j in 0..<dim { x.append(prototypes[cat, j] + value * direction[j] * Float(dim).squareRoot() / 2 + noise * rng.normal()) }
+            for j in 0..<dim {
+                x.append(prototypes[cat, j] + value * direction[j] * Float(dim).squareRoot() / 2 + noise * rng.normal())
+            }
             c.append(cat)
             s.append(value)
         }
@@ -88,27 +90,35 @@ extension CandidateTask {
     func check(samplingPolicy policy: SamplingPolicy) throws {
         guard policy.input == promptDim, policy.candidates == candidateCount else {
             throw AlignmentError.shapeMismatch(
-                "sampling policy maps \(policy.input) values to \(policy.candidates) candidates but the task has \(promptDim)-value prompts and \(candidateCount) candidates")
+                "sampling policy maps \(policy.input) values to \(policy.candidates) candidates but the task has \(promptDim)-value prompts and \(candidateCount) candidates"
+            )
         }
     }
 
     /// Checks that a reward model reads this task's responses.
     func check(rewardModel rm: RewardModel) throws {
         guard rm.input == responseDim else {
-            throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the task's responses have \(responseDim)")
+            throw AlignmentError.shapeMismatch(
+                "reward model reads \(rm.input) values but the task's responses have \(responseDim)")
         }
     }
 
     /// For tasks whose response is `features` prompt values then a one-hot of the candidate: each row's chosen and
     /// rejected candidate, or an error naming the first row that is not a `kind`.
-    func oneHotIndices(_ data: PreferenceDataset, features: Int, kind: String) throws -> (chosen: [Int], rejected: [Int]) {
+    func oneHotIndices(_ data: PreferenceDataset, features: Int, kind: String) throws -> (
+        chosen: [Int], rejected: [Int]
+    ) {
         func candidate(_ y: [Float], _ uid: Int64) throws -> Int {
             guard y.count == responseDim, let k = y[features...].firstIndex(of: 1).map({ $0 - features }) else {
-                throw AlignmentError.invalidArgument("preference \(uid) is not a \(kind) (\(y.count) values, expected \(responseDim))")
+                throw AlignmentError.invalidArgument(
+                    "preference \(uid) is not a \(kind) (\(y.count) values, expected \(responseDim))")
             }
             return k
         }
-        return (try data.rows.map { try candidate($0.chosen, $0.uid) }, try data.rows.map { try candidate($0.rejected, $0.uid) })
+        return (
+            try data.rows.map { try candidate($0.chosen, $0.uid) },
+            try data.rows.map { try candidate($0.rejected, $0.uid) }
+        )
     }
 
     /// E_π of the gold reward over the held-out prompts (exact, no sampling).
@@ -137,7 +147,8 @@ extension VectorTask: CandidateTask {
         for row in data.rows {
             guard let i = index[row.chosen], let j = index[row.rejected] else {
                 throw AlignmentError.invalidArgument(
-                    "preference \(row.uid) does not compare two of the task's candidates; collect the pairs without a policy")
+                    "preference \(row.uid) does not compare two of the task's candidates; collect the pairs without a policy"
+                )
             }
             c.append(i)
             r.append(j)

@@ -24,16 +24,21 @@ public func confidenceInterval(_ s: Summary) -> ClosedRange<Double> {
 
 /// Compares two deterministic policies by the gold reward of their responses to each held-out prompt and by the
 /// verdicts of `judge` on the pairs of responses.
-public func compare(_ original: PolicyModel, _ aligned: PolicyModel, task: VectorTask, judge: Annotator,
-                    rng: inout RNG) throws -> Comparison {
+public func compare(
+    _ original: PolicyModel, _ aligned: PolicyModel, task: VectorTask, judge: Annotator,
+    rng: inout RNG
+) throws -> Comparison {
     try task.check(policy: original)
     try task.check(policy: aligned)
-    return compare(responses: original(task.testPrompts), aligned(task.testPrompts), task: task, judge: judge, rng: &rng)
+    return compare(
+        responses: original(task.testPrompts), aligned(task.testPrompts), task: task, judge: judge, rng: &rng)
 }
 
 /// Compares two sampling policies: one sampled response from each per held-out prompt.
-public func compare(_ original: SamplingPolicy, _ aligned: SamplingPolicy, task: VectorTask, judge: Annotator,
-                    rng: inout RNG) throws -> Comparison {
+public func compare(
+    _ original: SamplingPolicy, _ aligned: SamplingPolicy, task: VectorTask, judge: Annotator,
+    rng: inout RNG
+) throws -> Comparison {
     try task.check(samplingPolicy: original)
     try task.check(samplingPolicy: aligned)
     let (lo, la) = (original.logProbabilities(task.testPrompts), aligned.logProbabilities(task.testPrompts))
@@ -42,7 +47,8 @@ public func compare(_ original: SamplingPolicy, _ aligned: SamplingPolicy, task:
         io.append(SamplingPolicy.sample(lo, row: i, rng: &rng))
         ia.append(SamplingPolicy.sample(la, row: i, rng: &rng))
     }
-    return compare(responses: task.candidates.gatherRows(io), task.candidates.gatherRows(ia), task: task, judge: judge, rng: &rng)
+    return compare(
+        responses: task.candidates.gatherRows(io), task.candidates.gatherRows(ia), task: task, judge: judge, rng: &rng)
 }
 
 func compare(responses a: Tensor, _ b: Tensor, task: VectorTask, judge: Annotator, rng: inout RNG) -> Comparison {
@@ -54,6 +60,7 @@ func compare(responses a: Tensor, _ b: Tensor, task: VectorTask, judge: Annotato
         if judge.judge(rb, ra, gold: task.gold, rng: &rng).prefersFirst { wins += 1 }
     }
     let (so, sa) = (Summary(ga), Summary(gb))
-    return Comparison(original: so, aligned: sa, originalCI: confidenceInterval(so), alignedCI: confidenceInterval(sa),
-                      winRate: wins / Double(a.rows), judge: judge.name)
+    return Comparison(
+        original: so, aligned: sa, originalCI: confidenceInterval(so), alignedCI: confidenceInterval(sa),
+        winRate: wins / Double(a.rows), judge: judge.name)
 }

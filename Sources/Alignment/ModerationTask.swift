@@ -13,14 +13,16 @@ public struct ModerationTask: Sendable, Equatable {
     public static let categories = ["hate speech", "misinformation", "spam", "adult content", "violence"]
     public static let actions = ["allow", "label", "remove"]
     /// Severity at which each category's gold policy starts labelling and starts removing (spam is never labelled).
-    public static let thresholds: [(label: Float, remove: Float)] = [(0.2, 0.5), (0.3, 0.8), (0.4, 0.4), (0.1, 0.7), (0.2, 0.4)]
+    public static let thresholds: [(label: Float, remove: Float)] = [
+        (0.2, 0.5), (0.3, 0.8), (0.4, 0.4), (0.1, 0.7), (0.2, 0.4),
+    ]
 
     public let dim: Int
     public let seed: UInt64
     /// Spread of the item features around their category's prototype; with `dim`, the counts and `seed` it rebuilds
     /// the task exactly.
     public let noise: Float
-    public let prompts: Tensor      // [items, dim]
+    public let prompts: Tensor  // [items, dim]
     public let testPrompts: Tensor  // [testItems, dim]
     /// Hidden: category and severity of each training and held-out item.
     let category: [Int], testCategory: [Int]
@@ -43,7 +45,9 @@ public struct ModerationTask: Sendable, Equatable {
     }
 
     func goldAction(_ i: Int, test: Bool) -> Int {
-        test ? Self.goldAction(category: testCategory[i], severity: testSeverity[i]) : Self.goldAction(category: category[i], severity: severity[i])
+        test
+            ? Self.goldAction(category: testCategory[i], severity: testSeverity[i])
+            : Self.goldAction(category: category[i], severity: severity[i])
     }
 
     /// Fraction of held-out items of each category on which the policy's most likely action is the gold action.
@@ -82,13 +86,18 @@ extension ModerationTask: CandidateTask {
 /// Simulated feedback over a task's fixed candidates (moderation actions, support replies): each row draws a training
 /// prompt and two different candidates, which the annotator compares by their gold reward (a length bias sees the
 /// response norm, which for these tasks does not depend on the candidate).
-public func collect(candidates task: some CandidateTask, annotator: Annotator, pairs: Int,
-                    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
-                    control: TrainingControl = TrainingControl()) throws -> PreferenceDataset {
+public func collect(
+    candidates task: some CandidateTask, annotator: Annotator, pairs: Int,
+    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
+    control: TrainingControl = TrainingControl()
+) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
-    guard task.candidateCount >= 2 else { throw AlignmentError.invalidArgument("collect needs at least two candidates to compare") }
+    guard task.candidateCount >= 2 else {
+        throw AlignmentError.invalidArgument("collect needs at least two candidates to compare")
+    }
     if dataset.count > 0 && dataset.dim != task.responseDim {
-        throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.responseDim)")
+        throw AlignmentError.shapeMismatch(
+            "dataset holds responses of \(dataset.dim) values but the task's have \(task.responseDim)")
     }
     let k = task.candidateCount
     var out = dataset
@@ -100,12 +109,17 @@ public func collect(candidates task: some CandidateTask, annotator: Annotator, p
         let i = r.int(below: k)
         var j = r.int(below: k - 1)
         if j >= i { j += 1 }
-        var (a, b) = (task.response(prompt: prompt, test: false, candidate: i), task.response(prompt: prompt, test: false, candidate: j))
-        let verdict = annotator.judge(gold: task.gold(prompt: prompt, test: false, candidate: i), length: Annotator.length(a[...]),
-                                      over: task.gold(prompt: prompt, test: false, candidate: j), length: Annotator.length(b[...]), rng: &r)
+        var (a, b) = (
+            task.response(prompt: prompt, test: false, candidate: i),
+            task.response(prompt: prompt, test: false, candidate: j)
+        )
+        let verdict = annotator.judge(
+            gold: task.gold(prompt: prompt, test: false, candidate: i), length: Annotator.length(a[...]),
+            over: task.gold(prompt: prompt, test: false, candidate: j), length: Annotator.length(b[...]), rng: &r)
         if !verdict.prefersFirst { swap(&a, &b) }
         let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
-        out.append(prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
+        out.append(
+            prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
     }
     try control.checkpoint(pairs, of: pairs)
     return out

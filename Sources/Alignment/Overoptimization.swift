@@ -13,11 +13,14 @@ public struct OveroptimizationPoint: Sendable, Equatable {
 
 /// Gao et al. (2022)'s over-optimisation measurement: maximises the reward model with no penalty for `steps` steps and
 /// measures proxy and gold reward against √KL to the starting policy every `every` steps (and at step 0).
-public func overoptimization(_ start: PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, every: Int,
-                             lr: Double, batch: Int = 16, rng: inout RNG,
-                             control: TrainingControl = TrainingControl()) throws -> [OveroptimizationPoint] {
+public func overoptimization(
+    _ start: PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, every: Int,
+    lr: Double, batch: Int = 16, rng: inout RNG,
+    control: TrainingControl = TrainingControl()
+) throws -> [OveroptimizationPoint] {
     guard every >= 1, steps >= every else {
-        throw AlignmentError.invalidArgument("overoptimization needs 1 ≤ every ≤ steps, got every \(every) and steps \(steps)")
+        throw AlignmentError.invalidArgument(
+            "overoptimization needs 1 ≤ every ≤ steps, got every \(every) and steps \(steps)")
     }
     try task.check(policy: start)
     try task.check(rewardModel: rm)
@@ -27,16 +30,18 @@ public func overoptimization(_ start: PolicyModel, rewardModel rm: RewardModel, 
         var kl = 0.0
         for i in 0..<y.count { kl += Double((y.data[i] - y0.data[i]) * (y.data[i] - y0.data[i])) }
         kl /= 2 * Double(task.noise) * Double(task.noise) * Double(y.rows)
-        return OveroptimizationPoint(steps: step, sqrtKL: kl.squareRoot(), proxy: Summary(rm.scores(y).map(Double.init)).mean,
-                                     gold: Summary(task.gold(y).map(Double.init)).mean)
+        return OveroptimizationPoint(
+            steps: step, sqrtKL: kl.squareRoot(), proxy: Summary(rm.scores(y).map(Double.init)).mean,
+            gold: Summary(task.gold(y).map(Double.init)).mean)
     }
     var policy = start
     var points = [measure(policy, 0)]
     var done = 0
     while done < steps {
         let n = min(every, steps - done)
-        _ = try finetune(&policy, rewardModel: rm, task: task, steps: n, lr: lr, kl: 0, batch: batch, reference: start,
-                         rng: &rng, control: control)
+        _ = try finetune(
+            &policy, rewardModel: rm, task: task, steps: n, lr: lr, kl: 0, batch: batch, reference: start,
+            rng: &rng, control: control)
         done += n
         points.append(measure(policy, done))
     }

@@ -11,9 +11,11 @@ import Models
 ///
 /// Returns per step: `rm_score` (mean RM score of the batch), `gold` (mean hidden gold reward of the batch,
 /// for measurement only — it never reaches the gradient), `kl` and `loss`.
-public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, lr: Double,
-                     kl beta: Double, batch: Int, reference: PolicyModel? = nil, rng: inout RNG,
-                     control: TrainingControl = TrainingControl()) throws -> [Metric] {
+public func finetune(
+    _ policy: inout PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, lr: Double,
+    kl beta: Double, batch: Int, reference: PolicyModel? = nil, rng: inout RNG,
+    control: TrainingControl = TrainingControl()
+) throws -> [Metric] {
     guard steps >= 1 else { throw AlignmentError.invalidArgument("finetune needs steps ≥ 1, got \(steps)") }
     guard batch >= 1 else { throw AlignmentError.invalidArgument("finetune needs batch ≥ 1, got \(batch)") }
     guard lr > 0 else { throw AlignmentError.invalidArgument("finetune needs lr > 0, got \(lr)") }
@@ -40,7 +42,7 @@ public func finetune(_ policy: inout PolicyModel, rewardModel rm: RewardModel, t
         let r = rm.network.forward(y, parameters: frozen, on: tape)  // [batch, 1]
         let score = tape.mean(r)
         let d = tape.sub(y, tape.constant(reference(x)))
-        let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)              // mean KL over the batch
+        let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)  // mean KL over the batch
         let loss = tape.add(tape.neg(score), tape.scale(klTerm, Float(beta)))
         try finite.check(loss: Double(tape.value(loss).data[0]), at: step)
         let grads = tape.backward(loss)

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Engine
 import Models
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The policy-gradient method of `optimize`.
 public enum PolicyGradientMethod: String, Sendable, Equatable {
@@ -40,19 +41,27 @@ public func leaveOneOutAdvantages(_ rewards: [Double], groupSize k: Int) -> [Dou
 /// r(y) − β·(log π(y|x) − log π_ref(y|x)) (the per-sample KL estimator, whose mean is KL(π‖π_ref)); advantages are
 /// leave-one-out. Returns per step: `proxy` (E_π of the RM score over the batch's prompts), `gold` (E_π of the hidden
 /// gold reward — measured, never optimised), `kl` (exact KL to the reference), `entropy`, `beta`.
-public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, rewardModel rm: RewardModel, task: Task,
-                     method: PolicyGradientMethod, steps: Int, lr: Double, kl control: KLControl, batch: Int = 16,
-                     samples: Int = 4, epochs: Int = 4, clip: Double = 0.2, reference: SamplingPolicy? = nil,
-                     rng: inout RNG, trainingControl: TrainingControl = TrainingControl()) throws -> [Metric] {
+public func optimize<Task: CandidateTask>(
+    _ policy: inout SamplingPolicy, rewardModel rm: RewardModel, task: Task,
+    method: PolicyGradientMethod, steps: Int, lr: Double, kl control: KLControl, batch: Int = 16,
+    samples: Int = 4, epochs: Int = 4, clip: Double = 0.2, reference: SamplingPolicy? = nil,
+    rng: inout RNG, trainingControl: TrainingControl = TrainingControl()
+) throws -> [Metric] {
     guard steps >= 1, batch >= 1, epochs >= 1 else {
-        throw AlignmentError.invalidArgument("optimize needs steps, batch and epochs ≥ 1, got \(steps), \(batch), \(epochs)")
+        throw AlignmentError.invalidArgument(
+            "optimize needs steps, batch and epochs ≥ 1, got \(steps), \(batch), \(epochs)")
     }
-    guard samples >= 2 else { throw AlignmentError.invalidArgument("the leave-one-out baseline needs samples ≥ 2, got \(samples)") }
+    guard samples >= 2 else {
+        throw AlignmentError.invalidArgument("the leave-one-out baseline needs samples ≥ 2, got \(samples)")
+    }
     guard lr > 0 else { throw AlignmentError.invalidArgument("optimize needs lr > 0, got \(lr)") }
-    guard control.initial >= 0 else { throw AlignmentError.invalidArgument("KL weight must be ≥ 0, got \(control.initial)") }
+    guard control.initial >= 0 else {
+        throw AlignmentError.invalidArgument("KL weight must be ≥ 0, got \(control.initial)")
+    }
     guard clip > 0 else { throw AlignmentError.invalidArgument("PPO clip must be > 0, got \(clip)") }
     if case let .adaptive(_, target, horizon) = control, !(target > 0 && horizon > 0) {
-        throw AlignmentError.invalidArgument("adaptive KL needs target > 0 and horizon > 0, got \(target) and \(horizon)")
+        throw AlignmentError.invalidArgument(
+            "adaptive KL needs target > 0 and horizon > 0, got \(target) and \(horizon)")
     }
     try task.check(samplingPolicy: policy)
     try task.check(rewardModel: rm)
@@ -67,7 +76,7 @@ public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, reward
         if step % 8 == 0 { try trainingControl.checkpoint(step, of: steps) }
         let prompts = (0..<batch).map { _ in rng.int(below: task.promptCount) }
         let x = task.prompts.gatherRows(prompts)  // [batch, dim]
-        let logp = policy.logProbabilities(x)     // [batch, K]
+        let logp = policy.logProbabilities(x)  // [batch, K]
         let logRef = reference.logProbabilities(x)
         let rmScores = task.rewardTable(rm, prompts, test: false)  // [batch, K]
         let stats = PolicyStatistics(logp: logp, reference: logRef)
@@ -101,7 +110,8 @@ public func optimize<Task: CandidateTask>(_ policy: inout SamplingPolicy, reward
             let tape = Tape()
             var params = policy.network.parameters
             let p = params.map { tape.leaf($0) }
-            let chosen = tape.pick(policy.logProbabilities(tape.constant(xs), parameters: p, on: tape), columns: actions)  // [n, 1]
+            let chosen = tape.pick(
+                policy.logProbabilities(tape.constant(xs), parameters: p, on: tape), columns: actions)  // [n, 1]
             let objective: Var
             switch method {
             case .rloo:

@@ -15,8 +15,10 @@ public struct PreferencePair: Sendable, Equatable {
     /// Fraction of a panel's members who voted against the verdict (0 for a single annotator).
     public var disagreement: Double
 
-    public init(uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
-                disagreement: Double = 0) {
+    public init(
+        uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
+        disagreement: Double = 0
+    ) {
         self.disagreement = disagreement
         self.uid = uid
         self.prompt = prompt
@@ -56,10 +58,14 @@ public struct PreferenceDataset: Sendable, Equatable {
     }
     public var dim: Int { rows.first?.chosen.count ?? 0 }
 
-    mutating func append(prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
-                         disagreement: Double = 0) {
-        rows.append(PreferencePair(uid: nextUID, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator,
-                                   seed: seed, disagreement: disagreement))
+    mutating func append(
+        prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
+        disagreement: Double = 0
+    ) {
+        rows.append(
+            PreferencePair(
+                uid: nextUID, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator,
+                seed: seed, disagreement: disagreement))
         nextUID += 1
     }
 
@@ -69,7 +75,8 @@ public struct PreferenceDataset: Sendable, Equatable {
         let data = [Float](unsafeUninitializedCapacity: 2 * n * d) { out, initialized in
             guard let dst = out.baseAddress else { return }
             for (k, i) in indices.enumerated() {
-                precondition(rows[i].rejected.count == d && rows[i].chosen.count == d, "stackedBatch: row \(i) is not \(d) wide")
+                precondition(
+                    rows[i].rejected.count == d && rows[i].chosen.count == d, "stackedBatch: row \(i) is not \(d) wide")
                 rows[i].rejected.withUnsafeBufferPointer { src in
                     if let r = src.baseAddress { (dst + k * d).initialize(from: r, count: d) }
                 }
@@ -108,13 +115,16 @@ public struct PreferenceDataset: Sendable, Equatable {
 /// Each pair draws a prompt and two responses: two distinct fixed candidates of the task, or — when `policy` is given —
 /// two samples `policy(prompt) + σ·ε` around the policy's answer, which is how Slide 7's later rounds ask about what the
 /// current policy actually says. The annotator judges them by the hidden gold reward. New rows are appended to `into`.
-public func collect(task: VectorTask, policy: PolicyModel?, annotator: Annotator, pairs: Int,
-                    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
-                    control: TrainingControl = TrainingControl()) throws -> PreferenceDataset {
+public func collect(
+    task: VectorTask, policy: PolicyModel?, annotator: Annotator, pairs: Int,
+    into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
+    control: TrainingControl = TrainingControl()
+) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
     if let policy { try task.check(policy: policy) }
     if dataset.count > 0 && dataset.dim != task.dim {
-        throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
+        throw AlignmentError.shapeMismatch(
+            "dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
     }
     let means = policy.map { $0(task.prompts) }  // [promptCount, dim]
     var out = dataset
@@ -127,7 +137,8 @@ public func collect(task: VectorTask, policy: PolicyModel?, annotator: Annotator
         if !verdict.prefersFirst { swap(&a, &b) }
         // A panel's row says how its members split, so the split is stored with the row.
         let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
-        out.append(prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
+        out.append(
+            prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
     }
     try control.checkpoint(pairs, of: pairs)
     return out

@@ -47,17 +47,24 @@ public struct RewardEnsemble: Sendable, Equatable {
 
     /// Trains every member on its own bootstrap resample (n draws with replacement) of `data`. Returns per epoch the
     /// members' mean `loss` and the ensemble's `accuracy` on all of `data`.
-    public mutating func fit(on data: PreferenceDataset, epochs: Int, lr: Double, batch: Int, rng: inout RNG,
-                             control: TrainingControl = TrainingControl()) throws -> [Metric] {
-        guard data.count > 0 else { throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty") }
+    public mutating func fit(
+        on data: PreferenceDataset, epochs: Int, lr: Double, batch: Int, rng: inout RNG,
+        control: TrainingControl = TrainingControl()
+    ) throws -> [Metric] {
+        guard data.count > 0 else {
+            throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty")
+        }
         var losses = [Double](repeating: 0, count: epochs)
         for k in members.indices {
             let sample = data.subset((0..<data.count).map { _ in rng.int(below: data.count) })
-            let m = try Alignment.fit(&members[k], on: sample, epochs: epochs, lr: lr, batch: batch, rng: &rng, control: control)
+            let m = try Alignment.fit(
+                &members[k], on: sample, epochs: epochs, lr: lr, batch: batch, rng: &rng, control: control)
             for p in m where p.name == "loss" { losses[p.step] += p.value / Double(members.count) }
         }
         let accuracy = ensembleAccuracy(on: data)
-        return losses.enumerated().map { Metric("loss", step: $0, $1) } + [Metric("accuracy", step: epochs - 1, accuracy)]
+        return losses.enumerated().map { Metric("loss", step: $0, $1) } + [
+            Metric("accuracy", step: epochs - 1, accuracy)
+        ]
     }
 
     /// Fraction of pairs the ensemble's mean score ranks the annotator's way.
@@ -67,9 +74,12 @@ public struct RewardEnsemble: Sendable, Equatable {
 
     /// Fraction of pairs the ensemble's mean score ranks the way the hidden gold reward does.
     public func goldAgreement(on data: PreferenceDataset, task: VectorTask) throws -> Double {
-        guard data.count > 0 else { throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair") }
+        guard data.count > 0 else {
+            throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair")
+        }
         guard input == task.dim, data.dim == task.dim else {
-            throw AlignmentError.shapeMismatch("ensemble reads \(input) values, preferences hold \(data.dim), the task's responses have \(task.dim)")
+            throw AlignmentError.shapeMismatch(
+                "ensemble reads \(input) values, preferences hold \(data.dim), the task's responses have \(task.dim)")
         }
         let (c, r) = data.batch(Array(0..<data.count))
         let margins = zip(scores(c), scores(r)).map { $0 - $1 }
@@ -113,17 +123,21 @@ public struct RewardEnsemble: Sendable, Equatable {
 /// Active querying: draws `pool` candidate pairs for every pair wanted, asks the ensemble how unsure it is which
 /// response of each ranks higher (`rankingUncertainty`), and has the annotator label only the `pairs` most uncertain. Each row's generator draws its prompt and
 /// responses exactly as `collect` does and then its judgement, so the row can be redrawn from its seed.
-public func collectByUncertainty(task: VectorTask, policy: PolicyModel?, ensemble: RewardEnsemble, annotator: Annotator,
-                                 pairs: Int, pool: Int, into dataset: PreferenceDataset = PreferenceDataset(),
-                                 rng: inout RNG, control: TrainingControl = TrainingControl()) throws -> PreferenceDataset {
+public func collectByUncertainty(
+    task: VectorTask, policy: PolicyModel?, ensemble: RewardEnsemble, annotator: Annotator,
+    pairs: Int, pool: Int, into dataset: PreferenceDataset = PreferenceDataset(),
+    rng: inout RNG, control: TrainingControl = TrainingControl()
+) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
     guard pool >= 1 else { throw AlignmentError.invalidArgument("collect needs pool ≥ 1, got \(pool)") }
     guard ensemble.input == task.dim else {
-        throw AlignmentError.shapeMismatch("ensemble reads \(ensemble.input) values but the task's responses have \(task.dim)")
+        throw AlignmentError.shapeMismatch(
+            "ensemble reads \(ensemble.input) values but the task's responses have \(task.dim)")
     }
     if let policy { try task.check(policy: policy) }
     if dataset.count > 0 && dataset.dim != task.dim {
-        throw AlignmentError.shapeMismatch("dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
+        throw AlignmentError.shapeMismatch(
+            "dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
     }
     let means = policy.map { $0(task.prompts) }
     var drawn: [(seed: UInt64, generator: RNG, prompt: Int, a: [Float], b: [Float])] = []
@@ -136,15 +150,17 @@ public func collectByUncertainty(task: VectorTask, policy: PolicyModel?, ensembl
     }
     let spread = ensemble.rankingUncertainty(Tensor.stack(rows: drawn.map(\.a)), Tensor.stack(rows: drawn.map(\.b)))
     // Most uncertain first; ties keep draw order, so the choice is deterministic.
-    let chosen = drawn.indices.sorted { spread[$0] != spread[$1] ? spread[$0] > spread[$1] : $0 < $1 }.prefix(pairs).sorted()
+    let chosen = drawn.indices.sorted { spread[$0] != spread[$1] ? spread[$0] > spread[$1] : $0 < $1 }.prefix(pairs)
+        .sorted()
     var out = dataset
     for i in chosen {
         var (r, a, b) = (drawn[i].generator, drawn[i].a, drawn[i].b)
         let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
         if !verdict.prefersFirst { swap(&a, &b) }
         let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
-        out.append(prompt: drawn[i].prompt, chosen: a, rejected: b, annotator: label, seed: drawn[i].seed,
-                   disagreement: verdict.disagreement)
+        out.append(
+            prompt: drawn[i].prompt, chosen: a, rejected: b, annotator: label, seed: drawn[i].seed,
+            disagreement: verdict.disagreement)
     }
     try control.checkpoint(pairs * pool, of: pairs * pool)
     return out
@@ -164,6 +180,9 @@ extension VectorTask {
         let i = r.int(below: candidateCount)
         var j = r.int(below: candidateCount - 1)
         if j >= i { j += 1 }
-        return (prompt, Array(candidates.data[(i * dim)..<(i * dim + dim)]), Array(candidates.data[(j * dim)..<(j * dim + dim)]))
+        return (
+            prompt, Array(candidates.data[(i * dim)..<(i * dim + dim)]),
+            Array(candidates.data[(j * dim)..<(j * dim + dim)])
+        )
     }
 }

@@ -14,10 +14,13 @@ public struct RewardModelQuality: Sendable, Equatable {
 
 /// Accuracy, gold agreement and calibration error of `rm` on `data`.
 public func assess(_ rm: RewardModel, on data: PreferenceDataset, task: VectorTask) throws -> RewardModelQuality {
-    guard data.count > 0 else { throw AlignmentError.emptyDataset("assessing a reward model needs at least one preference pair") }
+    guard data.count > 0 else {
+        throw AlignmentError.emptyDataset("assessing a reward model needs at least one preference pair")
+    }
     try task.check(rewardModel: rm)
     guard data.dim == task.dim else {
-        throw AlignmentError.shapeMismatch("preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
+        throw AlignmentError.shapeMismatch(
+            "preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
     }
     let (chosen, rejected) = data.batch(Array(0..<data.count))
     let margins = zip(rm.scores(chosen), rm.scores(rejected)).map { Double($0 - $1) }
@@ -25,7 +28,8 @@ public func assess(_ rm: RewardModel, on data: PreferenceDataset, task: VectorTa
     let n = Double(data.count)
     let accuracy = Double(margins.filter { $0 > 0 }.count) / n
     let gold = Double(zip(margins, goldMargins).filter { ($0 > 0 && $1 > 0) || ($0 < 0 && $1 < 0) }.count) / n
-    return RewardModelQuality(accuracy: accuracy, goldAgreement: gold, calibrationError: calibrationError(margins: margins))
+    return RewardModelQuality(
+        accuracy: accuracy, goldAgreement: gold, calibrationError: calibrationError(margins: margins))
 }
 
 /// Expected calibration error of Bradley–Terry predictions whose true outcome is always "chosen wins": each margin m
@@ -52,9 +56,15 @@ public func calibrationError(margins: [Double], bins: Int = 10) -> Double {
 }
 
 /// Splits a dataset at random into a training part and a held-out part of `fraction` of the rows (at least one row each).
-public func split(_ data: PreferenceDataset, heldOut fraction: Double, rng: inout RNG) throws -> (train: PreferenceDataset, heldOut: PreferenceDataset) {
-    guard fraction > 0, fraction < 1 else { throw AlignmentError.invalidArgument("held-out fraction must be between 0 and 1, got \(fraction)") }
-    guard data.count >= 2 else { throw AlignmentError.emptyDataset("a held-out split needs at least 2 pairs, the dataset has \(data.count)") }
+public func split(_ data: PreferenceDataset, heldOut fraction: Double, rng: inout RNG) throws -> (
+    train: PreferenceDataset, heldOut: PreferenceDataset
+) {
+    guard fraction > 0, fraction < 1 else {
+        throw AlignmentError.invalidArgument("held-out fraction must be between 0 and 1, got \(fraction)")
+    }
+    guard data.count >= 2 else {
+        throw AlignmentError.emptyDataset("a held-out split needs at least 2 pairs, the dataset has \(data.count)")
+    }
     let order = rng.permutation(data.count)
     let held = min(max(Int((Double(data.count) * fraction).rounded()), 1), data.count - 1)
     return (data.subset(Array(order[held...]).sorted()), data.subset(Array(order[..<held]).sorted()))
@@ -64,7 +74,8 @@ public func split(_ data: PreferenceDataset, heldOut fraction: Double, rng: inou
 public func goldAgreement(_ data: PreferenceDataset, task: VectorTask) throws -> Double {
     guard data.count > 0 else { throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair") }
     guard data.dim == task.dim else {
-        throw AlignmentError.shapeMismatch("preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
+        throw AlignmentError.shapeMismatch(
+            "preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
     }
     let right = data.rows.filter { task.gold($0.chosen[...]) > task.gold($0.rejected[...]) }.count
     return Double(right) / Double(data.count)

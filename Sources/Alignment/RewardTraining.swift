@@ -10,15 +10,20 @@ import Models
 /// With `heldOut` > 0 that fraction of the pairs is set aside first (drawn from `rng`) and never trained on; `accuracy`
 /// is then measured on it, and `train_accuracy` on the rest. With a `task`, `gold_agreement` and `calibration_error`
 /// (see `assess`) are logged too, on the held-out pairs when there are any.
-public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int, lr: Double, batch: Int,
-                heldOut: Double = 0, task: VectorTask? = nil,
-                rng: inout RNG, control: TrainingControl = TrainingControl()) throws -> [Metric] {
+public func fit(
+    _ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int, lr: Double, batch: Int,
+    heldOut: Double = 0, task: VectorTask? = nil,
+    rng: inout RNG, control: TrainingControl = TrainingControl()
+) throws -> [Metric] {
     guard epochs >= 1 else { throw AlignmentError.invalidArgument("fit needs epochs ≥ 1, got \(epochs)") }
     guard batch >= 1 else { throw AlignmentError.invalidArgument("fit needs batch ≥ 1, got \(batch)") }
     guard lr > 0 else { throw AlignmentError.invalidArgument("fit needs lr > 0, got \(lr)") }
-    guard all.count > 0 else { throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty") }
+    guard all.count > 0 else {
+        throw AlignmentError.emptyDataset("fit needs at least one preference pair; the dataset is empty")
+    }
     guard all.dim == rm.input else {
-        throw AlignmentError.shapeMismatch("reward model reads \(rm.input) values but the preferences hold responses of \(all.dim)")
+        throw AlignmentError.shapeMismatch(
+            "reward model reads \(rm.input) values but the preferences hold responses of \(all.dim)")
     }
     if let task { try task.check(rewardModel: rm) }
     let (data, test) = heldOut > 0 ? try split(all, heldOut: heldOut, rng: &rng) : (all, all)
@@ -64,11 +69,13 @@ public func fit(_ rm: inout RewardModel, on all: PreferenceDataset, epochs: Int,
 /// `x` stacks the batch's rejected responses over its chosen ones, so both go through the network in one pass. In
 /// that order the backward pass sums each weight's gradient over the rejected rows first, then the chosen rows, just
 /// as two separate passes (chosen recorded first) would: the fused batch gives the same bits.
-func bradleyTerryStep(_ network: TwoLayerMLP, _ params: [Tensor], _ x: Tensor, pairs b: Int) -> (loss: Float, gradients: [Tensor?]) {
+func bradleyTerryStep(_ network: TwoLayerMLP, _ params: [Tensor], _ x: Tensor, pairs b: Int) -> (
+    loss: Float, gradients: [Tensor?]
+) {
     let tape = Tape()
     let p = params.map { tape.leaf($0) }
-    let r = network.forward(tape.constant(x), parameters: p, on: tape)                          // [2b, 1]
-    let (rr, rc) = (tape.rows(r, 0..<b), tape.rows(r, b..<(2 * b)))                               // [b, 1] each
+    let r = network.forward(tape.constant(x), parameters: p, on: tape)  // [2b, 1]
+    let (rr, rc) = (tape.rows(r, 0..<b), tape.rows(r, b..<(2 * b)))  // [b, 1] each
     let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))
     let grads = tape.backward(loss)
     return (tape.value(loss).data[0], p.map { grads[$0] })
@@ -78,4 +85,3 @@ func bradleyTerryStep(_ network: TwoLayerMLP, _ params: [Tensor], _ x: Tensor, p
 public func accuracy(_ rm: RewardModel, on data: PreferenceDataset) -> Double {
     data.fractionRankedRight(by: rm.scores)
 }
-

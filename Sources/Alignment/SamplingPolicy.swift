@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Engine
 import Models
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A stochastic policy over a task's fixed candidate responses: an MLP maps the prompt to one logit per candidate and
 /// π(k | x) = softmax(logits)ₖ. Unlike the deterministic `PolicyModel`, it has real probabilities, so KL to a reference,

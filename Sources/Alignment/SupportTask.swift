@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Engine
 import Models
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The seed's Slide 10: a customer-service chatbot choosing its reply, with hidden gold customer satisfaction.
 ///
@@ -25,7 +26,9 @@ public struct SupportTask: Sendable, Equatable {
     /// Reply k is strategy k / 2, polite when k is even.
     public static let replies = strategies.flatMap { ["\($0), polite", "\($0), curt"] }
     /// Per category, the difficulty below which a direct fix works and below which asking first works.
-    public static let thresholds: [(fixable: Float, clarifiable: Float)] = [(0.6, 0.9), (0.25, 0.6), (0.5, 0.85), (0.4, 0.7)]
+    public static let thresholds: [(fixable: Float, clarifiable: Float)] = [
+        (0.6, 0.9), (0.25, 0.6), (0.5, 0.85), (0.4, 0.7),
+    ]
     /// Turns a conversation takes with each strategy.
     static let turns: [Float] = [1, 2, 4, 1]
 
@@ -34,14 +37,17 @@ public struct SupportTask: Sendable, Equatable {
     /// Spread of the features around their category's prototype; with `dim`, the counts and `seed` it rebuilds the
     /// task exactly.
     public let noise: Float
-    public let prompts: Tensor      // [conversations, dim]
+    public let prompts: Tensor  // [conversations, dim]
     public let testPrompts: Tensor  // [testConversations, dim]
     /// Hidden: category and difficulty of each training and held-out conversation.
     let category: [Int], testCategory: [Int]
     let difficulty: [Float], testDifficulty: [Float]
 
-    public init(dim: Int, conversations: Int = 500, testConversations: Int = 500, noise: Float = 0.3, seed: UInt64) throws {
-        try CategoryFeatures.check("SupportTask", dim: dim, counts: (conversations, testConversations), of: "conversation", noise: noise)
+    public init(dim: Int, conversations: Int = 500, testConversations: Int = 500, noise: Float = 0.3, seed: UInt64)
+        throws
+    {
+        try CategoryFeatures.check(
+            "SupportTask", dim: dim, counts: (conversations, testConversations), of: "conversation", noise: noise)
         self.dim = dim
         self.seed = seed
         self.noise = noise
@@ -67,18 +73,20 @@ public struct SupportTask: Sendable, Equatable {
 
     public static func outcome(category c: Int, difficulty d: Float, reply k: Int) -> Outcome {
         let strategy = k / 2
-        let solved = switch strategy {
-        case 0: d < thresholds[c].fixable
-        case 1: d < thresholds[c].clarifiable
-        case 2: true
-        default: false
-        }
+        let solved =
+            switch strategy {
+            case 0: d < thresholds[c].fixable
+            case 1: d < thresholds[c].clarifiable
+            case 2: true
+            default: false
+            }
         return Outcome(solved: solved, polite: k % 2 == 0, turns: turns[strategy], deflects: strategy == 3)
     }
 
     func outcome(_ i: Int, test: Bool, reply k: Int) -> Outcome {
-        test ? Self.outcome(category: testCategory[i], difficulty: testDifficulty[i], reply: k)
-             : Self.outcome(category: category[i], difficulty: difficulty[i], reply: k)
+        test
+            ? Self.outcome(category: testCategory[i], difficulty: testDifficulty[i], reply: k)
+            : Self.outcome(category: category[i], difficulty: difficulty[i], reply: k)
     }
 
     /// Slide 10's four measures of a policy over the held-out conversations, as expectations under its reply
@@ -107,7 +115,10 @@ public struct SupportTask: Sendable, Equatable {
         let k = candidateCount
         return scorecard { i in
             var best = 0
-            for r in 1..<k where outcome(i, test: true, reply: r).satisfaction > outcome(i, test: true, reply: best).satisfaction { best = r }
+            for r in 1..<k
+            where outcome(i, test: true, reply: r).satisfaction > outcome(i, test: true, reply: best).satisfaction {
+                best = r
+            }
             return (0..<k).map { $0 == best ? 1 : 0 }
         }
     }
@@ -125,7 +136,8 @@ public struct SupportTask: Sendable, Equatable {
             }
         }
         let n = Double(testPrompts.rows)
-        return Scorecard(satisfaction: sums[0] / n, resolutionRate: sums[1] / n, appropriateness: sums[2] / n, turns: sums[3] / n)
+        return Scorecard(
+            satisfaction: sums[0] / n, resolutionRate: sums[1] / n, appropriateness: sums[2] / n, turns: sums[3] / n)
     }
 }
 

@@ -13,16 +13,22 @@ public struct VectorTask: Sendable, Equatable {
     public let seed: UInt64
     /// Spread σ of sampled responses around a policy's output; also the σ of the Gaussian policy used for KL.
     public let noise: Float
-    public let prompts: Tensor      // [promptCount, dim]
+    public let prompts: Tensor  // [promptCount, dim]
     public let testPrompts: Tensor  // [testCount, dim], never used for training
-    public let candidates: Tensor   // [candidateCount, dim]
-    let goldDirection: [Float]      // unit vector u, hidden from every model
-    public let curvature: Float     // α
+    public let candidates: Tensor  // [candidateCount, dim]
+    let goldDirection: [Float]  // unit vector u, hidden from every model
+    public let curvature: Float  // α
 
-    public init(dim: Int, prompts: Int = 256, candidates: Int = 64, testPrompts: Int = 200, noise: Float = 1, seed: UInt64) throws {
+    public init(
+        dim: Int, prompts: Int = 256, candidates: Int = 64, testPrompts: Int = 200, noise: Float = 1, seed: UInt64
+    ) throws {
         guard dim >= 2 else { throw AlignmentError.invalidArgument("VectorTask needs dim ≥ 2, got \(dim)") }
-        guard prompts >= 1, testPrompts >= 1 else { throw AlignmentError.invalidArgument("VectorTask needs at least one prompt and one test prompt") }
-        guard candidates >= 2 else { throw AlignmentError.invalidArgument("VectorTask needs at least 2 candidates, got \(candidates)") }
+        guard prompts >= 1, testPrompts >= 1 else {
+            throw AlignmentError.invalidArgument("VectorTask needs at least one prompt and one test prompt")
+        }
+        guard candidates >= 2 else {
+            throw AlignmentError.invalidArgument("VectorTask needs at least 2 candidates, got \(candidates)")
+        }
         guard noise > 0 else { throw AlignmentError.invalidArgument("VectorTask noise must be > 0, got \(noise)") }
         self.dim = dim
         self.seed = seed
@@ -64,7 +70,8 @@ public struct VectorTask: Sendable, Equatable {
     func check(policy: PolicyModel) throws {
         guard policy.input == dim, policy.output == dim else {
             throw AlignmentError.shapeMismatch(
-                "policy maps \(policy.input) → \(policy.output) values but the task's prompts and responses have \(dim)")
+                "policy maps \(policy.input) → \(policy.output) values but the task's prompts and responses have \(dim)"
+            )
         }
     }
 }

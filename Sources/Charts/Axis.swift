@@ -92,7 +92,8 @@ public struct Axis: Sendable, Equatable {
         guard raw > 0, raw.isFinite else { return 1 }
         let power = pow(10, log10(raw).rounded(.down))
         let error = raw / power
-        let factor: Double = error >= 50.squareRoot() ? 10 : error >= 10.squareRoot() ? 5 : error >= 2.squareRoot() ? 2 : 1
+        let factor: Double =
+            error >= 50.squareRoot() ? 10 : error >= 10.squareRoot() ? 5 : error >= 2.squareRoot() ? 2 : 1
         return factor * power
     }
 

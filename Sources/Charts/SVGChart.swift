@@ -60,7 +60,8 @@ public enum SVGChart {
         out.end("g")
         out.begin("g", ["class": "axis y", "font-size": n(tickFontSize), "fill": "#333333", "text-anchor": "end"])
         for tick in l.yAxis.ticks {
-            out.open("text", ["class": "tick", "x": n(l.plot.minX - 6), "y": n(l.y(tick) + 4)], text: l.yAxis.label(tick))
+            out.open(
+                "text", ["class": "tick", "x": n(l.plot.minX - 6), "y": n(l.y(tick) + 4)], text: l.yAxis.label(tick))
         }
         out.end("g")
         out.element(

@@ -38,7 +38,8 @@ public enum TextChart {
         var lines: [String] = []
         for (c, category) in chart.categories.enumerated() {
             for (s, series) in chart.series.enumerated() {
-                let label = s == 0 ? pad(fit(category, labelWidth), labelWidth) : String(repeating: " ", count: labelWidth)
+                let label =
+                    s == 0 ? pad(fit(category, labelWidth), labelWidth) : String(repeating: " ", count: labelWidth)
                 let value = c < series.y.count ? series.y[c] : .nan
                 let bar = barText(value, axis: axis, width: barWidth, fill: fills[s % fills.count])
                 let painted = color ? "\u{1B}[\(colors[s % colors.count])m\(bar)\u{1B}[0m" : bar

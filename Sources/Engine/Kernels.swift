@@ -6,20 +6,26 @@ import CKernels
 /// reproducible and do not depend on which instruction set ran.
 enum Kernels {
     /// c[m,n] (+)= a[m,k] · b[k,n]
-    static func matmul(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
-                       m: Int, k: Int, n: Int, accumulate: Bool) {
+    static func matmul(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
+        m: Int, k: Int, n: Int, accumulate: Bool
+    ) {
         gemm(rows: m, n: n, depth: k, a, aRow: k, aDepth: 1, b, c, accumulate: accumulate)
     }
 
     /// c[k,n] (+)= a[m,k]ᵀ · b[m,n]
-    static func matmulAT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
-                         m: Int, k: Int, n: Int, accumulate: Bool) {
+    static func matmulAT(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
+        m: Int, k: Int, n: Int, accumulate: Bool
+    ) {
         gemm(rows: k, n: n, depth: m, a, aRow: 1, aDepth: k, b, c, accumulate: accumulate)
     }
 
     /// `rlhf_gemm` on buffers: c[r, ·] (+)= Σ_q a[r·aRow + q·aDepth] · b[q, ·].
-    private static func gemm(rows: Int, n: Int, depth: Int, _ a: UnsafeBufferPointer<Float>, aRow: Int, aDepth: Int,
-                             _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>, accumulate: Bool) {
+    private static func gemm(
+        rows: Int, n: Int, depth: Int, _ a: UnsafeBufferPointer<Float>, aRow: Int, aDepth: Int,
+        _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>, accumulate: Bool
+    ) {
         // An empty operand means a zero-sized product: nothing to add.
         guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
             if !accumulate { c.update(repeating: 0) }
@@ -32,8 +38,10 @@ enum Kernels {
     ///
     /// Each c[i,j] is the sum over p of a[i,p]·b[j,p] taken in increasing p, then added to c[i,j] when accumulating:
     /// the same bits as the plain dot-product loop. b is transposed first so the sums run along contiguous memory.
-    static func matmulBT(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
-                         m: Int, k: Int, n: Int, accumulate: Bool) {
+    static func matmulBT(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ c: UnsafeMutableBufferPointer<Float>,
+        m: Int, k: Int, n: Int, accumulate: Bool
+    ) {
         let bt = transpose(b, rows: n, columns: k)  // [k, n]
         bt.withUnsafeBufferPointer { t in
             if !accumulate { return matmul(a, t, c, m: m, k: k, n: n, accumulate: false) }
@@ -73,7 +81,8 @@ extension Tensor {
 
     /// x[m,in] · w[out,in]ᵀ + b[1,out], optionally followed by ReLU (inference).
     public func linear(weight w: Tensor, bias b: Tensor, relu: Bool = false) -> Tensor {
-        precondition(w.columns == columns && b.count == w.rows, "linear: \(shape) with weight \(w.shape), bias \(b.shape)")
+        precondition(
+            w.columns == columns && b.count == w.rows, "linear: \(shape) with weight \(w.shape), bias \(b.shape)")
         let wt = w.data.withUnsafeBufferPointer { Kernels.transpose($0, rows: w.rows, columns: w.columns) }
         return linear(transposedWeight: wt, bias: b, relu: relu)
     }
@@ -81,7 +90,8 @@ extension Tensor {
     /// x[m,in] · wt[in,out] + b[1,out], optionally followed by ReLU: `linear` with the weight already transposed.
     func linear(transposedWeight wt: [Float], bias b: Tensor, relu: Bool = false) -> Tensor {
         let m = rows, k = columns, n = b.count
-        precondition(wt.count == k * n, "linear: \(shape) with a transposed weight of \(wt.count) values, bias \(b.shape)")
+        precondition(
+            wt.count == k * n, "linear: \(shape) with a transposed weight of \(wt.count) values, bias \(b.shape)")
         let out = [Float](unsafeUninitializedCapacity: m * n) { pc, initialized in
             data.withUnsafeBufferPointer { px in
                 wt.withUnsafeBufferPointer { pw in

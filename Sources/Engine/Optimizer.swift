@@ -49,7 +49,8 @@ public struct Adam: Sendable, Equatable {
                     v[i].data.withUnsafeMutableBufferPointer { pv in
                         parameters[i].data.withUnsafeMutableBufferPointer { pp in
                             guard let p = pp.baseAddress, let m = pm.baseAddress, let v = pv.baseAddress,
-                                  let g = pg.baseAddress else { return }
+                                let g = pg.baseAddress
+                            else { return }
                             // p −= lr·(m/c1) / (√(v/c2) + ε), element by element (see rlhf_adam).
                             rlhf_adam(pg.count, p, m, v, g, beta1, beta2, c1, c2, lr, epsilon)
                         }

@@ -89,4 +89,3 @@ public struct RNG: Sendable, Equatable, Codable {
         return Tensor(shape: shape, data: data)
     }
 }
-

@@ -127,12 +127,22 @@ public struct Argument: Sendable, Equatable {
 
 /// Arithmetic operators.
 public enum BinaryOperator: String, Sendable, Equatable {
-    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%", power = "**"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case remainder = "%"
+    case power = "**"
 }
 
 /// Comparison operators (all one precedence level, chainable).
 public enum ComparisonOperator: String, Sendable, Equatable {
-    case equal = "==", notEqual = "!=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessEqual = "<="
+    case greater = ">"
+    case greaterEqual = ">="
 }
 
 /// A parameter of a user function: `a` (positional, required) or `b: 1` (labelled, with a default).

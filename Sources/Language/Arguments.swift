@@ -11,7 +11,9 @@ public struct Arguments {
         public var length: Int
         /// The variable the caller wrote, when the argument is a bare variable (needed for in-place parameters).
         public var variable: String?
-        public init(label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1, variable: String? = nil) {
+        public init(
+            label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1, variable: String? = nil
+        ) {
             self.label = label
             self.value = value
             self.location = location
@@ -81,11 +83,13 @@ public struct Arguments {
             if let label = argument.label {
                 guard let parameter = signature.parameters.first(where: { $0.label == label }) else {
                     if signature.parameters.contains(where: { $0.label == nil && $0.name == label }) {
-                        throw RuntimeError("argument '\(label)' of \(callee) is positional; pass it without a label",
-                                           at: argument.location, length: argument.length)
+                        throw RuntimeError(
+                            "argument '\(label)' of \(callee) is positional; pass it without a label",
+                            at: argument.location, length: argument.length)
                     }
                     throw RuntimeError(
-                        "unknown argument '\(label)' to \(callee)" + Diagnostic.didYouMean(label, among: signature.labels),
+                        "unknown argument '\(label)' to \(callee)"
+                            + Diagnostic.didYouMean(label, among: signature.labels),
                         at: argument.location, length: argument.length,
                         note: signature.labels.isEmpty ? nil : "\(signature.line)")
                 }
@@ -116,8 +120,9 @@ public struct Arguments {
                 values[parameter.name] = defaultValue
             } else {
                 let how = parameter.label == nil ? "" : " (label '\(parameter.label ?? "")')"
-                throw RuntimeError("missing argument '\(parameter.name)'\(how) in call to \(callee)",
-                                   at: callLocation, note: signature.line)
+                throw RuntimeError(
+                    "missing argument '\(parameter.name)'\(how) in call to \(callee)",
+                    at: callLocation, note: signature.line)
             }
         }
     }
@@ -177,8 +182,9 @@ public struct Arguments {
     /// An error located at argument `name` (or the call): `fit(): argument 'epochs' must be positive`.
     public func error(_ name: String, _ message: String) -> RuntimeError {
         let site = locations[name]
-        return RuntimeError("\(signature.name)(): argument '\(name)' \(message)", at: site?.0 ?? callLocation,
-                            length: site?.1 ?? 1)
+        return RuntimeError(
+            "\(signature.name)(): argument '\(name)' \(message)", at: site?.0 ?? callLocation,
+            length: site?.1 ?? 1)
     }
 
 }

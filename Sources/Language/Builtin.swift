@@ -23,8 +23,10 @@ public struct Builtin {
     }
 
     /// Creates a built-in from its name, parameter declarations and doc line.
-    public init(_ name: String, _ parameters: [any ParameterDeclaration], doc: String,
-                body: @escaping (Arguments, CallContext) throws -> Value) {
+    public init(
+        _ name: String, _ parameters: [any ParameterDeclaration], doc: String,
+        body: @escaping (Arguments, CallContext) throws -> Value
+    ) {
         let signature = BuiltinSignature(name: name, parameters: parameters.map(\.parameter), doc: doc)
         self.init(signature: signature, body: body)
     }

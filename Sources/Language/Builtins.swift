@@ -17,8 +17,10 @@ public enum Builtins {
         let values = Param.variadic("values", .any), separator = Param.labelled("separator", .string, default: " ")
         let value = Param.positional("value", .any)
         return [
-            Builtin("print", [values, separator],
-                    doc: "Writes the values, separated by `separator`, as one line of output.") { args, context in
+            Builtin(
+                "print", [values, separator],
+                doc: "Writes the values, separated by `separator`, as one line of output."
+            ) { args, context in
                 let limit = context.interpreter.maximumLength
                 context.print(try values(args).map { $0.displayText(limit: limit) }.joined(separator: separator(args)))
                 return .nil
@@ -26,8 +28,10 @@ public enum Builtins {
             Builtin("str", [value], doc: "The value as `print` shows it.") { args, context in
                 .string(try value(args).displayText(limit: context.interpreter.maximumLength))
             },
-            Builtin("type", [value],
-                    doc: "The type name: number, string, bool, nil, list, record, function, or a native type.") { args, _ in
+            Builtin(
+                "type", [value],
+                doc: "The type name: number, string, bool, nil, list, record, function, or a native type."
+            ) { args, _ in
                 .string(try value(args).typeName)
             },
         ]
@@ -38,8 +42,10 @@ public enum Builtins {
         let sized = Param.positional(
             "value", .union(ArgumentType.string.type, ArgumentType.list.type, ArgumentType.record.type))
         return [
-            Builtin("len", [sized],
-                    doc: "Number of characters of a string, elements of a list, or fields of a record.") { args, _ in
+            Builtin(
+                "len", [sized],
+                doc: "Number of characters of a string, elements of a list, or fields of a record."
+            ) { args, _ in
                 switch try sized(args) {
                 case .string(let text): return .int(text.count)
                 case .list(let elements): return .int(elements.count)
@@ -47,8 +53,10 @@ public enum Builtins {
                 case let other: throw sized.error(args, "must be a string, list or record, got \(other.typeName)")
                 }
             },
-            Builtin("int", [numberOrString],
-                    doc: "Converts to an integer, truncating toward zero; parses strings.") { args, _ in
+            Builtin(
+                "int", [numberOrString],
+                doc: "Converts to an integer, truncating toward zero; parses strings."
+            ) { args, _ in
                 switch try numberOrString(args) {
                 case .int(let value): return .int(value)
                 case .double(let value):
@@ -64,8 +72,10 @@ public enum Builtins {
                 case let other: throw numberOrString.error(args, "must be a number or string, got \(other.typeName)")
                 }
             },
-            Builtin("float", [numberOrString],
-                    doc: "Converts to a floating-point number; parses strings.") { args, _ in
+            Builtin(
+                "float", [numberOrString],
+                doc: "Converts to a floating-point number; parses strings."
+            ) { args, _ in
                 let value = try numberOrString(args)
                 if case .string(let text) = value {
                     guard let number = Double(text.trimmingCharacters(in: .whitespaces)) else {
@@ -89,8 +99,10 @@ public enum Builtins {
             ArgumentType.number.type, ArgumentType.string.type, ArgumentType.list.type)
         let extremes = Param.variadic("values", comparable)
         return [
-            Builtin("round", [x, roundDigits],
-                    doc: "Rounds half away from zero; with digits 0 the result is an integer.") { args, _ in
+            Builtin(
+                "round", [x, roundDigits],
+                doc: "Rounds half away from zero; with digits 0 the result is an integer."
+            ) { args, _ in
                 let number = try x(args), digits = try roundDigits(args)
                 guard (-308...308).contains(digits) else {
                     throw roundDigits.error(args, "must be between -308 and 308, got \(digits)")
@@ -105,8 +117,10 @@ public enum Builtins {
                 guard (number * scale).isFinite else { return .double(number) }
                 return .double((number * scale).rounded() / scale)
             },
-            Builtin("format", [x, formatDigits, width],
-                    doc: "The number with exactly `digits` decimals, right-aligned in `width` characters (for tables).") { args, _ in
+            Builtin(
+                "format", [x, formatDigits, width],
+                doc: "The number with exactly `digits` decimals, right-aligned in `width` characters (for tables)."
+            ) { args, _ in
                 let number = try x(args), digits = try formatDigits(args), columns = try width(args)
                 guard (0...17).contains(digits) else {
                     throw formatDigits.error(args, "must be between 0 and 17, got \(digits)")
@@ -117,12 +131,16 @@ public enum Builtins {
                 let text = String(format: "%.\(digits)f", number)
                 return .string(String(repeating: " ", count: max(0, columns - text.count)) + text)
             },
-            Builtin("min", [extremes],
-                    doc: "The smallest argument, or the smallest element of a single list argument.") { args, _ in
+            Builtin(
+                "min", [extremes],
+                doc: "The smallest argument, or the smallest element of a single list argument."
+            ) { args, _ in
                 try extreme(try extremes(args), extremes, args, .less)
             },
-            Builtin("max", [extremes],
-                    doc: "The largest argument, or the largest element of a single list argument.") { args, _ in
+            Builtin(
+                "max", [extremes],
+                doc: "The largest argument, or the largest element of a single list argument."
+            ) { args, _ in
                 try extreme(try extremes(args), extremes, args, .greater)
             },
             Builtin("abs", [x], doc: "Absolute value (integers stay integers).") { args, _ in
@@ -160,8 +178,10 @@ public enum Builtins {
         let record = Param.positional("record", .record)
         let transform = Param.positional("transform", .function), keep = Param.positional("keep", .function)
         return [
-            Builtin("range", [start, end, step],
-                    doc: "range(n) is [0, 1, …, n-1]; range(a, b) is [a, …, b-1]; `step` may be negative.") { args, context in
+            Builtin(
+                "range", [start, end, step],
+                doc: "range(n) is [0, 1, …, n-1]; range(a, b) is [a, …, b-1]; `step` may be negative."
+            ) { args, context in
                 var first = 0, last = try start(args)
                 if let end = try end(args) {
                     first = last
@@ -199,8 +219,10 @@ public enum Builtins {
                 }
                 return .double(total / Double(elements.count))
             },
-            Builtin("append", [list, value],
-                    doc: "A new list with `value` added at the end (the original is unchanged).") { args, context in
+            Builtin(
+                "append", [list, value],
+                doc: "A new list with `value` added at the end (the original is unchanged)."
+            ) { args, context in
                 let elements = try list(args)
                 guard elements.count < context.interpreter.maximumLength else {
                     throw list.error(args, "already holds \(elements.count) elements, the most a list may have")
@@ -210,23 +232,30 @@ public enum Builtins {
             Builtin("keys", [record], doc: "The field names of a record, in order.") { args, _ in
                 .list(try record(args).keys.map(Value.string))
             },
-            Builtin("map", [list, transform],
-                    doc: "A new list with `transform` applied to each element: map(xs, fn(x) { x * 2 }).") { args, context in
+            Builtin(
+                "map", [list, transform],
+                doc: "A new list with `transform` applied to each element: map(xs, fn(x) { x * 2 })."
+            ) { args, context in
                 let function = try transform(args)
                 return .list(try list(args).map { try context.call(function, [$0]) })
             },
-            Builtin("filter", [list, keep],
-                    doc: "The elements for which `keep` returns true: filter(xs, fn(x) { x > 1 }).") { args, context in
+            Builtin(
+                "filter", [list, keep],
+                doc: "The elements for which `keep` returns true: filter(xs, fn(x) { x > 1 })."
+            ) { args, context in
                 let test = try keep(args)
-                return .list(try list(args).filter { element in
-                    guard let flag = try context.call(test, [element]).boolValue else {
-                        throw keep.error(args, "must return a bool")
-                    }
-                    return flag
-                })
+                return .list(
+                    try list(args).filter { element in
+                        guard let flag = try context.call(test, [element]).boolValue else {
+                            throw keep.error(args, "must return a bool")
+                        }
+                        return flag
+                    })
             },
-            Builtin("sorted", [list],
-                    doc: "A new list of the numbers or strings in ascending order.") { args, _ in
+            Builtin(
+                "sorted", [list],
+                doc: "A new list of the numbers or strings in ascending order."
+            ) { args, _ in
                 var failure: RuntimeError?
                 let sorted = try list(args).sorted { a, b in
                     do { return try Arithmetic.compare(.less, a, b) } catch {
@@ -243,7 +272,8 @@ public enum Builtins {
     /// How many elements `range(start, end, step:)` has, or nil if more than `Int.max` (the subtraction overflows).
     static func rangeCount(from start: Int, to end: Int, by step: Int) -> Int? {
         guard step > 0 ? end > start : start > end else { return 0 }
-        let (distance, overflow) = step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
+        let (distance, overflow) =
+            step > 0 ? end.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(end)
         guard !overflow else { return nil }
         // ⌈distance / |step|⌉ without computing distance + |step| - 1, which could overflow.
         let magnitude = step.magnitude
@@ -251,8 +281,10 @@ public enum Builtins {
     }
 
     /// `min`/`max`: of two or more numbers or strings, or of the elements of one list of them.
-    private static func extreme(_ values: [Value], _ parameter: Param<[Value]>, _ args: Arguments,
-                                _ op: ComparisonOperator) throws -> Value {
+    private static func extreme(
+        _ values: [Value], _ parameter: Param<[Value]>, _ args: Arguments,
+        _ op: ComparisonOperator
+    ) throws -> Value {
         var values = values
         if values.count == 1 {
             guard let elements = values[0].listValue else {

@@ -19,7 +19,8 @@ public struct CallContext {
 
     /// Calls a function value (e.g. a user lambda passed to `map`) with positional and labelled arguments.
     public func call(_ function: Function, _ positional: [Value], labelled: [(String, Value)] = []) throws -> Value {
-        let passed = positional.map { Arguments.Passed(label: nil, value: $0, location: location) }
+        let passed =
+            positional.map { Arguments.Passed(label: nil, value: $0, location: location) }
             + labelled.map { Arguments.Passed(label: $0.0, value: $0.1, location: location) }
         return try interpreter.call(function, passing: passed, at: location)
     }

@@ -32,7 +32,8 @@ public struct Cell: Sendable, Equatable {
     public var firstLine: Int
 
     /// Creates a cell; normally produced by `CellFile.parse(path:text:)`.
-    public init(ordinal: Int, key: String, title: String, kind: Kind, options: [Option], source: String, firstLine: Int) {
+    public init(ordinal: Int, key: String, title: String, kind: Kind, options: [Option], source: String, firstLine: Int)
+    {
         self.ordinal = ordinal
         self.key = key
         self.title = title

@@ -40,7 +40,8 @@ public struct CellFile: Sendable, Equatable {
         if let size = attributes?[.size] as? Int, size > SourceBytes.maximumFileBytes {
             throw Diagnostic(
                 location: SourceLocation(file: path, line: 1, column: 1),
-                message: "file is \(size) bytes; the limit is \(SourceBytes.maximumFileBytes) (64 MB): split the notebook")
+                message:
+                    "file is \(size) bytes; the limit is \(SourceBytes.maximumFileBytes) (64 MB): split the notebook")
         }
         let data = try UnreadableNotebook.contents(of: path)
         return try SourceBytes.text(of: [UInt8](data), file: path)

@@ -21,7 +21,9 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     static let quotedWidth = 160
 
     /// Creates a diagnostic; `length` is the number of characters to underline.
-    public init(location: SourceLocation, message: String, sourceLine: String? = nil, length: Int = 1, note: String? = nil) {
+    public init(
+        location: SourceLocation, message: String, sourceLine: String? = nil, length: Int = 1, note: String? = nil
+    ) {
         self.location = location
         self.message = message
         self.sourceLine = sourceLine
@@ -89,7 +91,9 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
         var letters = ""
         var previous: Character?
         for character in name {
-            if character != "_" && (previous == nil || previous == "_" || (character.isUppercase && previous?.isLowercase == true)) {
+            if character != "_"
+                && (previous == nil || previous == "_" || (character.isUppercase && previous?.isLowercase == true))
+            {
                 letters.append(character)
             }
             previous = character

@@ -43,7 +43,8 @@ public final class Interpreter {
 
     /// Creates an interpreter with the given built-ins (by default the core ones) and output sink
     /// (by default standard output).
-    public init(builtins: BuiltinRegistry = BuiltinRegistry(), output: @escaping (String) -> Void = { Swift.print($0) }) {
+    public init(builtins: BuiltinRegistry = BuiltinRegistry(), output: @escaping (String) -> Void = { Swift.print($0) })
+    {
         self.builtins = builtins
         self.output = output
     }
@@ -103,18 +104,22 @@ public final class Interpreter {
     }
 
     /// Calls a function value with already-evaluated arguments (used by `CallContext.call`).
-    public func call(_ function: Function, passing arguments: [Arguments.Passed], at location: SourceLocation?) throws -> Value {
+    public func call(_ function: Function, passing arguments: [Arguments.Passed], at location: SourceLocation?) throws
+        -> Value
+    {
         try invoke(function, passing: arguments, at: location).value
     }
 
     /// Calls a function and returns, with its result, the new values of its in-place parameters by caller variable.
-    private func invoke(_ function: Function, passing arguments: [Arguments.Passed], at location: SourceLocation?) throws
+    private func invoke(_ function: Function, passing arguments: [Arguments.Passed], at location: SourceLocation?)
+        throws
         -> (value: Value, updates: [(variable: String, value: Value)])
     {
         if isCancelled() { throw RuntimeError(RuntimeError.cancelledMessage, at: location) }
         guard callDepth < maximumCallDepth else {
-            throw RuntimeError("maximum call depth (\(maximumCallDepth)) exceeded in \(function.name)(); is the recursion infinite?",
-                               at: location)
+            throw RuntimeError(
+                "maximum call depth (\(maximumCallDepth)) exceeded in \(function.name)(); is the recursion infinite?",
+                at: location)
         }
         callDepth += 1
         defer { callDepth -= 1 }
@@ -129,7 +134,8 @@ public final class Interpreter {
             if error.location == nil { error.location = location }
             throw error
         } catch let list as DiagnosticList {
-            throw RuntimeError("\(function.name)(): \(list.diagnostics.map(\.message).joined(separator: "; "))", at: location)
+            throw RuntimeError(
+                "\(function.name)(): \(list.diagnostics.map(\.message).joined(separator: "; "))", at: location)
         } catch {
             throw RuntimeError("\(function.name)(): \(error)", at: location)
         }
@@ -225,15 +231,17 @@ public final class Interpreter {
         guard let maximumSteps else { return }
         steps += 1
         if steps > maximumSteps {
-            throw RuntimeError("step budget exceeded: the program took more than \(maximumSteps) steps",
-                               at: location, length: length)
+            throw RuntimeError(
+                "step budget exceeded: the program took more than \(maximumSteps) steps",
+                at: location, length: length)
         }
     }
 
     /// Refuses a string or list longer than `maximumLength`.
     private func checkLength(_ length: Int, at expr: Expr) throws {
         guard length > maximumLength else { return }
-        throw RuntimeError("result too long (more than \(maximumLength) elements)", at: expr.location, length: expr.length)
+        throw RuntimeError(
+            "result too long (more than \(maximumLength) elements)", at: expr.location, length: expr.length)
     }
 
     private func checkCancelled(at statement: Stmt) throws {
@@ -256,8 +264,9 @@ public final class Interpreter {
         case .string(let text): return text.map { .string(String($0)) }
         case .record(let record): return record.keys.map(Value.string)
         default:
-            throw RuntimeError("cannot iterate over \(sequence.typeName); 'for' needs a list, string or record",
-                               at: expr.location, length: expr.length)
+            throw RuntimeError(
+                "cannot iterate over \(sequence.typeName); 'for' needs a list, string or record",
+                at: expr.location, length: expr.length)
         }
     }
 
@@ -277,11 +286,14 @@ public final class Interpreter {
         if let value = scope?.owner(of: name)?.values[name] ?? globals[name] { return value }
         if let function = builtins.function(named: name) { return .function(function) }
         let candidates = (scope?.allNames ?? []) + visibleNames
-        throw RuntimeError("undefined variable '\(name)'" + Diagnostic.didYouMean(name, among: candidates),
-                           at: expr.location, length: expr.length)
+        throw RuntimeError(
+            "undefined variable '\(name)'" + Diagnostic.didYouMean(name, among: candidates),
+            at: expr.location, length: expr.length)
     }
 
-    private func assign(_ target: Expr, op: BinaryOperator?, _ valueExpr: Expr, at statement: Stmt, in scope: Scope?) throws {
+    private func assign(_ target: Expr, op: BinaryOperator?, _ valueExpr: Expr, at statement: Stmt, in scope: Scope?)
+        throws
+    {
         if case .variable(let name) = target.kind, op == nil {
             let value = try evaluate(valueExpr, in: scope)
             try checkNesting(value, below: 0, at: statement)
@@ -320,8 +332,9 @@ public final class Interpreter {
                     + "once per place it appears", at: statement.location, length: statement.length)
         }
         guard depth > limit else { return }
-        throw RuntimeError("lists and records may nest at most \(Self.maximumNesting) deep; this assignment nests deeper",
-                           at: statement.location, length: statement.length)
+        throw RuntimeError(
+            "lists and records may nest at most \(Self.maximumNesting) deep; this assignment nests deeper",
+            at: statement.location, length: statement.length)
     }
 
     /// How many fields or elements below its variable an assignment target is (`x` 0, `x.a[2]` 2).
@@ -336,7 +349,8 @@ public final class Interpreter {
     /// changed value back up the path. `creating` allows a new record field. Each level empties its slot while
     /// the change runs, so lists and records are mutated in place rather than copied; `change` assigns only on
     /// success, and the slots are refilled even when it throws.
-    private func update(_ target: Expr, in scope: Scope?, creating: Bool, _ change: (inout Value) throws -> Void) throws {
+    private func update(_ target: Expr, in scope: Scope?, creating: Bool, _ change: (inout Value) throws -> Void) throws
+    {
         switch target.kind {
         case .variable(let name):
             var value = try lookup(name, at: target, in: scope)
@@ -352,8 +366,9 @@ public final class Interpreter {
         case .member(let baseExpr, let name):
             try update(baseExpr, in: scope, creating: false) { base in
                 guard case .record(var record) = base else {
-                    throw RuntimeError("cannot assign to member '\(name)' of a value of type \(base.typeName)",
-                                       at: target.location, length: target.length)
+                    throw RuntimeError(
+                        "cannot assign to member '\(name)' of a value of type \(base.typeName)",
+                        at: target.location, length: target.length)
                 }
                 guard var field = record[name] ?? (creating ? Value.nil : nil) else {
                     throw noMember(name, of: base, at: target)
@@ -375,8 +390,9 @@ public final class Interpreter {
                     }
                     try changeField(&base, &record, key: key, &field, change)
                 default:
-                    throw RuntimeError("cannot assign to an element of \(base.typeName) indexed by \(index.typeName)",
-                                       at: target.location, length: target.length)
+                    throw RuntimeError(
+                        "cannot assign to an element of \(base.typeName) indexed by \(index.typeName)",
+                        at: target.location, length: target.length)
                 }
             }
         default:
@@ -384,8 +400,10 @@ public final class Interpreter {
         }
     }
 
-    private func changeField(_ base: inout Value, _ record: inout Record, key: String, _ field: inout Value,
-                             _ change: (inout Value) throws -> Void) throws {
+    private func changeField(
+        _ base: inout Value, _ record: inout Record, key: String, _ field: inout Value,
+        _ change: (inout Value) throws -> Void
+    ) throws {
         base = Value.nil
         if record[key] != nil { record[key] = Value.nil }
         defer {
@@ -441,8 +459,9 @@ public final class Interpreter {
 
     private func versionValue(_ name: String, _ version: Int, at expr: Expr) throws -> Value {
         guard let resolveVersion else {
-            throw RuntimeError("version references like '\(name)@\(version)' are not available here",
-                               at: expr.location, length: expr.length)
+            throw RuntimeError(
+                "version references like '\(name)@\(version)' are not available here",
+                at: expr.location, length: expr.length)
         }
         do {
             return try resolveVersion(name, version, expr.location)
@@ -479,7 +498,8 @@ public final class Interpreter {
         return .bool(try condition(right, in: scope, context: "right operand of 'or'"))
     }
 
-    private func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, at expr: Expr, in scope: Scope?) throws
+    private func binary(_ op: BinaryOperator, _ leftExpr: Expr, _ rightExpr: Expr, at expr: Expr, in scope: Scope?)
+        throws
         -> Value
     {
         let left = try evaluate(leftExpr, in: scope)
@@ -500,7 +520,8 @@ public final class Interpreter {
         return .bool(true)
     }
 
-    private func call(_ calleeExpr: Expr, _ argumentExprs: [Argument], at expr: Expr, in scope: Scope?) throws -> Value {
+    private func call(_ calleeExpr: Expr, _ argumentExprs: [Argument], at expr: Expr, in scope: Scope?) throws -> Value
+    {
         var receiver: [Arguments.Passed] = []
         let callee: Value
         if case .member(let baseExpr, let name) = calleeExpr.kind {
@@ -509,15 +530,19 @@ public final class Interpreter {
             callee = try evaluate(calleeExpr, in: scope)
         }
         guard case .function(let function) = callee else {
-            throw RuntimeError("cannot call a value of type \(callee.typeName)", at: calleeExpr.location,
-                               length: calleeExpr.length)
+            throw RuntimeError(
+                "cannot call a value of type \(callee.typeName)", at: calleeExpr.location,
+                length: calleeExpr.length)
         }
-        let passed = try receiver + argumentExprs.map { argument in
-            var variable: String?
-            if case .variable(let name) = argument.value.kind { variable = name }
-            return Arguments.Passed(label: argument.label, value: try evaluate(argument.value, in: scope),
-                                    location: argument.location, length: argument.length, variable: variable)
-        }
+        let passed =
+            try receiver
+            + argumentExprs.map { argument in
+                var variable: String?
+                if case .variable(let name) = argument.value.kind { variable = name }
+                return Arguments.Passed(
+                    label: argument.label, value: try evaluate(argument.value, in: scope),
+                    location: argument.location, length: argument.length, variable: variable)
+            }
         let result = try invoke(function, passing: passed, at: expr.location)
         for update in result.updates { setVariable(update.variable, update.value, in: scope) }
         return result.value
@@ -533,7 +558,8 @@ public final class Interpreter {
         return try subscriptValue(base, index, at: expr, indexExpr: indexExpr)
     }
 
-    private func sliceValue(_ baseExpr: Expr, _ lowerExpr: Expr?, _ upperExpr: Expr?, at expr: Expr, in scope: Scope?) throws
+    private func sliceValue(_ baseExpr: Expr, _ lowerExpr: Expr?, _ upperExpr: Expr?, at expr: Expr, in scope: Scope?)
+        throws
         -> Value
     {
         let base = try evaluate(baseExpr, in: scope)
@@ -597,15 +623,19 @@ public final class Interpreter {
         if case .record(let record) = base { candidates = record.keys }
         if case .native(let native) = base { candidates = native.memberNames }
         if case .function(let function) = base {
-            candidates = builtins.names.filter { $0.hasPrefix(function.name + ".") }.map { String($0.dropFirst(function.name.count + 1)) }
+            candidates = builtins.names.filter { $0.hasPrefix(function.name + ".") }.map {
+                String($0.dropFirst(function.name.count + 1))
+            }
         }
-        return RuntimeError("value of type \(base.typeName) has no member '\(name)'" + Diagnostic.didYouMean(name, among: candidates),
-                            at: expr.location, length: expr.length)
+        return RuntimeError(
+            "value of type \(base.typeName) has no member '\(name)'" + Diagnostic.didYouMean(name, among: candidates),
+            at: expr.location, length: expr.length)
     }
 
     private func noKey(_ key: String, in record: Record, at expr: Expr) -> RuntimeError {
-        RuntimeError("record has no key \(Value.quote(key))" + Diagnostic.didYouMean(key, among: record.keys),
-                     at: expr.location, length: expr.length)
+        RuntimeError(
+            "record has no key \(Value.quote(key))" + Diagnostic.didYouMean(key, among: record.keys),
+            at: expr.location, length: expr.length)
     }
 
     private func subscriptValue(_ base: Value, _ index: Value, at expr: Expr, indexExpr: Expr) throws -> Value {
@@ -620,19 +650,22 @@ public final class Interpreter {
             guard let value = record[key] else { throw noKey(key, in: record, at: indexExpr) }
             return value
         default:
-            throw RuntimeError("cannot index a value of type \(base.typeName) with \(index.typeName)",
-                               at: expr.location, length: expr.length)
+            throw RuntimeError(
+                "cannot index a value of type \(base.typeName) with \(index.typeName)",
+                at: expr.location, length: expr.length)
         }
     }
 
     /// A valid array position for `index` (negative counts from the end), or a located error.
     private func listIndex(_ index: Value, count: Int, at expr: Expr, kind: String = "list") throws -> Int {
         guard case .int(let raw) = index else {
-            throw RuntimeError("\(kind) index must be an integer, got \(index.typeName)", at: expr.location, length: expr.length)
+            throw RuntimeError(
+                "\(kind) index must be an integer, got \(index.typeName)", at: expr.location, length: expr.length)
         }
         let position = raw < 0 ? count + raw : raw
         guard position >= 0 && position < count else {
-            throw RuntimeError("index \(raw) out of range for \(kind) of \(count)", at: expr.location, length: expr.length)
+            throw RuntimeError(
+                "index \(raw) out of range for \(kind) of \(count)", at: expr.location, length: expr.length)
         }
         return position
     }
@@ -641,7 +674,8 @@ public final class Interpreter {
         func bound(_ value: Value?, _ count: Int, _ fallback: Int) throws -> Int {
             guard let value, !value.isNil else { return fallback }
             guard case .int(let raw) = value else {
-                throw RuntimeError("slice bounds must be integers, got \(value.typeName)", at: expr.location, length: expr.length)
+                throw RuntimeError(
+                    "slice bounds must be integers, got \(value.typeName)", at: expr.location, length: expr.length)
             }
             return min(max(raw < 0 ? count + raw : raw, 0), count)
         }

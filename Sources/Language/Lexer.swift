@@ -27,7 +27,9 @@ public struct Lexer {
     }
 
     /// Scans the whole source; the last token is always `.eof`.
-    public static func tokenize(source: String, file: String, firstLine: Int = 1) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    public static func tokenize(source: String, file: String, firstLine: Int = 1) -> (
+        tokens: [Token], diagnostics: [Diagnostic]
+    ) {
         var lexer = Lexer(source: source, file: file, firstLine: firstLine)
         let tokens = lexer.tokenize()
         return (tokens, lexer.diagnostics)

@@ -58,15 +58,19 @@ public struct Param<Output>: ParameterDeclaration {
     // MARK: - Declarations
 
     /// A positional parameter: `sqrt(x)` → `.positional("x", .number)`.
-    public static func positional(_ name: String, _ type: ArgumentType<Output>, default defaultValue: Value? = nil,
-                                  in range: ValidRange? = nil) -> Param {
+    public static func positional(
+        _ name: String, _ type: ArgumentType<Output>, default defaultValue: Value? = nil,
+        in range: ValidRange? = nil
+    ) -> Param {
         Param(Parameter(label: nil, name: name, type: type.type, defaultValue: defaultValue, range: range), type)
     }
 
     /// A labelled parameter whose label is its name: `fit(…, epochs: 3)` →
     /// `.labelled("epochs", .int, default: 10)`.
-    public static func labelled(_ name: String, _ type: ArgumentType<Output>, default defaultValue: Value? = nil,
-                                in range: ValidRange? = nil) -> Param {
+    public static func labelled(
+        _ name: String, _ type: ArgumentType<Output>, default defaultValue: Value? = nil,
+        in range: ValidRange? = nil
+    ) -> Param {
         Param(Parameter(label: name, name: name, type: type.type, defaultValue: defaultValue, range: range), type)
     }
 
@@ -84,8 +88,10 @@ public struct Param<Output>: ParameterDeclaration {
     }
 
     /// An optional labelled parameter (default `nil`): `policy: PolicyModel = nil` reads as a `PolicyModel?`.
-    public static func optional<Wrapped>(_ name: String, _ type: ArgumentType<Wrapped>, positional: Bool = false,
-                                         in range: ValidRange? = nil) -> Param where Output == Wrapped? {
+    public static func optional<Wrapped>(
+        _ name: String, _ type: ArgumentType<Wrapped>, positional: Bool = false,
+        in range: ValidRange? = nil
+    ) -> Param where Output == Wrapped? {
         let parameter = Parameter(
             label: positional ? nil : name, name: name, type: type.type, defaultValue: .nil, range: range)
         return Param(parameter) { value in

@@ -21,8 +21,10 @@ public struct Parameter {
     public var range: ValidRange?
 
     /// Creates a parameter; see also `positional`, `labelled` and the typed `Param`.
-    public init(label: String?, name: String, type: ParameterType, defaultValue: Value? = nil, variadic: Bool = false,
-                range: ValidRange? = nil) {
+    public init(
+        label: String?, name: String, type: ParameterType, defaultValue: Value? = nil, variadic: Bool = false,
+        range: ValidRange? = nil
+    ) {
         self.label = label
         self.name = name
         self.type = type

@@ -47,7 +47,8 @@ public struct ParameterType: Sendable, CustomStringConvertible {
     /// Admits what any of `types` admits: `number | string`, said `a number or string`.
     public static func union(_ types: [ParameterType]) -> ParameterType {
         let nouns = types.enumerated().map { i, type in i == 0 ? type.noun : withoutArticle(type.noun) }
-        let noun = nouns.count < 2
+        let noun =
+            nouns.count < 2
             ? nouns.joined() : nouns.dropLast().joined(separator: ", ") + " or " + nouns[nouns.count - 1]
         return ParameterType(name: types.map(\.name).joined(separator: " | "), noun: noun) { value in
             types.contains { $0.admits(value) } ? nil : mismatch(noun, value)

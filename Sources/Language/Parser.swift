@@ -59,11 +59,15 @@ public struct Parser {
     public init(source: String, file: String, firstLine: Int = 1) {
         let bytes = source.utf8.count
         guard bytes <= Parser.maximumCellBytes else {
-            self.tokens = [Token(kind: .eof, lexeme: "", location: SourceLocation(file: file, line: firstLine, column: 1))]
+            self.tokens = [
+                Token(kind: .eof, lexeme: "", location: SourceLocation(file: file, line: firstLine, column: 1))
+            ]
             self.diagnostics = [
                 Diagnostic(
                     location: SourceLocation(file: file, line: firstLine, column: 1),
-                    message: "cell is \(bytes) bytes; the limit is \(Parser.maximumCellBytes) (4 MB): split it into smaller cells")
+                    message:
+                        "cell is \(bytes) bytes; the limit is \(Parser.maximumCellBytes) (4 MB): split it into smaller cells"
+                )
             ]
             self.sourceLines = []
             self.firstLine = firstLine
@@ -124,9 +128,10 @@ public struct Parser {
         if diagnostics.count > Parser.maximumDiagnostics {
             let first = diagnostics[Parser.maximumDiagnostics]
             diagnostics.removeSubrange(Parser.maximumDiagnostics...)
-            diagnostics.append(Diagnostic(
-                location: first.location,
-                message: "too many errors; stopped after the first \(Parser.maximumDiagnostics) in this cell"))
+            diagnostics.append(
+                Diagnostic(
+                    location: first.location,
+                    message: "too many errors; stopped after the first \(Parser.maximumDiagnostics) in this cell"))
         }
         return statements
     }
@@ -139,7 +144,9 @@ public struct Parser {
         do throws {
             let statement = try statement()
             if !check(.rightBrace) && !isAtEnd {
-                guard match(.newline) else { throw error("expected newline or ';' after statement, got \(peek)", at: peek) }
+                guard match(.newline) else {
+                    throw error("expected newline or ';' after statement, got \(peek)", at: peek)
+                }
             }
             return statement
         } catch {
@@ -160,7 +167,8 @@ public struct Parser {
             advance()
             let nameToken = advance()
             let declaration = try functionRest(name: nameToken.lexeme, at: start.location)
-            return try bounded(Stmt(.function(declaration), at: nameToken.location, length: nameToken.length), at: start)
+            return try bounded(
+                Stmt(.function(declaration), at: nameToken.location, length: nameToken.length), at: start)
         case .keyword(.for):
             advance()
             let variable = try consumeIdentifier("expected a loop variable name after 'for'")
@@ -170,8 +178,9 @@ public struct Parser {
             defer { loopDepth -= 1 }
             let body = try block("for loop")
             return try bounded(
-                Stmt(.forIn(variable: variable.lexeme, sequence: sequence, body: body), at: start.location,
-                     length: start.length), at: start)
+                Stmt(
+                    .forIn(variable: variable.lexeme, sequence: sequence, body: body), at: start.location,
+                    length: start.length), at: start)
         case .keyword(.while):
             advance()
             let condition = try expression()
@@ -226,7 +235,8 @@ public struct Parser {
     private mutating func simpleStatement() throws -> Stmt {
         let expr = try expression()
         let operators: [(Token.Symbol, BinaryOperator?)] = [
-            (.equal, nil), (.plusEqual, .add), (.minusEqual, .subtract), (.starEqual, .multiply), (.slashEqual, .divide),
+            (.equal, nil), (.plusEqual, .add), (.minusEqual, .subtract), (.starEqual, .multiply),
+            (.slashEqual, .divide),
         ]
         for (symbol, op) in operators where check(symbol) {
             let equals = advance()
@@ -238,8 +248,9 @@ public struct Parser {
                     at: equals)
             }
             let value = try expression()
-            return try bounded(Stmt(.assign(target: expr, op: op, value: value), at: equals.location, length: equals.length),
-                               at: equals)
+            return try bounded(
+                Stmt(.assign(target: expr, op: op, value: value), at: equals.location, length: equals.length),
+                at: equals)
         }
         return Stmt(.expression(expr), at: expr.location, length: expr.length)
     }
@@ -272,9 +283,11 @@ public struct Parser {
             if match(.colon) {
                 defaultValue = try expression()
             } else if parameters.contains(where: { $0.defaultValue != nil }) {
-                throw error("parameter '\(nameToken.lexeme)' without a default must come before those with one", at: nameToken)
+                throw error(
+                    "parameter '\(nameToken.lexeme)' without a default must come before those with one", at: nameToken)
             }
-            parameters.append(ParameterDecl(name: nameToken.lexeme, defaultValue: defaultValue, location: nameToken.location))
+            parameters.append(
+                ParameterDecl(name: nameToken.lexeme, defaultValue: defaultValue, location: nameToken.location))
             if !match(.comma) { break }
         }
         try consume(.rightParen, "expected ')' after parameters")
@@ -351,7 +364,8 @@ public struct Parser {
             let op = advance()
             let right = try multiplicative()
             expr = try bounded(
-                Expr(.binary(op.lexeme == "+" ? .add : .subtract, expr, right), at: op.location, length: op.length), at: op)
+                Expr(.binary(op.lexeme == "+" ? .add : .subtract, expr, right), at: op.location, length: op.length),
+                at: op)
         }
         return expr
     }
@@ -421,8 +435,9 @@ public struct Parser {
         }
         let numberToken = advance()
         let end = numberToken.location.column + numberToken.length
-        return Expr(.version(name: name, version: negative ? -number : number), at: expr.location,
-                    length: max(1, end - expr.location.column))
+        return Expr(
+            .version(name: name, version: negative ? -number : number), at: expr.location,
+            length: max(1, end - expr.location.column))
     }
 
     private mutating func callArguments() throws -> [Argument] {
@@ -436,7 +451,8 @@ public struct Parser {
                     throw error("argument '\(label)' given twice", at: labelToken)
                 }
                 let value = try expression()
-                arguments.append(Argument(label: label, value: value, location: labelToken.location, length: labelToken.length))
+                arguments.append(
+                    Argument(label: label, value: value, location: labelToken.location, length: labelToken.length))
             } else {
                 let value = try expression()
                 arguments.append(Argument(label: nil, value: value, location: value.location, length: value.length))
@@ -466,7 +482,8 @@ public struct Parser {
     /// stays small in unoptimised builds too.
     private mutating func primary() throws -> Expr {
         switch peek.kind {
-        case .int, .double, .string, .keyword(.true), .keyword(.false), .keyword(.nil), .identifier: return try literal()
+        case .int, .double, .string, .keyword(.true), .keyword(.false), .keyword(.nil), .identifier:
+            return try literal()
         case .interpolation: return try interpolated()
         case .keyword(.fn): return try lambda()
         case .symbol(.leftParen): return try parenthesized()
@@ -570,7 +587,9 @@ public struct Parser {
         }
         let end = advance()
         if !tail.isEmpty { parts.append(.text(tail)) }
-        let length = start.location.line == end.location.line ? end.location.column + end.length - start.location.column : start.length
+        let length =
+            start.location.line == end.location.line
+            ? end.location.column + end.length - start.location.column : start.length
         return try bounded(Expr(.interpolated(parts), at: start.location, length: length), at: start)
     }
 
@@ -637,8 +656,9 @@ public struct Parser {
     }
 
     private func tooDeep(at token: Token) -> Diagnostic {
-        error("expression nested too deeply: more than \(Parser.maximumNesting) levels of operators, brackets or blocks; "
-              + "split it into smaller expressions", at: token)
+        error(
+            "expression nested too deeply: more than \(Parser.maximumNesting) levels of operators, brackets or blocks; "
+                + "split it into smaller expressions", at: token)
     }
 
     /// Skips to the end of the failed statement: past the next line break at this nesting level, or up to the

@@ -27,8 +27,9 @@ public struct RuntimeError: Error, Sendable, Equatable, CustomStringConvertible 
 
     /// The error as a diagnostic, with the quoted source line if known.
     public func diagnostic(sourceLine: String? = nil) -> Diagnostic {
-        Diagnostic(location: location ?? SourceLocation(file: "<unknown>", line: 0, column: 0), message: message,
-                   sourceLine: location == nil ? nil : sourceLine, length: length, note: note)
+        Diagnostic(
+            location: location ?? SourceLocation(file: "<unknown>", line: 0, column: 0), message: message,
+            sourceLine: location == nil ? nil : sourceLine, length: length, note: note)
     }
 
     public var description: String { diagnostic().description }

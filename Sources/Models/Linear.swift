@@ -4,7 +4,7 @@ import Engine
 /// initialisation (both W and b uniform in ±1/√input), so checkpoints read the same way in either framework.
 public struct Linear: Sendable, Equatable {
     public var weight: Tensor  // [output, input]
-    public var bias: Tensor    // [1, output]
+    public var bias: Tensor  // [1, output]
 
     public init(input: Int, output: Int, rng: inout RNG) {
         let bound = 1 / Float(input).squareRoot()

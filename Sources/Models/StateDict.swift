@@ -89,7 +89,8 @@ extension RewardModel {
     public init(stateDict: StateDict) throws {
         let (network, optimizer) = try TwoLayerMLP.load(stateDict, kind: "reward")
         guard network.output == 1 else {
-            throw StateDictError.wrongShape(name: "layer2.weight", expected: [1, network.hidden], got: network.layer2.weight.shape)
+            throw StateDictError.wrongShape(
+                name: "layer2.weight", expected: [1, network.hidden], got: network.layer2.weight.shape)
         }
         self.init(network: network, optimizer: optimizer)
     }

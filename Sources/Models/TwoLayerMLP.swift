@@ -37,7 +37,7 @@ public struct TwoLayerMLP: Sendable, Equatable {
     /// Inference: x[batch, input] → [batch, output].
     public func callAsFunction(_ x: Tensor) -> Tensor {
         x.linear(weight: layer1.weight, bias: layer1.bias, relu: true)  // [batch, hidden]
-            .linear(weight: layer2.weight, bias: layer2.bias)            // [batch, output]
+            .linear(weight: layer2.weight, bias: layer2.bias)  // [batch, output]
     }
 
     /// Records the forward pass on `tape`; returns the output and the parameter leaves (in `parameters` order).
@@ -49,6 +49,6 @@ public struct TwoLayerMLP: Sendable, Equatable {
     /// The forward pass with parameters already on the tape (e.g. a frozen reference shares none with the trainee).
     public func forward(_ x: Var, parameters p: [Var], on tape: Tape) -> Var {
         let h = tape.linear(x, weight: p[0], bias: p[1], relu: true)  // [batch, hidden]
-        return tape.linear(h, weight: p[2], bias: p[3])               // [batch, output]
+        return tape.linear(h, weight: p[2], bias: p[3])  // [batch, output]
     }
 }

@@ -25,13 +25,17 @@ extension LabStore {
                     WHERE f.object_id = ? AND va.version <= ? AND (vr.version IS NULL OR vr.version > ?)
                     ORDER BY f.uid, f.id
                     """, arguments: [version.objectId, version.version, version.version])
-            return (info, rows.map { row in
-                let seed: Int64 = row["seed"]
-                return BlameLine(
-                    uid: row["uid"], prompt: row["prompt"], annotator: row["annotator"], seed: UInt64(bitPattern: seed),
-                    addedIn: row["added_in"], cellOrdinal: row["ordinal"], cellKey: row["key"],
-                    replacesVersion: row["replaces"])
-            })
+            return (
+                info,
+                rows.map { row in
+                    let seed: Int64 = row["seed"]
+                    return BlameLine(
+                        uid: row["uid"], prompt: row["prompt"], annotator: row["annotator"],
+                        seed: UInt64(bitPattern: seed),
+                        addedIn: row["added_in"], cellOrdinal: row["ordinal"], cellKey: row["key"],
+                        replacesVersion: row["replaces"])
+                }
+            )
         }
     }
 }

@@ -22,16 +22,22 @@ extension LabStore {
             }
             let differing = parts.differences(from: storedParts)
             if !differing.isEmpty {
-                return (count, stored, try problem(
-                    "its \(differing.joined(separator: ", ")) \(differing.count == 1 ? "differs" : "differ") from what "
-                        + "was hashed when it was committed"))
+                return (
+                    count, stored,
+                    try problem(
+                        "its \(differing.joined(separator: ", ")) \(differing.count == 1 ? "differs" : "differ") from what "
+                            + "was hashed when it was committed")
+                )
             }
             let expected = CommitChain.link(parent: parent, parts: parts)
             guard stored == expected else {
-                return (count, stored, try problem(
-                    "its hash \(stored.map { String($0.prefix(12)) } ?? "(none)") is not \(expected.prefix(12)), the "
-                        + "hash of its content after the previous commit's: a commit was removed, reordered or "
-                        + "rehashed"))
+                return (
+                    count, stored,
+                    try problem(
+                        "its hash \(stored.map { String($0.prefix(12)) } ?? "(none)") is not \(expected.prefix(12)), the "
+                            + "hash of its content after the previous commit's: a commit was removed, reordered or "
+                            + "rehashed")
+                )
             }
             parent = expected
         }
@@ -92,7 +98,8 @@ extension LabStore {
                 } else if String.fromDatabaseValue(row["pinned"]) != object
                     || Int64.fromDatabaseValue(row["pinned_run"]) != Int64.fromDatabaseValue(row["run_id"])
                 {
-                    message = "it pins \(Int64.fromDatabaseValue(row["pinned_run"]) ?? 0)/"
+                    message =
+                        "it pins \(Int64.fromDatabaseValue(row["pinned_run"]) ?? 0)/"
                         + "\(String.fromDatabaseValue(row["pinned"]) ?? "?"), not its own run's '\(object)'"
                 } else if (Int64.fromDatabaseValue(row["version_commit"]) ?? .max) > commit {
                     message = "it pins \(object)@\(Int.fromDatabaseValue(row["version"]) ?? 0), written after it"
@@ -101,8 +108,9 @@ extension LabStore {
                 message = "its kind is neither 'value' nor 'object'"
             }
             if let message {
-                problems.append(IntegrityProblem(
-                    location: try Self.commitLabel(db, commit: commit) + " · binding '\(name)'", message: message))
+                problems.append(
+                    IntegrityProblem(
+                        location: try Self.commitLabel(db, commit: commit) + " · binding '\(name)'", message: message))
             }
         }
         return problems
@@ -123,14 +131,16 @@ extension LabStore {
                     let types = allowed[(String.fromDatabaseValue(column["type"]) ?? "").uppercased()]
                 else { continue }
                 let list = (types + ["null"]).map { "'\($0)'" }.joined(separator: ", ")
-                let count = try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM \"\(table)\" WHERE typeof(\"\(name)\") NOT IN (\(list))") ?? 0
+                let count =
+                    try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM \"\(table)\" WHERE typeof(\"\(name)\") NOT IN (\(list))") ?? 0
                 if count > 0 {
-                    problems.append(IntegrityProblem(
-                        location: "table \(table)",
-                        message: count == 1
-                            ? "1 value of column \(name) is not of type \(types[0])"
-                            : "\(count) values of column \(name) are not of type \(types[0])"))
+                    problems.append(
+                        IntegrityProblem(
+                            location: "table \(table)",
+                            message: count == 1
+                                ? "1 value of column \(name) is not of type \(types[0])"
+                                : "\(count) values of column \(name) are not of type \(types[0])"))
                 }
             }
         }
@@ -148,10 +158,11 @@ extension LabStore {
         ]
         for check in checks {
             for row in try Row.fetchAll(db, sql: check.sql) {
-                problems.append(IntegrityProblem(
-                    location: "\(check.what) \(Int64.fromDatabaseValue(row[0]).map(String.init) ?? "?")",
-                    message: "'\(String.fromDatabaseValue(row[1]) ?? "\(row[1] as DatabaseValue)")' "
-                        + "is not an allowed value"))
+                problems.append(
+                    IntegrityProblem(
+                        location: "\(check.what) \(Int64.fromDatabaseValue(row[0]).map(String.init) ?? "?")",
+                        message: "'\(String.fromDatabaseValue(row[1]) ?? "\(row[1] as DatabaseValue)")' "
+                            + "is not an allowed value"))
             }
         }
         return problems

@@ -22,12 +22,15 @@ extension LabStore {
             try cellRow.insert(db)
             var commitRow = DBCommit(runId: run, cellId: cellRow.id, note: nil, createdAt: createdAt)
             try commitRow.insert(db)
-            guard let commitID = commitRow.id else { throw StoreError.database(path, "inserting the commit returned no id") }
+            guard let commitID = commitRow.id else {
+                throw StoreError.database(path, "inserting the commit returned no id")
+            }
             cellRow.commitId = commitID
             try cellRow.update(db, columns: [DBCell.Columns.commitId])
 
             let context = VersionContext(
-                run: run, commit: commitID, cellOrdinal: cell.cell.ordinal, cellKey: cell.cell.key, createdAt: createdAt)
+                run: run, commit: commitID, cellOrdinal: cell.cell.ordinal, cellKey: cell.cell.key, createdAt: createdAt
+            )
             var versions: [VersionInfo] = []
             var feedbackRows = 0
             for object in prepared {
@@ -88,7 +91,9 @@ extension LabStore {
                 contentHash: checkpoint.contentHash, config: checkpoint.config, bytesWritten: bytes, rows: nil,
                 note: context.note)
             try version.insert(db)
-            guard let versionID = version.id else { throw StoreError.database(path, "inserting a version returned no id") }
+            guard let versionID = version.id else {
+                throw StoreError.database(path, "inserting a version returned no id")
+            }
             for tensor in checkpoint.tensors {
                 try DBVersionTensor(
                     versionId: versionID, name: tensor.name, shape: TensorShape.encode(tensor.shape), dtype: "f32",
@@ -111,7 +116,9 @@ extension LabStore {
                 bytesWritten: added.reduce(0) { $0 + $1.chosen.count + $1.rejected.count }, rows: dataset.rows.count,
                 note: context.note)
             try version.insert(db)
-            guard let versionID = version.id else { throw StoreError.database(path, "inserting a version returned no id") }
+            guard let versionID = version.id else {
+                throw StoreError.database(path, "inserting a version returned no id")
+            }
             try DBFeedback.markRemoved(db, ids: removed.compactMap(\.id), in: versionID)
             for row in added {
                 var record = DBFeedback(
@@ -164,7 +171,8 @@ extension LabStore {
                 else {
                     throw StoreError.badCommit(
                         cell: cell,
-                        reason: "binding '\(binding.name)' refers to object '\(name)', which run \(run) never committed")
+                        reason: "binding '\(binding.name)' refers to object '\(name)', which run \(run) never committed"
+                    )
                 }
                 try DBBinding(
                     commitId: commit, name: binding.name, kind: "object", object: name, blobHash: nil,

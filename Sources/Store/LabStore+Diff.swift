@@ -20,7 +20,8 @@ extension LabStore {
                         checkpointB: try loadCheckpoint(db, versionB)))
             case .dataset:
                 return .dataset(
-                    DatasetDiff(a: infoA, b: infoB, rowsA: try loadRows(db, versionA), rowsB: try loadRows(db, versionB)))
+                    DatasetDiff(
+                        a: infoA, b: infoB, rowsA: try loadRows(db, versionA), rowsB: try loadRows(db, versionB)))
             }
         }
     }

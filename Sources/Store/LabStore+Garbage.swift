@@ -45,7 +45,8 @@ extension LabStore {
                     }
                 }
                 let firstPurgedCommit = try Int64.fetchOne(
-                    db, sql: """
+                    db,
+                    sql: """
                         SELECT min(id) FROM commits WHERE run_id IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL)
                         """)
                 // With --force, remaining commits lose their link to a purged run (parent, pinned version): their
@@ -158,10 +159,12 @@ extension LabStore {
         let versions = "SELECT id FROM versions WHERE object_id IN (\(objects))"
         let commits = "SELECT id FROM commits WHERE run_id = ?"
         let versionCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(versions))", arguments: [run]) ?? 0
-        let feedbackCount = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM feedback WHERE object_id IN (\(objects))", arguments: [run]) ?? 0
-        let metricCount = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM metric_points WHERE run_id = ?", arguments: [run]) ?? 0
+        let feedbackCount =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM feedback WHERE object_id IN (\(objects))", arguments: [run]) ?? 0
+        let metricCount =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM metric_points WHERE run_id = ?", arguments: [run]) ?? 0
         try db.execute(sql: "DELETE FROM commit_bindings WHERE commit_id IN (\(commits))", arguments: [run])
         // A remaining run's binding pinned to a purged version (only with --force) keeps its name, loses the pin.
         try db.execute(

@@ -16,7 +16,8 @@ extension LabStore {
             }
             let versions = try VersionInfo.fetchAll(db, where: "o.run_id = ?", arguments: [id])
             let objects = try DBObject.all(db, run: id).map { object in
-                ObjectInfo(name: object.name, kind: object.objectKind, versions: versions.filter { $0.object == object.name })
+                ObjectInfo(
+                    name: object.name, kind: object.objectKind, versions: versions.filter { $0.object == object.name })
             }
             let cells = try DBCell.all(db, run: id).map { try $0.info() }
             return RunDetail(run: summary, source: row.source, cells: cells, objects: objects)

@@ -64,9 +64,10 @@ extension LabStore {
                 let table = String.fromDatabaseValue(row[0]) ?? "?"
                 let rowid = Int64.fromDatabaseValue(row[1])
                 let parent = String.fromDatabaseValue(row[2]) ?? "?"
-                problems.append(IntegrityProblem(
-                    location: "table \(table) row \(rowid.map(String.init) ?? "?")",
-                    message: "points at a missing row of \(parent)"))
+                problems.append(
+                    IntegrityProblem(
+                        location: "table \(table) row \(rowid.map(String.init) ?? "?")",
+                        message: "points at a missing row of \(parent)"))
             }
             problems += try checkBlobs(db)
             problems += try checkManifests(db)
@@ -107,10 +108,12 @@ extension LabStore {
 
     private func checkBlobs(_ db: Database) throws -> [IntegrityProblem] {
         var problems: [IntegrityProblem] = []
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT CAST(hash AS TEXT) AS hash, CAST(size AS INTEGER) AS size, CAST(data AS BLOB) AS data
-            FROM blobs ORDER BY hash
-            """)
+        let cursor = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT CAST(hash AS TEXT) AS hash, CAST(size AS INTEGER) AS size, CAST(data AS BLOB) AS data
+                FROM blobs ORDER BY hash
+                """)
         var bad: [(hash: String, message: String)] = []
         while let row = try cursor.next() {
             let hash: String = row["hash"]
@@ -125,9 +128,10 @@ extension LabStore {
         }
         for entry in bad {
             let user = try blobUser(db, hash: entry.hash)
-            problems.append(IntegrityProblem(
-                location: user ?? "blob \(entry.hash.prefix(12))",
-                message: "blob \(entry.hash.prefix(12)) " + entry.message))
+            problems.append(
+                IntegrityProblem(
+                    location: user ?? "blob \(entry.hash.prefix(12))",
+                    message: "blob \(entry.hash.prefix(12)) " + entry.message))
         }
         return problems
     }
@@ -148,8 +152,11 @@ extension LabStore {
                 WHERE o.kind = 'checkpoint'
                 ORDER BY v.id, t.name
                 """)
-        var manifests: [(location: String, kind: String, config: String, hash: String,
-                         entries: [(name: String, shape: [Int], blobHash: String)])] = []
+        var manifests:
+            [(
+                location: String, kind: String, config: String, hash: String,
+                entries: [(name: String, shape: [Int], blobHash: String)]
+            )] = []
         var lastVersion: Int64?
         for row in rows {
             let run: Int64 = row["run_id"]
@@ -166,30 +173,37 @@ extension LabStore {
                 lastVersion = versionID
             }
             guard let shape = TensorShape.decode(shapeText) else {
-                problems.append(IntegrityProblem(
-                    location: "\(location) · tensor \(tensor)", message: "unreadable shape \(shapeText)"))
+                problems.append(
+                    IntegrityProblem(
+                        location: "\(location) · tensor \(tensor)", message: "unreadable shape \(shapeText)"))
                 continue
             }
             manifests[manifests.count - 1].entries.append((tensor, shape, blobHash))
             guard let size else {
-                problems.append(IntegrityProblem(
-                    location: "\(location) · tensor \(tensor)",
-                    message: "its blob \(blobHash.prefix(12)) is missing"))
+                problems.append(
+                    IntegrityProblem(
+                        location: "\(location) · tensor \(tensor)",
+                        message: "its blob \(blobHash.prefix(12)) is missing"))
                 continue
             }
             let expected = shape.reduce(1, *) * MemoryLayout<Float>.size
             if size != expected {
-                problems.append(IntegrityProblem(
-                    location: "\(location) · tensor \(tensor)",
-                    message: "its blob holds \(size) bytes; shape \(shapeText) needs \(expected)"))
+                problems.append(
+                    IntegrityProblem(
+                        location: "\(location) · tensor \(tensor)",
+                        message: "its blob holds \(size) bytes; shape \(shapeText) needs \(expected)"))
             }
         }
         for manifest in manifests {
-            let actual = ContentHash.checkpoint(kind: manifest.kind, config: manifest.config, manifest: manifest.entries)
+            let actual = ContentHash.checkpoint(
+                kind: manifest.kind, config: manifest.config, manifest: manifest.entries)
             if actual != manifest.hash {
-                problems.append(IntegrityProblem(
-                    location: manifest.location,
-                    message: "content hash \(manifest.hash.prefix(12)) does not match its manifest (\(actual.prefix(12)))"))
+                problems.append(
+                    IntegrityProblem(
+                        location: manifest.location,
+                        message:
+                            "content hash \(manifest.hash.prefix(12)) does not match its manifest (\(actual.prefix(12)))"
+                    ))
             }
         }
         return problems
@@ -217,9 +231,10 @@ extension LabStore {
                 prompt: row["prompt"], chosen: row["chosen"], rejected: row["rejected"], annotator: row["annotator"],
                 seed: UInt64(bitPattern: seed))
             if actual != stored {
-                problems.append(IntegrityProblem(
-                    location: "run \(run) · \(name) · row uid \(uid)",
-                    message: "content hashes to \(actual.prefix(12)), not \(stored.prefix(12))"))
+                problems.append(
+                    IntegrityProblem(
+                        location: "run \(run) · \(name) · row uid \(uid)",
+                        message: "content hashes to \(actual.prefix(12)), not \(stored.prefix(12))"))
             }
         }
         return problems
@@ -239,8 +254,9 @@ extension LabStore {
                 """)
         {
             let (run, name, version, other): (Int64, String, Int, Int64) = (row[0], row[1], row[2], row[3])
-            problems.append(IntegrityProblem(
-                location: "run \(run) · \(name)@\(version)", message: "was committed by run \(other)"))
+            problems.append(
+                IntegrityProblem(
+                    location: "run \(run) · \(name)@\(version)", message: "was committed by run \(other)"))
         }
         for row in try Row.fetchAll(
             db,
@@ -256,7 +272,9 @@ extension LabStore {
                 """)
         {
             let (run, name, uid): (Int64, String, Int64) = (row[0], row[1], row[2])
-            let message = (row[3] as Bool) ? "was added by a version of another object"
+            let message =
+                (row[3] as Bool)
+                ? "was added by a version of another object"
                 : (row[4] as Bool) ? "was removed by a version of another object" : "is removed before it was added"
             problems.append(IntegrityProblem(location: "run \(run) · \(name) · row uid \(uid)", message: message))
         }

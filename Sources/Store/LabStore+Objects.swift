@@ -57,7 +57,8 @@ extension LabStore {
     func loadCheckpoint(_ db: Database, _ version: DBVersion) throws -> Checkpoint {
         guard let id = version.id else { throw StoreError.corrupt(path, "a version without id") }
         return Checkpoint(
-            kind: version.kind, config: version.config, tensors: try DBVersionTensor.tensors(db, version: id, path: path))
+            kind: version.kind, config: version.config,
+            tensors: try DBVersionTensor.tensors(db, version: id, path: path))
     }
 
     func loadRows(_ db: Database, _ version: DBVersion) throws -> [FeedbackRow] {

@@ -11,7 +11,8 @@ extension LabStore {
         try read { db in
             _ = try DBRun.existing(db, id: run)
             let rows = try Row.fetchAll(
-                db, sql: "SELECT commit_id, name, step, value FROM metrics WHERE run_id = ? ORDER BY commit_id, name, step",
+                db,
+                sql: "SELECT commit_id, name, step, value FROM metrics WHERE run_id = ? ORDER BY commit_id, name, step",
                 arguments: [run])
             return rows.map { row in
                 let value: Double? = row["value"]

@@ -24,20 +24,25 @@ extension LabStore {
             } else if let failed = zip(cells, statuses).first(where: { $0.1 == .failed })?.0 {
                 cell = failed.ordinal
             } else if status == .succeeded {
-                throw StoreError.cannotResume(run, reason: "it succeeded; pass --from-cell K to run it again from cell K")
+                throw StoreError.cannotResume(
+                    run, reason: "it succeeded; pass --from-cell K to run it again from cell K")
             } else {
                 // An interrupted run continues after its last cell, or where it started if it committed none.
                 cell = (committed.map(\.ordinal).max() ?? (restored.map { $0.cell - 1 } ?? 0)) + 1
             }
-            guard cell >= 1 else { throw StoreError.cannotResume(run, reason: "cells are numbered from 1, not \(cell)") }
+            guard cell >= 1 else {
+                throw StoreError.cannotResume(run, reason: "cells are numbered from 1, not \(cell)")
+            }
             if let restored, cell < restored.cell {
                 throw StoreError.cannotResume(
-                    run, reason: "it started at cell \(restored.cell) from run \(restored.parent)'s state, so it holds "
+                    run,
+                    reason: "it started at cell \(restored.cell) from run \(restored.parent)'s state, so it holds "
                         + "none before cell \(cell); resume run \(restored.parent) at cell \(cell) instead")
             }
             let commit = try commitBefore(cell: cell, run: run, committed: committed, restored: restored)
             return ResumePoint(
-                parent: run, cell: cell, commit: commit, bindings: try commit.map { try committedBindings(db, $0) } ?? [],
+                parent: run, cell: cell, commit: commit,
+                bindings: try commit.map { try committedBindings(db, $0) } ?? [],
                 nextSteps: try nextSteps(db, run: run, through: commit, restored: restored))
         }
     }
@@ -45,8 +50,9 @@ extension LabStore {
     /// What a resumed run restored: its parent, the cell it resumed at, and its first commit, which holds the
     /// parent's state before that cell (nil when it resumed at cell 1: nothing was restored).
     private func restoredState(_ db: Database, run: Int64) throws -> (parent: Int64, cell: Int, commit: Int64?)? {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT parent_run, resumed_at_cell FROM runs WHERE id = ?", arguments: [run]),
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT parent_run, resumed_at_cell FROM runs WHERE id = ?", arguments: [run]),
             let parent: Int64 = row["parent_run"], let cell: Int = row["resumed_at_cell"]
         else { return nil }
         // The restore is the run's first commit, written with the run itself; it has no cell.
@@ -86,7 +92,8 @@ extension LabStore {
         if let restored, restored.commit != nil {
             let grandparent = try restoredState(db, run: restored.parent)
             let before = try commitBefore(
-                cell: restored.cell, run: restored.parent, committed: try DBCell.all(db, run: restored.parent)
+                cell: restored.cell, run: restored.parent,
+                committed: try DBCell.all(db, run: restored.parent)
                     .filter { $0.status == CellStatus.ok.rawValue }, restored: grandparent)
             steps = try nextSteps(db, run: restored.parent, through: before, restored: grandparent)
         }
@@ -123,7 +130,9 @@ extension LabStore {
             let note = "resumed from run \(point.parent) before cell \(point.cell)"
             var commit = DBCommit(runId: id, cellId: nil, note: note, createdAt: Timestamp.now())
             try commit.insert(db)
-            guard let commitID = commit.id else { throw StoreError.database(path, "inserting the commit returned no id") }
+            guard let commitID = commit.id else {
+                throw StoreError.database(path, "inserting the commit returned no id")
+            }
             let event = StoreEvent.resume(parentRun: point.parent, beforeCell: point.cell)
             try DBCommitEvent(commit: commitID, event: event).insert(db)
             var bindings: [(name: String, value: BindingValue)] = []
@@ -131,8 +140,9 @@ extension LabStore {
                 if case .object(let name) = binding.value, let version = binding.version {
                     let (_, stored, kind) = try resolve(
                         db, VersionRef(run: point.parent, object: name, version: version.version))
-                    try copyVersion(db, stored, kind: kind, name: name, run: id, commit: commitID,
-                                    note: "from \(point.parent)/\(name)@\(version.version)")
+                    try copyVersion(
+                        db, stored, kind: kind, name: name, run: id, commit: commitID,
+                        note: "from \(point.parent)/\(name)@\(version.version)")
                 }
                 bindings.append((binding.name, binding.value))
             }
@@ -146,8 +156,9 @@ extension LabStore {
     public func parent(of run: Int64) throws -> (run: Int64, cell: Int)? {
         try read { db in
             _ = try DBRun.existing(db, id: run)
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT parent_run, resumed_at_cell FROM runs WHERE id = ?", arguments: [run]),
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT parent_run, resumed_at_cell FROM runs WHERE id = ?", arguments: [run]),
                 let parent: Int64 = row["parent_run"], let cell: Int = row["resumed_at_cell"]
             else { return nil }
             return (parent, cell)
@@ -159,7 +170,8 @@ extension LabStore {
             guard binding.kind == "object" else {
                 guard let json = try binding.json(db) else {
                     throw StoreError.corrupt(
-                        path, "binding '\(binding.name)' of commit \(commit) has no stored value "
+                        path,
+                        "binding '\(binding.name)' of commit \(commit) has no stored value "
                             + "(blob \(binding.blobHash?.prefix(12) ?? "none") is missing or not text)")
                 }
                 return CommittedBinding(name: binding.name, value: .value(json: json), version: nil)

@@ -23,7 +23,9 @@ extension LabStore {
             let note = "rollback to v\(target.version)"
             var commit = DBCommit(runId: run, cellId: nil, note: note, createdAt: Timestamp.now())
             try commit.insert(db)
-            guard let commitID = commit.id else { throw StoreError.database(path, "inserting the commit returned no id") }
+            guard let commitID = commit.id else {
+                throw StoreError.database(path, "inserting the commit returned no id")
+            }
             try DBCommitEvent(commit: commitID, event: .rollback(object: object, toVersion: target.version)).insert(db)
             var copy = DBVersion(
                 objectId: objectID, version: latest.version + 1, commitId: commitID, kind: target.kind,

@@ -15,19 +15,22 @@ extension LabStore {
         for cell in cellsB {
             if let old = cellsA.first(where: { $0.key == cell.key }) {
                 let same = old.source == cell.source
-                cells.append(RunDiff.Cell(
-                    key: cell.key, ordinalA: old.ordinal, ordinalB: cell.ordinal, status: same ? "same" : "changed",
-                    lines: same ? [] : LineDiff.unified(old.source, cell.source)))
+                cells.append(
+                    RunDiff.Cell(
+                        key: cell.key, ordinalA: old.ordinal, ordinalB: cell.ordinal, status: same ? "same" : "changed",
+                        lines: same ? [] : LineDiff.unified(old.source, cell.source)))
             } else {
-                cells.append(RunDiff.Cell(
-                    key: cell.key, ordinalA: nil, ordinalB: cell.ordinal, status: "added",
-                    lines: cell.source.split(separator: "\n", omittingEmptySubsequences: false).map { "+" + $0 }))
+                cells.append(
+                    RunDiff.Cell(
+                        key: cell.key, ordinalA: nil, ordinalB: cell.ordinal, status: "added",
+                        lines: cell.source.split(separator: "\n", omittingEmptySubsequences: false).map { "+" + $0 }))
             }
         }
         for old in cellsA where !cellsB.contains(where: { $0.key == old.key }) {
-            cells.append(RunDiff.Cell(
-                key: old.key, ordinalA: old.ordinal, ordinalB: nil, status: "removed",
-                lines: old.source.split(separator: "\n", omittingEmptySubsequences: false).map { "-" + $0 }))
+            cells.append(
+                RunDiff.Cell(
+                    key: old.key, ordinalA: old.ordinal, ordinalB: nil, status: "removed",
+                    lines: old.source.split(separator: "\n", omittingEmptySubsequences: false).map { "-" + $0 }))
         }
         let (pointsA, pointsB) = (try metrics(run: a), try metrics(run: b))
         let names = Set(pointsA.map(\.name)).union(pointsB.map(\.name)).sorted()
@@ -39,8 +42,10 @@ extension LabStore {
         }
         let objectNames = Set(runA.objects.map(\.name)).union(runB.objects.map(\.name)).sorted()
         let objects = objectNames.map { name in
-            let (latestA, latestB) = (runA.objects.first { $0.name == name }?.versions.last,
-                                      runB.objects.first { $0.name == name }?.versions.last)
+            let (latestA, latestB) = (
+                runA.objects.first { $0.name == name }?.versions.last,
+                runB.objects.first { $0.name == name }?.versions.last
+            )
             return RunDiff.Object(
                 name: name, versionA: latestA?.version, versionB: latestB?.version, hashA: latestA?.contentHash,
                 hashB: latestB?.contentHash)

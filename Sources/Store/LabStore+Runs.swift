@@ -37,8 +37,10 @@ extension LabStore {
 
     /// A failing or cancelled cell: writes only its cell row (status `failed` or `cancelled`, error text, output so
     /// far). Nothing else.
-    public func recordFailure(run: Int64, cell: CellRecord, output: String, error: String, durationMs: Double,
-                              status: CellStatus = .failed) throws {
+    public func recordFailure(
+        run: Int64, cell: CellRecord, output: String, error: String, durationMs: Double,
+        status: CellStatus = .failed
+    ) throws {
         guard status != .ok else { throw StoreError.database(path, "a cell that did not commit cannot be recorded ok") }
         try write { db in
             _ = try DBRun.running(db, id: run)

@@ -9,7 +9,9 @@ enum Processes {
 
     /// Runs a program to completion; returns its exit status and standard output.
     @discardableResult
-    static func run(_ executable: URL, _ arguments: [String], stdin: String = "") throws -> (status: Int32, output: String) {
+    static func run(_ executable: URL, _ arguments: [String], stdin: String = "") throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -62,8 +64,9 @@ enum Processes {
     static func peer(_ script: String, _ arguments: [String]) -> [String: Double]? {
         let path = "Benchmarks/peers/\(script)"
         guard FileManager.default.fileExists(atPath: path),
-              let result = try? run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", path] + arguments),
-              result.status == 0 else { return nil }
+            let result = try? run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", path] + arguments),
+            result.status == 0
+        else { return nil }
         var figures: [String: Double] = [:]
         for field in result.output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
             let parts = field.split(separator: "=", maxSplits: 1)

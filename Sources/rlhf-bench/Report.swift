@@ -18,17 +18,21 @@ enum Report {
         }
         let host = ProcessInfo.processInfo
         lines.append("")
-        lines.append("\(host.activeProcessorCount) cores, \(Date().formatted(.iso8601)), \(quick ? "--quick" : "full") run, \(build) build")
+        lines.append(
+            "\(host.activeProcessorCount) cores, \(Date().formatted(.iso8601)), \(quick ? "--quick" : "full") run, \(build) build"
+        )
         #if DEBUG
-        lines.append("A debug build: the store and the CLI are unoptimised, so these figures are not the product's. Run `swift run -c release rlhf-bench`.")
+            lines.append(
+                "A debug build: the store and the CLI are unoptimised, so these figures are not the product's. Run `swift run -c release rlhf-bench`."
+            )
         #endif
         return lines.joined(separator: "\n")
     }
 
     #if DEBUG
-    private static let build = "debug"
+        private static let build = "debug"
     #else
-    private static let build = "release"
+        private static let build = "release"
     #endif
 
     private static func isRatio(_ t: Figure.Target) -> Bool {

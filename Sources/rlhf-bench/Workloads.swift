@@ -51,8 +51,9 @@ enum Workloads {
     static func rewardTraining(batch: Int, pairs: Int, epochs: Int) throws -> Double {
         var rng = RNG(seed: 1)
         let rows = (0..<pairs).map { i in
-            PreferencePair(uid: Int64(i + 1), prompt: 0, chosen: (0..<100).map { _ in rng.normal() },
-                           rejected: (0..<100).map { _ in rng.normal() }, annotator: "bench", seed: 0)
+            PreferencePair(
+                uid: Int64(i + 1), prompt: 0, chosen: (0..<100).map { _ in rng.normal() },
+                rejected: (0..<100).map { _ in rng.normal() }, annotator: "bench", seed: 0)
         }
         let data = PreferenceDataset(rows: rows)
         var rm = RewardModel(input: 100, hidden: 64, rng: &rng)
@@ -78,9 +79,12 @@ enum Workloads {
                     points.append(MetricPoint(name: names[step % 4], step: step / 4, value: Double(step) * 0.001))
                     step += 1
                 }
-                _ = try store.commit(run: run, CellCommit(
-                    cell: CellRecord(ordinal: c + 1, key: "\(c + 1)", title: "", source: ""), output: "", durationMs: 0,
-                    metrics: points))
+                _ = try store.commit(
+                    run: run,
+                    CellCommit(
+                        cell: CellRecord(ordinal: c + 1, key: "\(c + 1)", title: "", source: ""), output: "",
+                        durationMs: 0,
+                        metrics: points))
             }
         }
         let total = Double(cells * perCell)
@@ -95,12 +99,17 @@ enum Workloads {
         var ordinal = 0
         func commit(_ t: [StoredTensor]) throws -> CommitSummary {
             ordinal += 1
-            return try store.commit(run: run, CellCommit(
-                cell: CellRecord(ordinal: ordinal, key: "\(ordinal)", title: "", source: ""), output: "", durationMs: 0,
-                objects: [("model", .checkpoint(Checkpoint(kind: "policy", config: "{}", tensors: t)))]))
+            return try store.commit(
+                run: run,
+                CellCommit(
+                    cell: CellRecord(ordinal: ordinal, key: "\(ordinal)", title: "", source: ""), output: "",
+                    durationMs: 0,
+                    objects: [("model", .checkpoint(Checkpoint(kind: "policy", config: "{}", tensors: t)))]))
         }
         func model() -> [StoredTensor] {
-            (0..<4).map { i in StoredTensor(name: "w\(i)", shape: [500, 500], values: rng.normalTensor([500, 500]).data) }
+            (0..<4).map { i in
+                StoredTensor(name: "w\(i)", shape: [500, 500], values: rng.normalTensor([500, 500]).data)
+            }
         }
         let first = model()
         _ = try commit(first)
@@ -118,10 +127,15 @@ enum Workloads {
         let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
         var rng = RNG(seed: 3)
         for ordinal in 1...2 {
-            let tensors = (0..<4).map { i in StoredTensor(name: "w\(i)", shape: [500, 500], values: rng.normalTensor([500, 500]).data) }
-            _ = try store.commit(run: run, CellCommit(
-                cell: CellRecord(ordinal: ordinal, key: "\(ordinal)", title: "", source: ""), output: "", durationMs: 0,
-                objects: [("model", .checkpoint(Checkpoint(kind: "policy", config: "{}", tensors: tensors)))]))
+            let tensors = (0..<4).map { i in
+                StoredTensor(name: "w\(i)", shape: [500, 500], values: rng.normalTensor([500, 500]).data)
+            }
+            _ = try store.commit(
+                run: run,
+                CellCommit(
+                    cell: CellRecord(ordinal: ordinal, key: "\(ordinal)", title: "", source: ""), output: "",
+                    durationMs: 0,
+                    objects: [("model", .checkpoint(Checkpoint(kind: "policy", config: "{}", tensors: tensors)))]))
         }
         let a = VersionRef(run: run, object: "model", version: 1)
         let b = VersionRef(run: run, object: "model", version: 2)

@@ -5,14 +5,16 @@ import Foundation
 struct RLHF: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rlhf",
-        abstract: "A lab for reinforcement learning from human feedback where every checkpoint, feedback record and metric is versioned.",
+        abstract:
+            "A lab for reinforcement learning from human feedback where every checkpoint, feedback record and metric is versioned.",
         discussion: """
             With no subcommand, opens the interactive shell: each input is a cell, run and committed to the store.
             The store defaults to store/lab.sqlite (override with --store PATH or RLHF_STORE).
             """,
         subcommands: [
             Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self,
-            BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self, Report.self, ChartsExport.self,
+            BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self, Report.self,
+            ChartsExport.self,
         ]
     )
 

@@ -4,7 +4,9 @@ import Store
 
 /// `--store PATH`, shared by every command.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Path of the store database (default: $RLHF_STORE or store/lab.sqlite).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Path of the store database (default: $RLHF_STORE or store/lab.sqlite).", valueName: "path"))
     var store: String?
 
     var path: String {

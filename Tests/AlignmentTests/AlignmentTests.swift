@@ -1,8 +1,8 @@
-import Testing
 import Engine
 import Models
-@testable import Alignment
+import Testing
 
+@testable import Alignment
 
 @Test(arguments: [(0.0, 1.0, 0.5), (0.05, 1.0, -2.0), (1.0, 0.3, 0.1), (0.2, -1.5, 0.5)] as [(Double, Float, Float)])
 func bradleyTerryProbabilityFollowsTheFormula(noise: Double, a: Float, b: Float) throws {
@@ -90,7 +90,9 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
 @Test func fitRefusesAnEmptyDataset() throws {
     var rng = RNG(seed: 1)
     var rm = RewardModel(input: 4, hidden: 3, rng: &rng)
-    #expect(throws: AlignmentError.self) { _ = try fit(&rm, on: PreferenceDataset(), epochs: 1, lr: 1e-3, batch: 4, rng: &rng) }
+    #expect(throws: AlignmentError.self) {
+        _ = try fit(&rm, on: PreferenceDataset(), epochs: 1, lr: 1e-3, batch: 4, rng: &rng)
+    }
 }
 
 /// The seed's Slide 6 with and without the KL penalty, measured against the hidden gold reward.
@@ -134,11 +136,12 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
     #expect(try once() == once())
 }
 
-@Test(arguments: [
-    ([1, 2, 3, 4], 1.75, 2.5, 3.25),
-    ([5], 5, 5, 5),
-    ([3, 1, 2], 1.5, 2, 2.5),
-] as [([Double], Double, Double, Double)])
+@Test(
+    arguments: [
+        ([1, 2, 3, 4], 1.75, 2.5, 3.25),
+        ([5], 5, 5, 5),
+        ([3, 1, 2], 1.5, 2, 2.5),
+    ] as [([Double], Double, Double, Double)])
 func quartilesInterpolateLinearly(values: [Double], q1: Double, median: Double, q3: Double) {
     // Expected values follow numpy.percentile's default: position q·(n−1) in the sorted sample, interpolated.
     let s = Summary(values)
@@ -154,6 +157,7 @@ func quartilesInterpolateLinearly(values: [Double], q1: Double, median: Double, 
     let rm = RewardModel(input: 4, hidden: 3, rng: &rng)
     let control = TrainingControl(isCancelled: { true })
     #expect(throws: AlignmentError.cancelled) {
-        _ = try finetune(&p, rewardModel: rm, task: task, steps: 100, lr: 1e-3, kl: 0, batch: 2, rng: &rng, control: control)
+        _ = try finetune(
+            &p, rewardModel: rm, task: task, steps: 100, lr: 1e-3, kl: 0, batch: 2, rng: &rng, control: control)
     }
 }

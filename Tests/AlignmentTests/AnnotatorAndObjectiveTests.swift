@@ -1,6 +1,7 @@
-import Testing
 import Engine
 import Models
+import Testing
+
 @testable import Alignment
 
 // MARK: - Annotators: formulas by hand, and frequencies over many draws
@@ -18,11 +19,13 @@ let annotatorCases: [AnnotatorCase] = [
     AnnotatorCase(annotator: .oracle, ga: 0.3, la: 1, gb: 0.1, lb: 9, expected: 1),
     AnnotatorCase(annotator: .oracle, ga: -1, la: 1, gb: 0.1, lb: 1, expected: 0),
     // 0.2/2 + 0.8·σ(1/2) = 0.1 + 0.8·0.6224593
-    AnnotatorCase(annotator: .bradleyTerry(noise: 0.2, temperature: 2), ga: 1, la: 0, gb: 0, lb: 0, expected: 0.5979674),
+    AnnotatorCase(
+        annotator: .bradleyTerry(noise: 0.2, temperature: 2), ga: 1, la: 0, gb: 0, lb: 0, expected: 0.5979674),
     // σ(gold diff −0.5 + 0.5·(length diff 3)) = σ(1) = 0.7310586: length outweighs a worse gold
     AnnotatorCase(annotator: .biased(toward: "length", weight: 0.5), ga: 0, la: 4, gb: 0.5, lb: 1, expected: 0.7310586),
     // members say a with p = 1, σ(1) and 0.5: majority a = 1·(1 − (1 − σ(1))·0.5) = 0.8655293
-    AnnotatorCase(annotator: .panel([.oracle, .bradleyTerry(noise: 0), .coin]), ga: 1, la: 0, gb: 0, lb: 0, expected: 0.8655293),
+    AnnotatorCase(
+        annotator: .panel([.oracle, .bradleyTerry(noise: 0), .coin]), ga: 1, la: 0, gb: 0, lb: 0, expected: 0.8655293),
 ]
 
 @Test(arguments: annotatorCases)
@@ -38,10 +41,14 @@ func annotatorFrequencyMatchesItsProbability(_ c: AnnotatorCase) {
     var rng = RNG(seed: 99)
     let n = 20_000
     var wins = 0
-    for _ in 0..<n where c.annotator.judge(gold: c.ga, length: c.la, over: c.gb, length: c.lb, rng: &rng).prefersFirst { wins += 1 }
+    for _ in 0..<n where c.annotator.judge(gold: c.ga, length: c.la, over: c.gb, length: c.lb, rng: &rng).prefersFirst {
+        wins += 1
+    }
     let frequency = Double(wins) / Double(n)
     let tolerance = 4.5 * (c.expected * (1 - c.expected) / Double(n)).squareRoot()
-    #expect(abs(frequency - c.expected) <= tolerance, "\(c.annotator.name): frequency \(frequency), p \(c.expected), tolerance \(tolerance)")
+    #expect(
+        abs(frequency - c.expected) <= tolerance,
+        "\(c.annotator.name): frequency \(frequency), p \(c.expected), tolerance \(tolerance)")
 }
 
 @Test func panelRowsRecordHowTheMembersSplit() throws {
@@ -73,13 +80,14 @@ func annotatorFrequencyMatchesItsProbability(_ c: AnnotatorCase) {
     #expect(abs((g[rr]?.data[0] ?? 0) - 0.2689414) < 1e-6)
 }
 
-@Test(arguments: [
-    (1.5, 2.0, 2.4),    // ratio above 1 + ε with a positive advantage: clipped, no incentive to go further
-    (0.5, 2.0, 1.0),    // ratio below 1 − ε with a positive advantage: the unclipped (smaller) term
-    (0.5, -1.0, -0.8),  // ratio below 1 − ε with a negative advantage: clipped
-    (1.5, -1.0, -1.5),  // ratio above 1 + ε with a negative advantage: unclipped, the pessimistic bound
-    (1.1, 3.0, 3.3),    // inside the trust region: plain ρ·A
-] as [(Double, Double, Double)])
+@Test(
+    arguments: [
+        (1.5, 2.0, 2.4),  // ratio above 1 + ε with a positive advantage: clipped, no incentive to go further
+        (0.5, 2.0, 1.0),  // ratio below 1 − ε with a positive advantage: the unclipped (smaller) term
+        (0.5, -1.0, -0.8),  // ratio below 1 − ε with a negative advantage: clipped
+        (1.5, -1.0, -1.5),  // ratio above 1 + ε with a negative advantage: unclipped, the pessimistic bound
+        (1.1, 3.0, 3.3),  // inside the trust region: plain ρ·A
+    ] as [(Double, Double, Double)])
 func ppoClippedSurrogateMatchesHandValues(ratio: Double, advantage: Double, expected: Double) {
     #expect(abs(clippedSurrogate(ratio: ratio, advantage: advantage, clip: 0.2) - expected) < 1e-12)
 }
@@ -117,9 +125,13 @@ func ppoClippedSurrogateMatchesHandValues(ratio: Double, advantage: Double, expe
 
 @Test func dpoLossMatchesHandValues() {
     // z = 0.1·((−1 + 1.5) − (−2 + 1.5)) = 0.1; loss = log(1 + e^{−0.1}) = 0.6443967
-    #expect(abs(dpoLoss(chosen: -1, rejected: -2, referenceChosen: -1.5, referenceRejected: -1.5, beta: 0.1) - 0.6443967) < 1e-6)
+    #expect(
+        abs(dpoLoss(chosen: -1, rejected: -2, referenceChosen: -1.5, referenceRejected: -1.5, beta: 0.1) - 0.6443967)
+            < 1e-6)
     // At the reference the loss is ln 2 whatever the likelihoods.
-    #expect(abs(dpoLoss(chosen: -3, rejected: -0.2, referenceChosen: -3, referenceRejected: -0.2, beta: 0.1) - 0.6931472) < 1e-6)
+    #expect(
+        abs(dpoLoss(chosen: -3, rejected: -0.2, referenceChosen: -3, referenceRejected: -0.2, beta: 0.1) - 0.6931472)
+            < 1e-6)
     // Large margins do not overflow.
     #expect(dpoLoss(chosen: 0, rejected: -1e4, referenceChosen: 0, referenceRejected: 0, beta: 1) < 1e-12)
 }

@@ -23,8 +23,10 @@ func annotatorsAreRebuiltFromTheirCanonicalNames(annotator: Annotator) throws {
     ("bradleyTerry(noise: 0.1)", Annotator.bradleyTerry(noise: 0.1)),
     ("bradleyTerry(noise: 0.05, temperature: 2.5)", .bradleyTerry(noise: 0.05, temperature: 2.5)),
     ("biased(toward: length, weight: -0.75)", .biased(toward: "length", weight: -0.75)),
-    ("panel(oracle, panel(coin, bradleyTerry(noise: 0.2)), biased(toward: length, weight: 1e-07))",
-     .panel([.oracle, .panel([.coin, .bradleyTerry(noise: 0.2)]), .biased(toward: "length", weight: 1e-07)])),
+    (
+        "panel(oracle, panel(coin, bradleyTerry(noise: 0.2)), biased(toward: length, weight: 1e-07))",
+        .panel([.oracle, .panel([.coin, .bradleyTerry(noise: 0.2)]), .biased(toward: "length", weight: 1e-07)])
+    ),
 ])
 func storedNamesStillRead(name: String, annotator: Annotator) throws {
     #expect(try Annotator(name: name) == annotator)

@@ -1,6 +1,7 @@
-import Testing
 import Engine
 import Models
+import Testing
+
 @testable import Alignment
 
 /// Training stops with a message naming the loss or tensor and the step as soon as either is NaN or infinite, so a
@@ -38,7 +39,9 @@ import Models
         var policy = PolicyModel(input: 3, hidden: 5, output: 2, rng: &rng)
         policy.network.layer2.weight.data[7] = bad
         let guardian = FiniteGuard(function: "finetune", model: "policy")
-        #expect(throws: AlignmentError.nonFinite("finetune(): policy layer2.weight became \(shown) at step 37; lower lr?")) {
+        #expect(
+            throws: AlignmentError.nonFinite("finetune(): policy layer2.weight became \(shown) at step 37; lower lr?")
+        ) {
             try guardian.check(policy.network, at: 37)
         }
         #expect(Tensor(shape: [2], data: [1, bad]).firstNonFinite.map { $0.isNaN ? "NaN" : "\($0)" } != nil)

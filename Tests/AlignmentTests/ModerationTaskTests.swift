@@ -1,14 +1,16 @@
-import Testing
 import Engine
 import Models
+import Testing
+
 @testable import Alignment
 
-@Test(arguments: [
-    (0, 0.1, 0), (0, 0.2, 1), (0, 0.49, 1), (0, 0.5, 2),  // hate speech: label from 0.2, remove from 0.5
-    (1, 0.79, 1), (1, 0.8, 2),                            // misinformation: remove only from 0.8
-    (2, 0.39, 0), (2, 0.4, 2),                            // spam: never labelled, removed from 0.4
-    (3, 0.05, 0), (3, 0.1, 1), (4, 0.45, 2),
-] as [(Int, Float, Int)])
+@Test(
+    arguments: [
+        (0, 0.1, 0), (0, 0.2, 1), (0, 0.49, 1), (0, 0.5, 2),  // hate speech: label from 0.2, remove from 0.5
+        (1, 0.79, 1), (1, 0.8, 2),  // misinformation: remove only from 0.8
+        (2, 0.39, 0), (2, 0.4, 2),  // spam: never labelled, removed from 0.4
+        (3, 0.05, 0), (3, 0.1, 1), (4, 0.45, 2),
+    ] as [(Int, Float, Int)])
 func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, action: Int) {
     #expect(ModerationTask.goldAction(category: category, severity: severity) == action)
 }
@@ -29,14 +31,18 @@ func goldModerationPolicyFollowsTheThresholds(category: Int, severity: Float, ac
 
 /// The RLHF loop on a candidate task: noisy feedback, a reward model fitted to it, and a fresh sampling policy
 /// (hidden 24) aligned to that model by PPO with a fixed KL penalty of 0.05. Returns the policy before and after.
-func alignedByPPO(_ task: some CandidateTask, pairs: Int, steps: Int,
-                  rng: inout RNG) throws -> (start: SamplingPolicy, aligned: SamplingPolicy) {
+func alignedByPPO(
+    _ task: some CandidateTask, pairs: Int, steps: Int,
+    rng: inout RNG
+) throws -> (start: SamplingPolicy, aligned: SamplingPolicy) {
     let prefs = try collect(candidates: task, annotator: .bradleyTerry(noise: 0.1), pairs: pairs, rng: &rng)
     var rm = RewardModel(input: task.responseDim, hidden: 24, rng: &rng)
     _ = try fit(&rm, on: prefs, epochs: 20, lr: 3e-3, batch: 32, rng: &rng)
     let start = SamplingPolicy(input: task.promptDim, hidden: 24, candidates: task.candidateCount, rng: &rng)
     var aligned = start
-    _ = try optimize(&aligned, rewardModel: rm, task: task, method: .ppo, steps: steps, lr: 1e-2, kl: .fixed(0.05), batch: 32, rng: &rng)
+    _ = try optimize(
+        &aligned, rewardModel: rm, task: task, method: .ppo, steps: steps, lr: 1e-2, kl: .fixed(0.05), batch: 32,
+        rng: &rng)
     return (start, aligned)
 }
 
@@ -47,7 +53,9 @@ func expectOracleFeedbackPrefersHigherGold(_ task: some CandidateTask, pairs: In
     #expect(prefs.count == pairs)
     for (k, row) in prefs.rows.enumerated() {
         #expect(c[k] != r[k])
-        #expect(task.gold(prompt: row.prompt, test: false, candidate: c[k]) >= task.gold(prompt: row.prompt, test: false, candidate: r[k]))
+        #expect(
+            task.gold(prompt: row.prompt, test: false, candidate: c[k])
+                >= task.gold(prompt: row.prompt, test: false, candidate: r[k]))
     }
 }
 

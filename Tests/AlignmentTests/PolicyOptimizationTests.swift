@@ -1,6 +1,7 @@
-import Testing
 import Engine
 import Models
+import Testing
+
 @testable import Alignment
 
 /// A small world shared by the optimisation tests: 16-value prompts, 24 candidates, a reward model fitted on clean labels.
@@ -20,8 +21,10 @@ private func series(_ m: [Metric], _ name: String) -> [Double] { m.filter { $0.n
 func policyGradientRaisesProxyAndGoldAndTheKLWeightBoundsTheDrift(method: PolicyGradientMethod) throws {
     var (task, rm, _, start, rng) = try world(seed: 1)
     var loose = start, tight = start
-    let a = try optimize(&loose, rewardModel: rm, task: task, method: method, steps: 60, lr: 1e-2, kl: .fixed(0.01), rng: &rng)
-    let b = try optimize(&tight, rewardModel: rm, task: task, method: method, steps: 60, lr: 1e-2, kl: .fixed(2), rng: &rng)
+    let a = try optimize(
+        &loose, rewardModel: rm, task: task, method: method, steps: 60, lr: 1e-2, kl: .fixed(0.01), rng: &rng)
+    let b = try optimize(
+        &tight, rewardModel: rm, task: task, method: method, steps: 60, lr: 1e-2, kl: .fixed(2), rng: &rng)
     #expect(series(a, "proxy").last! > series(a, "proxy").first! + 0.5)
     #expect(try task.expectedGold(loose) > task.expectedGold(start))
     #expect(series(a, "kl").first! == 0)  // the reference is the policy at the call
@@ -32,11 +35,15 @@ func policyGradientRaisesProxyAndGoldAndTheKLWeightBoundsTheDrift(method: Policy
 
 @Test func adaptiveControllerRaisesBetaWhileKLExceedsItsTarget() throws {
     var (task, rm, _, policy, rng) = try world(seed: 2)
-    let m = try optimize(&policy, rewardModel: rm, task: task, method: .ppo, steps: 40, lr: 2e-2,
-                         kl: .adaptive(initial: 0.01, target: 0.05, horizon: 200), rng: &rng)
+    let m = try optimize(
+        &policy, rewardModel: rm, task: task, method: .ppo, steps: 40, lr: 2e-2,
+        kl: .adaptive(initial: 0.01, target: 0.05, horizon: 200), rng: &rng)
     let beta = series(m, "beta")
     #expect(beta.last! > beta.first!)
-    #expect(zip(beta, beta.dropFirst()).allSatisfy { $1 <= $0 * (1 + 0.2 * 64 / 200) + 1e-12 && $1 >= $0 * (1 - 0.2 * 64 / 200) - 1e-12 })
+    #expect(
+        zip(beta, beta.dropFirst()).allSatisfy {
+            $1 <= $0 * (1 + 0.2 * 64 / 200) + 1e-12 && $1 >= $0 * (1 - 0.2 * 64 / 200) - 1e-12
+        })
 }
 
 @Test func optimizeIsBitwiseReproducible() throws {
@@ -60,7 +67,9 @@ func policyGradientRaisesProxyAndGoldAndTheKLWeightBoundsTheDrift(method: Policy
     var (task, _, _, policy, rng) = try world(seed: 5)
     let start = PolicyModel(input: 16, hidden: 8, output: 16, rng: &rng)
     let sampled = try collect(task: task, policy: start, annotator: .oracle, pairs: 5, rng: &rng)
-    #expect(throws: AlignmentError.self) { _ = try dpo(&policy, on: sampled, task: task, epochs: 1, lr: 1e-2, rng: &rng) }
+    #expect(throws: AlignmentError.self) {
+        _ = try dpo(&policy, on: sampled, task: task, epochs: 1, lr: 1e-2, rng: &rng)
+    }
 }
 
 @Test func overoptimizationShowsGoldRisingThenFallingWhileProxyRises() throws {
@@ -96,7 +105,8 @@ func policyGradientRaisesProxyAndGoldAndTheKLWeightBoundsTheDrift(method: Policy
 @Test func compareCountsWinsByTheJudge() throws {
     var (task, rm, _, start, rng) = try world(seed: 7)
     var better = start
-    _ = try optimize(&better, rewardModel: rm, task: task, method: .rloo, steps: 60, lr: 1e-2, kl: .fixed(0.01), rng: &rng)
+    _ = try optimize(
+        &better, rewardModel: rm, task: task, method: .rloo, steps: 60, lr: 1e-2, kl: .fixed(0.01), rng: &rng)
     let c = try compare(start, better, task: task, judge: .oracle, rng: &rng)
     let same = try compare(start, start, task: task, judge: .coin, rng: &rng)
     #expect(c.winRate > 0.6 && c.aligned.mean > c.original.mean)

@@ -1,6 +1,7 @@
-import Testing
 import Engine
 import Models
+import Testing
+
 @testable import Alignment
 
 @Test func ensembleOfIdenticalMembersNeverDisagrees() throws {
@@ -31,8 +32,9 @@ import Models
     var r1 = RNG(seed: 9), r2 = RNG(seed: 9), r0 = RNG(seed: 3)
     let ensemble = try RewardEnsemble(members: 2, input: 6, hidden: 4, rng: &r0)
     let plain = try collect(task: task, policy: nil, annotator: .bradleyTerry(noise: 0.2), pairs: 40, rng: &r1)
-    let active = try collectByUncertainty(task: task, policy: nil, ensemble: ensemble, annotator: .bradleyTerry(noise: 0.2),
-                                          pairs: 40, pool: 1, rng: &r2)
+    let active = try collectByUncertainty(
+        task: task, policy: nil, ensemble: ensemble, annotator: .bradleyTerry(noise: 0.2),
+        pairs: 40, pool: 1, rng: &r2)
     #expect(plain == active && r1 == r2)
 }
 
@@ -41,7 +43,8 @@ import Models
     var rng = RNG(seed: 6)
     let ensemble = try RewardEnsemble(members: 4, input: 6, hidden: 4, rng: &rng)
     var replay = rng
-    let data = try collectByUncertainty(task: task, policy: nil, ensemble: ensemble, annotator: .oracle, pairs: 10, pool: 5, rng: &rng)
+    let data = try collectByUncertainty(
+        task: task, policy: nil, ensemble: ensemble, annotator: .oracle, pairs: 10, pool: 5, rng: &rng)
     // Redraw the 50-pair pool and check the 10 labelled are the 10 of highest ranking uncertainty.
     var pool: [(a: [Float], b: [Float])] = []
     for _ in 0..<50 {

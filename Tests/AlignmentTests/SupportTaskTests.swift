@@ -1,20 +1,24 @@
-import Testing
 import Engine
 import Models
+import Testing
+
 @testable import Alignment
 
 /// Category, difficulty, reply → solved, turns, satisfaction (1.5 + 2.5·solved + 1·polite − 0.3·(turns − 1), in [1, 5]).
-@Test(arguments: [
-    (0, 0.59, 0, true, 1, 5.0),    // billing, a fix works below 0.6: polite fix, the best there is
-    (0, 0.6, 0, false, 1, 2.5),    // ... and not from 0.6: polite but unsolved
-    (0, 0.6, 2, true, 2, 4.7),     // asking first works below 0.9, one more turn
-    (1, 0.3, 1, false, 1, 1.5),    // technical, fixable only below 0.25; curt, unsolved
-    (1, 0.7, 4, true, 4, 4.1),     // past both thresholds only a human solves it, three more turns
-    (1, 0.7, 5, true, 4, 3.1),     // ... curtly
-    (2, 0.1, 6, false, 1, 2.5),    // deflecting never solves, however polite
-    (3, 0.95, 7, false, 1, 1.5),   // curt deflection: the floor of the formula
-] as [(Int, Float, Int, Bool, Float, Float)])
-func supportOutcomesFollowTheThresholds(category: Int, difficulty: Float, reply: Int, solved: Bool, turns: Float, satisfaction: Float) {
+@Test(
+    arguments: [
+        (0, 0.59, 0, true, 1, 5.0),  // billing, a fix works below 0.6: polite fix, the best there is
+        (0, 0.6, 0, false, 1, 2.5),  // ... and not from 0.6: polite but unsolved
+        (0, 0.6, 2, true, 2, 4.7),  // asking first works below 0.9, one more turn
+        (1, 0.3, 1, false, 1, 1.5),  // technical, fixable only below 0.25; curt, unsolved
+        (1, 0.7, 4, true, 4, 4.1),  // past both thresholds only a human solves it, three more turns
+        (1, 0.7, 5, true, 4, 3.1),  // ... curtly
+        (2, 0.1, 6, false, 1, 2.5),  // deflecting never solves, however polite
+        (3, 0.95, 7, false, 1, 1.5),  // curt deflection: the floor of the formula
+    ] as [(Int, Float, Int, Bool, Float, Float)])
+func supportOutcomesFollowTheThresholds(
+    category: Int, difficulty: Float, reply: Int, solved: Bool, turns: Float, satisfaction: Float
+) {
     let o = SupportTask.outcome(category: category, difficulty: difficulty, reply: reply)
     #expect(o.solved == solved && o.turns == turns)
     #expect(abs(o.satisfaction - satisfaction) < 1e-5)
@@ -36,10 +40,14 @@ func supportOutcomesFollowTheThresholds(category: Int, difficulty: Float, reply:
     #expect(abs(card.satisfaction - mean { Double($0.satisfaction) }) < 1e-5)
     #expect(abs(card.resolutionRate - mean { $0.solved ? 1 : 0 }) < 1e-6)
     #expect(abs(card.appropriateness - 0.375) < 1e-6)  // three polite, non-deflecting replies of eight
-    #expect(abs(card.turns - 2) < 1e-5)                 // (1 + 2 + 4 + 1) / 4
+    #expect(abs(card.turns - 2) < 1e-5)  // (1 + 2 + 4 + 1) / 4
     let best = task.optimalScorecard()
     #expect(best.resolutionRate == 1 && best.appropriateness == 1 && best.satisfaction > card.satisfaction)
-    #expect(abs(best.satisfaction - (0..<40).map { i in Double((0..<8).map { task.gold(prompt: i, test: true, candidate: $0) }.max() ?? 0) }.reduce(0, +) / 40) < 1e-5)
+    #expect(
+        abs(
+            best.satisfaction - (0..<40).map { i in
+                Double((0..<8).map { task.gold(prompt: i, test: true, candidate: $0) }.max() ?? 0)
+            }.reduce(0, +) / 40) < 1e-5)
 }
 
 @Test func ppoOnSupportFeedbackRaisesSatisfactionAndResolution() throws {

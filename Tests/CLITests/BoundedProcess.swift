@@ -19,9 +19,10 @@ enum BoundedProcess {
         var timedOut: Bool
     }
 
-    static func run(_ executable: URL, arguments: [String], in folder: URL, stdin: String?,
-                    environment extra: [String: String], timeout: Double) throws -> Result
-    {
+    static func run(
+        _ executable: URL, arguments: [String], in folder: URL, stdin: String?,
+        environment extra: [String: String], timeout: Double
+    ) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

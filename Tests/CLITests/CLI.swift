@@ -32,15 +32,19 @@ struct CLI {
     }
 
     @discardableResult
-    func callAsFunction(_ arguments: String..., stdin: String? = nil, withStore: Bool = true,
-                        environment extra: [String: String] = [:]) throws -> Result {
+    func callAsFunction(
+        _ arguments: String..., stdin: String? = nil, withStore: Bool = true,
+        environment extra: [String: String] = [:]
+    ) throws -> Result {
         try run(arguments, stdin: stdin, withStore: withStore, environment: extra)
     }
 
     /// Runs `rlhf` with `arguments` (plus `--store` on this test's store) in the test folder, feeding `stdin` if given,
     /// with `extra` added to the environment; killed after `timeout` seconds.
-    func run(_ arguments: [String], stdin: String? = nil, withStore: Bool = true,
-             environment extra: [String: String] = [:], timeout: Double = 600) throws -> Result {
+    func run(
+        _ arguments: [String], stdin: String? = nil, withStore: Bool = true,
+        environment extra: [String: String] = [:], timeout: Double = 600
+    ) throws -> Result {
         try BoundedProcess.run(
             CLI.executable, arguments: arguments + (withStore ? ["--store", store] : []), in: folder, stdin: stdin,
             environment: extra, timeout: timeout)

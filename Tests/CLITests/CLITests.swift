@@ -3,23 +3,23 @@ import Testing
 
 /// The quickstart's shape at a size a test runs in a moment.
 let smallNotebook = """
-# %% [markdown]
-# # A small run
-# %% setup id=setup
-seed(5)
-task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
-policy = PolicyModel(input: 8, hidden: 8, output: 8)
-rm = RewardModel(input: 8, hidden: 8)
-# %% feedback id=feedback
-prefs = collect(task, policy: policy, annotator: BradleyTerry(noise: 0.05), pairs: 150)
-print("pairs:", prefs.count)
-# %% reward id=reward
-r = fit(rm, prefs, epochs: 4, lr: 1e-2, batch: 16)
-# %% finetune id=finetune
-finetune(policy, rm, task, steps: 30, lr: 1e-2, kl: 0.5)
-# %% noop id=noop
-same = policy
-"""
+    # %% [markdown]
+    # # A small run
+    # %% setup id=setup
+    seed(5)
+    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
+    policy = PolicyModel(input: 8, hidden: 8, output: 8)
+    rm = RewardModel(input: 8, hidden: 8)
+    # %% feedback id=feedback
+    prefs = collect(task, policy: policy, annotator: BradleyTerry(noise: 0.05), pairs: 150)
+    print("pairs:", prefs.count)
+    # %% reward id=reward
+    r = fit(rm, prefs, epochs: 4, lr: 1e-2, batch: 16)
+    # %% finetune id=finetune
+    finetune(policy, rm, task, steps: 30, lr: 1e-2, kl: 0.5)
+    # %% noop id=noop
+    same = policy
+    """
 
 @Suite struct CLITests {
     @Test func runListShowLogDiffRollbackQuery() throws {
@@ -40,7 +40,10 @@ same = policy
 
         let show = try cli("show", "1", "--json")
         let detail = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
-        #expect((detail?["cells"] as? [[String: Any]])?.map { $0["key"] as? String } == ["setup", "feedback", "reward", "finetune", "noop"])
+        #expect(
+            (detail?["cells"] as? [[String: Any]])?.map { $0["key"] as? String } == [
+                "setup", "feedback", "reward", "finetune", "noop",
+            ])
 
         // One policy version per fine-tune, one rm version per fit; the copy in `noop` wrote no bytes.
         let log = try cli("log", "1/policy")
@@ -48,7 +51,9 @@ same = policy
         #expect(log.stdout.contains("v1") && log.stdout.contains("v2") && !log.stdout.contains("v3"))
         let same = try cli("log", "1/same")
         #expect(same.stdout.contains("5:noop") && same.stdout.contains("0 B"))
-        #expect(try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'rm'") == "2")
+        #expect(
+            try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'rm'")
+                == "2")
         #expect(try cli.scalar("SELECT count(*) FROM feedback") == "150")
         #expect(try cli.scalar("SELECT count(*) FROM metrics WHERE name = 'rm.loss'") == "4")
 
@@ -63,29 +68,44 @@ same = policy
 
         let rollback = try cli("rollback", "1/policy", "--to", "1")
         #expect(rollback.status == 0, "\(rollback.stderr)")
-        let hashes = try cli("query", "SELECT v.version, v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'policy' ORDER BY v.version", "--csv")
+        let hashes = try cli(
+            "query",
+            "SELECT v.version, v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'policy' ORDER BY v.version",
+            "--csv")
         let rows = hashes.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
         #expect(rows.count == 3)
         #expect(rows.last?[1] == rows.first?[1])
     }
 
-    @Test(arguments: ["DELETE FROM runs", "DROP TABLE metric_points", "UPDATE runs SET status = 'x'", "PRAGMA journal_mode=DELETE"])
+    @Test(arguments: [
+        "DELETE FROM runs", "DROP TABLE metric_points", "UPDATE runs SET status = 'x'", "PRAGMA journal_mode=DELETE",
+    ])
     func queryRefusesWritesAndLeavesTheStoreUnchanged(sql: String) throws {
         let cli = try CLI()
         defer { cli.remove() }
         try cli("run", try cli.write("small.rlhf", smallNotebook))
-        let before = try cli("query", "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM metrics), (SELECT count(*) FROM blobs)", "--csv").stdout
+        let before = try cli(
+            "query", "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM metrics), (SELECT count(*) FROM blobs)",
+            "--csv"
+        ).stdout
         let r = try cli("query", sql)
         #expect(r.status != 0)
         #expect(r.stderr.hasPrefix("error: `rlhf query` is read-only"))
         #expect(r.stderr.split(separator: "\n").count == 1)
-        #expect(try cli("query", "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM metrics), (SELECT count(*) FROM blobs)", "--csv").stdout == before)
+        #expect(
+            try cli(
+                "query",
+                "SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM metrics), (SELECT count(*) FROM blobs)",
+                "--csv"
+            ).stdout == before)
     }
 
     @Test func aFailingThirdCellStopsTheRunWithALocatedError() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("broken.rlhf", """
+        let nb = try cli.write(
+            "broken.rlhf",
+            """
             # %% one
             seed(1)
             task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
@@ -101,7 +121,9 @@ same = policy
         #expect(r.status == 1)
         #expect(r.stderr.contains("broken.rlhf:8:27: error: unknown argument 'learning_rate' to fit()"))
         #expect(!r.stdout.contains("never"))
-        #expect(try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM cells ORDER BY ordinal)") == "ok ok failed")
+        #expect(
+            try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM cells ORDER BY ordinal)")
+                == "ok ok failed")
         #expect(try cli.scalar("SELECT count(*) FROM commits") == "2")
         #expect(try cli.scalar("SELECT count(*) FROM feedback") == "0")
         #expect(try cli.scalar("SELECT status FROM runs") == "failed")
@@ -119,24 +141,28 @@ same = policy
         #expect(!FileManager.default.fileExists(atPath: cli.store))
     }
 
-    @Test(arguments: [
-        (["show", "42"], "error: unknown run '42'"),
-        (["log", "1/nothing"], "error: run 1 has no object 'nothing'"),
-        (["log", "policy"], "error:"),
-        (["diff", "1/policy@1", "1/policy@9"], "error: policy has no version 9 in run 1"),
-        (["rollback", "1/policy", "--to", "7"], "error: policy has no version 7 in run 1"),
-        (["run", "missing.rlhf"], "error: cannot read notebook 'missing.rlhf'"),
-    ] as [([String], String)])
+    @Test(
+        arguments: [
+            (["show", "42"], "error: unknown run '42'"),
+            (["log", "1/nothing"], "error: run 1 has no object 'nothing'"),
+            (["log", "policy"], "error:"),
+            (["diff", "1/policy@1", "1/policy@9"], "error: policy has no version 9 in run 1"),
+            (["rollback", "1/policy", "--to", "7"], "error: policy has no version 7 in run 1"),
+            (["run", "missing.rlhf"], "error: cannot read notebook 'missing.rlhf'"),
+        ] as [([String], String)])
     func badArgumentsGetOneClearLine(arguments: [String], expected: String) throws {
         let cli = try CLI()
         defer { cli.remove() }
         try cli("run", try cli.write("small.rlhf", smallNotebook))
-        let countsBefore = try cli.scalar("SELECT (SELECT count(*) FROM versions) || '/' || (SELECT count(*) FROM runs)")
+        let countsBefore = try cli.scalar(
+            "SELECT (SELECT count(*) FROM versions) || '/' || (SELECT count(*) FROM runs)")
         let process = try cli.run(arguments)
         #expect(process.status != 0)
         #expect(process.stderr.hasPrefix(expected), "\(process.stderr)")
         #expect(!process.stderr.contains("Fatal error") && !process.stderr.contains("Stack dump"))
-        #expect(try cli.scalar("SELECT (SELECT count(*) FROM versions) || '/' || (SELECT count(*) FROM runs)") == countsBefore)
+        #expect(
+            try cli.scalar("SELECT (SELECT count(*) FROM versions) || '/' || (SELECT count(*) FROM runs)")
+                == countsBefore)
     }
 
     @Test func aCorruptStoreIsReportedNotCrashedOn() throws {
@@ -169,7 +195,9 @@ same = policy
         #expect(r.stdout == "1\n")
         #expect(r.status == 1)
         #expect(r.stderr.contains("<shell>:2:7: error: undefined variable 'yy'; did you mean 'y'?"))
-        #expect(try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM cells ORDER BY ordinal)") == "ok failed ok")
+        #expect(
+            try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM cells ORDER BY ordinal)")
+                == "ok failed ok")
     }
 
     @Test func helpIsFast() throws {

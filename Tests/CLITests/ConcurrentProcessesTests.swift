@@ -43,10 +43,12 @@ import Testing
         #expect(runs[0].cells == 7 && runs[1].cells == 7)
         #expect(runs[0].metrics == runs[1].metrics && runs[0].metrics > 0)
         // Both runs are the same notebook: bitwise-equal final objects.
-        let hashes = try LabStore.openReadOnly(path: cli.store).query("""
+        let hashes = try LabStore.openReadOnly(path: cli.store).query(
+            """
             SELECT count(DISTINCT v.content_hash) FROM versions v JOIN objects o ON o.id = v.object_id
             WHERE o.name = 'policy'
-            """).rows
+            """
+        ).rows
         #expect(hashes == [[.integer(3)]])
         #expect(try cli("check").status == 0)
     }

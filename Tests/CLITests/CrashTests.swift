@@ -10,30 +10,36 @@ import Testing
 
 /// Every committed version with the cell that wrote it, in commit order: what a kill must never damage.
 private func committedVersions(_ store: String) throws -> [[QueryCell]] {
-    try LabStore.openReadOnly(path: store).query("""
+    try LabStore.openReadOnly(path: store).query(
+        """
         SELECT c.ordinal, o.name, v.version, v.content_hash, v.rows FROM versions v
         JOIN objects o ON o.id = v.object_id JOIN commits co ON co.id = v.commit_id JOIN cells c ON c.id = co.cell_id
         ORDER BY v.id
-        """).rows
+        """
+    ).rows
 }
 
 /// The generator state and metric points saved by each commit, in commit order.
 private func committedState(_ store: String) throws -> [[QueryCell]] {
-    try LabStore.openReadOnly(path: store).query("""
+    try LabStore.openReadOnly(path: store).query(
+        """
         SELECT c.ordinal, b.value, (SELECT count(*) FROM metrics m WHERE m.commit_id = co.id),
                (SELECT total(value) FROM metrics m WHERE m.commit_id = co.id)
         FROM commits co JOIN cells c ON c.id = co.cell_id JOIN bindings b ON b.commit_id = co.id AND b.name = '$rng'
         ORDER BY co.id
-        """).rows
+        """
+    ).rows
 }
 
 /// The latest content hash of every object of a run, by name.
 private func finalHashes(_ store: String, run: Int) throws -> [[QueryCell]] {
-    try LabStore.openReadOnly(path: store).query("""
+    try LabStore.openReadOnly(path: store).query(
+        """
         SELECT o.name, v.content_hash FROM objects o JOIN versions v ON v.object_id = o.id
         WHERE o.run_id = \(run) AND v.version = (SELECT max(version) FROM versions WHERE object_id = o.id)
         ORDER BY o.name
-        """).rows
+        """
+    ).rows
 }
 
 private func count(_ store: String, _ sql: String) -> Int64 {

@@ -41,18 +41,22 @@ struct LanguageInputTests {
     func longButFlat() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let path = try cli.write("flat.rlhf", "s = \"" + String(repeating: "a", count: 1_000_000) + "\"\nprint(len(s))\n"
-            + "xs = [" + LanguageInputTests.repeated("1", 1_000_000, separator: ",") + "]\nprint(len(xs))\n")
+        let path = try cli.write(
+            "flat.rlhf",
+            "s = \"" + String(repeating: "a", count: 1_000_000) + "\"\nprint(len(s))\n"
+                + "xs = [" + LanguageInputTests.repeated("1", 1_000_000, separator: ",") + "]\nprint(len(xs))\n")
         let r = try cli("run", "--quiet", path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("1000000\n1000000"))
     }
 
-    @Test("a notebook that is not UTF-8 is refused at its first bad byte, before a store exists", arguments: [
-        (Array("print(1)\nprint(\"".utf8) + [0xFF, 0x22, 0x29, 0x0A], "2:8: error: invalid UTF-8 (byte 0xFF)"),
-        (Array("# %%\nx = 1\n# %%\n# caf".utf8) + [0xE9, 0x0A], "4:6: error: invalid UTF-8 (byte 0xE9)"),
-        ([0xFE, 0xFF, 0x00, 0x78], "1:1: error: invalid UTF-8 (byte 0xFE)"),
-    ] as [([UInt8], String)])
+    @Test(
+        "a notebook that is not UTF-8 is refused at its first bad byte, before a store exists",
+        arguments: [
+            (Array("print(1)\nprint(\"".utf8) + [0xFF, 0x22, 0x29, 0x0A], "2:8: error: invalid UTF-8 (byte 0xFF)"),
+            (Array("# %%\nx = 1\n# %%\n# caf".utf8) + [0xE9, 0x0A], "4:6: error: invalid UTF-8 (byte 0xE9)"),
+            ([0xFE, 0xFF, 0x00, 0x78], "1:1: error: invalid UTF-8 (byte 0xFE)"),
+        ] as [([UInt8], String)])
     func notUTF8(bytes: [UInt8], message: String) throws {
         let cli = try CLI()
         defer { cli.remove() }
@@ -66,12 +70,14 @@ struct LanguageInputTests {
         #expect(!FileManager.default.fileExists(atPath: cli.store))
     }
 
-    @Test("piped shell input that ends inside a statement is an error and commits nothing", arguments: [
-        ("for x in [1] {\n", "<shell>:1:14: error: input ended inside the block '{' opened here; expected '}'"),
-        ("x = 1\nprint([1,\n2\n", "<shell>:2:7: error: input ended inside the list '[' opened here; expected ']'"),
-        ("y = 2\nprint(\"abc\n", "<shell>:2:7: error: input ended inside the string opened here; expected '\"'"),
-        ("fn f(a) {\n  return (a +\n", "<shell>:2:10: error: input ended inside the parenthesis '(' opened here"),
-    ])
+    @Test(
+        "piped shell input that ends inside a statement is an error and commits nothing",
+        arguments: [
+            ("for x in [1] {\n", "<shell>:1:14: error: input ended inside the block '{' opened here; expected '}'"),
+            ("x = 1\nprint([1,\n2\n", "<shell>:2:7: error: input ended inside the list '[' opened here; expected ']'"),
+            ("y = 2\nprint(\"abc\n", "<shell>:2:7: error: input ended inside the string opened here; expected '\"'"),
+            ("fn f(a) {\n  return (a +\n", "<shell>:2:10: error: input ended inside the parenthesis '(' opened here"),
+        ])
     func pipedInputEndsInside(input: String, message: String) throws {
         let cli = try CLI()
         defer { cli.remove() }
@@ -83,16 +89,25 @@ struct LanguageInputTests {
         #expect(try cli.scalar("SELECT count(*) FROM cells") == complete)
     }
 
-    @Test("lab built-ins check the type of arguments they do not use", arguments: [
-        ("collect(task, annotator: Oracle(), pairs: 10, pool: \"big\")",
-         "collect(): argument 'pool' must be an integer, got string"),
-        ("evaluate(policy, task, judge: 3)", "evaluate(): argument 'judge' must be an Annotator, got number"),
-        ("compare(policy, policy, task: task, judge: \"me\")", "compare(): argument 'judge' must be an Annotator, got string"),
-    ])
+    @Test(
+        "lab built-ins check the type of arguments they do not use",
+        arguments: [
+            (
+                "collect(task, annotator: Oracle(), pairs: 10, pool: \"big\")",
+                "collect(): argument 'pool' must be an integer, got string"
+            ),
+            ("evaluate(policy, task, judge: 3)", "evaluate(): argument 'judge' must be an Annotator, got number"),
+            (
+                "compare(policy, policy, task: task, judge: \"me\")",
+                "compare(): argument 'judge' must be an Annotator, got string"
+            ),
+        ])
     func labArgumentTypes(call: String, message: String) throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let path = try cli.write("lab.rlhf", """
+        let path = try cli.write(
+            "lab.rlhf",
+            """
             seed(1)
             task = VectorTask(dim: 4, candidates: 8)
             policy = PolicyModel(input: 4, hidden: 8, output: 4)

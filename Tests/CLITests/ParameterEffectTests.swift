@@ -31,8 +31,10 @@ import Testing
         let runs = try cli.scalar("SELECT count(*) FROM runs")
         let refused = try cli("run", nb, "--cells", "sweep", "--param", "steps=50", "-q")
         #expect(refused.status == 1 && refused.stdout.isEmpty)
-        #expect(refused.stderr == "error: --param steps cannot take effect: --cells sweep starts after the parameters "
-            + "cell (cell 1), whose values are restored from the earlier run's commits; start at cell 1 or drop --param\n")
+        #expect(
+            refused.stderr == "error: --param steps cannot take effect: --cells sweep starts after the parameters "
+                + "cell (cell 1), whose values are restored from the earlier run's commits; start at cell 1 or drop --param\n"
+        )
         #expect(try cli.scalar("SELECT count(*) FROM runs") == runs)
 
         // Without --param, the run records what is in effect: run 1's values, restored with its state.
@@ -53,8 +55,10 @@ import Testing
         #expect(try cli.scalar("SELECT parameters FROM runs WHERE id = \(atRun)") == #""{""steps"": 7}""#)
         let after = try cli("run", nb, "--resume", "1", "--from-cell", "sweep", "--param", "steps=7", "-q")
         #expect(after.status == 1)
-        #expect(after.stderr.hasPrefix("error: --param steps cannot take effect: --resume 1 at cell 3 starts after "
-            + "the parameters cell (cell 1)"))
+        #expect(
+            after.stderr.hasPrefix(
+                "error: --param steps cannot take effect: --resume 1 at cell 3 starts after "
+                    + "the parameters cell (cell 1)"))
         #expect(try cli.scalar("SELECT max(id) FROM runs") == atRun)
         let resumed = try cli("run", nb, "--resume", Int(atRun).map(String.init) ?? "", "--from-cell", "sweep", "-q")
         #expect(resumed.stdout == "7\n14\n")
@@ -66,13 +70,15 @@ import Testing
     @Test func cellsThatSkipTheParametersCellRecordNone() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("q.rlhf", "# %% one id=one\nx = 1\n# %% parameters id=params\nsteps = 3\n# %% two id=two\nprint(x)\n")
+        let nb = try cli.write(
+            "q.rlhf", "# %% one id=one\nx = 1\n# %% parameters id=params\nsteps = 3\n# %% two id=two\nprint(x)\n")
         #expect(try cli("run", nb, "-q").status == 0)
         let skipped = try cli("run", nb, "--cells", "one,two", "-q")
         #expect(skipped.status == 0 && skipped.stdout == "1\n", "\(skipped.stderr)")
         #expect(try parameters(cli, run: 2) == "{}")
         let refused = try cli("run", nb, "--cells", "one,two", "--param", "steps=4")
-        #expect(refused.stderr == "error: --param steps cannot take effect: --cells one,two does not run the parameters "
-            + "cell (cell 2); add it to --cells or drop --param\n")
+        #expect(
+            refused.stderr == "error: --param steps cannot take effect: --cells one,two does not run the parameters "
+                + "cell (cell 2); add it to --cells or drop --param\n")
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Runs the built `rlhf` on a pseudo-terminal, so the shell sees a terminal (readline, prompts, Ctrl-C as SIGINT)

@@ -15,20 +15,28 @@ import Testing
 
     /// Each query's `--json` output parses as an array of objects, and the first object's members, written back
     /// as JSON, are these.
-    @Test(arguments: [
-        ("SELECT * FROM runs JOIN cells ON cells.run_id = runs.id", ["id": "1", "id:2": "1", "status": #""succeeded""#]),
-        (#"SELECT 1 AS "", 2 AS "", 3 AS ":2""#, ["": "1", ":2": "2", ":2:2": "3"]),
-        (#"SELECT 'a' AS "id:2", 'b' AS id, 'c' AS id"#, ["id:2": #""a""#, "id": #""b""#, "id:3": #""c""#]),
-        ("SELECT NULL AS n, X'0001' AS b, 0.5 AS r", ["n": "null", "b": #"{"blob_bytes":2}"#, "r": "0.5"]),
-        ("SELECT 1e999 AS i, -1e999 AS m, 1e308 * 10 AS o, 0.0 / 0.0 AS nan",
-         ["i": #""inf""#, "m": #""-inf""#, "o": #""inf""#, "nan": "null"]),
-        ("SELECT 9223372036854775807 AS big, -9223372036854775808 AS small, 1e300 AS huge",
-         ["big": "9223372036854775807", "small": "-9223372036854775808", "huge": "1e+300"]),
-        ("SELECT CAST(X'41FF0A22005C' AS TEXT) AS bytes", ["bytes": "\"A\u{FFFD}\\n\\\"\\u0000\\\\\""]),
-        ("SELECT char(1, 27, 31, 127) AS controls", ["controls": "\"\\u0001\\u001b\\u001f\u{7F}\""]),
-        ("SELECT 1 AS x WHERE 0", [:]),
-        ("SELECT 1; SELECT 2 AS last", ["last": "2"]),
-    ] as [(String, [String: String])])
+    @Test(
+        arguments: [
+            (
+                "SELECT * FROM runs JOIN cells ON cells.run_id = runs.id",
+                ["id": "1", "id:2": "1", "status": #""succeeded""#]
+            ),
+            (#"SELECT 1 AS "", 2 AS "", 3 AS ":2""#, ["": "1", ":2": "2", ":2:2": "3"]),
+            (#"SELECT 'a' AS "id:2", 'b' AS id, 'c' AS id"#, ["id:2": #""a""#, "id": #""b""#, "id:3": #""c""#]),
+            ("SELECT NULL AS n, X'0001' AS b, 0.5 AS r", ["n": "null", "b": #"{"blob_bytes":2}"#, "r": "0.5"]),
+            (
+                "SELECT 1e999 AS i, -1e999 AS m, 1e308 * 10 AS o, 0.0 / 0.0 AS nan",
+                ["i": #""inf""#, "m": #""-inf""#, "o": #""inf""#, "nan": "null"]
+            ),
+            (
+                "SELECT 9223372036854775807 AS big, -9223372036854775808 AS small, 1e300 AS huge",
+                ["big": "9223372036854775807", "small": "-9223372036854775808", "huge": "1e+300"]
+            ),
+            ("SELECT CAST(X'41FF0A22005C' AS TEXT) AS bytes", ["bytes": "\"A\u{FFFD}\\n\\\"\\u0000\\\\\""]),
+            ("SELECT char(1, 27, 31, 127) AS controls", ["controls": "\"\\u0001\\u001b\\u001f\u{7F}\""]),
+            ("SELECT 1 AS x WHERE 0", [:]),
+            ("SELECT 1; SELECT 2 AS last", ["last": "2"]),
+        ] as [(String, [String: String])])
     func jsonIsValidForEveryShapeOfResult(sql: String, first: [String: String]) throws {
         try withStore { cli in
             let r = try cli("query", sql, "--json")
@@ -46,7 +54,8 @@ import Testing
 
     @Test func csvQuotesWhatNeedsQuotingAndTableEscapesControlCharacters() throws {
         try withStore { cli in
-            let sql = #"SELECT 'a,b' AS "x,y", 'say "hi"' AS q, 'one' || char(13) || 'two' AS cr, char(10, 27) || '[31m' AS t"#
+            let sql =
+                #"SELECT 'a,b' AS "x,y", 'say "hi"' AS q, 'one' || char(13) || 'two' AS cr, char(10, 27) || '[31m' AS t"#
             let csv = try cli("query", sql, "--csv")
             #expect(csv.stdout == "\"x,y\",q,cr,t\n\"a,b\",\"say \"\"hi\"\"\",\"one\rtwo\",\"\n\u{1B}[31m\"\n")
             let table = try cli("query", sql)
@@ -91,8 +100,9 @@ import Testing
             let typed = value.hasPrefix("=") ? String(value.dropFirst()) : value
             #expect(r.status == 1)
             #expect(r.stdout.isEmpty)
-            #expect(r.stderr == "error: --timeout '\(typed)' is not a number of seconds above 0 and at most 86400 "
-                + "(e.g. --timeout 30 or --timeout 0.5)\n")
+            #expect(
+                r.stderr == "error: --timeout '\(typed)' is not a number of seconds above 0 and at most 86400 "
+                    + "(e.g. --timeout 30 or --timeout 0.5)\n")
         }
     }
 
@@ -115,8 +125,11 @@ import Testing
         try withStore { cli in
             let process = Process()
             process.executableURL = CLI.executable
-            process.arguments = ["query", "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 50000) "
-                + "SELECT n FROM c", "--csv", "--timeout", "1", "--store", cli.store]
+            process.arguments = [
+                "query",
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 50000) "
+                    + "SELECT n FROM c", "--csv", "--timeout", "1", "--store", cli.store,
+            ]
             let (output, errors) = (Pipe(), Pipe())
             process.standardOutput = output
             process.standardError = errors
@@ -134,7 +147,8 @@ import Testing
     /// memory, read from the kernel after it exits, is far below what holding the rows would take).
     @Test func aHugeResultStreamsInBoundedMemory() throws {
         try withStore { cli in
-            let sql = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000) "
+            let sql =
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000) "
                 + "SELECT n, 'row number ' || n AS label FROM c"
             for format in ["--json", "--csv", "--timeout=600"] {  // the last prints the table
                 let (lines, peak) = try cli.linesAndPeakMemory(["query", sql, format, "--timeout", "600"])

@@ -23,10 +23,12 @@ import Testing
         #expect(r.stdout.contains("run 2 replays run 1"))
         #expect(r.stdout.hasSuffix("verified: 5 checkpoints, 1 dataset version, 128 metrics identical\n"))
         #expect(r.stdout.contains("── [2/5] feedback ──") && r.stdout.contains("pairs: 150"))
-        #expect(try cli.scalar("SELECT notebook = (SELECT notebook FROM runs WHERE id = 1) FROM runs WHERE id = 2") == "1")
+        #expect(
+            try cli.scalar("SELECT notebook = (SELECT notebook FROM runs WHERE id = 1) FROM runs WHERE id = 2") == "1")
         #expect(try cli.scalar("SELECT status FROM runs WHERE id = 2") == "succeeded")
         let quiet = try cli("replay", "2", "--verify", "-q")
-        #expect(quiet.stdout == "run 3 replays run 2\nverified: 5 checkpoints, 1 dataset version, 128 metrics identical\n")
+        #expect(
+            quiet.stdout == "run 3 replays run 2\nverified: 5 checkpoints, 1 dataset version, 128 metrics identical\n")
     }
 
     @Test func replayVerifyFindsATamperedMetric() throws {
@@ -35,7 +37,8 @@ import Testing
         #expect(try cli("run", try cli.write("small.rlhf", smallNotebook), "--quiet").status == 0)
         let copy = try Self.copyStore(cli, to: "tampered.sqlite")
         let original = try DatabaseQueue(path: copy).write { db in
-            let value = try Double.fetchOne(db, sql: "SELECT value FROM metrics WHERE name = 'rm.loss' AND step = 2") ?? 0
+            let value =
+                try Double.fetchOne(db, sql: "SELECT value FROM metrics WHERE name = 'rm.loss' AND step = 2") ?? 0
             try db.execute(
                 sql: """
                     UPDATE metric_points SET value = ?
@@ -45,7 +48,8 @@ import Testing
         }
         let r = try cli("replay", "1", "--verify", "--quiet", "--store", copy, withStore: false)
         #expect(r.status == 1)
-        let expected = "diverged at cell 3 ('reward'): metric rm.loss step 2: \(original.nextUp) "
+        let expected =
+            "diverged at cell 3 ('reward'): metric rm.loss step 2: \(original.nextUp) "
             + "(0x\(String(original.nextUp.bitPattern, radix: 16))) in run 1, \(original) "
             + "(0x\(String(original.bitPattern, radix: 16))) in run 2\n"
         #expect(r.stderr == expected)
@@ -60,18 +64,20 @@ import Testing
         let copy = try Self.copyStore(cli, to: "tampered.sqlite")
         // Point rm@2's layer2.bias at a blob whose first float differs, and give the version another hash.
         try DatabaseQueue(path: copy).write { db in
-            let versionID = try Int64.fetchOne(
-                db,
-                sql: """
-                    SELECT v.id FROM versions v JOIN objects o ON o.id = v.object_id
-                    WHERE o.run_id = 1 AND o.name = 'rm' AND v.version = 2
-                    """) ?? -1
-            let data = try Data.fetchOne(
-                db,
-                sql: """
-                    SELECT b.data FROM blobs b JOIN version_tensors t ON t.blob_hash = b.hash
-                    WHERE t.version_id = ? AND t.name = 'layer2.bias'
-                    """, arguments: [versionID]) ?? Data()
+            let versionID =
+                try Int64.fetchOne(
+                    db,
+                    sql: """
+                        SELECT v.id FROM versions v JOIN objects o ON o.id = v.object_id
+                        WHERE o.run_id = 1 AND o.name = 'rm' AND v.version = 2
+                        """) ?? -1
+            let data =
+                try Data.fetchOne(
+                    db,
+                    sql: """
+                        SELECT b.data FROM blobs b JOIN version_tensors t ON t.blob_hash = b.hash
+                        WHERE t.version_id = ? AND t.name = 'layer2.bias'
+                        """, arguments: [versionID]) ?? Data()
             var bytes = [UInt8](data)
             bytes[0] ^= 1
             try db.execute(
@@ -99,7 +105,8 @@ import Testing
     @Test func paramsOverrideTheParametersCellAndAreRecorded() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("p.rlhf", "# %% parameters\nrounds = 2\nname = \"a\"\n# %% go\nprint(name, rounds * 10)\n")
+        let nb = try cli.write(
+            "p.rlhf", "# %% parameters\nrounds = 2\nname = \"a\"\n# %% go\nprint(name, rounds * 10)\n")
         let r = try cli("run", nb, "--param", "rounds=4", "--param", #"name="zz""#, "-q")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "zz 40\n")
@@ -110,7 +117,10 @@ import Testing
 
         let unknown = try cli("run", nb, "--param", "round=4")
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "error: unknown parameter 'round'; did you mean 'rounds'? (the parameters cell at \(nb):2 declares rounds, name)\n")
+        #expect(
+            unknown.stderr
+                == "error: unknown parameter 'round'; did you mean 'rounds'? (the parameters cell at \(nb):2 declares rounds, name)\n"
+        )
         #expect(try cli.scalar("SELECT count(*) FROM runs") == "2")
     }
 
@@ -136,7 +146,9 @@ import Testing
         #expect(r.stdout == "2\n")
         #expect(r.stderr.contains("undefined variable 'nope'"))
         #expect(r.stderr.hasSuffix("run 1: 1 of 3 cells failed: 2 ('2')\n"))
-        #expect(try cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)") == "ok|failed|ok")
+        #expect(
+            try cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)")
+                == "ok|failed|ok")
         #expect(try cli.scalar("SELECT status FROM runs") == "failed")
         // Replay reproduces the failure in place and verifies.
         let replay = try cli("replay", "1", "--verify", "-q")
@@ -179,7 +191,8 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "run 2 replays run 1\nverified: 4 checkpoints, 24 metrics identical\n")
         // Both runs: v1, v2 trained, v3 = v1 by rollback, v4 trained from v1 again.
-        let notes = "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v JOIN objects o ON o.id = v.object_id "
+        let notes =
+            "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v JOIN objects o ON o.id = v.object_id "
             + "WHERE o.name = 'p' AND o.run_id = "
         #expect(try cli.scalar(notes + "1") == "-|-|rollback to v1|-")
         #expect(try cli.scalar(notes + "2") == "-|-|rollback to v1|-")

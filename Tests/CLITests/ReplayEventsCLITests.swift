@@ -14,7 +14,8 @@ import Testing
         finetune(p, rm, task, steps: 3)
         """
 
-    static let notes = "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v "
+    static let notes =
+        "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v "
         + "JOIN objects o ON o.id = v.object_id WHERE o.name = 'p' AND o.run_id = "
 
     @Test(arguments: [
@@ -38,7 +39,8 @@ import Testing
         #expect(r.stdout == "run 2 replays run 1\nverified: 4 checkpoints, 24 metrics identical\n")
         // The replay rolled p back after its second version, as the shell did.
         #expect(try cli.scalar(Self.notes + "2") == "-|-|rollback to v1|-")
-        let hashes = "SELECT group_concat(v.content_hash, '|') FROM versions v JOIN objects o ON o.id = v.object_id "
+        let hashes =
+            "SELECT group_concat(v.content_hash, '|') FROM versions v JOIN objects o ON o.id = v.object_id "
             + "WHERE o.name = 'p' AND o.run_id = "
         #expect(try cli.scalar(hashes + "1") == cli.scalar(hashes + "2"))
     }

@@ -30,7 +30,9 @@ import Testing
         #expect(report.stdout.contains("6 cells, 2 charts"))
         let html = try String(contentsOf: cli.folder.appendingPathComponent("run.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>"))
-        for key in ["setup", "feedback", "reward", "finetune", "noop", "charts"] { #expect(html.contains("id=\(key) ·")) }
+        for key in ["setup", "feedback", "reward", "finetune", "noop", "charts"] {
+            #expect(html.contains("id=\(key) ·"))
+        }
         #expect(html.contains("Before &amp; after"))
         #expect(html.contains("<dt>seed</dt><dd><a href=\"#cell-1\">cell 1</a>: <code>seed(5)</code></dd>"))
         // Each chart replaces its text form: the SVG is in the page, the terminal drawing is not.
@@ -76,9 +78,13 @@ import Testing
         #expect(try cli("run", try cli.write("prose.rlhf", notebook), "--quiet").status == 0)
         #expect(try cli("report", "1", "-o", "run.html").status == 0)
         let html = try String(contentsOf: cli.folder.appendingPathComponent("run.html"), encoding: .utf8)
-        #expect(html.contains("<div class=\"prose\">\n<h3>Prose &amp; &lt;code&gt;</h3>\n<p>A paragraph with <code>x = 1</code> and <strong>bold</strong> over two lines.</p>\n<ul><li>first point</li><li>second point</li></ul>\n</div>"))
+        #expect(
+            html.contains(
+                "<div class=\"prose\">\n<h3>Prose &amp; &lt;code&gt;</h3>\n<p>A paragraph with <code>x = 1</code> and <strong>bold</strong> over two lines.</p>\n<ul><li>first point</li><li>second point</li></ul>\n</div>"
+            ))
         // Each block stands before the cell it precedes; the last one after all cells.
-        let order = ["Prose &amp;", "id=\"cell-1\"", "Between the cells.", "id=\"cell-2\"", "After the last cell."].map { html.range(of: $0)?.lowerBound }
+        let order = ["Prose &amp;", "id=\"cell-1\"", "Between the cells.", "id=\"cell-2\"", "After the last cell."].map
+        { html.range(of: $0)?.lowerBound }
         #expect(order.allSatisfy { $0 != nil })
         #expect(zip(order, order.dropFirst()).allSatisfy { a, b in (a ?? html.endIndex) < (b ?? html.startIndex) })
     }
@@ -89,7 +95,8 @@ import Testing
         #expect(try cli("run", try cli.write("charts.rlhf", ReportTests.notebook)).status == 0)
         let export = try cli("charts", "1", "--out", "svg")
         #expect(export.status == 0, "\(export.stderr)")
-        let files = try FileManager.default.contentsOfDirectory(atPath: cli.folder.appendingPathComponent("svg").path).sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: cli.folder.appendingPathComponent("svg").path)
+            .sorted()
         #expect(files == ["6-charts-before-after.svg", "6-charts-rm-loss.svg"])
         let missing = try cli("charts", "7", "--out", "svg")
         #expect(missing.status != 0 && missing.stderr.contains("error: unknown run '7'"))

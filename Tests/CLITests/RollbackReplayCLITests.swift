@@ -33,7 +33,8 @@ import Testing
         #expect(!replay.stderr.contains("cannot be loaded"))
         #expect(replay.stdout.hasPrefix("run 2 replays run 1\nverified:"), "\(replay.stdout)")
         // The replay redid the rollback: its copy of the object also has v3 = v1, noted as such.
-        let notes = "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v "
+        let notes =
+            "SELECT group_concat(coalesce(v.note, '-'), '|') FROM versions v "
             + "JOIN objects o ON o.id = v.object_id WHERE o.name = '\(name)' AND o.run_id = 2"
         #expect(try cli.scalar(notes) == "-|-|rollback to v1")
     }

@@ -44,7 +44,8 @@ import Testing
 
     @Test(arguments: sigintCases)
     func sigintCancelsTheRunningCellRecordsItAndExits130(_ c: Case) throws {
-        let r = try RunningNotebook(build: c.build, cells: [Self.setup, "# %% long id=long\nprint(\"started\")\n" + c.cell])
+        let r = try RunningNotebook(
+            build: c.build, cells: [Self.setup, "# %% long id=long\nprint(\"started\")\n" + c.cell])
         defer { r.cli.remove() }
         #expect(r.waitForOutput("started"), "\(c.testDescription): 'started' never reached the pipe")
         Thread.sleep(forTimeInterval: 0.3)
@@ -72,7 +73,8 @@ import Testing
     @Test(arguments: Build.all)
     func aCellPastCellTimeoutIsCancelledAndExits124(_ build: Build) throws {
         let r = try RunningNotebook(
-            build: build, cells: [Self.setup, "# %% long id=long\nprint(\"started\")\nfinetune(p, rm, task, steps: 1000000)"],
+            build: build,
+            cells: [Self.setup, "# %% long id=long\nprint(\"started\")\nfinetune(p, rm, task, steps: 1000000)"],
             extra: ["--cell-timeout", "1"])
         defer { r.cli.remove() }
         #expect(r.wait() == 124, "\(r.stderr)")
@@ -82,14 +84,18 @@ import Testing
 
     @Test func withContinueOnErrorATimedOutCellIsRecordedAndTheRunGoesOn() throws {
         let r = try RunningNotebook(
-            build: .debug, cells: [Self.setup, "# %% long id=long\nprint(\"started\")\nwhile true { n = n + 1 }",
-                                   "# %% after id=after\nprint(\"after\", n)"],
+            build: .debug,
+            cells: [
+                Self.setup, "# %% long id=long\nprint(\"started\")\nwhile true { n = n + 1 }",
+                "# %% after id=after\nprint(\"after\", n)",
+            ],
             extra: ["--cell-timeout", "0.5", "--continue-on-error"])
         defer { r.cli.remove() }
         #expect(r.wait() == 1, "\(r.stderr)")
         #expect(r.stdout.contains("after 0"))
-        #expect(try r.cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)")
-            == "ok|cancelled|ok")
+        #expect(
+            try r.cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)")
+                == "ok|cancelled|ok")
         #expect(try r.cli.scalar("SELECT status FROM runs") == "failed")
     }
 

@@ -4,7 +4,8 @@ import Testing
 @Suite struct RunSubsetTests {
     /// The latest content hash of `object` in `run`.
     private func latest(_ cli: CLI, _ run: Int, _ object: String) throws -> String {
-        try cli.scalar("""
+        try cli.scalar(
+            """
             SELECT v.content_hash FROM versions v JOIN objects o ON o.id = v.object_id
             WHERE o.run_id = \(run) AND o.name = '\(object)' ORDER BY v.version DESC LIMIT 1
             """)
@@ -38,8 +39,9 @@ import Testing
         let replay = try cli("replay", "3", "--verify", "--quiet")
         #expect(replay.status == 0, "\(replay.stderr)")
         #expect(replay.stdout.hasPrefix("run 4 replays run 3\nverified: "))
-        #expect(try cli("run", nb, "--resume", "1").stderr
-            == "error: cannot resume run 1: it succeeded; pass --from-cell K to run it again from cell K\n")
+        #expect(
+            try cli("run", nb, "--resume", "1").stderr
+                == "error: cannot resume run 1: it succeeded; pass --from-cell K to run it again from cell K\n")
         #expect(try cli("run", nb, "--cells", "nope").stderr.hasPrefix("error: no cell 'nope' in "))
         #expect(try cli("run", nb, "--from-cell", "2").stderr.contains("--from-cell needs --resume RUN"))
     }
@@ -77,8 +79,9 @@ import Testing
         let other = try cli.write("other.rlhf", "# %% a id=a\nn = 1\n# %% b id=b\nprint(n)\n")
         let refused = try cli("run", other, "--resume", "2")
         #expect(refused.status == 1)
-        #expect(refused.stderr == "error: cannot resume run 2: it ran '\(nb)', not '\(other)'; resume it with its own "
-            + "notebook\n")
+        #expect(
+            refused.stderr == "error: cannot resume run 2: it ran '\(nb)', not '\(other)'; resume it with its own "
+                + "notebook\n")
 
         _ = try notebook("print(n)")
         let resumed = try cli("run", nb, "--resume", "2")

@@ -40,7 +40,9 @@ import Testing
         shell.type("\u{4}")
         #expect(shell.waitForExit() == 0)
         // Cells: print, xs, sum, and the failing type(ys) — the abandoned lines never ran.
-        #expect(try cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)") == "ok|ok|ok|failed")
+        #expect(
+            try cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)")
+                == "ok|ok|ok|failed")
         #expect(try cli.scalar("SELECT status FROM runs WHERE id = 1") == "succeeded")
         let history = try String(contentsOf: cli.folder.appendingPathComponent(".rlhf_history"), encoding: .utf8)
         #expect(history.contains("sum(xs) * 10") && !history.contains("epo"))
@@ -60,10 +62,12 @@ import Testing
     func ctrlCCancelsARunningCellAndRollsItBackAndTheShellStays(_ build: Build) throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let shell = try PseudoTerminal(arguments: ["--store", cli.store], home: cli.folder.path, executable: build.executable)
+        let shell = try PseudoTerminal(
+            arguments: ["--store", cli.store], home: cli.folder.path, executable: build.executable)
         #expect(shell.waitFor("rlhf[1]> "))
         var mark = shell.mark
-        shell.type("""
+        shell.type(
+            """
             seed(3); task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 10); \
             p = PolicyModel(input: 8, hidden: 8, output: 8); rm = RewardModel(input: 8, hidden: 8); \
             sp = SamplingPolicy(task, hidden: 8); prefs = collect(task, annotator: BradleyTerry(), pairs: 64)\r
@@ -79,24 +83,31 @@ import Testing
             Thread.sleep(forTimeInterval: 0.6)
             shell.type("\u{3}")
             #expect(shell.waitFor("error: cancelled", after: mark), "\(build.name): \(cell)")
-            #expect(shell.waitFor("note: Ctrl-C cancelled the cell", after: mark) && shell.waitFor("rlhf[1]> ", after: mark))
+            #expect(
+                shell.waitFor("note: Ctrl-C cancelled the cell", after: mark) && shell.waitFor("rlhf[1]> ", after: mark)
+            )
         }
         #expect(shell.enter("print(n, p.trained_steps, prefs.count)", expecting: "\n1 0 64\n"))
         #expect(shell.enter(":cells", expecting: "cancelled"))
         shell.type(":quit\r")
         #expect(shell.waitForExit() == 0)
-        #expect(try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'p'") == "1")
+        #expect(
+            try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'p'")
+                == "1")
         #expect(try cli.scalar("SELECT count(*) FROM metrics") == "0")
         let statuses = ["ok", "ok"] + Self.longCells.map { _ in "cancelled" } + ["ok"]
-        #expect(try cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)")
-            == statuses.joined(separator: "|"))
+        #expect(
+            try cli.scalar("SELECT group_concat(status, '|') FROM (SELECT status FROM cells ORDER BY id)")
+                == statuses.joined(separator: "|"))
         #expect(try cli.scalar("SELECT status FROM runs") == "succeeded")
     }
 
     @Test func metaCommandsListRollBackAndLoad() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let notebook = try cli.write("nb.rlhf", """
+        let notebook = try cli.write(
+            "nb.rlhf",
+            """
             # %% setup
             seed(4)
             task = VectorTask(dim: 6, prompts: 20, candidates: 10, test_prompts: 10)
@@ -120,9 +131,12 @@ import Testing
         #expect(shell.enter(":lgo p", expecting: "error: unknown command ':lgo'; did you mean ':log'?"))
         shell.type("\u{4}")
         #expect(shell.waitForExit() == 0)
-        #expect(try cli.scalar("SELECT group_concat(note, '|') FROM versions WHERE note IS NOT NULL") == "rollback to v1")
+        #expect(
+            try cli.scalar("SELECT group_concat(note, '|') FROM versions WHERE note IS NOT NULL") == "rollback to v1")
         // The rolled-back policy holds v1's content: the next cell that binds it writes no new version.
-        #expect(try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'p'") == "3")
+        #expect(
+            try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'p'")
+                == "3")
     }
 
     @Test func historyIsKeptAndTruncatedToTheLastThousandEntries() throws {

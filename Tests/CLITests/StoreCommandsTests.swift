@@ -5,11 +5,12 @@ import Testing
     @Test func blameCheckRemoveAndCollectGarbage() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let edits = smallNotebook + """
+        let edits =
+            smallNotebook + """
 
-            # %% clean id=clean
-            print(remove(prefs, where: fn(r) { r.uid > 100 }))
-            """
+                # %% clean id=clean
+                print(remove(prefs, where: fn(r) { r.uid > 100 }))
+                """
         let nb = try cli.write("small.rlhf", edits)
         #expect(try cli("run", nb, "--quiet").status == 0)
         #expect(try cli("run", nb, "--quiet").status == 0)
@@ -18,8 +19,13 @@ import Testing
         #expect(blame.status == 0, "\(blame.stderr)")
         let lines = blame.stdout.split(separator: "\n")
         #expect(lines.first == "1/prefs@2 · 100 rows")
-        #expect(lines.dropFirst(2).allSatisfy { $0.contains("v1") && $0.contains("2:feedback") && $0.contains("bradleyTerry(noise: 0.05)") })
-        let json = try JSONSerialization.jsonObject(with: Data(try cli("blame", "1/prefs@1", "--json").stdout.utf8)) as? [[String: Any]]
+        #expect(
+            lines.dropFirst(2).allSatisfy {
+                $0.contains("v1") && $0.contains("2:feedback") && $0.contains("bradleyTerry(noise: 0.05)")
+            })
+        let json =
+            try JSONSerialization.jsonObject(with: Data(try cli("blame", "1/prefs@1", "--json").stdout.utf8))
+            as? [[String: Any]]
         #expect(json?.count == 150)
         #expect(json?.last?["uid"] as? Int == 150)
 
@@ -27,7 +33,8 @@ import Testing
         // Two runs of one notebook: same sources, bitwise-same objects and final metrics.
         let runs = try cli("diff", "1", "2", "--json")
         let d = try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [String: Any]
-        #expect((d?["cells"] as? [[String: Any]])?.map { $0["status"] as? String } == Array(repeating: "same", count: 6))
+        #expect(
+            (d?["cells"] as? [[String: Any]])?.map { $0["status"] as? String } == Array(repeating: "same", count: 6))
         let finals = (d?["metrics"] as? [[String: Any]]) ?? []
         #expect(!finals.isEmpty && finals.allSatisfy { ($0["lastA"] as? Double) == ($0["lastB"] as? Double) })
         let text = try cli("diff", "1", "2").stdout
@@ -53,7 +60,9 @@ import Testing
 
         // --vacuum gives the freed pages back: the file shrinks and stays sound; with --dry-run it is refused.
         let refused = try cli("gc", "--dry-run", "--vacuum")
-        #expect(refused.status != 0 && refused.stderr.contains("--vacuum changes the store; it cannot be combined with --dry-run"))
+        #expect(
+            refused.status != 0
+                && refused.stderr.contains("--vacuum changes the store; it cannot be combined with --dry-run"))
         let vacuumed = try cli("gc", "--vacuum", "--json")
         let sizes = try JSONSerialization.jsonObject(with: Data(vacuumed.stdout.utf8)) as? [String: Any]
         let (before, after) = (sizes?["bytesBefore"] as? Int ?? 0, sizes?["bytesAfter"] as? Int ?? 0)

@@ -20,7 +20,10 @@ import Testing
     /// gives the same head; a changed cell output is named as the first bad commit.
     @Test func checkVerifiesTheChainAndNamesTheFirstBadCommit() throws {
         let (a, b) = (try CLI(), try CLI())
-        defer { a.remove(); b.remove() }
+        defer {
+            a.remove()
+            b.remove()
+        }
         var heads: [String] = []
         for cli in [a, b] {
             let nb = try cli.write("nb.rlhf", Self.notebook)
@@ -28,7 +31,8 @@ import Testing
             let check = try cli("check")
             #expect(check.status == 0, "\(check.stderr)")
             let line = check.stdout.trimmingCharacters(in: .newlines)
-            #expect(line.hasPrefix("ok: 1 run, 3 commits, chain ") && line.hasSuffix(" verified, integrity ok"), "\(line)")
+            #expect(
+                line.hasPrefix("ok: 1 run, 3 commits, chain ") && line.hasSuffix(" verified, integrity ok"), "\(line)")
             heads.append(line)
         }
         #expect(heads[0] == heads[1])
@@ -70,8 +74,9 @@ import Testing
         let check = try asNobody("check")
         #expect(check.status == 0 && check.stdout.hasPrefix("ok: 1 run, 3 commits"), "\(check.stderr)")
         let rm = try asNobody("rm", "1")
-        #expect(rm.status == 1 && rm.stderr.hasPrefix("error: ") && rm.stderr.split(separator: "\n").count == 1,
-                "\(rm.stderr)")
+        #expect(
+            rm.status == 1 && rm.stderr.hasPrefix("error: ") && rm.stderr.split(separator: "\n").count == 1,
+            "\(rm.stderr)")
         #expect(!rm.stderr.contains("Fatal error"))
     }
 
@@ -115,8 +120,9 @@ import Testing
         #expect(try cli("rm", "1").status == 0)
         let gc = try cli("gc")
         #expect(gc.status == 1)
-        #expect(gc.stderr == "error: cannot purge deleted run 1: run 2 resumes it; they could no longer be resumed or "
-            + "replayed (`rlhf gc --force` purges it anyway; nothing was changed)\n", "\(gc.stderr)")
+        #expect(
+            gc.stderr == "error: cannot purge deleted run 1: run 2 resumes it; they could no longer be resumed or "
+                + "replayed (`rlhf gc --force` purges it anyway; nothing was changed)\n", "\(gc.stderr)")
         #expect(try cli.scalar("SELECT count(*) FROM runs") == "2")
         #expect(try cli("gc", "--force").status == 0)
         #expect(try cli.scalar("SELECT group_concat(id, ' ') FROM runs") == "2")

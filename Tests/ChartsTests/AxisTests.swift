@@ -43,7 +43,9 @@ import Testing
         #expect(abs(axis.fraction(value) - fraction) < 1e-12)
     }
 
-    @Test(arguments: [(0.3, 0.1, "0.3"), (20.0, 20.0, "20"), (0.0, 0.05, "0.00"), (-0.5, 0.5, "-0.5"), (2.5e6, 5e5, "2.5e+06")])
+    @Test(arguments: [
+        (0.3, 0.1, "0.3"), (20.0, 20.0, "20"), (0.0, 0.05, "0.00"), (-0.5, 0.5, "-0.5"), (2.5e6, 5e5, "2.5e+06"),
+    ])
     func labelsUseTheStepsDecimals(value: Double, step: Double, expected: String) {
         #expect(Axis.format(value, step: step) == expected)
     }

@@ -43,7 +43,8 @@ final class SVGTree: NSObject, XMLParserDelegate {
 
     func all(_ name: String, class cls: String? = nil) -> [Element] {
         elements.filter {
-            $0.name == name && (cls == nil || ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(cls!)))
+            $0.name == name
+                && (cls == nil || ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(cls!)))
         }
     }
 }

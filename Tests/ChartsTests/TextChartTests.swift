@@ -12,7 +12,8 @@ import Testing
         let charts = [
             TextChartTests.challenges,
             Chart.line(title: "loss", series: [Series("rm.loss", (0..<100).map { 1 / Double($0 + 1) })]),
-            Chart.line(series: [Series("a", [1, 2, 3]), Series("b", [3, 2, 1])], categories: ["x", "y", "z"], markers: true),
+            Chart.line(
+                series: [Series("a", [1, 2, 3]), Series("b", [3, 2, 1])], categories: ["x", "y", "z"], markers: true),
             Chart.box(groups: [("original", [1, 2, 3, 4, 10]), ("aligned", [3, 4, 5, 6])]),
         ]
         for chart in charts {
@@ -31,7 +32,11 @@ import Testing
             let bar = row.drop { $0 != "│" }.dropFirst()
             var eighths = 0
             for ch in bar {
-                if ch == "█" { eighths += 8 } else if let i = TextChart.partialBlocks.firstIndex(of: ch), i > 0 { eighths += i }
+                if ch == "█" {
+                    eighths += 8
+                } else if let i = TextChart.partialBlocks.firstIndex(of: ch), i > 0 {
+                    eighths += i
+                }
             }
             return Double(eighths) / 8
         }
@@ -79,7 +84,8 @@ import Testing
             yRange: 0...100)
         let text = TextChart.render(chart, width: 80)
         for tick in ["0", "20", "40", "60", "80", "100"] {
-            #expect(text.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix(tick + " ┤") }, "tick \(tick)")
+            #expect(
+                text.split(separator: "\n").contains { $0.drop { $0 == " " }.hasPrefix(tick + " ┤") }, "tick \(tick)")
         }
         #expect(text.contains("Initial LM"))
         #expect(text.filter { $0 == "●" }.count >= 5)

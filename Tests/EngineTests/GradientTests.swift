@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Engine
 
 /// Finite-difference checks of every primitive's gradient rule.
@@ -20,7 +21,9 @@ struct GradientCase: CustomTestStringConvertible, Sendable {
 let gradientCases: [GradientCase] = [
     GradientCase(name: "matmul", shapes: [[3, 4], [4, 5]]) { t, v in t.matmul(v[0], v[1]) },
     GradientCase(name: "linear", shapes: [[3, 4], [5, 4], [1, 5]]) { t, v in t.linear(v[0], weight: v[1], bias: v[2]) },
-    GradientCase(name: "linear with ReLU", shapes: [[3, 4], [5, 4], [1, 5]], build: { t, v in t.linear(v[0], weight: v[1], bias: v[2], relu: true) }, avoidZero: true),
+    GradientCase(
+        name: "linear with ReLU", shapes: [[3, 4], [5, 4], [1, 5]],
+        build: { t, v in t.linear(v[0], weight: v[1], bias: v[2], relu: true) }, avoidZero: true),
     GradientCase(name: "rows", shapes: [[5, 3]]) { t, v in t.rows(v[0], 1..<4) },
     GradientCase(name: "add", shapes: [[3, 4], [3, 4]]) { t, v in t.add(v[0], v[1]) },
     GradientCase(name: "add broadcast row", shapes: [[3, 4], [1, 4]]) { t, v in t.add(v[0], v[1]) },
@@ -37,13 +40,17 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "sum", shapes: [[3, 4]]) { t, v in t.sum(v[0]) },
     GradientCase(name: "mean", shapes: [[3, 4]]) { t, v in t.mean(v[0]) },
     GradientCase(name: "exp", shapes: [[3, 4]]) { t, v in t.exp(v[0]) },
-    GradientCase(name: "log of a positive input", shapes: [[3, 4]]) { t, v in t.log(t.add(t.mul(v[0], v[0]), t.leaf(Tensor(shape: [1, 4], data: [1, 1, 1, 1])))) },
+    GradientCase(name: "log of a positive input", shapes: [[3, 4]]) { t, v in
+        t.log(t.add(t.mul(v[0], v[0]), t.leaf(Tensor(shape: [1, 4], data: [1, 1, 1, 1]))))
+    },
     GradientCase(name: "logSoftmax rows", shapes: [[3, 5]]) { t, v in t.logSoftmax(v[0]) },
     GradientCase(name: "pick one column per row", shapes: [[3, 5]]) { t, v in t.pick(v[0], columns: [4, 0, 2]) },
     GradientCase(name: "minimum", shapes: [[3, 4], [3, 4]]) { t, v in t.minimum(v[0], v[1]) },
-    GradientCase(name: "clamp", shapes: [[3, 4]], build: { t, v in t.clamp(v[0], -0.5, 0.5) }, avoidKinks: [-0.5, 0.5]),
+    GradientCase(
+        name: "clamp", shapes: [[3, 4]], build: { t, v in t.clamp(v[0], -0.5, 0.5) }, avoidKinks: [-0.5, 0.5]),
     GradientCase(name: "sumRows", shapes: [[3, 4]]) { t, v in t.sumRows(v[0]) },
-    GradientCase(name: "composite MLP + Bradley–Terry", shapes: [[4, 3], [5, 3], [1, 5], [1, 5], [1, 1], [4, 3]]) { t, v in
+    GradientCase(name: "composite MLP + Bradley–Terry", shapes: [[4, 3], [5, 3], [1, 5], [1, 5], [1, 1], [4, 3]]) {
+        t, v in
         let rc = t.linear(t.relu(t.linear(v[0], weight: v[1], bias: v[2])), weight: v[3], bias: v[4])
         let rr = t.linear(t.relu(t.linear(v[5], weight: v[1], bias: v[2])), weight: v[3], bias: v[4])
         return t.neg(t.mean(t.logSigmoid(t.sub(rc, rr))))
@@ -55,10 +62,14 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
     var rng = RNG(seed: 7)
     var inputs = c.shapes.map { rng.normalTensor($0) }
     if c.avoidZero {
-        inputs = inputs.map { t in Tensor(shape: t.shape, data: t.data.map { abs($0) < 0.1 ? $0 + ($0 < 0 ? -0.2 : 0.2) : $0 }) }
+        inputs = inputs.map { t in
+            Tensor(shape: t.shape, data: t.data.map { abs($0) < 0.1 ? $0 + ($0 < 0 ? -0.2 : 0.2) : $0 })
+        }
     }
     for kink in c.avoidKinks {
-        inputs = inputs.map { t in Tensor(shape: t.shape, data: t.data.map { abs($0 - kink) < 0.1 ? kink + ($0 < kink ? -0.15 : 0.15) : $0 }) }
+        inputs = inputs.map { t in
+            Tensor(shape: t.shape, data: t.data.map { abs($0 - kink) < 0.1 ? kink + ($0 < kink ? -0.15 : 0.15) : $0 })
+        }
     }
     // Output weights: the same draw for every evaluation of L.
     let probe = Tape()
@@ -85,7 +96,9 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
             minus[k].data[i] -= h
             let numeric = (loss(plus).0 - loss(minus).0) / Double(2 * h)
             let err = abs(numeric - Double(g.data[i]))
-            #expect(err <= 2e-2 * max(1, abs(numeric)), "\(c.name): ∂L/∂x\(k)[\(i)] analytic \(g.data[i]) vs numeric \(numeric)")
+            #expect(
+                err <= 2e-2 * max(1, abs(numeric)),
+                "\(c.name): ∂L/∂x\(k)[\(i)] analytic \(g.data[i]) vs numeric \(numeric)")
         }
     }
 }
@@ -118,8 +131,8 @@ func gradientMatchesFiniteDifference(_ c: GradientCase) {
     let x = tape.leaf(Tensor(shape: [4], data: [-200, -30, 30, 200]))
     let y = tape.value(tape.logSigmoid(x)).data
     #expect(y.allSatisfy { $0.isFinite })
-    #expect(y[0] == -200)           // log σ(x) → x as x → −∞
-    #expect(abs(y[3]) < 1e-30)      // log σ(x) → 0 as x → ∞
+    #expect(y[0] == -200)  // log σ(x) → x as x → −∞
+    #expect(abs(y[3]) < 1e-30)  // log σ(x) → 0 as x → ∞
     let sp = tape.value(tape.softplus(x)).data
     #expect(sp[3] == 200 && sp[0] >= 0 && sp.allSatisfy { $0.isFinite })
 }
@@ -175,7 +188,8 @@ func transposedProductIsTheSameBitsAsTheDotProductLoop(rows m: Int) {
     var got = start.data
     a.data.withUnsafeBufferPointer { pa in
         b.data.withUnsafeBufferPointer { pb in
-            got.withUnsafeMutableBufferPointer { pc in Kernels.matmulBT(pa, pb, pc, m: m, k: k, n: n, accumulate: true) }
+            got.withUnsafeMutableBufferPointer { pc in Kernels.matmulBT(pa, pb, pc, m: m, k: k, n: n, accumulate: true)
+            }
         }
     }
     #expect(got.map(\.bitPattern) == expected.map(\.bitPattern))
@@ -187,8 +201,10 @@ func transposedProductIsTheSameBitsAsTheDotProductLoop(rows m: Int) {
     func run(fused: Bool) -> (Tensor, [Tensor?]) {
         let tape = Tape()
         let v = [tape.leaf(x), tape.leaf(w), tape.leaf(b)]
-        let y = fused ? tape.linear(v[0], weight: v[1], bias: v[2], relu: true)
-                      : tape.relu(tape.linear(v[0], weight: v[1], bias: v[2]))
+        let y =
+            fused
+            ? tape.linear(v[0], weight: v[1], bias: v[2], relu: true)
+            : tape.relu(tape.linear(v[0], weight: v[1], bias: v[2]))
         let g = tape.backward(tape.sum(tape.mul(y, y)))
         return (tape.value(y), v.map { g[$0] })
     }

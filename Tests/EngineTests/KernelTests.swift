@@ -1,5 +1,6 @@
 import CKernels
 import Testing
+
 @testable import Engine
 
 /// The C kernels must give the bits of the plain loops they replace, at every instruction-set level this CPU has.
@@ -7,12 +8,16 @@ import Testing
 struct KernelTests {
     /// Every level up to the best one here (levels above it fall back, so they would only repeat a case).
     static var levels: [RLHFKernelLevel] {
-        [RLHFKernelsPortable, RLHFKernelsAVX2, RLHFKernelsAVX512].filter { $0.rawValue <= rlhf_kernels_best_level().rawValue }
+        [RLHFKernelsPortable, RLHFKernelsAVX2, RLHFKernelsAVX512].filter {
+            $0.rawValue <= rlhf_kernels_best_level().rawValue
+        }
     }
 
     /// c[r, j] (+)= Σ_q A(r, q)·b[q, j] in increasing q, zero A(r, q) skipped: the loop `rlhf_gemm` documents.
-    static func referenceProduct(rows: Int, n: Int, depth: Int, a: [Float], aRow: Int, aDepth: Int, b: [Float],
-                                 c: [Float], accumulate: Bool) -> [Float] {
+    static func referenceProduct(
+        rows: Int, n: Int, depth: Int, a: [Float], aRow: Int, aDepth: Int, b: [Float],
+        c: [Float], accumulate: Bool
+    ) -> [Float] {
         var out = accumulate ? c : [Float](repeating: 0, count: rows * n)
         for r in 0..<rows {
             for q in 0..<depth {
@@ -48,15 +53,18 @@ struct KernelTests {
         let start = (0..<(rows * n)).map { _ in rng.normal() }
         let (aRow, aDepth) = transposed ? (1, rows) : (depth, 1)
         for accumulate in [false, true] {
-            let expected = Self.referenceProduct(rows: rows, n: n, depth: depth, a: a, aRow: aRow, aDepth: aDepth,
-                                                 b: b, c: start, accumulate: accumulate)
+            let expected = Self.referenceProduct(
+                rows: rows, n: n, depth: depth, a: a, aRow: aRow, aDepth: aDepth,
+                b: b, c: start, accumulate: accumulate)
             for level in Self.levels {
                 rlhf_kernels_set_level(level)
                 var c = start
                 c.withUnsafeMutableBufferPointer { pc in
                     rlhf_gemm(rows, n, depth, a, aRow, aDepth, b, pc.baseAddress, accumulate ? 1 : 0)
                 }
-                #expect(c.map(\.bitPattern) == expected.map(\.bitPattern), "level \(level.rawValue), accumulate \(accumulate)")
+                #expect(
+                    c.map(\.bitPattern) == expected.map(\.bitPattern),
+                    "level \(level.rawValue), accumulate \(accumulate)")
             }
         }
         rlhf_kernels_set_level(rlhf_kernels_best_level())
@@ -74,8 +82,9 @@ struct KernelTests {
             c.withUnsafeMutableBufferPointer { pc in rlhf_gemm(rows, n, depth, a, depth, 1, b, pc.baseAddress, 0) }
             return c
         }
-        let expected = Self.referenceProduct(rows: rows, n: n, depth: depth, a: a, aRow: depth, aDepth: 1, b: b,
-                                             c: [], accumulate: false)
+        let expected = Self.referenceProduct(
+            rows: rows, n: n, depth: depth, a: a, aRow: depth, aDepth: 1, b: b,
+            c: [], accumulate: false)
         // The helper may be starting, asleep or held by another test (then the caller computes alone), so try until it
         // has taken part once.
         let before = rlhf_kernels_split_jobs()
@@ -108,7 +117,8 @@ struct KernelTests {
             p.withUnsafeMutableBufferPointer { pp in
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
-                        rlhf_adam(count, pp.baseAddress, pm.baseAddress, pv.baseAddress, g, beta1, beta2, c1, c2, lr, eps)
+                        rlhf_adam(
+                            count, pp.baseAddress, pm.baseAddress, pv.baseAddress, g, beta1, beta2, c1, c2, lr, eps)
                     }
                 }
             }

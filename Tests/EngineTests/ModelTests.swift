@@ -1,5 +1,6 @@
-import Testing
 import Engine
+import Testing
+
 @testable import Models
 
 @Test func policyAndRewardShapesMatchTheSeed() {
@@ -34,8 +35,9 @@ import Engine
     var rng = RNG(seed: 3)
     var policy = PolicyModel(input: 4, hidden: 3, output: 4, rng: &rng)
     #expect(try PolicyModel(stateDict: policy.stateDict) == policy as PolicyModel)
-    policy.optimizer = Adam(step: 7, m: policy.network.parameters.map { rng.normalTensor($0.shape) },
-                            v: policy.network.parameters.map { rng.normalTensor($0.shape) })
+    policy.optimizer = Adam(
+        step: 7, m: policy.network.parameters.map { rng.normalTensor($0.shape) },
+        v: policy.network.parameters.map { rng.normalTensor($0.shape) })
     #expect(try PolicyModel(stateDict: policy.stateDict) == policy as PolicyModel)
     let rm = RewardModel(input: 4, hidden: 3, rng: &rng)
     #expect(try RewardModel(stateDict: rm.stateDict) == rm)
@@ -44,7 +46,9 @@ import Engine
 @Test func stateDictOfTheWrongKindOrShapeIsRefused() {
     var rng = RNG(seed: 4)
     let rm = RewardModel(input: 4, hidden: 3, rng: &rng)
-    #expect(throws: StateDictError.wrongKind(expected: "policy", got: "reward")) { try PolicyModel(stateDict: rm.stateDict) }
+    #expect(throws: StateDictError.wrongKind(expected: "policy", got: "reward")) {
+        try PolicyModel(stateDict: rm.stateDict)
+    }
     var broken = rm.stateDict
     broken.tensors[0].tensor = Tensor(zeros: [2, 2])
     #expect(throws: StateDictError.wrongShape(name: "layer1.weight", expected: [3, 4], got: [2, 2])) {

@@ -1,8 +1,9 @@
 import Foundation
-@testable import Language
-@testable import Notebook
 import Store
 import Testing
+
+@testable import Language
+@testable import Notebook
 
 /// A built-in's declaration is both what `rlhf builtins` prints and what binding admits. For every overload of every
 /// registered built-in (lab and core): the printed line is the signature rendered from its parameters; a value of
@@ -83,8 +84,10 @@ import Testing
     }
 
     /// Arguments for every parameter of `signature`, each a sample of its declared type (inside its range).
-    static func passed(_ signature: BuiltinSignature, _ values: [String: Value], replacing bad: String? = nil,
-                       with badValue: Value = .nil) throws -> [Arguments.Passed] {
+    static func passed(
+        _ signature: BuiltinSignature, _ values: [String: Value], replacing bad: String? = nil,
+        with badValue: Value = .nil
+    ) throws -> [Arguments.Passed] {
         try signature.parameters.map { parameter in
             var value: Value
             if let range = parameter.range {
@@ -139,10 +142,14 @@ import Testing
         ("evaluate(p, sp, task: task)", "evaluate(): argument 'aligned' must be a PolicyModel, got SamplingPolicy"),
         ("fit(ens, prefs, epochs: 0)", "fit(): argument 'epochs' must be an integer between 1 and 100000, got 0"),
         ("gold_agreement(p, prefs, task)", "gold_agreement(): argument 'rm' must be a RewardModel, got PolicyModel"),
-        ("SamplingPolicy(prefs)",
-         "SamplingPolicy(): argument 'task' must be a VectorTask, ModerationTask or SupportTask, got Preferences"),
-        ("collect(mt, policy: p, annotator: ann, pairs: 2)",
-         "collect(): argument 'policy' is not used with a ModerationTask"),
+        (
+            "SamplingPolicy(prefs)",
+            "SamplingPolicy(): argument 'task' must be a VectorTask, ModerationTask or SupportTask, got Preferences"
+        ),
+        (
+            "collect(mt, policy: p, annotator: ann, pairs: 2)",
+            "collect(): argument 'policy' is not used with a ModerationTask"
+        ),
     ])
     func refusalsNameTheArgumentOfTheClosestOverload(_ call: String, _ message: String) throws {
         let (runner, _) = try BuiltinDeclarationTests.session()

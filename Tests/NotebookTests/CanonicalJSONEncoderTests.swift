@@ -21,11 +21,16 @@ struct CanonicalSample: Codable, Equatable {
 }
 
 @Test(arguments: [
-    (CanonicalSample(), #"{"alpha":0.1,"big":3.4028235e+38,"flag":true,"list":["0","1"],"min":-9223372036854775808,"# +
-        #""nested":{"a":[],"b":[2]},"seed":"18446744073709551615","tiny":1e-07,"whole":1.0,"zeta":"a/b"}"#),
-    (CanonicalSample(zeta: "quote \" back \\ nl \n tab \t é", alpha: -0.0, none: 3, nested: [:]),
-     #"{"alpha":-0.0,"big":3.4028235e+38,"flag":true,"list":["0","1"],"min":-9223372036854775808,"nested":{},"# +
-        #""none":3,"seed":"18446744073709551615","tiny":1e-07,"whole":1.0,"zeta":"quote \" back \\ nl \n tab \t é"}"#),
+    (
+        CanonicalSample(),
+        #"{"alpha":0.1,"big":3.4028235e+38,"flag":true,"list":["0","1"],"min":-9223372036854775808,"#
+            + #""nested":{"a":[],"b":[2]},"seed":"18446744073709551615","tiny":1e-07,"whole":1.0,"zeta":"a/b"}"#
+    ),
+    (
+        CanonicalSample(zeta: "quote \" back \\ nl \n tab \t é", alpha: -0.0, none: 3, nested: [:]),
+        #"{"alpha":-0.0,"big":3.4028235e+38,"flag":true,"list":["0","1"],"min":-9223372036854775808,"nested":{},"#
+            + #""none":3,"seed":"18446744073709551615","tiny":1e-07,"whole":1.0,"zeta":"quote \" back \\ nl \n tab \t é"}"#
+    ),
 ])
 func canonicalEncodingIsByteExactAndRoundTrips(_ sample: CanonicalSample, _ expected: String) throws {
     let json = try CanonicalJSONEncoder.encode(sample)
@@ -42,10 +47,13 @@ func stringsAreQuotedAsValueQuotesThem(_ text: String) throws {
 /// The stored forms' own structs round-trip: decode(encode(x)) == x.
 @Test func storedFormStructsRoundTrip() throws {
     let vector = VectorTaskType.Parameters(candidates: 64, dim: 8, noise: 1, prompts: 256, seed: 123, testPrompts: 200)
-    #expect(try CanonicalJSONEncoder.encode(TypedBinding(type: "VectorTask", payload: vector))
-        == #"{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"123","test_prompts":200}"#)
-    #expect(try StoredValueDecoder.decode(VectorTaskType.Parameters.self, json: try CanonicalJSONEncoder.encode(vector))
-        == vector)
+    #expect(
+        try CanonicalJSONEncoder.encode(TypedBinding(type: "VectorTask", payload: vector))
+            == #"{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"123","test_prompts":200}"#
+    )
+    #expect(
+        try StoredValueDecoder.decode(VectorTaskType.Parameters.self, json: try CanonicalJSONEncoder.encode(vector))
+            == vector)
     let moderation = ModerationTaskType.Parameters(dim: 6, items: 40, noise: 0.25, seed: 7, testItems: 30)
     let moderationJSON = try CanonicalJSONEncoder.encode(moderation)
     #expect(try StoredValueDecoder.decode(ModerationTaskType.Parameters.self, json: moderationJSON) == moderation)

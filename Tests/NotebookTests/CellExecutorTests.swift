@@ -48,16 +48,22 @@ struct ExecutorRow: Sendable, CustomStringConvertible {
 
 /// Every policy over the same cells: which run, what is reported, how the run ends and is recorded.
 @Test(arguments: [
-    ExecutorRow(policy: .stopAtFirstFailure, slow: false,
+    ExecutorRow(
+        policy: .stopAtFirstFailure, slow: false,
         transcript: ["run a", "ok a", "prose Prose.", "run b", "failed b"], ending: "stopped b", status: .failed),
-    ExecutorRow(policy: .continueOnError, slow: false,
+    ExecutorRow(
+        policy: .continueOnError, slow: false,
         transcript: ["run a", "ok a", "prose Prose.", "run b", "failed b", "run c", "ok c", "run d", "ok d"],
         ending: "failures b", status: .failed),
-    ExecutorRow(policy: .continueOnError, slow: true,
-        transcript: ["run a", "ok a", "prose Prose.", "run b", "failed b", "run c", "cancelled c timeout", "run d",
-                     "ok d"],
+    ExecutorRow(
+        policy: .continueOnError, slow: true,
+        transcript: [
+            "run a", "ok a", "prose Prose.", "run b", "failed b", "run c", "cancelled c timeout", "run d",
+            "ok d",
+        ],
         ending: "failures b,c", status: .failed),
-    ExecutorRow(policy: .runEveryCell, slow: false,
+    ExecutorRow(
+        policy: .runEveryCell, slow: false,
         transcript: ["run a", "ok a", "prose Prose.", "run b", "failed b", "run c", "ok c", "run d", "ok d"],
         ending: "failures b", status: .failed),
 ])

@@ -1,15 +1,25 @@
 import Foundation
-@testable import Language
-@testable import Notebook
 import Store
 import Testing
+
+@testable import Language
+@testable import Notebook
 
 /// Runtime errors in a notebook name the cell and the line within it, after the file location.
 @Test(arguments: [
     ("z = xs + 1", "cells.rlhf:6:8: error: cannot add list and number at cell 'train' line 2\nz = xs + 1\n       ^"),
-    ("q = double(xs)", "cells.rlhf:3:25: error: cannot add list and number\nfn double(v) { return v + 1 }\n                        ^"),
-    ("print(xss)", "cells.rlhf:6:7: error: undefined variable 'xss' at cell 'train' line 2; did you mean 'xs'?\nprint(xss)\n      ^~~"),
-    ("print(xs[7])", "cells.rlhf:6:10: error: index 7 out of range for list of 2 at cell 'train' line 2\nprint(xs[7])\n         ^"),
+    (
+        "q = double(xs)",
+        "cells.rlhf:3:25: error: cannot add list and number\nfn double(v) { return v + 1 }\n                        ^"
+    ),
+    (
+        "print(xss)",
+        "cells.rlhf:6:7: error: undefined variable 'xss' at cell 'train' line 2; did you mean 'xs'?\nprint(xss)\n      ^~~"
+    ),
+    (
+        "print(xs[7])",
+        "cells.rlhf:6:10: error: index 7 out of range for list of 2 at cell 'train' line 2\nprint(xs[7])\n         ^"
+    ),
 ])
 func runtimeErrorsNameTheCellAndItsLine(line: String, expected: String) throws {
     let text = "# %% setup id=setup\nxs = [1, 2]\nfn double(v) { return v + 1 }\n# %% train id=train\ny = 1\n\(line)\n"
@@ -18,7 +28,8 @@ func runtimeErrorsNameTheCellAndItsLine(line: String, expected: String) throws {
     let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
     let file = CellFile.parse(path: "cells.rlhf", text: text)
     let runner = try NotebookRunner(store: store, notebook: file, source: text, output: { _ in })
-    guard case .committed = runner.execute(file.cells[0]), case .failed(let message) = runner.execute(file.cells[1]) else {
+    guard case .committed = runner.execute(file.cells[0]), case .failed(let message) = runner.execute(file.cells[1])
+    else {
         Issue.record("the setup cell must commit and the train cell fail")
         return
     }
@@ -42,13 +53,15 @@ func runtimeErrorsNameTheCellAndItsLine(line: String, expected: String) throws {
     let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
     let file = CellFile.parse(path: "fam.rlhf", text: text)
     let runner = try NotebookRunner(store: store, notebook: file, source: text, output: { _ in })
-    guard case .committed = runner.execute(file.cells[0]), case .failed(let message) = runner.execute(file.cells[1]) else {
+    guard case .committed = runner.execute(file.cells[0]), case .failed(let message) = runner.execute(file.cells[1])
+    else {
         Issue.record("cell a must commit and cell b fail")
         return
     }
-    #expect(message == """
-        fam.rlhf:7:3: error: cannot commit cell 2: 'x' is a checkpoint in run 1 and cannot become a dataset; use another name
-          x = collect(task, annotator: Coin(), pairs: 3)
-          ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-        """)
+    #expect(
+        message == """
+            fam.rlhf:7:3: error: cannot commit cell 2: 'x' is a checkpoint in run 1 and cannot become a dataset; use another name
+              x = collect(task, annotator: Coin(), pairs: 3)
+              ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+            """)
 }

@@ -47,40 +47,62 @@ struct NestingConstruct: Sendable, CustomStringConvertible {
     }
 
     static let all: [NestingConstruct] = [
-        .init(description: "a + b + …", make: { "print(" + repeated("1", $0, separator: " + ") + ")" }, expected: { ["\($0)"] }),
-        .init(description: "a * b * …", make: { "print(" + repeated("1", $0, separator: " * ") + ")" }, expected: { _ in ["1"] }),
-        .init(description: "a and b and …", make: { "print(" + repeated("true", $0, separator: " and ") + ")" },
-              expected: { _ in ["true"] }),
-        .init(description: "a or b or …", make: { "print(" + repeated("false", $0, separator: " or ") + ")" },
-              expected: { _ in ["false"] }),
-        .init(description: "x.a.a.a…", make: { "x = {a: 1}\nprint(x" + repeated(".a", $0 - 1) + ")" },
-              expected: { $0 <= 2 ? ["1"] : [] }),
-        .init(description: "x[0][0]…", make: { "x = [7]\nprint(x" + repeated("[0]", $0 - 1) + ")" },
-              expected: { $0 <= 2 ? ["7"] : [] }),
-        .init(description: "f()()()…", make: { "fn f() { return f }\nx = f" + repeated("()", $0 - 1) + "\nprint(1)" },
-              expected: { _ in ["1"] }),
-        .init(description: "((((…))))", make: { "print(" + repeated("(", $0) + "1" + repeated(")", $0) + ")" },
-              expected: { _ in ["1"] }),
-        .init(description: "[[[[…]]]]", make: { "x = " + repeated("[", $0) + repeated("]", $0) + "\nprint(len(x))" },
-              expected: { _ in ["1"] }),
-        .init(description: "{a: {a: …}}", make: { "x = " + repeated("{a: ", $0) + "1" + repeated("}", $0) + "\nprint(len(x))" },
-              expected: { _ in ["1"] }),
-        .init(description: "- - - x", make: { "print(" + repeated("-", $0) + "1)" },
-              expected: { ["\($0 % 2 == 0 ? 1 : -1)"] }),
-        .init(description: "not not … x", make: { "print(" + repeated("not ", $0) + "true)" },
-              expected: { ["\($0 % 2 == 0)"] }),
-        .init(description: "a ** b ** …", make: { "print(" + repeated("1", $0, separator: " ** ") + ")" },
-              expected: { _ in ["1"] }),
-        .init(description: "if { if { … } }", make: { repeated("if true {\n", $0) + "print(1)\n" + repeated("}\n", $0) },
-              expected: { _ in ["1"] }),
-        .init(description: "fn { fn { … } }", make: {
-            repeated("fn f() {\n", $0) + "print(1)\n" + repeated("}\n", $0) + "print(2)"
-        }, expected: { _ in ["2"] }),
-        .init(description: "\"\\(\"\\(…)\")\"", make: { repeated("\"\\(", $0) + "1" + repeated(")\"", $0) },
-              expected: { _ in [] }),
-        .init(description: "else if … chain", make: {
-            "x = 0\n" + repeated("if x == 1 { print(1) } else ", $0 - 1) + "{ print(0) }"
-        }, expected: { _ in ["0"] }),
+        .init(
+            description: "a + b + …", make: { "print(" + repeated("1", $0, separator: " + ") + ")" },
+            expected: { ["\($0)"] }),
+        .init(
+            description: "a * b * …", make: { "print(" + repeated("1", $0, separator: " * ") + ")" },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "a and b and …", make: { "print(" + repeated("true", $0, separator: " and ") + ")" },
+            expected: { _ in ["true"] }),
+        .init(
+            description: "a or b or …", make: { "print(" + repeated("false", $0, separator: " or ") + ")" },
+            expected: { _ in ["false"] }),
+        .init(
+            description: "x.a.a.a…", make: { "x = {a: 1}\nprint(x" + repeated(".a", $0 - 1) + ")" },
+            expected: { $0 <= 2 ? ["1"] : [] }),
+        .init(
+            description: "x[0][0]…", make: { "x = [7]\nprint(x" + repeated("[0]", $0 - 1) + ")" },
+            expected: { $0 <= 2 ? ["7"] : [] }),
+        .init(
+            description: "f()()()…", make: { "fn f() { return f }\nx = f" + repeated("()", $0 - 1) + "\nprint(1)" },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "((((…))))", make: { "print(" + repeated("(", $0) + "1" + repeated(")", $0) + ")" },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "[[[[…]]]]", make: { "x = " + repeated("[", $0) + repeated("]", $0) + "\nprint(len(x))" },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "{a: {a: …}}",
+            make: { "x = " + repeated("{a: ", $0) + "1" + repeated("}", $0) + "\nprint(len(x))" },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "- - - x", make: { "print(" + repeated("-", $0) + "1)" },
+            expected: { ["\($0 % 2 == 0 ? 1 : -1)"] }),
+        .init(
+            description: "not not … x", make: { "print(" + repeated("not ", $0) + "true)" },
+            expected: { ["\($0 % 2 == 0)"] }),
+        .init(
+            description: "a ** b ** …", make: { "print(" + repeated("1", $0, separator: " ** ") + ")" },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "if { if { … } }", make: { repeated("if true {\n", $0) + "print(1)\n" + repeated("}\n", $0) },
+            expected: { _ in ["1"] }),
+        .init(
+            description: "fn { fn { … } }",
+            make: {
+                repeated("fn f() {\n", $0) + "print(1)\n" + repeated("}\n", $0) + "print(2)"
+            }, expected: { _ in ["2"] }),
+        .init(
+            description: "\"\\(\"\\(…)\")\"", make: { repeated("\"\\(", $0) + "1" + repeated(")\"", $0) },
+            expected: { _ in [] }),
+        .init(
+            description: "else if … chain",
+            make: {
+                "x = 0\n" + repeated("if x == 1 { print(1) } else ", $0 - 1) + "{ print(0) }"
+            }, expected: { _ in ["0"] }),
     ]
 }
 
@@ -100,8 +122,9 @@ struct DepthLimitTests {
     func pastLimit(construct: NestingConstruct, levels: Int) {
         let source = construct.make(levels)
         let errors = runOnMainSizedStack(source).errors
-        #expect(errors.first?.contains("expression nested too deeply: more than \(Parser.maximumNesting) levels") == true,
-                "\(errors.prefix(2))")
+        #expect(
+            errors.first?.contains("expression nested too deeply: more than \(Parser.maximumNesting) levels") == true,
+            "\(errors.prefix(2))")
         // `rlhf run --check` parses the cells of the file without running them.
         let checked = onStack(of: 8 << 20) {
             CellFile.parse(path: "deep.rlhf", text: source).diagnostics().map(\.message)
@@ -188,9 +211,11 @@ struct DepthLimitTests {
         if let error { #expect(result.errors.first?.hasPrefix(error) == true, "\(result.errors)") }
     }
 
-    @Test("the step budget stops endless programs with a located error", arguments: [
-        "while true {}", "x = 0\nwhile x >= 0 { x += 1 }", "for i in range(1000000) { i }",
-    ])
+    @Test(
+        "the step budget stops endless programs with a located error",
+        arguments: [
+            "while true {}", "x = 0\nwhile x >= 0 { x += 1 }", "for i in range(1000000) { i }",
+        ])
     func stepBudget(source: String) throws {
         let interpreter = Interpreter(output: { _ in })
         interpreter.maximumSteps = 10_000

@@ -60,9 +60,11 @@ struct GoldenTests {
 
     @Test("golden files exist for every language feature")
     func everyFeatureHasAGoldenFile() {
-        let features = ["arithmetic", "strings", "lists", "records", "control_flow", "functions", "closures",
-                        "errors_parse", "errors_runtime", "cells", "interpolation", "comparisons", "precedence",
-                        "slicing"]
+        let features = [
+            "arithmetic", "strings", "lists", "records", "control_flow", "functions", "closures",
+            "errors_parse", "errors_runtime", "cells", "interpolation", "comparisons", "precedence",
+            "slicing",
+        ]
         #expect(Set(GoldenTests.files) == Set(features.map { "\($0).rlhf" }))
     }
 
@@ -81,7 +83,9 @@ struct GoldenTests {
             case (.error(let fragment)?, .error(let diagnostic)?):
                 #expect(diagnostic.contains(fragment), "\(name) #\(index + 1): \(diagnostic)")
             default:
-                Issue.record("\(name) #\(index + 1): expected \(want?.description ?? "nothing"), got \(got?.description ?? "nothing")")
+                Issue.record(
+                    "\(name) #\(index + 1): expected \(want?.description ?? "nothing"), got \(got?.description ?? "nothing")"
+                )
             }
         }
     }

@@ -27,12 +27,13 @@ func sexpr(_ expr: Expr) -> String {
     case .double(let value): return String(value)
     case .string(let text): return "\"\(text)\""
     case .interpolated(let parts):
-        return "(str " + parts.map { part in
-            switch part {
-            case .text(let text): return "\"\(text)\""
-            case .expression(let inner): return sexpr(inner)
-            }
-        }.joined(separator: " ") + ")"
+        return "(str "
+            + parts.map { part in
+                switch part {
+                case .text(let text): return "\"\(text)\""
+                case .expression(let inner): return sexpr(inner)
+                }
+            }.joined(separator: " ") + ")"
     case .bool(let flag): return String(flag)
     case .nil: return "nil"
     case .variable(let name): return name
@@ -47,7 +48,8 @@ func sexpr(_ expr: Expr) -> String {
     case .comparison(let first, let terms):
         return "(cmp \(sexpr(first))" + terms.map { " \($0.op.rawValue) \(sexpr($0.operand))" }.joined() + ")"
     case .call(let callee, let arguments):
-        return "(call \(sexpr(callee))" + arguments.map { " " + ($0.label.map { "\($0):" } ?? "") + sexpr($0.value) }.joined() + ")"
+        return "(call \(sexpr(callee))"
+            + arguments.map { " " + ($0.label.map { "\($0):" } ?? "") + sexpr($0.value) }.joined() + ")"
     case .member(let base, let name): return "(. \(sexpr(base)) \(name))"
     case .index(let base, let index): return "(index \(sexpr(base)) \(sexpr(index)))"
     case .slice(let base, let lower, let upper):
@@ -74,23 +76,27 @@ func runProgram(_ source: String, interpreter: Interpreter? = nil) -> (output: [
 // MARK: - Lexer
 
 struct LexerTests {
-    @Test("tokens", arguments: [
-        ("x = 1 + 2.5", "ident(x) = int(1) + double(2.5) EOF"),
-        ("1e-3 3. 0.5 1_000", "double(0.001) double(3.0) double(0.5) int(1000) EOF"),
-        ("a ** b != c <= d >= e == f", "ident(a) ** ident(b) != ident(c) <= ident(d) >= ident(e) == ident(f) EOF"),
-        ("p@-1 -> x += 1", "ident(p) @ - int(1) -> ident(x) += int(1) EOF"),
-        ("if else while for in fn return true false nil and or not break continue",
-         "if else while for in fn return true false nil and or not break continue EOF"),
-        ("a # comment\nb", "ident(a) NL ident(b) EOF"),
-        ("a\n\n\nb; c", "ident(a) NL ident(b) NL ident(c) EOF"),
-        ("f(a,\n b)\n[1,\n2]", "ident(f) ( ident(a) , ident(b) ) NL [ int(1) , int(2) ] EOF"),
-        ("f(fn(x) {\n x\n})", "ident(f) ( fn ( ident(x) ) { NL ident(x) NL } ) EOF"),
-        ("\"a\\n\\\"b\\\"\"", "str(a\n\"b\") EOF"),
-        ("\"loss \\(x) at \\(f(y))!\"", "interp(loss ) ident(x) interp( at ) ident(f) ( ident(y) ) str(!) EOF"),
-        ("{a: 1}", "{ ident(a) : int(1) } EOF"),
-        ("xs[1:3]", "ident(xs) [ int(1) : int(3) ] EOF"),
-        ("3.foo", "int(3) . ident(foo) EOF"),
-    ])
+    @Test(
+        "tokens",
+        arguments: [
+            ("x = 1 + 2.5", "ident(x) = int(1) + double(2.5) EOF"),
+            ("1e-3 3. 0.5 1_000", "double(0.001) double(3.0) double(0.5) int(1000) EOF"),
+            ("a ** b != c <= d >= e == f", "ident(a) ** ident(b) != ident(c) <= ident(d) >= ident(e) == ident(f) EOF"),
+            ("p@-1 -> x += 1", "ident(p) @ - int(1) -> ident(x) += int(1) EOF"),
+            (
+                "if else while for in fn return true false nil and or not break continue",
+                "if else while for in fn return true false nil and or not break continue EOF"
+            ),
+            ("a # comment\nb", "ident(a) NL ident(b) EOF"),
+            ("a\n\n\nb; c", "ident(a) NL ident(b) NL ident(c) EOF"),
+            ("f(a,\n b)\n[1,\n2]", "ident(f) ( ident(a) , ident(b) ) NL [ int(1) , int(2) ] EOF"),
+            ("f(fn(x) {\n x\n})", "ident(f) ( fn ( ident(x) ) { NL ident(x) NL } ) EOF"),
+            ("\"a\\n\\\"b\\\"\"", "str(a\n\"b\") EOF"),
+            ("\"loss \\(x) at \\(f(y))!\"", "interp(loss ) ident(x) interp( at ) ident(f) ( ident(y) ) str(!) EOF"),
+            ("{a: 1}", "{ ident(a) : int(1) } EOF"),
+            ("xs[1:3]", "ident(xs) [ int(1) : int(3) ] EOF"),
+            ("3.foo", "int(3) . ident(foo) EOF"),
+        ])
     func tokens(source: String, expected: String) {
         let (tokens, diagnostics) = Lexer.tokenize(source: source, file: "t")
         #expect(tokens.map(render).joined(separator: " ") == expected)
@@ -105,14 +111,16 @@ struct LexerTests {
         #expect(foo?.location == SourceLocation(file: "nb.rlhf", line: 11, column: 3))
     }
 
-    @Test("lexical errors", arguments: [
-        ("\"abc", "unterminated string"),
-        ("a ! b", "unexpected character '!'; use 'not' for negation"),
-        ("a && b", "unexpected '&&'; use 'and'"),
-        ("\"\\q\"", "unknown escape sequence '\\q' in string"),
-        ("99999999999999999999", "integer literal '99999999999999999999' is too large"),
-        ("x = $", "unexpected character '$'"),
-    ])
+    @Test(
+        "lexical errors",
+        arguments: [
+            ("\"abc", "unterminated string"),
+            ("a ! b", "unexpected character '!'; use 'not' for negation"),
+            ("a && b", "unexpected '&&'; use 'and'"),
+            ("\"\\q\"", "unknown escape sequence '\\q' in string"),
+            ("99999999999999999999", "integer literal '99999999999999999999' is too large"),
+            ("x = $", "unexpected character '$'"),
+        ])
     func lexicalErrors(source: String, message: String) {
         let (_, diagnostics) = Lexer.tokenize(source: source, file: "t")
         #expect(diagnostics.map(\.message).contains(message), "\(diagnostics)")
@@ -122,34 +130,36 @@ struct LexerTests {
 // MARK: - Parser
 
 struct ParserTests {
-    @Test("precedence and associativity", arguments: [
-        ("1 + 2 * 3", "(+ 1 (* 2 3))"),
-        ("1 - 2 - 3", "(- (- 1 2) 3)"),
-        ("2 ** 3 ** 2", "(** 2 (** 3 2))"),
-        ("-2 ** 2", "(neg (** 2 2))"),
-        ("2 ** -1", "(** 2 (neg 1))"),
-        ("-a * b", "(* (neg a) b)"),
-        ("a % b / c", "(/ (% a b) c)"),
-        ("a < b < c", "(cmp a < b < c)"),
-        ("a + 1 == b * 2", "(cmp (+ a 1) == (* b 2))"),
-        ("not a == b", "(not (cmp a == b))"),
-        ("a or b and c", "(or a (and b c))"),
-        ("not a and b", "(and (not a) b)"),
-        ("a.b.c(1)[2]", "(index (call (. (. a b) c) 1) 2)"),
-        ("f(a, steps: 10)", "(call f a steps:10)"),
-        ("xs[1:3]", "(slice xs 1 3)"),
-        ("xs[:-1]", "(slice xs _ (neg 1))"),
-        ("xs[2:]", "(slice xs 2 _)"),
-        ("policy@3", "policy@3"),
-        ("policy@-1", "policy@-1"),
-        ("policy@2.train(x)", "(call (. policy@2 train) x)"),
-        ("{lr: 1e-3, \"two words\": 2}", "{lr:0.001 two words:2}"),
-        ("{}", "{}"),
-        ("[1, [2, 3],]", "[1 [2 3]]"),
-        ("fn(r) { r.x > 1 }", "(fn r)"),
-        ("\"a \\(b + 1) c\"", "(str \"a \" (+ b 1) \" c\")"),
-        ("(1 + 2) * 3", "(* (+ 1 2) 3)"),
-    ])
+    @Test(
+        "precedence and associativity",
+        arguments: [
+            ("1 + 2 * 3", "(+ 1 (* 2 3))"),
+            ("1 - 2 - 3", "(- (- 1 2) 3)"),
+            ("2 ** 3 ** 2", "(** 2 (** 3 2))"),
+            ("-2 ** 2", "(neg (** 2 2))"),
+            ("2 ** -1", "(** 2 (neg 1))"),
+            ("-a * b", "(* (neg a) b)"),
+            ("a % b / c", "(/ (% a b) c)"),
+            ("a < b < c", "(cmp a < b < c)"),
+            ("a + 1 == b * 2", "(cmp (+ a 1) == (* b 2))"),
+            ("not a == b", "(not (cmp a == b))"),
+            ("a or b and c", "(or a (and b c))"),
+            ("not a and b", "(and (not a) b)"),
+            ("a.b.c(1)[2]", "(index (call (. (. a b) c) 1) 2)"),
+            ("f(a, steps: 10)", "(call f a steps:10)"),
+            ("xs[1:3]", "(slice xs 1 3)"),
+            ("xs[:-1]", "(slice xs _ (neg 1))"),
+            ("xs[2:]", "(slice xs 2 _)"),
+            ("policy@3", "policy@3"),
+            ("policy@-1", "policy@-1"),
+            ("policy@2.train(x)", "(call (. policy@2 train) x)"),
+            ("{lr: 1e-3, \"two words\": 2}", "{lr:0.001 two words:2}"),
+            ("{}", "{}"),
+            ("[1, [2, 3],]", "[1 [2 3]]"),
+            ("fn(r) { r.x > 1 }", "(fn r)"),
+            ("\"a \\(b + 1) c\"", "(str \"a \" (+ b 1) \" c\")"),
+            ("(1 + 2) * 3", "(* (+ 1 2) 3)"),
+        ])
     func precedence(source: String, expected: String) throws {
         let program = try Parser.parse(source: source, file: "t")
         guard program.count == 1, case .expression(let expr) = program[0].kind else {
@@ -161,12 +171,13 @@ struct ParserTests {
 
     @Test("statements")
     func statements() throws {
-        let program = try Parser.parse(source: """
-            fn f(a, b: 1) { return a + b }
-            for x in xs { if x { break } else if y { continue } else { } }
-            while true { x += 1 }
-            cfg.lr = 3; xs[0] = 1
-            """, file: "t")
+        let program = try Parser.parse(
+            source: """
+                fn f(a, b: 1) { return a + b }
+                for x in xs { if x { break } else if y { continue } else { } }
+                while true { x += 1 }
+                cfg.lr = 3; xs[0] = 1
+                """, file: "t")
         #expect(program.count == 5)
         guard case .function(let declaration) = program[0].kind else { return }
         #expect(declaration.name == "f")
@@ -182,26 +193,34 @@ struct ParserTests {
         if case .while(_, let body) = program[2].kind, case .assign(_, let op, _) = body[0].kind { #expect(op == .add) }
     }
 
-    @Test("every syntax error is reported, with the offending token", arguments: [
-        ("print(1, 2", ["expected ')' after arguments, got end of input"]),
-        ("x = 1\n}", ["unexpected '}'"]),
-        ("a = 1 +\nb = 2 3\nc = (", [
-            "expected an expression before end of line",
-            "expected newline or ';' after statement, got '3'",
-            "expected an expression, got end of input",
-        ]),
-        ("return 1", ["'return' outside of a function"]),
-        ("continue", ["'continue' outside of a loop"]),
-        ("fn f(a: 1, b) { }", ["parameter 'b' without a default must come before those with one"]),
-        ("f(a: 1, a: 2)", ["argument 'a' given twice"]),
-        ("{a: 1, a: 2}", ["duplicate field 'a' in record"]),
-        ("for 1 in xs { }", ["expected a loop variable name after 'for', got '1'"]),
-        ("for in in xs { }", ["expected a loop variable name after 'for'; 'in' is a reserved word"]),
-        ("if x print(1)", ["expected '{' to begin the if body, got 'print'"]),
-        ("(1 + 2)@3", ["a version reference needs a variable name before '@'"]),
-        ("x +", ["expected an expression, got end of input"]),
-        ("f(x) = 1", ["cannot assign to this expression; the left side of '=' must be a variable, member or index"]),
-    ])
+    @Test(
+        "every syntax error is reported, with the offending token",
+        arguments: [
+            ("print(1, 2", ["expected ')' after arguments, got end of input"]),
+            ("x = 1\n}", ["unexpected '}'"]),
+            (
+                "a = 1 +\nb = 2 3\nc = (",
+                [
+                    "expected an expression before end of line",
+                    "expected newline or ';' after statement, got '3'",
+                    "expected an expression, got end of input",
+                ]
+            ),
+            ("return 1", ["'return' outside of a function"]),
+            ("continue", ["'continue' outside of a loop"]),
+            ("fn f(a: 1, b) { }", ["parameter 'b' without a default must come before those with one"]),
+            ("f(a: 1, a: 2)", ["argument 'a' given twice"]),
+            ("{a: 1, a: 2}", ["duplicate field 'a' in record"]),
+            ("for 1 in xs { }", ["expected a loop variable name after 'for', got '1'"]),
+            ("for in in xs { }", ["expected a loop variable name after 'for'; 'in' is a reserved word"]),
+            ("if x print(1)", ["expected '{' to begin the if body, got 'print'"]),
+            ("(1 + 2)@3", ["a version reference needs a variable name before '@'"]),
+            ("x +", ["expected an expression, got end of input"]),
+            (
+                "f(x) = 1",
+                ["cannot assign to this expression; the left side of '=' must be a variable, member or index"]
+            ),
+        ])
     func syntaxErrors(source: String, messages: [String]) {
         var parser = Parser(source: source, file: "t")
         _ = parser.parse()
@@ -230,20 +249,20 @@ struct ParserTests {
 struct ValueTests {
     static func displayCases() -> [(Value, String)] {
         [
-        (Value.int(42), "42"),
-        (.double(1.0), "1.0"),
-        (.double(0.6931471805599453), "0.693147"),
-        (.double(1e-7), "1e-07"),
-        (.double(-2.5), "-2.5"),
-        (.double(1e20), "1e+20"),
-        (.double(100000), "100000.0"),
-        (.double(.infinity), "inf"),
-        (.string("raw"), "raw"),
-        (.bool(true), "true"),
-        (.nil, "nil"),
-        ([1, "a", [2.0]], "[1, \"a\", [2.0]]"),
-        (["lr": 0.001, "name": "x\"y"], "{lr: 0.001, name: \"x\\\"y\"}"),
-        (.record(Record([("b", 1), ("a", 2)])), "{b: 1, a: 2}"),
+            (Value.int(42), "42"),
+            (.double(1.0), "1.0"),
+            (.double(0.6931471805599453), "0.693147"),
+            (.double(1e-7), "1e-07"),
+            (.double(-2.5), "-2.5"),
+            (.double(1e20), "1e+20"),
+            (.double(100000), "100000.0"),
+            (.double(.infinity), "inf"),
+            (.string("raw"), "raw"),
+            (.bool(true), "true"),
+            (.nil, "nil"),
+            ([1, "a", [2.0]], "[1, \"a\", [2.0]]"),
+            (["lr": 0.001, "name": "x\"y"], "{lr: 0.001, name: \"x\\\"y\"}"),
+            (.record(Record([("b", 1), ("a", 2)])), "{b: 1, a: 2}"),
         ]
     }
 
@@ -264,18 +283,18 @@ struct ValueTests {
 
     static func jsonCases() -> [(Value, String)] {
         [
-        (Value.int(3), "3"),
-        (.double(1.0), "1.0"),
-        (.double(0.1), "0.1"),
-        (.double(0.6931471805599453), "0.6931471805599453"),
-        (.double(1e-7), "1e-07"),
-        (.double(-0.0), "-0.0"),
-        (.string("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\""),
-        (.bool(true), "true"),
-        (.nil, "null"),
-        (["z": 1, "a": [1.5, .nil, "x"]], "{\"z\": 1, \"a\": [1.5, null, \"x\"]}"),
-        (.list([]), "[]"),
-        (.record(Record()), "{}"),
+            (Value.int(3), "3"),
+            (.double(1.0), "1.0"),
+            (.double(0.1), "0.1"),
+            (.double(0.6931471805599453), "0.6931471805599453"),
+            (.double(1e-7), "1e-07"),
+            (.double(-0.0), "-0.0"),
+            (.string("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\""),
+            (.bool(true), "true"),
+            (.nil, "null"),
+            (["z": 1, "a": [1.5, .nil, "x"]], "{\"z\": 1, \"a\": [1.5, null, \"x\"]}"),
+            (.list([]), "[]"),
+            (.record(Record()), "{}"),
         ]
     }
 
@@ -319,11 +338,12 @@ struct DiagnosticTests {
             location: SourceLocation(file: "quickstart.rlhf", line: 14, column: 9),
             message: "unknown argument 'lr' to fit(); did you mean 'learningRate'?",
             sourceLine: "fit(rm, lr: 3e-4)", length: 2)
-        #expect(diagnostic.description == """
-            quickstart.rlhf:14:9: error: unknown argument 'lr' to fit(); did you mean 'learningRate'?
-            fit(rm, lr: 3e-4)
-                    ^~
-            """)
+        #expect(
+            diagnostic.description == """
+                quickstart.rlhf:14:9: error: unknown argument 'lr' to fit(); did you mean 'learningRate'?
+                fit(rm, lr: 3e-4)
+                        ^~
+                """)
     }
 
     @Test("runtime errors quote the cell's line, located in the file")
@@ -333,11 +353,12 @@ struct DiagnosticTests {
             try interpreter.run(source: "x = 1\ny = [1, 2] + x", file: "nb.rlhf", firstLine: 7)
             Issue.record("expected an error")
         } catch let list as DiagnosticList {
-            #expect(list.description == """
-                nb.rlhf:8:12: error: cannot add list and number
-                y = [1, 2] + x
-                           ^
-                """)
+            #expect(
+                list.description == """
+                    nb.rlhf:8:12: error: cannot add list and number
+                    y = [1, 2] + x
+                               ^
+                    """)
         } catch {
             Issue.record("unexpected \(error)")
         }
@@ -347,23 +368,26 @@ struct DiagnosticTests {
     func parseCaret() {
         var parser = Parser(source: "fit(model, epochs: 3 }", file: "nb.rlhf", firstLine: 3)
         _ = parser.parse()
-        #expect(parser.diagnostics.first?.description == """
-            nb.rlhf:3:22: error: expected ')' after arguments, got '}'
-            fit(model, epochs: 3 }
-                                 ^
-            """)
+        #expect(
+            parser.diagnostics.first?.description == """
+                nb.rlhf:3:22: error: expected ')' after arguments, got '}'
+                fit(model, epochs: 3 }
+                                     ^
+                """)
     }
 
-    @Test("suggestions", arguments: [
-        ("epoch", ["epochs", "lr"], "epochs"),
-        ("polcy", ["policy", "prefs"], "policy"),
-        ("learningrate", ["learningRate", "steps"], "learningRate"),
-        ("xyz", ["epochs", "lr"], nil),
-        ("lr", ["lr"], nil),
-        ("lr", ["learningRate", "steps"], "learningRate"),
-        ("kc", ["kl_coef", "clip"], "kl_coef"),
-        ("learn", ["learningRate", "steps"], "learningRate"),
-    ] as [(String, [String], String?)])
+    @Test(
+        "suggestions",
+        arguments: [
+            ("epoch", ["epochs", "lr"], "epochs"),
+            ("polcy", ["policy", "prefs"], "policy"),
+            ("learningrate", ["learningRate", "steps"], "learningRate"),
+            ("xyz", ["epochs", "lr"], nil),
+            ("lr", ["lr"], nil),
+            ("lr", ["learningRate", "steps"], "learningRate"),
+            ("kc", ["kl_coef", "clip"], "kl_coef"),
+            ("learn", ["learningRate", "steps"], "learningRate"),
+        ] as [(String, [String], String?)])
     func suggestions(name: String, candidates: [String], expected: String?) {
         #expect(Diagnostic.suggestion(for: name, among: candidates) == expected)
     }
@@ -385,10 +409,11 @@ final class Model: NativeValue {
             let learningRate = Param.labelled("learningRate", .number, default: 0.01)
             let signature = BuiltinSignature(
                 name: "train", parameters: [epochs.parameter, learningRate.parameter], doc: "Trains the model.")
-            return .function(Function(signature: signature) { [self] args, _ in
-                steps += try epochs(args)
-                return .double(try learningRate(args))
-            })
+            return .function(
+                Function(signature: signature) { [self] args, _ in
+                    steps += try epochs(args)
+                    return .double(try learningRate(args))
+                })
         default: return nil
         }
     }
@@ -399,39 +424,43 @@ struct BuiltinTests {
         let registry = BuiltinRegistry()
         let model = Param.positional("model", .native("Model", as: Model.self)), epochs = Param.labelled("epochs", .int)
         let learningRate = Param.labelled("learningRate", .number, default: 1e-3)
-        registry.register(Builtin("fit", [model, epochs, learningRate], doc: "Fits a model.") { args, _ in
-            try model(args).steps += try epochs(args)
-            return .double(try learningRate(args))
-        })
+        registry.register(
+            Builtin("fit", [model, epochs, learningRate], doc: "Fits a model.") { args, _ in
+                try model(args).steps += try epochs(args)
+                return .double(try learningRate(args))
+            })
         registry.register(Builtin("newModel", [], doc: "A fresh model.") { _, _ in .native(Model()) })
         return Interpreter(builtins: registry)
     }
 
-    @Test("argument binding errors", arguments: [
-        ("fit(newModel(), epochs: 1, lr: 0.1)", "unknown argument 'lr' to fit(); did you mean 'learningRate'?"),
-        ("fit(newModel(), epoch: 1)", "unknown argument 'epoch' to fit(); did you mean 'epochs'?"),
-        ("fit(newModel())", "missing argument 'epochs' (label 'epochs') in call to fit()"),
-        ("fit(newModel(), 3)", "too many arguments to fit(): expected 1 positional, got 2"),
-        ("fit(newModel(), epochs: \"ten\")", "fit(): argument 'epochs' must be an integer, got string"),
-        ("fit(newModel(), epochs: 2.5)", "fit(): argument 'epochs' must be an integer, got 2.5"),
-        ("fit(3, epochs: 1)", "fit(): argument 'model' must be a Model, got number"),
-        ("fit(model: newModel(), epochs: 1)", "argument 'model' of fit() is positional; pass it without a label"),
-        ("newModel().train(epochs: 1, lr: 2)", "unknown argument 'lr' to train(); did you mean 'learningRate'?"),
-        ("newModel().trian", "value of type Model has no member 'trian'; did you mean 'train'?"),
-        ("round(\"x\")", "round(): argument 'x' must be a number, got string"),
-        ("range(1, 2, step: 0)", "range(): argument 'step' must not be zero"),
-        ("mean([])", "mean(): argument 'values' must not be empty"),
-        ("log(0)", "log(): argument 'x' must be positive, got 0.0"),
-        ("fn f(a, b: 1) { a }\nf(1, 2)", "too many arguments to f(): expected 1 positional, got 2"),
-        ("fn f(a, b: 1) { a }\nf(c: 2)", "unknown argument 'c' to f(); did you mean 'b'?"),
-    ])
+    @Test(
+        "argument binding errors",
+        arguments: [
+            ("fit(newModel(), epochs: 1, lr: 0.1)", "unknown argument 'lr' to fit(); did you mean 'learningRate'?"),
+            ("fit(newModel(), epoch: 1)", "unknown argument 'epoch' to fit(); did you mean 'epochs'?"),
+            ("fit(newModel())", "missing argument 'epochs' (label 'epochs') in call to fit()"),
+            ("fit(newModel(), 3)", "too many arguments to fit(): expected 1 positional, got 2"),
+            ("fit(newModel(), epochs: \"ten\")", "fit(): argument 'epochs' must be an integer, got string"),
+            ("fit(newModel(), epochs: 2.5)", "fit(): argument 'epochs' must be an integer, got 2.5"),
+            ("fit(3, epochs: 1)", "fit(): argument 'model' must be a Model, got number"),
+            ("fit(model: newModel(), epochs: 1)", "argument 'model' of fit() is positional; pass it without a label"),
+            ("newModel().train(epochs: 1, lr: 2)", "unknown argument 'lr' to train(); did you mean 'learningRate'?"),
+            ("newModel().trian", "value of type Model has no member 'trian'; did you mean 'train'?"),
+            ("round(\"x\")", "round(): argument 'x' must be a number, got string"),
+            ("range(1, 2, step: 0)", "range(): argument 'step' must not be zero"),
+            ("mean([])", "mean(): argument 'values' must not be empty"),
+            ("log(0)", "log(): argument 'x' must be positive, got 0.0"),
+            ("fn f(a, b: 1) { a }\nf(1, 2)", "too many arguments to f(): expected 1 positional, got 2"),
+            ("fn f(a, b: 1) { a }\nf(c: 2)", "unknown argument 'c' to f(); did you mean 'b'?"),
+        ])
     func bindingErrors(source: String, message: String) {
         #expect(runProgram(source, interpreter: BuiltinTests.interpreter()).errors == [message])
     }
 
     @Test("natives: members, bound methods, labelled arguments and defaults")
     func natives() {
-        let result = runProgram("""
+        let result = runProgram(
+            """
             m = newModel()
             print(fit(m, epochs: 2))
             print(m.train(epochs: 3, learningRate: 0.5))
@@ -445,13 +474,18 @@ struct BuiltinTests {
     @Test("help comes from the declaration")
     func help() {
         let registry = BuiltinRegistry()
-        #expect(registry.help("round") == "round(_ x: number, digits: int = 0)\n    Rounds half away from zero; with digits 0 the result is an integer.")
+        #expect(
+            registry.help("round")
+                == "round(_ x: number, digits: int = 0)\n    Rounds half away from zero; with digits 0 the result is an integer."
+        )
         #expect(registry.help("print")?.hasPrefix("print(_ values: any..., separator: string = \" \")") == true)
         #expect(registry.help("nope") == nil)
         let names = registry.all.map(\.signature.name)
         #expect(names == names.sorted())
-        for core in ["print", "range", "len", "str", "round", "min", "max", "sum", "mean", "abs", "sqrt", "exp", "log",
-                     "append", "keys", "type"] {
+        for core in [
+            "print", "range", "len", "str", "round", "min", "max", "sum", "mean", "abs", "sqrt", "exp", "log",
+            "append", "keys", "type",
+        ] {
             #expect(registry.lookup(core) != nil, "missing \(core)")
         }
     }
@@ -479,9 +513,11 @@ struct InterpreterTests {
         #expect(try Interpreter().evaluate(expr) == .double(6e-4))
     }
 
-    @Test("a single expression, for hosts", arguments: [
-        ("3e-4", true), ("[1, 2]", true), ("1 2", false), ("x =", false), ("", false),
-    ])
+    @Test(
+        "a single expression, for hosts",
+        arguments: [
+            ("3e-4", true), ("[1, 2]", true), ("1 2", false), ("x =", false), ("", false),
+        ])
     func singleExpression(source: String, valid: Bool) {
         #expect(((try? Parser.parseExpression(source: source, file: "--param")) != nil) == valid)
     }
@@ -519,13 +555,18 @@ struct InterpreterTests {
         } catch {}
     }
 
-    @Test("in-place updates: failures leave variables intact; functions change copies", arguments: [
-        ("xs = [1, [2]]\nxs[1][0] += \"a\"", "print(xs)", "[1, [2]]"),
-        ("r = {a: {b: 1}}\nr.a.c += 1", "print(r)", "{a: {b: 1}}"),
-        ("xs = [1]\nxs[3] = 2", "print(xs)", "[1]"),
-        ("xs = [1, 2]\nfn f() { xs[0] = 9; return xs }\nprint(f())", "print(xs)", "[1, 2]"),
-        ("xs = []\nfor i in range(2000) { xs += [i] }\nfor i in range(2000) { xs[i] = xs[i] * 2 }", "print(sum(xs))", "3998000"),
-    ])
+    @Test(
+        "in-place updates: failures leave variables intact; functions change copies",
+        arguments: [
+            ("xs = [1, [2]]\nxs[1][0] += \"a\"", "print(xs)", "[1, [2]]"),
+            ("r = {a: {b: 1}}\nr.a.c += 1", "print(r)", "{a: {b: 1}}"),
+            ("xs = [1]\nxs[3] = 2", "print(xs)", "[1]"),
+            ("xs = [1, 2]\nfn f() { xs[0] = 9; return xs }\nprint(f())", "print(xs)", "[1, 2]"),
+            (
+                "xs = []\nfor i in range(2000) { xs += [i] }\nfor i in range(2000) { xs[i] = xs[i] * 2 }",
+                "print(sum(xs))", "3998000"
+            ),
+        ])
     func inPlaceUpdates(setup: String, check: String, expected: String) {
         let interpreter = Interpreter()
         _ = runProgram(setup, interpreter: interpreter)
@@ -564,12 +605,14 @@ struct CellFileTests {
         fit()
         """
 
-    @Test("cells: ordinal, key, title, kind, options, first line", arguments: [
-        (0, 1, "1", "", Cell.Kind.markdown, 4, "# # Title"),
-        (1, 2, "setup", "setup", .code, 6, "seed(42)\nx = 1"),
-        (2, 3, "3", "parameters", .code, 9, "lr = 1e-3"),
-        (3, 4, "4", "train steps", .code, 11, "fit()"),
-    ])
+    @Test(
+        "cells: ordinal, key, title, kind, options, first line",
+        arguments: [
+            (0, 1, "1", "", Cell.Kind.markdown, 4, "# # Title"),
+            (1, 2, "setup", "setup", .code, 6, "seed(42)\nx = 1"),
+            (2, 3, "3", "parameters", .code, 9, "lr = 1e-3"),
+            (3, 4, "4", "train steps", .code, 11, "fit()"),
+        ])
     func cells(index: Int, ordinal: Int, key: String, title: String, kind: Cell.Kind, firstLine: Int, source: String) {
         let file = CellFile.parse(path: "nb.rlhf", text: CellFileTests.text)
         #expect(file.cells.count == 4)
@@ -600,7 +643,8 @@ struct CellFileTests {
 
     @Test("syntax errors of all cells and duplicate ids are reported together")
     func diagnostics() {
-        let file = CellFile.parse(path: "nb.rlhf", text: "# %% a id=x\nf(\n# %% b id=x\ny = )\n# %% [markdown]\nnot code (\n")
+        let file = CellFile.parse(
+            path: "nb.rlhf", text: "# %% a id=x\nf(\n# %% b id=x\ny = )\n# %% [markdown]\nnot code (\n")
         let messages = file.diagnostics().map(\.description)
         #expect(messages.count == 3)
         #expect(messages[0].hasPrefix("nb.rlhf:2:3: error: expected ')' after arguments"))

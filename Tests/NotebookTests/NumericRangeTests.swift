@@ -1,8 +1,9 @@
 import Foundation
-@testable import Language
-@testable import Notebook
 import Store
 import Testing
+
+@testable import Language
+@testable import Notebook
 
 /// Every numeric parameter of every lab built-in declares a range, and every value outside it (infinities, NaN,
 /// negative, zero where meaningless, absurdly large) is refused at the argument, before anything runs or is committed.
@@ -43,8 +44,10 @@ import Testing
             if lower.value >= 0 { values.append("-1") }
         }
         if let upper = range.upper {
-            values.append(literal(upper.inclusive ? (range.integer ? upper.value + 1 : upper.value * 2) : upper.value,
-                                  integer: range.integer))
+            values.append(
+                literal(
+                    upper.inclusive ? (range.integer ? upper.value + 1 : upper.value * 2) : upper.value,
+                    integer: range.integer))
         }
         var unique: [String] = []
         for v in values where !unique.contains(v) { unique.append(v) }
@@ -134,12 +137,15 @@ import Testing
                 let shown = Value.double(Double(value) ?? .nan).displayText
                 let expected = "error: \(name)(): argument '\(parameter.name)' must be \(range), got "
                 #expect(message.hasPrefix("<shell>:") && message.contains(expected), "\(source)\n\(message)")
-                #expect(message.contains(expected + value) || message.contains(expected + shown), "\(source)\n\(message)")
+                #expect(
+                    message.contains(expected + value) || message.contains(expected + shown), "\(source)\n\(message)")
                 cases += 1
             }
         }
         #expect(cases > 0 || signature.parameters.allSatisfy { $0.range?.allowsNonFinite != false })
-        #expect(try store.run(runner.runID).cells.filter { $0.commit != nil }.count == commits, "a refused call committed something")
+        #expect(
+            try store.run(runner.runID).cells.filter { $0.commit != nil }.count == commits,
+            "a refused call committed something")
     }
 
     @Test(arguments: [

@@ -1,5 +1,6 @@
-@testable import Language
 import Testing
+
+@testable import Language
 
 /// Several signatures under one name: a call binds to the first overload that admits its arguments; when none does,
 /// the error is that of the overload that admitted the most; `:help` lists each.
@@ -9,14 +10,16 @@ import Testing
         let radius = Param.positional("r", .number)
         let width = Param.positional("w", .number), height = Param.positional("h", .number)
         let whole = Param.positional("n", .int), name = Param.positional("shape", .string)
-        registry.register(.overloaded([
-            Builtin("area", [whole], doc: "A square of side n.") { args, _ in .string("square \(try whole(args))") },
-            Builtin("area", [radius], doc: "A circle.") { args, _ in .string("circle \(try radius(args))") },
-            Builtin("area", [width, height], doc: "A rectangle.") { args, _ in
-                .string("rectangle \(try width(args) * height(args))")
-            },
-            Builtin("area", [name], doc: "A named shape.") { args, _ in .string("named \(try name(args))") },
-        ]))
+        registry.register(
+            .overloaded([
+                Builtin("area", [whole], doc: "A square of side n.") { args, _ in .string("square \(try whole(args))")
+                },
+                Builtin("area", [radius], doc: "A circle.") { args, _ in .string("circle \(try radius(args))") },
+                Builtin("area", [width, height], doc: "A rectangle.") { args, _ in
+                    .string("rectangle \(try width(args) * height(args))")
+                },
+                Builtin("area", [name], doc: "A named shape.") { args, _ in .string("named \(try name(args))") },
+            ]))
         return registry
     }
 
@@ -42,15 +45,16 @@ import Testing
     }
 
     @Test func helpListsEveryOverload() {
-        #expect(Self.registry().help("area") == """
-            area(_ n: int)
-                A square of side n.
-            area(_ r: number)
-                A circle.
-            area(_ w: number, _ h: number)
-                A rectangle.
-            area(_ shape: string)
-                A named shape.
-            """)
+        #expect(
+            Self.registry().help("area") == """
+                area(_ n: int)
+                    A square of side n.
+                area(_ r: number)
+                    A circle.
+                area(_ w: number, _ h: number)
+                    A rectangle.
+                area(_ shape: string)
+                    A named shape.
+                """)
     }
 }

@@ -32,10 +32,19 @@ import Testing
         (["lr=inf"], "--param lr: 'inf' is not a literal"),
         (["lr=nan"], "--param lr: 'nan' is not a literal"),
         (["lr=1/0"], "--param lr: '1/0' is not a literal"),
-        (["steps=\"ten\""], "--param steps: '\"ten\"' is a string, but the parameters cell at p.rlhf:4 sets steps to 10, an int"),
-        (["steps=2.5"], "--param steps: '2.5' is a fractional number, but the parameters cell at p.rlhf:4 sets steps to 10, an int"),
+        (
+            ["steps=\"ten\""],
+            "--param steps: '\"ten\"' is a string, but the parameters cell at p.rlhf:4 sets steps to 10, an int"
+        ),
+        (
+            ["steps=2.5"],
+            "--param steps: '2.5' is a fractional number, but the parameters cell at p.rlhf:4 sets steps to 10, an int"
+        ),
         (["steps=1e3"], "--param steps: '1e3' is a fractional number, but"),
-        (["lr=\"fast\""], "--param lr: '\"fast\"' is a string, but the parameters cell at p.rlhf:4 sets lr to 0.001, a number"),
+        (
+            ["lr=\"fast\""],
+            "--param lr: '\"fast\"' is a string, but the parameters cell at p.rlhf:4 sets lr to 0.001, a number"
+        ),
         (["name=3"], "--param name: '3' is an int, but the parameters cell at p.rlhf:4 sets name to \"a\", a string"),
         (["flag=1"], "--param flag: '1' is an int, but the parameters cell at p.rlhf:4 sets flag to true, a bool"),
         (["sizes={a: 1}"], "--param sizes: '{a: 1}' is a record, but"),
@@ -64,8 +73,10 @@ import Testing
 
     /// Values of the declared kind are taken: an int where a number is declared, anything where nil is, and any
     /// value for a parameter whose default is computed.
-    @Test(arguments: [["lr=1"], ["steps=-3"], ["anything=\"x\""], ["anything=[1]"], ["computed=\"x\""],
-                      ["sizes=[]"], ["config={}"], ["flag=false"], ["lr=-0.5", "steps=7"]])
+    @Test(arguments: [
+        ["lr=1"], ["steps=-3"], ["anything=\"x\""], ["anything=[1]"], ["computed=\"x\""],
+        ["sizes=[]"], ["config={}"], ["flag=false"], ["lr=-0.5", "steps=7"],
+    ])
     func overridesOfTheDeclaredKindAreTaken(overrides: [String]) throws {
         let (_, json) = try NotebookParameters.parse(overrides).apply(to: Self.notebook)
         #expect(json.hasPrefix("{\"steps\": "))
@@ -73,16 +84,19 @@ import Testing
 
     /// The parameters cell is code cell 2: a run from cell 1 runs it, one resumed after it restores it, and
     /// `--cells` that leaves it out skips it (or restores it when it comes before the first cell run).
-    @Test(arguments: [
-        (1, nil, NotebookParameters.Standing.runs),
-        (2, nil, .runs),
-        (3, nil, .restored(cell: 2)),
-        (1, [1, 3], .skipped(cell: 2)),
-        (1, [1, 2, 3], .runs),
-        (2, [2, 3], .runs),
-        (3, [3], .restored(cell: 2)),
-    ] as [(Int, [Int]?, NotebookParameters.Standing)])
-    func theParametersCellStandsWhereTheRunStarts(first: Int, selected: [Int]?, standing: NotebookParameters.Standing) throws {
+    @Test(
+        arguments: [
+            (1, nil, NotebookParameters.Standing.runs),
+            (2, nil, .runs),
+            (3, nil, .restored(cell: 2)),
+            (1, [1, 3], .skipped(cell: 2)),
+            (1, [1, 2, 3], .runs),
+            (2, [2, 3], .runs),
+            (3, [3], .restored(cell: 2)),
+        ] as [(Int, [Int]?, NotebookParameters.Standing)])
+    func theParametersCellStandsWhereTheRunStarts(first: Int, selected: [Int]?, standing: NotebookParameters.Standing)
+        throws
+    {
         #expect(NotebookParameters.standing(in: Self.notebook, first: first, selected: selected) == standing)
         let overrides = try NotebookParameters.parse(["steps=5"])
         if standing == .runs {

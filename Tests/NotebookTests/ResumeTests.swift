@@ -1,5 +1,5 @@
-import Foundation
 import Alignment
+import Foundation
 import Store
 import Testing
 
@@ -9,27 +9,27 @@ import Testing
 /// Every kind of binding a resumed run must restore: a task, an annotator, plain values, models with Adam state,
 /// a dataset that grows, metric series that continue, and the run's generator.
 private let resumeNotebook = """
-# %% setup id=setup
-seed(11)
-task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
-policy = PolicyModel(input: 8, hidden: 8, output: 8)
-rm = RewardModel(input: 8, hidden: 8)
-judge = BradleyTerry(noise: 0.1)
-cfg = {lr: 0.01, steps: 15, tag: "a"}
-# %% feedback id=feedback
-prefs = collect(task, policy: policy, annotator: judge, pairs: 100)
-# %% reward id=reward
-r = fit(rm, prefs, epochs: 3, lr: cfg.lr, batch: 16)
-# %% finetune id=finetune
-f = finetune(policy, rm, task, steps: cfg.steps, lr: cfg.lr, kl: 0.5)
-log_metric("gold", evaluate(policy, task).gold.mean)
-# %% more id=more
-prefs = collect(task, policy: policy, annotator: judge, pairs: 50, into: prefs)
-r = fit(rm, prefs, epochs: 2, lr: cfg.lr, batch: 16)
-f = finetune(policy, rm, task, steps: cfg.steps, lr: cfg.lr, kl: 0.5)
-log_metric("gold", evaluate(policy, task).gold.mean)
-print(cfg.tag, judge.name, task.dim, prefs.count, round(f.kl, digits: 6))
-"""
+    # %% setup id=setup
+    seed(11)
+    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
+    policy = PolicyModel(input: 8, hidden: 8, output: 8)
+    rm = RewardModel(input: 8, hidden: 8)
+    judge = BradleyTerry(noise: 0.1)
+    cfg = {lr: 0.01, steps: 15, tag: "a"}
+    # %% feedback id=feedback
+    prefs = collect(task, policy: policy, annotator: judge, pairs: 100)
+    # %% reward id=reward
+    r = fit(rm, prefs, epochs: 3, lr: cfg.lr, batch: 16)
+    # %% finetune id=finetune
+    f = finetune(policy, rm, task, steps: cfg.steps, lr: cfg.lr, kl: 0.5)
+    log_metric("gold", evaluate(policy, task).gold.mean)
+    # %% more id=more
+    prefs = collect(task, policy: policy, annotator: judge, pairs: 50, into: prefs)
+    r = fit(rm, prefs, epochs: 2, lr: cfg.lr, batch: 16)
+    f = finetune(policy, rm, task, steps: cfg.steps, lr: cfg.lr, kl: 0.5)
+    log_metric("gold", evaluate(policy, task).gold.mean)
+    print(cfg.tag, judge.name, task.dim, prefs.count, round(f.kl, digits: 6))
+    """
 
 private struct Fixture {
     let folder: URL
@@ -49,18 +49,22 @@ private struct Fixture {
 
     /// (cell, object, content hash) of every version written by a cell at or after `start`, in commit order.
     func versions(_ run: Int64, from start: Int) throws -> [String] {
-        try store.query("""
+        try store.query(
+            """
             SELECT c.ordinal || ' ' || o.name || ' ' || v.content_hash FROM versions v
             JOIN objects o ON o.id = v.object_id JOIN commits co ON co.id = v.commit_id JOIN cells c ON c.id = co.cell_id
             WHERE o.run_id = \(run) AND c.ordinal >= \(start) ORDER BY v.id
-            """).rows.map { "\($0[0])" }
+            """
+        ).rows.map { "\($0[0])" }
     }
 
     /// Metric points written by cells at or after `start`, values as bit patterns.
     func metrics(_ run: Int64, from start: Int) throws -> [String] {
-        try store.query("""
+        try store.query(
+            """
             SELECT name, step, value FROM v_metrics WHERE run = \(run) AND cell >= \(start) ORDER BY name, step
-            """).rows.map { row in
+            """
+        ).rows.map { row in
             guard case let .real(value) = row[2] else { return "\(row)" }
             return "\(row[0]) \(row[1]) \(value.bitPattern)"
         }
@@ -97,8 +101,9 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     #expect(!(try fixture.metrics(child.runID, from: cell).isEmpty))
     #expect(try fixture.output(child.runID, cell: 5) == fixture.output(full.runID, cell: 5))
     for name in ["policy", "rm", "prefs"] {
-        #expect(try fixture.store.log(run: child.runID, object: name).last?.contentHash
-            == fixture.store.log(run: full.runID, object: name).last?.contentHash)
+        #expect(
+            try fixture.store.log(run: child.runID, object: name).last?.contentHash
+                == fixture.store.log(run: full.runID, object: name).last?.contentHash)
     }
     #expect(try fixture.store.parent(of: child.runID)! == (full.runID, cell))
     // Restored checkpoints reuse the parent's blobs: the restore commit wrote no tensor bytes.
@@ -129,11 +134,13 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     let fixed = CellFile.parse(path: "resume.rlhf", text: resumeNotebook)
     let point = try fixture.store.resumePoint(run: failing.runID, fromCell: nil)
     #expect(point.cell == 4)
-    let child = try NotebookRunner(store: fixture.store, notebook: fixed, source: resumeNotebook, resuming: point,
-                                   output: { _ in })
-    #expect(fixed.codeCells.dropFirst(3).map { child.execute($0) }.allSatisfy {
-        if case .committed = $0 { true } else { false }
-    })
+    let child = try NotebookRunner(
+        store: fixture.store, notebook: fixed, source: resumeNotebook, resuming: point,
+        output: { _ in })
+    #expect(
+        fixed.codeCells.dropFirst(3).map { child.execute($0) }.allSatisfy {
+            if case .committed = $0 { true } else { false }
+        })
     try child.finish(status: .succeeded)
 
     let reference = try NotebookRunner(store: fixture.store, notebook: fixed, source: "", output: { _ in })
@@ -152,17 +159,25 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     let full = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: "", output: { _ in })
     #expect(committed(fixture.run(full)))
     // Still running in this process: not resumable yet.
-    #expect(throws: StoreError.runNotFinished(full.runID)) { try fixture.store.resumePoint(run: full.runID, fromCell: 2) }
+    #expect(throws: StoreError.runNotFinished(full.runID)) {
+        try fixture.store.resumePoint(run: full.runID, fromCell: 2)
+    }
     try full.finish(status: .succeeded)
-    #expect(throws: StoreError.cannotResume(
-        full.runID, reason: "it succeeded; pass --from-cell K to run it again from cell K")) {
+    #expect(
+        throws: StoreError.cannotResume(
+            full.runID, reason: "it succeeded; pass --from-cell K to run it again from cell K")
+    ) {
         try fixture.store.resumePoint(run: full.runID, fromCell: nil)
     }
-    #expect(throws: StoreError.cannotResume(
-        full.runID, reason: "cell 6 was never committed, so cell 7 has no state to start from")) {
+    #expect(
+        throws: StoreError.cannotResume(
+            full.runID, reason: "cell 6 was never committed, so cell 7 has no state to start from")
+    ) {
         try fixture.store.resumePoint(run: full.runID, fromCell: 7)
     }
-    #expect(throws: StoreError.unknownRun(99, latest: full.runID)) { try fixture.store.resumePoint(run: 99, fromCell: 1) }
+    #expect(throws: StoreError.unknownRun(99, latest: full.runID)) {
+        try fixture.store.resumePoint(run: 99, fromCell: 1)
+    }
 }
 
 @Test func aFunctionDefinedBeforeTheResumeCellIsNamedNotSilentlyLost() throws {
@@ -180,9 +195,12 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     try full.finish(status: .succeeded)
     let point = try fixture.store.resumePoint(run: full.runID, fromCell: 2)
     let runsBefore = try fixture.store.runs().count
-    #expect(throws: ResumeError.cannotRestore(
-        "double", "a function is not stored in the bindings; define it in the cell you resume from or later")) {
-        _ = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
+    #expect(
+        throws: ResumeError.cannotRestore(
+            "double", "a function is not stored in the bindings; define it in the cell you resume from or later")
+    ) {
+        _ = try NotebookRunner(
+            store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
     }
     // Nothing was written: the child run is created only once every binding is rebuilt.
     #expect(try fixture.store.runs().count == runsBefore)
@@ -209,7 +227,8 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     #expect(committed(outcomes), "\(outcomes)")
     try full.finish(status: .succeeded)
     let point = try fixture.store.resumePoint(run: full.runID, fromCell: 2)
-    let child = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
+    let child = try NotebookRunner(
+        store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
     #expect(committed(fixture.run(child, from: 2)))
     for name in ["ens", "sampler", "prefs"] {
         let hash = try fixture.store.log(run: child.runID, object: name).last?.contentHash
@@ -242,7 +261,8 @@ func aCandidateTaskIsRebuiltExactlyOnResume(task: String, measure: String) throw
     #expect(committed(fixture.run(full)))
     try full.finish(status: .succeeded)
     let point = try fixture.store.resumePoint(run: full.runID, fromCell: 2)
-    let child = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
+    let child = try NotebookRunner(
+        store: fixture.store, notebook: fixture.file, source: text, resuming: point, output: { _ in })
     #expect(committed(fixture.run(child, from: 2)))
     #expect(try fixture.versions(child.runID, from: 2) == fixture.versions(full.runID, from: 2).map { $0 })
     #expect(try fixture.output(child.runID, cell: 2) == fixture.output(full.runID, cell: 2))
@@ -281,8 +301,9 @@ func aChainOfInterruptedRunsResumesBitwise(first: Int, second: Int) throws {
     #expect(try fixture.versions(three.runID, from: second + 1) == fixture.versions(full.runID, from: second + 1))
     #expect(try fixture.metrics(three.runID, from: second + 1) == fixture.metrics(full.runID, from: second + 1))
     for name in ["policy", "rm", "prefs"] {
-        #expect(try fixture.store.log(run: three.runID, object: name).last?.contentHash
-            == fixture.store.log(run: full.runID, object: name).last?.contentHash)
+        #expect(
+            try fixture.store.log(run: three.runID, object: name).last?.contentHash
+                == fixture.store.log(run: full.runID, object: name).last?.contentHash)
     }
     #expect(try fixture.output(three.runID, cell: 5) == fixture.output(full.runID, cell: 5))
     #expect(try fixture.store.check() == [])
@@ -299,9 +320,12 @@ func aChainOfInterruptedRunsResumesBitwise(first: Int, second: Int) throws {
         store: fixture.store, notebook: fixture.file, source: "",
         resuming: try fixture.store.resumePoint(run: one.runID, fromCell: nil), output: { _ in })
     try two.finish(status: .interrupted)
-    #expect(throws: StoreError.cannotResume(
-        two.runID, reason: "it started at cell 4 from run \(one.runID)'s state, so it holds none before cell 2; "
-            + "resume run \(one.runID) at cell 2 instead")) {
+    #expect(
+        throws: StoreError.cannotResume(
+            two.runID,
+            reason: "it started at cell 4 from run \(one.runID)'s state, so it holds none before cell 2; "
+                + "resume run \(one.runID) at cell 2 instead")
+    ) {
         try fixture.store.resumePoint(run: two.runID, fromCell: 2)
     }
     #expect(try fixture.store.resumePoint(run: two.runID, fromCell: 4).commit != nil)

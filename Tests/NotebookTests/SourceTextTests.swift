@@ -21,11 +21,13 @@ import Testing
         return lines
     }
 
-    @Test("splits where Character.isNewline does", arguments: [
-        "", "a", "a\n", "a\nb", "\n\n", "a\r\nb", "a\rb", "a\r\r\nb", "\r\n\r\n", "a\n\r", "\r",
-        "x\u{0B}y\u{0C}z", "nel\u{85}next", "ls\u{2028}ps\u{2029}end", "e\u{301}\nx", "\n\u{301}accent",
-        "👩‍👩‍👧\n👍🏽", "tab\there\n  indented\n", "trailing\n\n", "é\r\n\u{2028}\r",
-    ])
+    @Test(
+        "splits where Character.isNewline does",
+        arguments: [
+            "", "a", "a\n", "a\nb", "\n\n", "a\r\nb", "a\rb", "a\r\r\nb", "\r\n\r\n", "a\n\r", "\r",
+            "x\u{0B}y\u{0C}z", "nel\u{85}next", "ls\u{2028}ps\u{2029}end", "e\u{301}\nx", "\n\u{301}accent",
+            "👩‍👩‍👧\n👍🏽", "tab\there\n  indented\n", "trailing\n\n", "é\r\n\u{2028}\r",
+        ])
     func matchesCharacterSplit(_ text: String) {
         #expect(SourceText.lines(of: text) == Self.linesByCharacter(text))
     }

@@ -8,45 +8,63 @@ import Testing
 
 /// One notebook binding every lab type (and a record holding natives, a non-finite number, the generator).
 let everyType = """
-# %% all
-seed(123)
-vt = VectorTask(dim: 8)
-vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)
-mt = ModerationTask(dim: 6, items: 40, test_items: 30, noise: 0.25)
-st = SupportTask(dim: 5, conversations: 20, test_conversations: 10, noise: 1e-3)
-coin = Coin()
-oracle = Oracle()
-bt = BradleyTerry(noise: 0.1)
-bt2 = BradleyTerry(noise: 0.05, temperature: 2.5)
-bi = Biased(toward: "length", weight: -0.75)
-pan = Panel(annotators: [Oracle(), Panel(annotators: [Coin(), BradleyTerry(noise: 0.2)]), Biased(weight: 1e-7)])
-mixed = {judges: [Coin(), bt], task: vt2, x: 1.5, bad: exp(1000.0)}
-p = PolicyModel(input: 3, hidden: 2, output: 3)
-rm = RewardModel(input: 3, hidden: 2)
-sp = SamplingPolicy(vt2, hidden: 2)
-ens = RewardEnsemble(input: 3, hidden: 2, members: 2)
-prefs = collect(vt2, annotator: bt, pairs: 4)
-finetune(p, rm, vt2, steps: 2)
-fit(ens, prefs, epochs: 1, batch: 2)
-"""
+    # %% all
+    seed(123)
+    vt = VectorTask(dim: 8)
+    vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)
+    mt = ModerationTask(dim: 6, items: 40, test_items: 30, noise: 0.25)
+    st = SupportTask(dim: 5, conversations: 20, test_conversations: 10, noise: 1e-3)
+    coin = Coin()
+    oracle = Oracle()
+    bt = BradleyTerry(noise: 0.1)
+    bt2 = BradleyTerry(noise: 0.05, temperature: 2.5)
+    bi = Biased(toward: "length", weight: -0.75)
+    pan = Panel(annotators: [Oracle(), Panel(annotators: [Coin(), BradleyTerry(noise: 0.2)]), Biased(weight: 1e-7)])
+    mixed = {judges: [Coin(), bt], task: vt2, x: 1.5, bad: exp(1000.0)}
+    p = PolicyModel(input: 3, hidden: 2, output: 3)
+    rm = RewardModel(input: 3, hidden: 2)
+    sp = SamplingPolicy(vt2, hidden: 2)
+    ens = RewardEnsemble(input: 3, hidden: 2, members: 2)
+    prefs = collect(vt2, annotator: bt, pairs: 4)
+    finetune(p, rm, vt2, steps: 2)
+    fit(ens, prefs, epochs: 1, batch: 2)
+    """
 
 /// The stored forms `everyType` commits, byte for byte. Obtained once from the code before the type registry (commit
 /// 4daa65d, which built these strings by hand): `rlhf run enc.rlhf`, then `rlhf query "SELECT name, value FROM
 /// bindings WHERE kind = 'value'"` and `… SELECT o.name, v.kind, v.config FROM versions v JOIN objects o …`. Any
 /// change here changes every commit hash of every store.
 private let expectedBindings: [(name: String, json: String)] = [
-    ("$rng", #"{"$type":"RNG","state":["9353509901891871997","8872865703891158879","1268522773924919856","1939510296858079810"]}"#),
+    (
+        "$rng",
+        #"{"$type":"RNG","state":["9353509901891871997","8872865703891158879","1268522773924919856","1939510296858079810"]}"#
+    ),
     ("bi", #"{"$type":"Annotator","name":"biased(toward: length, weight: -0.75)"}"#),
     ("bt", #"{"$type":"Annotator","name":"bradleyTerry(noise: 0.1)"}"#),
     ("bt2", #"{"$type":"Annotator","name":"bradleyTerry(noise: 0.05, temperature: 2.5)"}"#),
     ("coin", #"{"$type":"Annotator","name":"coin"}"#),
-    ("mixed", #"{"judges":[{"$type":"Annotator","name":"coin"},{"$type":"Annotator","name":"bradleyTerry(noise: 0.1)"}],"task":{"$type":"VectorTask","candidates":5,"dim":3,"noise":0.1,"prompts":10,"seed":"17885451940711451998","test_prompts":7},"x":1.5,"bad":{"$double":"inf"}}"#),
+    (
+        "mixed",
+        #"{"judges":[{"$type":"Annotator","name":"coin"},{"$type":"Annotator","name":"bradleyTerry(noise: 0.1)"}],"task":{"$type":"VectorTask","candidates":5,"dim":3,"noise":0.1,"prompts":10,"seed":"17885451940711451998","test_prompts":7},"x":1.5,"bad":{"$double":"inf"}}"#
+    ),
     ("mt", #"{"$type":"ModerationTask","dim":6,"items":40,"noise":0.25,"seed":"8622752019489400367","test_items":30}"#),
     ("oracle", #"{"$type":"Annotator","name":"oracle"}"#),
-    ("pan", #"{"$type":"Annotator","name":"panel(oracle, panel(coin, bradleyTerry(noise: 0.2)), biased(toward: length, weight: 1e-07))"}"#),
-    ("st", #"{"$type":"SupportTask","conversations":20,"dim":5,"noise":0.001,"seed":"2342437615205057030","test_conversations":10}"#),
-    ("vt", #"{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"3628370374969813497","test_prompts":200}"#),
-    ("vt2", #"{"$type":"VectorTask","candidates":5,"dim":3,"noise":0.1,"prompts":10,"seed":"17885451940711451998","test_prompts":7}"#),
+    (
+        "pan",
+        #"{"$type":"Annotator","name":"panel(oracle, panel(coin, bradleyTerry(noise: 0.2)), biased(toward: length, weight: 1e-07))"}"#
+    ),
+    (
+        "st",
+        #"{"$type":"SupportTask","conversations":20,"dim":5,"noise":0.001,"seed":"2342437615205057030","test_conversations":10}"#
+    ),
+    (
+        "vt",
+        #"{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"3628370374969813497","test_prompts":200}"#
+    ),
+    (
+        "vt2",
+        #"{"$type":"VectorTask","candidates":5,"dim":3,"noise":0.1,"prompts":10,"seed":"17885451940711451998","test_prompts":7}"#
+    ),
 ]
 
 private let expectedObjects: [(name: String, kind: String, config: String)] = [
@@ -82,18 +100,22 @@ private func text(_ cell: QueryCell) -> String {
     let (store, runner, folder) = try runEveryType()
     let run = runner.runID
     defer { try? FileManager.default.removeItem(at: folder) }
-    let bindings = try store.query("""
+    let bindings = try store.query(
+        """
         SELECT b.name, b.value FROM bindings b JOIN commits c ON c.id = b.commit_id
         WHERE b.kind = 'value' AND c.run_id = \(run) ORDER BY b.name
-        """).rows.map { (text($0[0]), text($0[1])) }
+        """
+    ).rows.map { (text($0[0]), text($0[1])) }
     #expect(bindings.map(\.0) == expectedBindings.map(\.name))
     for (actual, expected) in zip(bindings, expectedBindings) {
         #expect(actual.1 == expected.json, "\(expected.name)")
     }
-    let objects = try store.query("""
+    let objects = try store.query(
+        """
         SELECT o.name, v.kind, v.config FROM versions v JOIN objects o ON o.id = v.object_id
         WHERE o.run_id = \(run) ORDER BY o.name
-        """).rows.map { (text($0[0]), text($0[1]), text($0[2])) }
+        """
+    ).rows.map { (text($0[0]), text($0[1]), text($0[2])) }
     #expect(objects.map(\.0) == expectedObjects.map(\.name))
     for (actual, expected) in zip(objects, expectedObjects) {
         #expect(actual.1 == expected.kind && actual.2 == expected.config, "\(expected.name)")

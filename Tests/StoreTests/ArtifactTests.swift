@@ -5,7 +5,8 @@ import Testing
 
 /// Files a cell produced are written with its commit, content-addressed, and read back in order.
 @Suite struct ArtifactTests {
-    static let svg = Artifact(name: "loss.svg", mediaType: "image/svg+xml", data: Data("<svg>loss</svg>".utf8), text: "loss ┤")
+    static let svg = Artifact(
+        name: "loss.svg", mediaType: "image/svg+xml", data: Data("<svg>loss</svg>".utf8), text: "loss ┤")
     static let box = Artifact(name: "box.svg", mediaType: "image/svg+xml", data: Data("<svg>box</svg>".utf8))
 
     @Test func artifactsComeBackWithTheirCellCommitHashAndText() throws {

@@ -94,7 +94,8 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             _ = try store.commit(run: run, commit(1, [("x", .checkpoint(policy()))]))
             let error = storeError {
-                _ = try store.commit(run: run, commit(2, [("x", .dataset(kind: "preferences", config: "{}", rows: []))]))
+                _ = try store.commit(
+                    run: run, commit(2, [("x", .dataset(kind: "preferences", config: "{}", rows: []))]))
             }
             guard case .badCommit(2, let reason) = error else {
                 Issue.record("expected badCommit, got \(String(describing: error))")

@@ -39,7 +39,8 @@ import Testing
             let notes = try DatabaseQueue(path: store.path).read { db in
                 try String.fetchAll(db, sql: "SELECT note FROM commits WHERE note IS NOT NULL ORDER BY id")
             }
-            #expect(notes == ["rollback to v1", "rollback to v2", "resumed from run 1 before cell 2", "rollback to v1"])
+            #expect(
+                notes == ["rollback to v1", "rollback to v2", "resumed from run 1 before cell 2", "rollback to v1"])
         }
     }
 

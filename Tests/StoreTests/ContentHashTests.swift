@@ -20,7 +20,9 @@ import Testing
             (name: t.name, shape: t.shape, blobHash: ContentHash.blob(FloatBytes.encode(t.values)))
         }
         let prepared = try PreparedCheckpoint(name: "p", checkpoint: checkpoint)
-        #expect(prepared.contentHash == ContentHash.checkpoint(kind: "policy", config: checkpoint.config, manifest: manifest))
+        #expect(
+            prepared.contentHash
+                == ContentHash.checkpoint(kind: "policy", config: checkpoint.config, manifest: manifest))
         #expect(prepared.tensors.map(\.name) == checkpoint.tensors.map(\.name).sorted())
     }
 
@@ -49,7 +51,9 @@ import Testing
     }
 
     @Test func floatBytesRoundTripBitExactly() {
-        let values: [Float] = [0, -0.0, 1.5, .infinity, -.infinity, .leastNonzeroMagnitude, Float(bitPattern: 0x7FC0_1234)]
+        let values: [Float] = [
+            0, -0.0, 1.5, .infinity, -.infinity, .leastNonzeroMagnitude, Float(bitPattern: 0x7FC0_1234),
+        ]
         let decoded = FloatBytes.decode(FloatBytes.encode(values)) ?? []
         #expect(decoded.map(\.bitPattern) == values.map(\.bitPattern))
         #expect(FloatBytes.decode(Data([1, 2, 3])) == nil)

@@ -11,7 +11,9 @@ import Testing
                 run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v1Rows.reversed()))]))
             #expect(first.feedbackRows == 5)
             #expect(first.newVersions.first?.rows == 5)
-            #expect(first.newVersions.first?.bytesWritten == v1Rows.reduce(0) { $0 + 4 * ($1.chosen.count + $1.rejected.count) })
+            #expect(
+                first.newVersions.first?.bytesWritten
+                    == v1Rows.reduce(0) { $0 + 4 * ($1.chosen.count + $1.rejected.count) })
 
             // v2: uid 2 removed, uid 3 relabelled, uid 6 added.
             var v2Rows = v1Rows.filter { $0.uid != 2 }
@@ -37,7 +39,8 @@ import Testing
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             let rows = (1...3).map { row($0) }
-            _ = try store.commit(run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: rows))]))
+            _ = try store.commit(
+                run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: rows))]))
             let again = try store.commit(
                 run: run, commit(2, [("prefs", .dataset(kind: "preferences", config: "{}", rows: rows.reversed()))]))
             #expect(again.newVersions.isEmpty)
@@ -50,7 +53,8 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             let error = storeError {
                 _ = try store.commit(
-                    run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: [row(1), row(1)]))]))
+                    run: run,
+                    commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: [row(1), row(1)]))]))
             }
             #expect(error == .badCommit(cell: 1, reason: "dataset 'prefs' has two rows with uid 1"))
         }
@@ -59,7 +63,8 @@ import Testing
     @Test func wrongFamilyIsNamed() throws {
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-            _ = try store.commit(run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: [row(1)]))]))
+            _ = try store.commit(
+                run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: [row(1)]))]))
             let error = storeError { _ = try store.checkpoint(VersionRef(run: run, object: "prefs", version: 1)) }
             #expect(error == .wrongKind(reference: "\(run)/prefs@1", expected: .checkpoint, actual: .dataset))
         }

@@ -18,17 +18,19 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             let a = policy()
             var b = policy()
-            b.tensors[0].values[1] += 3      // fc1.weight: two entries change
+            b.tensors[0].values[1] += 3  // fc1.weight: two entries change
             b.tensors[0].values[7] -= 4
             b.tensors[2] = tensor("fc2.weight", [4, 2])  // reshaped
-            b.tensors.remove(at: 3)           // fc2.bias removed
+            b.tensors.remove(at: 3)  // fc2.bias removed
             b.tensors.append(tensor("fc3.bias", [3], offset: 1))
             b.config = #"{"hidden":4,"input":3,"output":3}"#
             _ = try store.commit(run: run, commit(1, [("policy", .checkpoint(a))]))
             _ = try store.commit(run: run, commit(2, [("policy", .checkpoint(b))]))
 
-            guard case .model(let diff) = try store.diff(
-                VersionRef(run: run, object: "policy", version: 1), VersionRef(run: run, object: "policy", version: 2))
+            guard
+                case .model(let diff) = try store.diff(
+                    VersionRef(run: run, object: "policy", version: 1),
+                    VersionRef(run: run, object: "policy", version: 2))
             else {
                 Issue.record("expected a model diff")
                 return
@@ -68,8 +70,9 @@ import Testing
             _ = try store.commit(run: first, commit(1, [("policy", .checkpoint(policy()))]))
             let second = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             _ = try store.commit(run: second, commit(1, [("policy", .checkpoint(policy()))]))
-            guard case .model(let diff) = try store.diff(
-                try VersionRef(parsing: "\(first)/policy@1"), try VersionRef(parsing: "\(second)/policy"))
+            guard
+                case .model(let diff) = try store.diff(
+                    try VersionRef(parsing: "\(first)/policy@1"), try VersionRef(parsing: "\(second)/policy"))
             else {
                 Issue.record("expected a model diff")
                 return
@@ -82,11 +85,14 @@ import Testing
     @Test func datasetDiffListsRowsAddedAndRemoved() throws {
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-            _ = try store.commit(run: run, commit(1, [("prefs", .dataset(kind: "p", config: "{}", rows: (1...4).map { row($0) }))]))
+            _ = try store.commit(
+                run: run, commit(1, [("prefs", .dataset(kind: "p", config: "{}", rows: (1...4).map { row($0) }))]))
             let v2Rows = [row(1), row(3, label: 5), row(4), row(9)]
             _ = try store.commit(run: run, commit(2, [("prefs", .dataset(kind: "p", config: "{}", rows: v2Rows))]))
-            guard case .dataset(let diff) = try store.diff(
-                VersionRef(run: run, object: "prefs", version: 1), VersionRef(run: run, object: "prefs", version: 2))
+            guard
+                case .dataset(let diff) = try store.diff(
+                    VersionRef(run: run, object: "prefs", version: 1), VersionRef(run: run, object: "prefs", version: 2)
+                )
             else {
                 Issue.record("expected a dataset diff")
                 return
@@ -102,7 +108,9 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             _ = try store.commit(
                 run: run,
-                commit(1, [("policy", .checkpoint(policy())), ("prefs", .dataset(kind: "p", config: "{}", rows: [row(1)]))]))
+                commit(
+                    1,
+                    [("policy", .checkpoint(policy())), ("prefs", .dataset(kind: "p", config: "{}", rows: [row(1)]))]))
             let error = storeError {
                 _ = try store.diff(VersionRef(run: run, object: "policy"), VersionRef(run: run, object: "prefs"))
             }

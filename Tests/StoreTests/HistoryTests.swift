@@ -5,11 +5,16 @@ import Testing
 @Suite struct HistoryTests {
     @Test func runDetailListsCellsObjectsAndVersions() throws {
         try withTemporaryStore { store, _ in
-            let run = try store.beginRun(notebook: "quickstart.rlhf", source: "whole notebook", parameters: #"{"seed":42}"#)
+            let run = try store.beginRun(
+                notebook: "quickstart.rlhf", source: "whole notebook", parameters: #"{"seed":42}"#)
             let first = try store.commit(
                 run: run,
                 commit(
-                    1, [("policy", .checkpoint(policy())), ("prefs", .dataset(kind: "preferences", config: "{}", rows: [row(1)]))]))
+                    1,
+                    [
+                        ("policy", .checkpoint(policy())),
+                        ("prefs", .dataset(kind: "preferences", config: "{}", rows: [row(1)])),
+                    ]))
             _ = try store.commit(run: run, commit(2, [("policy", .checkpoint(policy(offset: 2)))]))
             try store.recordFailure(run: run, cell: cell(3), output: "", error: "division by zero", durationMs: 1)
             try store.finishRun(run, status: .failed)
@@ -37,12 +42,15 @@ import Testing
         try withTemporaryStore { store, _ in
             #expect(storeError { _ = try store.run(1) } == .unknownRun(1, latest: nil))
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-            _ = try store.commit(run: run, commit(1, [("policy", .checkpoint(policy())), ("rm", .checkpoint(policy(offset: 9)))]))
+            _ = try store.commit(
+                run: run, commit(1, [("policy", .checkpoint(policy())), ("rm", .checkpoint(policy(offset: 9)))]))
             #expect(storeError { _ = try store.run(42) } == .unknownRun(42, latest: run))
-            #expect(storeError { _ = try store.log(run: run, object: "polcy") }
-                == .unknownObject(run: run, name: "polcy", objects: ["policy", "rm"]))
-            #expect(storeError { _ = try store.checkpoint(VersionRef(run: run, object: "policy", version: 9)) }
-                == .unknownVersion(run: run, object: "policy", version: 9, latest: 1))
+            #expect(
+                storeError { _ = try store.log(run: run, object: "polcy") }
+                    == .unknownObject(run: run, name: "polcy", objects: ["policy", "rm"]))
+            #expect(
+                storeError { _ = try store.checkpoint(VersionRef(run: run, object: "policy", version: 9)) }
+                    == .unknownVersion(run: run, object: "policy", version: 9, latest: 1))
             #expect(storeError { _ = try store.metrics(run: 42, name: nil) } == .unknownRun(42, latest: run))
         }
     }
@@ -55,10 +63,12 @@ import Testing
                 commit(
                     1,
                     metrics: [
-                        MetricPoint(name: "rm.loss", step: 2, value: 0.5), MetricPoint(name: "acc", step: 1, value: 0.9),
+                        MetricPoint(name: "rm.loss", step: 2, value: 0.5),
+                        MetricPoint(name: "acc", step: 1, value: 0.9),
                         MetricPoint(name: "rm.loss", step: 1, value: .nan),
                     ]))
-            let summary = try store.commit(run: run, commit(2, metrics: [MetricPoint(name: "rm.loss", step: 3, value: -.infinity)]))
+            let summary = try store.commit(
+                run: run, commit(2, metrics: [MetricPoint(name: "rm.loss", step: 3, value: -.infinity)]))
             #expect(summary.metrics == 1)
             let all = try store.metrics(run: run, name: nil)
             #expect(all.map(\.name) == ["acc", "rm.loss", "rm.loss", "rm.loss"])
@@ -76,11 +86,15 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             let first = try store.commit(
                 run: run,
-                commit(1, [("policy", .checkpoint(policy()))], bindings: [("lr", .value(json: "0.001")), ("policy", .object(name: "policy"))]))
+                commit(
+                    1, [("policy", .checkpoint(policy()))],
+                    bindings: [("lr", .value(json: "0.001")), ("policy", .object(name: "policy"))]))
             // Unchanged content: the binding must pin v1 again.
             let second = try store.commit(
                 run: run, commit(2, [("policy", .checkpoint(policy()))], bindings: [("p", .object(name: "policy"))]))
-            _ = try store.commit(run: run, commit(3, [("policy", .checkpoint(policy(offset: 1)))], bindings: [("p", .object(name: "policy"))]))
+            _ = try store.commit(
+                run: run,
+                commit(3, [("policy", .checkpoint(policy(offset: 1)))], bindings: [("p", .object(name: "policy"))]))
 
             let bindings = try store.bindings(commit: first.commit)
             #expect(bindings.map(\.name) == ["lr", "policy"])
@@ -90,7 +104,8 @@ import Testing
             #expect(try store.bindings(commit: second.commit).first?.version?.version == 1)
 
             let pinned = try #require(try store.bindings(commit: second.commit).first?.version)
-            let (_, state) = try store.state(VersionRef(run: pinned.run, object: pinned.object, version: pinned.version))
+            let (_, state) = try store.state(
+                VersionRef(run: pinned.run, object: pinned.object, version: pinned.version))
             var sorted = policy()
             sorted.tensors.sort { $0.name < $1.name }
             #expect(state == .checkpoint(sorted))

@@ -10,14 +10,21 @@ import Testing
     private func populate(_ store: LabStore) throws -> (Int64, Int64) {
         let one = try store.beginRun(notebook: nil, source: "", parameters: "{}")
         _ = try store.commit(run: one, commit(1, [("policy", .checkpoint(policy()))]))
-        _ = try store.commit(run: one, commit(2, [
-            ("policy", .checkpoint(policy(offset: 1))),
-            ("prefs", .dataset(kind: "preferences", config: "{}", rows: (1...3).map { row($0) })),
-        ], metrics: [MetricPoint(name: "loss", step: 0, value: 1)]))
+        _ = try store.commit(
+            run: one,
+            commit(
+                2,
+                [
+                    ("policy", .checkpoint(policy(offset: 1))),
+                    ("prefs", .dataset(kind: "preferences", config: "{}", rows: (1...3).map { row($0) })),
+                ], metrics: [MetricPoint(name: "loss", step: 0, value: 1)]))
         try store.finishRun(one, status: .succeeded)
         let two = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-        _ = try store.commit(run: two, commit(1, [("other", .checkpoint(policy(offset: 50)))],
-                                              metrics: [MetricPoint(name: "loss", step: 0, value: 2)]))
+        _ = try store.commit(
+            run: two,
+            commit(
+                1, [("other", .checkpoint(policy(offset: 50)))],
+                metrics: [MetricPoint(name: "loss", step: 0, value: 2)]))
         try store.finishRun(two, status: .succeeded)
         return (one, two)
     }
@@ -57,9 +64,14 @@ import Testing
             let hash = ContentHash.blob(FloatBytes.encode(weight.values))
             try execute(store, "DELETE FROM blobs WHERE hash = '\(hash)'", foreignKeys: false)
             let problems = try store.check()
-            #expect(problems.contains(IntegrityProblem(
-                location: "run 2 · other@1 · tensor fc1.weight", message: "its blob \(hash.prefix(12)) is missing")))
-            #expect(problems.contains { $0.location.hasPrefix("table version_tensors row") && $0.message.contains("blobs") })
+            #expect(
+                problems.contains(
+                    IntegrityProblem(
+                        location: "run 2 · other@1 · tensor fc1.weight",
+                        message: "its blob \(hash.prefix(12)) is missing")))
+            #expect(
+                problems.contains { $0.location.hasPrefix("table version_tensors row") && $0.message.contains("blobs") }
+            )
             #expect(problems.count == 2)
         }
     }
@@ -79,17 +91,23 @@ import Testing
         try withTemporaryStore { store, _ in
             _ = try populate(store)
             // Run 2's version claims run 1's commit; a prefs row is "removed" by policy's first version.
-            try execute(store, "UPDATE versions SET commit_id = 1 WHERE object_id = (SELECT id FROM objects WHERE name = 'other')")
-            try execute(store, """
+            try execute(
+                store,
+                "UPDATE versions SET commit_id = 1 WHERE object_id = (SELECT id FROM objects WHERE name = 'other')")
+            try execute(
+                store,
+                """
                 UPDATE feedback SET removed_in = (SELECT v.id FROM versions v JOIN objects o ON o.id = v.object_id
                                                   WHERE o.name = 'policy' AND v.version = 1) WHERE uid = 3
                 """)
             let problems = try store.check()
             #expect(problems.first?.location.hasPrefix("commit ") == true)
-            #expect(problems.dropFirst().filter { !$0.location.hasPrefix("commit ") } == [
-                IntegrityProblem(location: "run 2 · other@1", message: "was committed by run 1"),
-                IntegrityProblem(location: "run 1 · prefs · row uid 3", message: "was removed by a version of another object"),
-            ])
+            #expect(
+                problems.dropFirst().filter { !$0.location.hasPrefix("commit ") } == [
+                    IntegrityProblem(location: "run 2 · other@1", message: "was committed by run 1"),
+                    IntegrityProblem(
+                        location: "run 1 · prefs · row uid 3", message: "was removed by a version of another object"),
+                ])
         }
     }
 
@@ -107,9 +125,11 @@ import Testing
             #expect(storeError { try store.removeRun(two) } == .runDeleted(two))
 
             let dry = try store.collectGarbage(dryRun: true)
-            #expect(dry == GarbageReport(
-                purgedRuns: [two], versions: 1, feedbackRows: 0, metricPoints: 1, blobs: 4,
-                blobBytes: (12 + 4 + 8 + 2) * 4, dryRun: true))
+            #expect(
+                dry
+                    == GarbageReport(
+                        purgedRuns: [two], versions: 1, feedbackRows: 0, metricPoints: 1, blobs: 4,
+                        blobBytes: (12 + 4 + 8 + 2) * 4, dryRun: true))
             #expect(try tableCounts(store) == before)
 
             var real = try store.collectGarbage(dryRun: false)
@@ -129,7 +149,9 @@ import Testing
             let live = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             _ = try store.commit(run: live, commit(1, [("policy", .checkpoint(policy()))]))
             // A run row no process holds, as a killed `rlhf run` leaves it: two commits, then nothing.
-            try execute(store, """
+            try execute(
+                store,
+                """
                 INSERT INTO runs (id, notebook, source, parameters, status, started_at)
                 VALUES (7, 'dead.rlhf', '', '{}', 'running', '2026-01-01T00:00:00.000Z');
                 INSERT INTO cells (id, run_id, ordinal, key, title, source, status, output, duration_ms)

@@ -32,7 +32,8 @@ import Testing
                 var config = Configuration()
                 config.readonly = true
                 guard let queue = try? DatabaseQueue(path: path, configuration: config) else { continue }
-                let tables = (try? queue.read { db in try db.tableExists("runs") && db.tableExists("commits") }) ?? false
+                let tables =
+                    (try? queue.read { db in try db.tableExists("runs") && db.tableExists("commits") }) ?? false
                 seen += 1
                 if !tables { seenHalfMade.append(path) }
                 try? queue.close()
@@ -129,8 +130,11 @@ import Testing
     func garbageCollectionRefusesARunOthersDependOn(_ dependency: String) throws {
         try withTemporaryStore { store, _ in
             let parent = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-            _ = try store.commit(run: parent, commit(1, [("policy", .checkpoint(policy()))],
-                                                     bindings: [("policy", .object(name: "policy"))]))
+            _ = try store.commit(
+                run: parent,
+                commit(
+                    1, [("policy", .checkpoint(policy()))],
+                    bindings: [("policy", .object(name: "policy"))]))
             try store.finishRun(parent, status: .failed)
             let child: Int64
             switch dependency {
@@ -139,27 +143,37 @@ import Testing
                     notebook: nil, source: "", parameters: "{}", from: try store.resumePoint(run: parent, fromCell: 2))
             case "pinned":
                 child = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-                _ = try store.commit(run: child, commit(1, [("policy", .checkpoint(policy()))],
-                                                        bindings: [("policy", .object(name: "policy"))]))
-                try tamper(store.path, """
+                _ = try store.commit(
+                    run: child,
+                    commit(
+                        1, [("policy", .checkpoint(policy()))],
+                        bindings: [("policy", .object(name: "policy"))]))
+                try tamper(
+                    store.path,
+                    """
                     UPDATE commit_bindings SET version_id = (SELECT min(id) FROM versions) WHERE commit_id = \
                     (SELECT max(id) FROM commits)
                     """)
                 // Hashed as if committed so (the pin is what is tested, not the tampering).
                 try store.writer?.write { db in
-                    try CommitChain.seal(db, commit: try #require(try Int64.fetchOne(db, sql: "SELECT max(id) FROM commits")),
-                                         metrics: [])
+                    try CommitChain.seal(
+                        db, commit: try #require(try Int64.fetchOne(db, sql: "SELECT max(id) FROM commits")),
+                        metrics: [])
                 }
             default:
                 child = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-                _ = try store.commit(run: child, CellCommit(
-                    cell: CellRecord(ordinal: 1, key: "a", title: "a", source: "p = load( \"\(parent)/policy@1\")"),
-                    output: "", durationMs: 1))
+                _ = try store.commit(
+                    run: child,
+                    CellCommit(
+                        cell: CellRecord(ordinal: 1, key: "a", title: "a", source: "p = load( \"\(parent)/policy@1\")"),
+                        output: "", durationMs: 1))
             }
             try store.finishRun(child, status: .succeeded)
             try store.removeRun(parent)
             let before = try dump(store.path)
-            guard case .runHasDependants(parent, let reasons) = storeError({ _ = try store.collectGarbage(dryRun: false) })
+            guard
+                case .runHasDependants(parent, let reasons) = storeError({ _ = try store.collectGarbage(dryRun: false) }
+                )
             else {
                 Issue.record("\(dependency): gc did not refuse")
                 return
@@ -170,7 +184,8 @@ import Testing
             #expect(forced.purgedRuns == [parent])
             // The chain is re-linked; a binding pinned into the purged run is now reported as broken, truthfully.
             let problems = try store.check()
-            #expect(problems.map(\.message) == (dependency == "pinned" ? ["it pins no existing version of 'policy'"] : []))
+            #expect(
+                problems.map(\.message) == (dependency == "pinned" ? ["it pins no existing version of 'policy'"] : []))
         }
     }
 

@@ -18,9 +18,12 @@ import Testing
     static let writes: [(name: String, write: @Sendable (LabStore, Runs) throws -> Void)] = [
         ("beginRun", { store, _ in _ = try store.beginRun(notebook: nil, source: "x", parameters: "{}") }),
         ("commit", { store, runs in _ = try store.commit(run: runs.open, commit(1)) }),
-        ("recordFailure", { store, runs in
-            try store.recordFailure(run: runs.open, cell: cell(1), output: "", error: "e", durationMs: 1)
-        }),
+        (
+            "recordFailure",
+            { store, runs in
+                try store.recordFailure(run: runs.open, cell: cell(1), output: "", error: "e", durationMs: 1)
+            }
+        ),
         ("finishRun", { store, runs in try store.finishRun(runs.open, status: .succeeded) }),
         ("removeRun", { store, runs in try store.removeRun(runs.finished) }),
         ("collectGarbage", { store, _ in _ = try store.collectGarbage(dryRun: false) }),
@@ -28,10 +31,13 @@ import Testing
         ("collectGarbage force", { store, _ in _ = try store.collectGarbage(dryRun: false, force: true) }),
         ("vacuum", { store, _ in _ = try store.vacuum() }),
         ("rollback", { store, runs in _ = try store.rollback(run: runs.finished, object: "policy", to: 1) }),
-        ("beginResumedRun", { store, runs in
-            let point = ResumePoint(parent: runs.finished, cell: 2, commit: nil, bindings: [], nextSteps: [:])
-            _ = try store.beginResumedRun(notebook: nil, source: "x", parameters: "{}", from: point)
-        }),
+        (
+            "beginResumedRun",
+            { store, runs in
+                let point = ResumePoint(parent: runs.finished, cell: 2, commit: nil, bindings: [], nextSteps: [:])
+                _ = try store.beginResumedRun(notebook: nil, source: "x", parameters: "{}", from: point)
+            }
+        ),
     ]
 
     @Test(arguments: writes.indices)
@@ -64,10 +70,12 @@ import Testing
             // The run's process is this one; mark it abandoned as a killed writer would leave it.
             RunLocks.shared.release(store: store.path, run: run)
             let before = try dump(store.path)
-            #expect(storeError { _ = try LabStore(path: store.path) }
-                == .newerStore(store.path, migrations: ["v99-from-the-future"]))
-            #expect(storeError { _ = try LabStore.openReadOnly(path: store.path) }
-                == .newerStore(store.path, migrations: ["v99-from-the-future"]))
+            #expect(
+                storeError { _ = try LabStore(path: store.path) }
+                    == .newerStore(store.path, migrations: ["v99-from-the-future"]))
+            #expect(
+                storeError { _ = try LabStore.openReadOnly(path: store.path) }
+                    == .newerStore(store.path, migrations: ["v99-from-the-future"]))
             #expect(try dump(store.path) == before)
             let message = StoreError.newerStore(store.path, migrations: ["v99-from-the-future"]).description
             #expect(message.contains("newer rlhf") && message.contains("v99-from-the-future"))

@@ -16,8 +16,9 @@ import Testing
             let index = try #require(broken.tensors.firstIndex { $0.name == "fc2.weight" })
             broken.tensors[index].values[3] = bad
             let error = storeError { _ = try store.commit(run: run, commit(2, [("policy", .checkpoint(broken))])) }
-            #expect(error?.description == "cannot store tensor 'fc2.weight' of 'policy': value 3 is \(shown); "
-                + "a model holding non-finite numbers is never committed")
+            #expect(
+                error?.description == "cannot store tensor 'fc2.weight' of 'policy': value 3 is \(shown); "
+                    + "a model holding non-finite numbers is never committed")
             #expect(try tableCounts(store) == before)
         }
     }

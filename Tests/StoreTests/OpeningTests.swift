@@ -70,12 +70,16 @@ import Testing
         let path = folder.appendingPathComponent("lab.sqlite").path
         let run = try LabStore(path: path).beginRun(notebook: nil, source: "", parameters: "{}")
         try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "DROP VIEW v_artifacts; DROP TABLE artifacts; DELETE FROM grdb_migrations WHERE identifier = 'v5-artifacts'")
+            try db.execute(
+                sql:
+                    "DROP VIEW v_artifacts; DROP TABLE artifacts; DELETE FROM grdb_migrations WHERE identifier = 'v5-artifacts'"
+            )
         }
         let store = try LabStore.openReadOnly(path: path)
         #expect(try store.runs().map(\.id) == [run])
         #expect(try store.query("SELECT count(*) FROM sqlite_master WHERE name = 'artifacts'").rows == [[.integer(1)]])
         #expect(try store.check() == [])
-        #expect(storeError { _ = try store.beginRun(notebook: nil, source: "", parameters: "{}") } == .readOnlyStore(path))
+        #expect(
+            storeError { _ = try store.beginRun(notebook: nil, source: "", parameters: "{}") } == .readOnlyStore(path))
     }
 }

@@ -77,8 +77,10 @@ import Testing
         let root = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         var folder = try OutputFolder(path: root.appendingPathComponent("a/b/out").path)
-        let hostile = ["../ESCAPED", "../../ESCAPED", "/tmp/ESCAPED", "x/../../../ESCAPED", "..", ".", "", "\u{0}",
-                       String(repeating: "../", count: 3000) + "ESCAPED"]
+        let hostile = [
+            "../ESCAPED", "../../ESCAPED", "/tmp/ESCAPED", "x/../../../ESCAPED", "..", ".", "", "\u{0}",
+            String(repeating: "../", count: 3000) + "ESCAPED",
+        ]
         for name in hostile {
             let file = try folder.write(Data("x".utf8), named: name)
             #expect(file.deletingLastPathComponent().path == folder.url.path)

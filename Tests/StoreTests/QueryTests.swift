@@ -11,8 +11,11 @@ import Testing
             _ = try store.commit(
                 run: run,
                 commit(
-                    1, [("policy", .checkpoint(policy())), ("prefs", .dataset(kind: "p", config: "{}", rows: [row(1)]))],
-                    metrics: [MetricPoint(name: "loss", step: 1, value: 0.5), MetricPoint(name: "loss", step: 2, value: 0.25)]))
+                    1,
+                    [("policy", .checkpoint(policy())), ("prefs", .dataset(kind: "p", config: "{}", rows: [row(1)]))],
+                    metrics: [
+                        MetricPoint(name: "loss", step: 1, value: 0.5), MetricPoint(name: "loss", step: 2, value: 0.25),
+                    ]))
             try body(store, run)
         }
     }
@@ -40,8 +43,9 @@ import Testing
 
     @Test func viewsAndReadingPragmasWork() throws {
         try populated { store, run in
-            #expect(try store.query("SELECT run, object, version FROM v_checkpoints").rows
-                == [[.integer(run), .text("policy"), .integer(1)]])
+            #expect(
+                try store.query("SELECT run, object, version FROM v_checkpoints").rows
+                    == [[.integer(run), .text("policy"), .integer(1)]])
             #expect(try store.query("SELECT count(*) FROM v_feedback").rows == [[.integer(1)]])
             #expect(try store.query("SELECT run, metric_points FROM v_runs").rows == [[.integer(run), .integer(2)]])
             #expect(try store.query("SELECT count(*) FROM v_metrics").rows == [[.integer(2)]])
@@ -49,7 +53,11 @@ import Testing
                 if case .text(let name) = cells[1] { return name }
                 return nil
             }
-            #expect(columns == ["id", "notebook", "source", "parameters", "status", "started_at", "finished_at", "deleted_at", "parent_run", "resumed_at_cell"])
+            #expect(
+                columns == [
+                    "id", "notebook", "source", "parameters", "status", "started_at", "finished_at", "deleted_at",
+                    "parent_run", "resumed_at_cell",
+                ])
             #expect(!(try store.query("PRAGMA user_version").rows.isEmpty))
         }
     }
@@ -66,12 +74,18 @@ import Testing
         ("/* sneaky */ delete from metric_points", "DELETE from 'metric_points'"),
         ("-- a comment\nDELETE FROM metric_points", "DELETE from 'metric_points'"),
         ("WITH gone AS (SELECT 1) DELETE FROM metric_points", "DELETE from 'metric_points'"),
-        ("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) DELETE FROM blobs", "DELETE from 'blobs'"),
+        (
+            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 3) DELETE FROM blobs",
+            "DELETE from 'blobs'"
+        ),
         ("EXPLAIN DELETE FROM runs", "DELETE from 'runs'"),
         ("EXPLAIN QUERY PLAN DELETE FROM runs", "DELETE from 'runs'"),
         ("DROP TABLE runs", "a change to the schema"),
         ("DROP VIEW v_runs", "a change to the schema"),
-        ("INSERT INTO runs (source, parameters, status, started_at) VALUES ('', '{}', 'running', 'now')", "INSERT into 'runs'"),
+        (
+            "INSERT INTO runs (source, parameters, status, started_at) VALUES ('', '{}', 'running', 'now')",
+            "INSERT into 'runs'"
+        ),
         ("INSERT OR IGNORE INTO metric_names (name) VALUES ('x')", "INSERT into 'metric_names'"),
         ("REPLACE INTO blobs VALUES ('h', 0, X'')", "INSERT into 'blobs'"),
         ("INSERT INTO metric_names (name) VALUES ('x') ON CONFLICT DO NOTHING", "INSERT into 'metric_names'"),
@@ -155,7 +169,9 @@ import Testing
                 Issue.record("\(sql) was not refused")
             } catch QueryError.refused(let what, let statement) {
                 #expect(what.hasPrefix(refused), "\(sql)")
-                #expect(sql.contains(statement.trimmingCharacters(in: .whitespacesAndNewlines)) || statement.contains(refused))
+                #expect(
+                    sql.contains(statement.trimmingCharacters(in: .whitespacesAndNewlines))
+                        || statement.contains(refused))
             } catch {
                 Issue.record("\(sql): expected a refusal, got \(error)")
             }
@@ -166,23 +182,33 @@ import Testing
     }
 
     /// Reads the allow-list lets through: views, recursive CTEs, pure functions, JSON, reporting pragmas.
-    @Test(arguments: [
-        ("SELECT count(*) FROM sqlite_schema WHERE name = 'runs'", [[QueryCell.integer(1)]]),
-        ("SELECT count(*) FROM sqlite_master WHERE name = 'runs'", [[.integer(1)]]),
-        ("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 4) SELECT sum(n) FROM c", [[.integer(10)]]),
-        ("SELECT upper('a') || lower('B'), abs(-2), round(2.5), printf('%03d', 7)", [[.text("Ab"), .integer(2), .real(3), .text("007")]]),
-        ("SELECT json_extract('{\"a\": [1, 2]}', '$.a[1]'), '{\"b\": 3}' ->> '$.b'", [[.integer(2), .integer(3)]]),
-        ("SELECT count(*) FROM json_each('[1, 2, 3]')", [[.integer(3)]]),
-        ("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'status'", [[.integer(1)]]),
-        ("SELECT row_number() OVER (ORDER BY step), step FROM metrics ORDER BY step LIMIT 1", [[.integer(1), .integer(1)]]),
-        ("SELECT typeof(random()), date('2024-01-02', '+1 day')", [[.text("integer"), .text("2024-01-03")]]),
-        ("EXPLAIN QUERY PLAN SELECT * FROM runs WHERE 0", nil),
-        ("PRAGMA index_list(runs)", nil),
-        ("PRAGMA main.table_info(\"runs\")", nil),
-        ("PRAGMA foreign_keys", [[.integer(1)]]),
-        ("PRAGMA journal_mode", [[.text("wal")]]),
-        ("pragma MAIN.Journal_Mode", [[.text("wal")]]),
-    ] as [(String, [[QueryCell]]?)])
+    @Test(
+        arguments: [
+            ("SELECT count(*) FROM sqlite_schema WHERE name = 'runs'", [[QueryCell.integer(1)]]),
+            ("SELECT count(*) FROM sqlite_master WHERE name = 'runs'", [[.integer(1)]]),
+            (
+                "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 4) SELECT sum(n) FROM c",
+                [[.integer(10)]]
+            ),
+            (
+                "SELECT upper('a') || lower('B'), abs(-2), round(2.5), printf('%03d', 7)",
+                [[.text("Ab"), .integer(2), .real(3), .text("007")]]
+            ),
+            ("SELECT json_extract('{\"a\": [1, 2]}', '$.a[1]'), '{\"b\": 3}' ->> '$.b'", [[.integer(2), .integer(3)]]),
+            ("SELECT count(*) FROM json_each('[1, 2, 3]')", [[.integer(3)]]),
+            ("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'status'", [[.integer(1)]]),
+            (
+                "SELECT row_number() OVER (ORDER BY step), step FROM metrics ORDER BY step LIMIT 1",
+                [[.integer(1), .integer(1)]]
+            ),
+            ("SELECT typeof(random()), date('2024-01-02', '+1 day')", [[.text("integer"), .text("2024-01-03")]]),
+            ("EXPLAIN QUERY PLAN SELECT * FROM runs WHERE 0", nil),
+            ("PRAGMA index_list(runs)", nil),
+            ("PRAGMA main.table_info(\"runs\")", nil),
+            ("PRAGMA foreign_keys", [[.integer(1)]]),
+            ("PRAGMA journal_mode", [[.text("wal")]]),
+            ("pragma MAIN.Journal_Mode", [[.text("wal")]]),
+        ] as [(String, [[QueryCell]]?)])
     func pureReadsRun(sql: String, expected: [[QueryCell]]?) throws {
         try populated { store, _ in
             let result = try store.query(sql)
@@ -194,16 +220,23 @@ import Testing
     /// extremes, text with NUL and bytes that are not UTF-8 (repaired, not dropped).
     @Test func everyShapeOfResultReads() throws {
         try populated { store, _ in
-            let result = try store.query("""
+            let result = try store.query(
+                """
                 SELECT 1 AS id, 2 AS id, 3 AS "", NULL, X'00FF', 1e999, -1e999, 9223372036854775807,
                        -9223372036854775808, CAST(X'41FF0042' AS TEXT), 0.0 / 0.0
                 """)
-            #expect(result.columns == ["id", "id", "", "NULL", "X'00FF'", "1e999", "-1e999", "9223372036854775807",
-                                       "-9223372036854775808", "CAST(X'41FF0042' AS TEXT)", "0.0 / 0.0"])
-            #expect(result.rows == [[
-                .integer(1), .integer(2), .integer(3), .null, .blob(2), .real(.infinity), .real(-.infinity),
-                .integer(.max), .integer(.min), .text("A\u{FFFD}\u{0}B"), .null,
-            ]])
+            #expect(
+                result.columns == [
+                    "id", "id", "", "NULL", "X'00FF'", "1e999", "-1e999", "9223372036854775807",
+                    "-9223372036854775808", "CAST(X'41FF0042' AS TEXT)", "0.0 / 0.0",
+                ])
+            #expect(
+                result.rows == [
+                    [
+                        .integer(1), .integer(2), .integer(3), .null, .blob(2), .real(.infinity), .real(-.infinity),
+                        .integer(.max), .integer(.min), .text("A\u{FFFD}\u{0}B"), .null,
+                    ]
+                ])
         }
     }
 
@@ -249,9 +282,11 @@ import Testing
     }
 
     /// Text SQLite cannot compile, including an UPDATE of the schema table, which SQLite itself refuses.
-    @Test(arguments: ["SELEC 1", "SELECT * FROM no_such_table", "SELECT (1", "UPDATE sqlite_master SET sql = 'x'",
-                      "SELECT * FROM runs WHERE", "SELECT no_such_function(1)", "PRAGMA table_info(runs",
-                      "SELECT 1;\u{0}DELETE FROM runs"])
+    @Test(arguments: [
+        "SELEC 1", "SELECT * FROM no_such_table", "SELECT (1", "UPDATE sqlite_master SET sql = 'x'",
+        "SELECT * FROM runs WHERE", "SELECT no_such_function(1)", "PRAGMA table_info(runs",
+        "SELECT 1;\u{0}DELETE FROM runs",
+    ])
     func syntaxErrorsAreSQLErrors(sql: String) throws {
         try populated { store, _ in
             guard case .sql(let message) = storeError({ _ = try store.query(sql) }) else {
@@ -266,8 +301,9 @@ import Testing
         try populated { store, _ in
             let readOnly = try LabStore.openReadOnly(path: store.path)
             #expect(try readOnly.query("SELECT count(*) FROM runs").rows == [[.integer(1)]])
-            #expect(storeError { _ = try readOnly.beginRun(notebook: nil, source: "", parameters: "{}") }
-                == .readOnlyStore(store.path))
+            #expect(
+                storeError { _ = try readOnly.beginRun(notebook: nil, source: "", parameters: "{}") }
+                    == .readOnlyStore(store.path))
         }
     }
 

@@ -24,8 +24,10 @@ import Testing
             scaled.tensors[0].values = scaled.tensors[0].values.map { $0 * 2 }
             scaled.tensors[3].values = scaled.tensors[3].values.map { -$0 }
             _ = try store.commit(run: run, commit(2, [("policy", .checkpoint(scaled))]))
-            guard case let .model(diff) = try store.diff(
-                VersionRef(run: run, object: "policy", version: 1), VersionRef(run: run, object: "policy", version: 2))
+            guard
+                case let .model(diff) = try store.diff(
+                    VersionRef(run: run, object: "policy", version: 1),
+                    VersionRef(run: run, object: "policy", version: 2))
             else {
                 Issue.record("expected a model diff")
                 return
@@ -41,32 +43,46 @@ import Testing
     @Test func runDiffsMatchCellsByKey() throws {
         try withTemporaryStore { store, _ in
             let one = try store.beginRun(notebook: "a.rlhf", source: "", parameters: #"{"lr":0.1,"steps":5}"#)
-            _ = try store.commit(run: one, CellCommit(
-                cell: CellRecord(ordinal: 1, key: "setup", title: "", source: "x = 1\ny = 2"), output: "", durationMs: 1,
-                objects: [("policy", .checkpoint(policy()))], metrics: [MetricPoint(name: "loss", step: 0, value: 2)],
-                bindings: []))
-            _ = try store.commit(run: one, CellCommit(
-                cell: CellRecord(ordinal: 2, key: "old", title: "", source: "z = 3"), output: "", durationMs: 1,
-                objects: [], metrics: [], bindings: []))
+            _ = try store.commit(
+                run: one,
+                CellCommit(
+                    cell: CellRecord(ordinal: 1, key: "setup", title: "", source: "x = 1\ny = 2"), output: "",
+                    durationMs: 1,
+                    objects: [("policy", .checkpoint(policy()))],
+                    metrics: [MetricPoint(name: "loss", step: 0, value: 2)],
+                    bindings: []))
+            _ = try store.commit(
+                run: one,
+                CellCommit(
+                    cell: CellRecord(ordinal: 2, key: "old", title: "", source: "z = 3"), output: "", durationMs: 1,
+                    objects: [], metrics: [], bindings: []))
             let two = try store.beginRun(notebook: "a.rlhf", source: "", parameters: #"{"lr":0.2,"steps":5}"#)
-            _ = try store.commit(run: two, CellCommit(
-                cell: CellRecord(ordinal: 1, key: "setup", title: "", source: "x = 1\ny = 3"), output: "", durationMs: 1,
-                objects: [("policy", .checkpoint(policy()))],
-                metrics: [MetricPoint(name: "loss", step: 0, value: 2), MetricPoint(name: "loss", step: 1, value: 1)],
-                bindings: []))
-            _ = try store.commit(run: two, CellCommit(
-                cell: CellRecord(ordinal: 2, key: "new", title: "", source: "w = 4"), output: "", durationMs: 1,
-                objects: [], metrics: [MetricPoint(name: "acc", step: 0, value: 0.5)], bindings: []))
+            _ = try store.commit(
+                run: two,
+                CellCommit(
+                    cell: CellRecord(ordinal: 1, key: "setup", title: "", source: "x = 1\ny = 3"), output: "",
+                    durationMs: 1,
+                    objects: [("policy", .checkpoint(policy()))],
+                    metrics: [
+                        MetricPoint(name: "loss", step: 0, value: 2), MetricPoint(name: "loss", step: 1, value: 1),
+                    ],
+                    bindings: []))
+            _ = try store.commit(
+                run: two,
+                CellCommit(
+                    cell: CellRecord(ordinal: 2, key: "new", title: "", source: "w = 4"), output: "", durationMs: 1,
+                    objects: [], metrics: [MetricPoint(name: "acc", step: 0, value: 0.5)], bindings: []))
             let diff = try store.diffRuns(one, two)
             #expect(diff.parameters == [ConfigChange(key: "lr", a: "0.1", b: "0.2")])
             #expect(diff.cells.map(\.key) == ["setup", "new", "old"])
             #expect(diff.cells.map(\.status) == ["changed", "added", "removed"])
             #expect(diff.cells[0].lines == [" x = 1", "-y = 2", "+y = 3"])
             #expect(diff.cells[1].lines == ["+w = 4"] && diff.cells[2].lines == ["-z = 3"])
-            #expect(diff.metrics == [
-                RunDiff.Metric(name: "acc", lastA: nil, lastB: 0.5, pointsA: 0, pointsB: 1),
-                RunDiff.Metric(name: "loss", lastA: 2, lastB: 1, pointsA: 1, pointsB: 2),
-            ])
+            #expect(
+                diff.metrics == [
+                    RunDiff.Metric(name: "acc", lastA: nil, lastB: 0.5, pointsA: 0, pointsB: 1),
+                    RunDiff.Metric(name: "loss", lastA: 2, lastB: 1, pointsA: 1, pointsB: 2),
+                ])
             #expect(diff.objects.map(\.same) == [true])
         }
     }

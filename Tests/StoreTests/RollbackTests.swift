@@ -6,7 +6,8 @@ import Testing
     @Test func checkpointRollbackWritesANewVersionEqualToTheTarget() throws {
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-            let v1 = try #require(try store.commit(run: run, commit(1, [("policy", .checkpoint(policy()))])).newVersions.first)
+            let v1 = try #require(
+                try store.commit(run: run, commit(1, [("policy", .checkpoint(policy()))])).newVersions.first)
             _ = try store.commit(run: run, commit(2, [("policy", .checkpoint(policy(offset: 1)))]))
             let blobsBefore = try tableCounts(store)["blobs"]
 
@@ -22,8 +23,9 @@ import Testing
             let log = try store.log(run: run, object: "policy")
             #expect(log.map(\.version) == [1, 2, 3])
             #expect(log.last == v3)
-            #expect(try store.checkpoint(VersionRef(run: run, object: "policy", version: 3)).1
-                == store.checkpoint(VersionRef(run: run, object: "policy", version: 1)).1)
+            #expect(
+                try store.checkpoint(VersionRef(run: run, object: "policy", version: 3)).1
+                    == store.checkpoint(VersionRef(run: run, object: "policy", version: 1)).1)
         }
     }
 
@@ -31,9 +33,11 @@ import Testing
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             let v1Rows = (1...4).map { row($0) }
-            _ = try store.commit(run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v1Rows))]))
+            _ = try store.commit(
+                run: run, commit(1, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v1Rows))]))
             let v2Rows = [row(1), row(3, label: 2), row(5)]
-            _ = try store.commit(run: run, commit(2, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v2Rows))]))
+            _ = try store.commit(
+                run: run, commit(2, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v2Rows))]))
 
             let v3 = try store.rollback(run: run, object: "prefs", to: 1)
             let (info1, rows1) = try store.datasetRows(VersionRef(run: run, object: "prefs", version: 1))
@@ -47,7 +51,8 @@ import Testing
             #expect(v3.bytesWritten == revived.reduce(0) { $0 + 4 * ($1.chosen.count + $1.rejected.count) })
 
             // Committing v1's content again is no change any more.
-            let again = try store.commit(run: run, commit(3, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v1Rows))]))
+            let again = try store.commit(
+                run: run, commit(3, [("prefs", .dataset(kind: "preferences", config: "{}", rows: v1Rows))]))
             #expect(again.newVersions.isEmpty)
         }
     }
@@ -57,12 +62,15 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             _ = try store.commit(run: run, commit(1, [("policy", .checkpoint(policy()))]))
             let before = try tableCounts(store)
-            #expect(storeError { _ = try store.rollback(run: run, object: "policy", to: 9) }
-                == .unknownVersion(run: run, object: "policy", version: 9, latest: 1))
-            #expect(storeError { _ = try store.rollback(run: run, object: "polcy", to: 1) }
-                == .unknownObject(run: run, name: "polcy", objects: ["policy"]))
-            #expect(storeError { _ = try store.rollback(run: run + 1, object: "policy", to: 1) }
-                == .unknownRun(run + 1, latest: run))
+            #expect(
+                storeError { _ = try store.rollback(run: run, object: "policy", to: 9) }
+                    == .unknownVersion(run: run, object: "policy", version: 9, latest: 1))
+            #expect(
+                storeError { _ = try store.rollback(run: run, object: "polcy", to: 1) }
+                    == .unknownObject(run: run, name: "polcy", objects: ["policy"]))
+            #expect(
+                storeError { _ = try store.rollback(run: run + 1, object: "policy", to: 1) }
+                    == .unknownRun(run + 1, latest: run))
             #expect(try tableCounts(store) == before)
         }
     }

@@ -14,27 +14,36 @@ import Testing
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator.migrate(queue, upTo: "v5-artifacts")
         try queue.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (id, notebook, source, parameters, status, started_at, parent_run, resumed_at_cell)
-                VALUES (1, 'a.rlhf', 'x = 1', '{}', 'succeeded', 't1', NULL, NULL),
-                       (2, 'a.rlhf', 'x = 1', '{"n":2}', 'failed', 't2', 1, 2);
-                INSERT INTO cells (id, run_id, ordinal, key, title, source, status, output, error, duration_ms)
-                VALUES (1, 1, 1, 'a', 'A', 'x = 1', 'ok', 'out', NULL, 1.5),
-                       (2, 2, 2, 'b', 'B', 'y', 'failed', '', 'boom', 2.5);
-                INSERT INTO commits (id, run_id, cell_id, created_at) VALUES (1, 1, 1, 't1');
-                UPDATE cells SET commit_id = 1 WHERE id = 1;
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (id, notebook, source, parameters, status, started_at, parent_run, resumed_at_cell)
+                    VALUES (1, 'a.rlhf', 'x = 1', '{}', 'succeeded', 't1', NULL, NULL),
+                           (2, 'a.rlhf', 'x = 1', '{"n":2}', 'failed', 't2', 1, 2);
+                    INSERT INTO cells (id, run_id, ordinal, key, title, source, status, output, error, duration_ms)
+                    VALUES (1, 1, 1, 'a', 'A', 'x = 1', 'ok', 'out', NULL, 1.5),
+                           (2, 2, 2, 'b', 'B', 'y', 'failed', '', 'boom', 2.5);
+                    INSERT INTO commits (id, run_id, cell_id, created_at) VALUES (1, 1, 1, 't1');
+                    UPDATE cells SET commit_id = 1 WHERE id = 1;
+                    """)
         }
         try queue.close()
 
         let store = try LabStore(path: path)
-        #expect(try store.query("SELECT id, parameters, status, parent_run, resumed_at_cell FROM runs ORDER BY id").rows
-            == [[.integer(1), .text("{}"), .text("succeeded"), .null, .null],
-                [.integer(2), .text("{\"n\":2}"), .text("failed"), .integer(1), .integer(2)]])
-        #expect(try store.query("SELECT id, status, commit_id, error FROM cells ORDER BY id").rows
-            == [[.integer(1), .text("ok"), .integer(1), .null], [.integer(2), .text("failed"), .null, .text("boom")]])
-        #expect(try store.query("SELECT run, cells, failed_cells FROM v_runs ORDER BY run").rows
-            == [[.integer(1), .integer(1), .integer(0)], [.integer(2), .integer(1), .integer(1)]])
+        #expect(
+            try store.query("SELECT id, parameters, status, parent_run, resumed_at_cell FROM runs ORDER BY id").rows
+                == [
+                    [.integer(1), .text("{}"), .text("succeeded"), .null, .null],
+                    [.integer(2), .text("{\"n\":2}"), .text("failed"), .integer(1), .integer(2)],
+                ])
+        #expect(
+            try store.query("SELECT id, status, commit_id, error FROM cells ORDER BY id").rows
+                == [
+                    [.integer(1), .text("ok"), .integer(1), .null],
+                    [.integer(2), .text("failed"), .null, .text("boom")],
+                ])
+        #expect(
+            try store.query("SELECT run, cells, failed_cells FROM v_runs ORDER BY run").rows
+                == [[.integer(1), .integer(1), .integer(0)], [.integer(2), .integer(1), .integer(1)]])
         #expect(try store.check() == [])
     }
 
@@ -49,8 +58,9 @@ import Testing
                 try db.execute(sql: "UPDATE cells SET status = 'cancelled' WHERE run_id = ?", arguments: [run])
             }
             try store.finishRun(run, status: .cancelled)
-            #expect(try store.query("SELECT r.status, c.status FROM runs r JOIN cells c ON c.run_id = r.id").rows
-                == [[.text("cancelled"), .text("cancelled")]])
+            #expect(
+                try store.query("SELECT r.status, c.status FROM runs r JOIN cells c ON c.run_id = r.id").rows
+                    == [[.text("cancelled"), .text("cancelled")]])
         }
     }
 

@@ -10,10 +10,19 @@ import Testing
             StoreError.unknownObject(run: 3, name: "polcy", objects: ["policy", "rm", "prefs"]),
             "run 3 has no object 'polcy' (objects: policy, rm, prefs)"
         ),
-        (StoreError.unknownVersion(run: 3, object: "policy", version: 9, latest: 4), "policy has no version 9 in run 3 (latest is 4)"),
+        (
+            StoreError.unknownVersion(run: 3, object: "policy", version: 9, latest: 4),
+            "policy has no version 9 in run 3 (latest is 4)"
+        ),
         (StoreError.readOnlyQuery("DELETE FROM runs"), "`rlhf query` is read-only; refusing to run: DELETE FROM runs"),
-        (StoreError.noStore("store/lab.sqlite"), "no store at store/lab.sqlite (run a notebook first, or pass --store PATH)"),
-        (StoreError.corrupt("x.sqlite", "file is not a database"), "not an RLHF Lab store: x.sqlite: file is not a database"),
+        (
+            StoreError.noStore("store/lab.sqlite"),
+            "no store at store/lab.sqlite (run a notebook first, or pass --store PATH)"
+        ),
+        (
+            StoreError.corrupt("x.sqlite", "file is not a database"),
+            "not an RLHF Lab store: x.sqlite: file is not a database"
+        ),
         (
             StoreError.wrongKind(reference: "3/prefs@1", expected: .checkpoint, actual: .dataset),
             "3/prefs@1 is a dataset, not a checkpoint"

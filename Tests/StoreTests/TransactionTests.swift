@@ -10,7 +10,8 @@ import Testing
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             _ = try store.commit(run: run, commit(1, [("policy", .checkpoint(policy()))]))
             let before = try tableCounts(store)
-            let bad = Checkpoint(kind: "reward", config: "{}", tensors: [StoredTensor(name: "w", shape: [3], values: [1])])
+            let bad = Checkpoint(
+                kind: "reward", config: "{}", tensors: [StoredTensor(name: "w", shape: [3], values: [1])])
             let error = storeError {
                 _ = try store.commit(
                     run: run,
@@ -34,7 +35,11 @@ import Testing
                 _ = try store.commit(
                     run: run,
                     commit(
-                        2, [("policy", .checkpoint(policy(offset: 1))), ("prefs", .dataset(kind: "p", config: "{}", rows: [row(1)]))],
+                        2,
+                        [
+                            ("policy", .checkpoint(policy(offset: 1))),
+                            ("prefs", .dataset(kind: "p", config: "{}", rows: [row(1)])),
+                        ],
                         metrics: [MetricPoint(name: "loss", step: 1, value: 0.5)],
                         bindings: [("lr", .value(json: "0.1")), ("ghost", .object(name: "ghost"))]))
             }
@@ -52,7 +57,8 @@ import Testing
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
             let before = try tableCounts(store)
-            try store.recordFailure(run: run, cell: cell(1, key: "train"), output: "partial", error: "boom", durationMs: 3)
+            try store.recordFailure(
+                run: run, cell: cell(1, key: "train"), output: "partial", error: "boom", durationMs: 3)
             var expected = before
             expected["cells"] = (before["cells"] ?? 0) + 1
             #expect(try tableCounts(store) == expected)

@@ -1,9 +1,9 @@
 import Store
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// How a sequence of cells ended, which decides the status the run is recorded with and the exit status of

@@ -1,4 +1,5 @@
 import Language
+
 /// The reference of every built-in a notebook can call, generated from the one built-in table: `rlhf builtins`
 /// prints it, and the README's table is its Markdown form (a test keeps the two equal).
 public enum BuiltinReference {

@@ -44,8 +44,9 @@ final class LabState {
     }
 
     var control: TrainingControl {
-        TrainingControl(isCancelled: { [unowned self] in self.isCancelled() },
-                        progress: { [unowned self] done, total in self.progress(done, total) })
+        TrainingControl(
+            isCancelled: { [unowned self] in self.isCancelled() },
+            progress: { [unowned self] done, total in self.progress(done, total) })
     }
 
     /// Appends metric points named `prefix.name`, placing each series after the points it already has in this run

@@ -1,4 +1,5 @@
 import Language
+
 extension NotebookParameters {
     /// Where the parameters cell stands in a run that executes only some of a notebook's code cells, which decides
     /// whether `--param` can take effect and what the run may record as its parameters.
@@ -35,7 +36,8 @@ extension NotebookParameters {
         case .restored(let cell):
             throw Problem(
                 description: "--param \(names) cannot take effect: \(how) starts after the parameters cell "
-                    + "(cell \(cell)), whose values are restored from the earlier run's commits; start at cell \(cell) or drop --param")
+                    + "(cell \(cell)), whose values are restored from the earlier run's commits; start at cell \(cell) or drop --param"
+            )
         case .skipped(let cell):
             throw Problem(
                 description: "--param \(names) cannot take effect: \(how) does not run the parameters cell "

@@ -1,4 +1,5 @@
 import Language
+
 /// The parameters of a notebook run: the assignments of its parameters cell (`# %% parameters`), overridden by
 /// `--param name=value` on the command line.
 ///
@@ -91,7 +92,9 @@ public struct NotebookParameters {
         let statements = (try? cell.parse(file: notebook.path)) ?? []
         var declared: [(name: String, value: Value?)] = []
         for statement in statements {
-            guard let name = statement.assignedName, case .assign(_, _, let expression) = statement.kind else { continue }
+            guard let name = statement.assignedName, case .assign(_, _, let expression) = statement.kind else {
+                continue
+            }
             let value = Self.isLiteral(expression) ? try? Interpreter(output: { _ in }).evaluate(expression) : nil
             if let existing = declared.firstIndex(where: { $0.name == name }) {
                 declared[existing].value = value
@@ -126,7 +129,8 @@ public struct NotebookParameters {
         }
         if !overrides.isEmpty {
             let lines = overrides.map { "\($0.name) = \($0.literal)  # --param" }
-            cell.source += (cell.source.isEmpty || cell.source.hasSuffix("\n") ? "" : "\n") + lines.joined(separator: "\n")
+            cell.source +=
+                (cell.source.isEmpty || cell.source.hasSuffix("\n") ? "" : "\n") + lines.joined(separator: "\n")
         }
         var result = notebook
         result.cells[index] = cell

@@ -28,8 +28,10 @@ extension NotebookRunner {
     /// let runner = try NotebookRunner(store: store, notebook: file, source: text, resuming: point) { print($0) }
     /// // execute cells point.cell... as usual
     /// ```
-    public convenience init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
-                            resuming point: ResumePoint, output: @escaping (String) -> Void) throws {
+    public convenience init(
+        store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
+        resuming point: ResumePoint, output: @escaping (String) -> Void
+    ) throws {
         // Rebuild everything before writing the child run, so a binding that cannot be restored writes nothing.
         let restored = try Self.restoredValues(point, store: store)
         try self.init(store: store, notebook: notebook, output: output) {

@@ -30,8 +30,10 @@ public final class NotebookRunner {
     public var cellTimeout: Double?
 
     /// Starts a run. `notebook` is nil for the interactive shell.
-    public convenience init(store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
-                            output: @escaping (String) -> Void) throws {
+    public convenience init(
+        store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
+        output: @escaping (String) -> Void
+    ) throws {
         try self.init(store: store, notebook: notebook, output: output) {
             try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters)
         }
@@ -70,7 +72,9 @@ public final class NotebookRunner {
 
     /// Runs one cell of source text (a shell input, or a cell of a file starting at `firstLine`). With `echo`, the
     /// value of a final expression is printed, as a shell does.
-    public func execute(source: String, key: String, title: String, firstLine: Int = 1, echo: Bool = false) -> CellOutcome {
+    public func execute(source: String, key: String, title: String, firstLine: Int = 1, echo: Bool = false)
+        -> CellOutcome
+    {
         ordinal += 1
         let record = CellRecord(ordinal: ordinal, key: key, title: title, source: source)
         let globalsBefore = interpreter.globals
@@ -108,12 +112,14 @@ public final class NotebookRunner {
             lab.restore(labBefore)
             // A cell stopped while a cancel request is pending was cancelled, whatever check point noticed it.
             let reason = lab.cancellation.reason
-            let message = reason.map { cancellationReport(error, $0, source: source, firstLine: firstLine) }
+            let message =
+                reason.map { cancellationReport(error, $0, source: source, firstLine: firstLine) }
                 ?? Self.report(error, file: file, source: source, firstLine: firstLine)
             lab.cancellation.clear()
             do {
-                try store.recordFailure(run: runID, cell: record, output: output.joined(separator: "\n"), error: message,
-                                        durationMs: elapsed(), status: reason == nil ? .failed : .cancelled)
+                try store.recordFailure(
+                    run: runID, cell: record, output: output.joined(separator: "\n"), error: message,
+                    durationMs: elapsed(), status: reason == nil ? .failed : .cancelled)
             } catch {
                 return .failed(message + "\nerror: the failure could not be recorded in the store: \(error)")
             }
@@ -126,13 +132,16 @@ public final class NotebookRunner {
 
     /// A cancelled cell's error, located where it stopped: `nb.rlhf:9:1: error: cancelled`, or for a timeout
     /// `… error: cell exceeded --cell-timeout 5 s`.
-    private func cancellationReport(_ error: any Error, _ reason: CancelRequest.Reason, source: String,
-                                    firstLine: Int) -> String {
-        let message = switch reason {
-        case .interrupt: RuntimeError.cancelledMessage
-        case .terminate: "cancelled by SIGTERM"
-        case .timeout: "cell exceeded --cell-timeout \(Self.seconds(cellTimeout ?? 0)) s"
-        }
+    private func cancellationReport(
+        _ error: any Error, _ reason: CancelRequest.Reason, source: String,
+        firstLine: Int
+    ) -> String {
+        let message =
+            switch reason {
+            case .interrupt: RuntimeError.cancelledMessage
+            case .terminate: "cancelled by SIGTERM"
+            case .timeout: "cell exceeded --cell-timeout \(Self.seconds(cellTimeout ?? 0)) s"
+            }
         if var list = error as? DiagnosticList, var first = list.diagnostics.first {
             first.message = message
             list.diagnostics = [first]

@@ -182,7 +182,8 @@ public enum ReplayVerification {
             if tensorA.shape != tensorB.shape {
                 return ("\(name) tensor \(tensorA.name) shape", "\(tensorA.shape)", "\(tensorB.shape)")
             }
-            for (offset, (p, q)) in zip(tensorA.values, tensorB.values).enumerated() where p.bitPattern != q.bitPattern {
+            for (offset, (p, q)) in zip(tensorA.values, tensorB.values).enumerated() where p.bitPattern != q.bitPattern
+            {
                 return ("\(name) tensor \(tensorA.name)[\(offset)]", exact(p), exact(q))
             }
         }

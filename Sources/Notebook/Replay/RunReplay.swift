@@ -39,13 +39,15 @@ public struct RunReplay {
         let notebook = original.run.notebook.map { CellFile.parse(path: $0, text: original.source) }
         let steps = try steps(notebook)
         // A resumed run (`--resume`, `--cells`) replays from the same state of its parent.
-        let runner = try original.run.parentRun.map { parent in
-            try NotebookRunner(
+        let runner =
+            try original.run.parentRun.map { parent in
+                try NotebookRunner(
+                    store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
+                    resuming: try store.resumePoint(run: parent, fromCell: original.run.resumedAtCell), output: output)
+            }
+            ?? NotebookRunner(
                 store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
-                resuming: try store.resumePoint(run: parent, fromCell: original.run.resumedAtCell), output: output)
-        } ?? NotebookRunner(
-            store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
-            output: output)
+                output: output)
         let execution = try withoutActuallyEscaping(cellStarted) { started in
             try withoutActuallyEscaping(cellFinished) { finished in
                 let observer = ReplayObserver(recorded: original.cells, started: started, finished: finished)
@@ -92,8 +94,10 @@ private final class ReplayObserver: CellExecutionObserver {
     let started: (CellInfo, Int, Int) -> Void
     let finished: (CellInfo, CellOutcome) -> Void
 
-    init(recorded: [CellInfo], started: @escaping (CellInfo, Int, Int) -> Void,
-         finished: @escaping (CellInfo, CellOutcome) -> Void) {
+    init(
+        recorded: [CellInfo], started: @escaping (CellInfo, Int, Int) -> Void,
+        finished: @escaping (CellInfo, CellOutcome) -> Void
+    ) {
         self.recorded = recorded
         self.started = started
         self.finished = finished

@@ -89,8 +89,9 @@ enum CommitChain {
             // Decoded without trusting types: a damaged value must be hashed (and differ), not crash the check.
             while let row = pending, let id = Int64.fromDatabaseValue(row["commit_id"]), id <= commit {
                 if id == commit {
-                    points.append(CommitParts.Point(
-                        name: String.fromDatabaseValue(row["name"]) ?? "", step: row["step"], value: row["value"]))
+                    points.append(
+                        CommitParts.Point(
+                            name: String.fromDatabaseValue(row["name"]) ?? "", step: row["step"], value: row["value"]))
                 }
                 pending = try cursor.next()?.copy()
             }

@@ -74,14 +74,15 @@ struct CommitParts: Equatable {
     /// Reads a commit's content from the database. `metrics` are the commit's points (the caller has them: the cell
     /// that was just committed, or a pass over all points in commit order), so no query scans a run's points.
     static func load(_ db: Database, commit: Int64, metrics: [Point]) throws -> CommitParts {
-        guard let row = try Row.fetchOne(
-            db,
-            sql: """
-                SELECT co.run_id, co.cell_id, co.note, r.source AS run_source, r.parameters, r.parent_run,
-                       r.resumed_at_cell, c.ordinal, c.key, c.title, c.source, c.status, c.output, c.error
-                FROM commits co LEFT JOIN runs r ON r.id = co.run_id LEFT JOIN cells c ON c.id = co.cell_id
-                WHERE co.id = ?
-                """, arguments: [commit])
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT co.run_id, co.cell_id, co.note, r.source AS run_source, r.parameters, r.parent_run,
+                           r.resumed_at_cell, c.ordinal, c.key, c.title, c.source, c.status, c.output, c.error
+                    FROM commits co LEFT JOIN runs r ON r.id = co.run_id LEFT JOIN cells c ON c.id = co.cell_id
+                    WHERE co.id = ?
+                    """, arguments: [commit])
         else { throw StoreError.database("", "commit \(commit) is missing") }
         return CommitParts(hashes: [
             runPart(row), cellPart(row), try bindingsPart(db, commit: commit), try versionsPart(db, commit: commit),

@@ -2,8 +2,10 @@
 /// (only in a) or `"+"` (only in b) followed by the line, in order.
 enum LineDiff {
     static func unified(_ a: String, _ b: String) -> [String] {
-        let (x, y) = (a.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
-                      b.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+        let (x, y) = (
+            a.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+            b.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        )
         // common[i][j]: length of the LCS of x[i...] and y[j...].
         var common = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
         for i in stride(from: x.count - 1, through: 0, by: -1) {

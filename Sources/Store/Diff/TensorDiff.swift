@@ -33,12 +33,14 @@ public struct TensorDiff: Sendable, Codable, Equatable {
     init(name: String, a: StoredTensor?, b: StoredTensor?) {
         switch (a, b) {
         case let (a?, b?) where a.shape != b.shape:
-            self.init(name: name, status: "reshaped", shapeA: a.shape, shapeB: b.shape, l2: 0, maxAbs: 0, changedFraction: 1)
+            self.init(
+                name: name, status: "reshaped", shapeA: a.shape, shapeB: b.shape, l2: 0, maxAbs: 0, changedFraction: 1)
         case let (a?, b?):
             let delta = Self.delta(a.values, b.values)
             self.init(
                 name: name, status: delta.changed == 0 ? "unchanged" : "changed", shapeA: a.shape, shapeB: b.shape,
-                l2: delta.l2, maxAbs: delta.maxAbs, changedFraction: delta.fraction, cosine: Self.cosine(a.values, b.values))
+                l2: delta.l2, maxAbs: delta.maxAbs, changedFraction: delta.fraction,
+                cosine: Self.cosine(a.values, b.values))
         case let (a?, nil):
             let delta = Self.delta(a.values, [Float](repeating: 0, count: a.values.count))
             self.init(
@@ -67,7 +69,9 @@ public struct TensorDiff: Sendable, Codable, Equatable {
     }
 
     /// Entry-wise b − a of equally long arrays, summed in index order (so results are reproducible).
-    private static func delta(_ a: [Float], _ b: [Float]) -> (l2: Double, maxAbs: Double, changed: Int, fraction: Double) {
+    private static func delta(_ a: [Float], _ b: [Float]) -> (
+        l2: Double, maxAbs: Double, changed: Int, fraction: Double
+    ) {
         var sumSquares = 0.0
         var maxAbs = 0.0
         var changed = 0

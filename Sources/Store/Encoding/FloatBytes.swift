@@ -17,7 +17,8 @@ enum FloatBytes {
         guard data.count % 4 == 0 else { return nil }
         return data.withUnsafeBytes { buffer in
             (0..<(data.count / 4)).map { index in
-                Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+                Float(
+                    bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
             }
         }
     }

@@ -43,14 +43,19 @@ final class QueryExecution {
     /// (before its first row) and `row` each of its rows.
     func run(_ sql: String, columns: ([String]) throws -> Void, row: ([QueryCell]) throws -> Void) throws {
         let context = Unmanaged.passUnretained(self).toOpaque()
-        sqlite3_set_authorizer(connection, { context, action, first, second, database, _ in
-            let execution = Unmanaged<QueryExecution>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue()
-            return execution.authorize(action, first.map(String.init(cString:)), second.map(String.init(cString:)),
-                                       database.map(String.init(cString:)))
-        }, context)
-        sqlite3_progress_handler(connection, Self.checkEvery, { context in
-            Unmanaged<QueryExecution>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue().isPastDeadline()
-        }, context)
+        sqlite3_set_authorizer(
+            connection,
+            { context, action, first, second, database, _ in
+                let execution = Unmanaged<QueryExecution>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue()
+                return execution.authorize(
+                    action, first.map(String.init(cString:)), second.map(String.init(cString:)),
+                    database.map(String.init(cString:)))
+            }, context)
+        sqlite3_progress_handler(
+            connection, Self.checkEvery,
+            { context in
+                Unmanaged<QueryExecution>.fromOpaque(context.unsafelyUnwrapped).takeUnretainedValue().isPastDeadline()
+            }, context)
         defer {
             sqlite3_progress_handler(connection, 0, nil, nil)
             sqlite3_set_authorizer(connection, nil, nil)

@@ -48,7 +48,8 @@ struct QueryPolicy {
         case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
             // A CREATE or DROP first asks to write the schema table, and compiling stops at that refusal.
             if Self.schemaTables.contains(name) { return "a change to the schema (CREATE or DROP)" }
-            return action == SQLITE_INSERT ? "INSERT into '\(name)'"
+            return action == SQLITE_INSERT
+                ? "INSERT into '\(name)'"
                 : action == SQLITE_UPDATE ? "UPDATE of '\(name)'" : "DELETE from '\(name)'"
         case SQLITE_TRANSACTION: return name.uppercased()
         case SQLITE_SAVEPOINT: return "SAVEPOINT (\(name.uppercased()) \(detail))"

@@ -37,8 +37,10 @@ struct DBBinding: Codable, FetchableRecord, PersistableRecord {
 
     /// A value binding's JSON text; nil when its blob is missing or not UTF-8 (a damaged store).
     func json(_ db: Database) throws -> String? {
-        guard let blobHash, let data = try Data.fetchOne(db, sql: "SELECT data FROM blobs WHERE hash = ?",
-                                                         arguments: [blobHash])
+        guard let blobHash,
+            let data = try Data.fetchOne(
+                db, sql: "SELECT data FROM blobs WHERE hash = ?",
+                arguments: [blobHash])
         else { return nil }
         return String(data: data, encoding: .utf8)
     }

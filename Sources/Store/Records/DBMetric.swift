@@ -22,7 +22,8 @@ enum DBMetric {
                 let rowMarkers = Array(repeating: "(?,?,?,?,?)", count: chunk.count).joined(separator: ",")
                 // Full chunks reuse one cached statement; the last, shorter one is prepared once.
                 let sql = "INSERT INTO metric_points (run_id, name_id, step, commit_id, value) VALUES " + rowMarkers
-                let statement = chunk.count == rowsPerStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+                let statement =
+                    chunk.count == rowsPerStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
                 var values: [(any DatabaseValueConvertible)?] = []
                 values.reserveCapacity(chunk.count * 5)
                 for point in chunk {

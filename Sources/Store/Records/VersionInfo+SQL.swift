@@ -2,7 +2,8 @@ import GRDB
 
 extension VersionInfo {
     /// Versions joined with their object, commit and cell; `condition` filters on aliases `v`, `o`, `co`, `c`.
-    static func fetchAll(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [VersionInfo] {
+    static func fetchAll(_ db: Database, where condition: String, arguments: StatementArguments) throws -> [VersionInfo]
+    {
         let rows = try Row.fetchAll(
             db,
             sql: """

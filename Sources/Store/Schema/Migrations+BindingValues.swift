@@ -11,21 +11,22 @@ extension Migrations {
     /// queries written against the table keep working. The existing values move into `blobs`; the space the old
     /// table held is reused by later writes (`rlhf gc --vacuum` gives it back to the file system).
     static func v7BindingValues(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE commit_bindings (
-                commit_id INTEGER NOT NULL REFERENCES commits(id),
-                name TEXT NOT NULL,
-                kind TEXT NOT NULL CHECK (kind IN ('value', 'object')),
-                object TEXT,
-                blob_hash TEXT REFERENCES blobs(hash),
-                version_id INTEGER REFERENCES versions(id),
-                PRIMARY KEY (commit_id, name),
-                CHECK ((kind = 'value') = (blob_hash IS NOT NULL)),
-                CHECK ((kind = 'object') = (object IS NOT NULL))
-            ) WITHOUT ROWID;
-            CREATE INDEX commit_bindings_blob ON commit_bindings(blob_hash);
-            CREATE INDEX commit_bindings_version ON commit_bindings(version_id);
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE commit_bindings (
+                    commit_id INTEGER NOT NULL REFERENCES commits(id),
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('value', 'object')),
+                    object TEXT,
+                    blob_hash TEXT REFERENCES blobs(hash),
+                    version_id INTEGER REFERENCES versions(id),
+                    PRIMARY KEY (commit_id, name),
+                    CHECK ((kind = 'value') = (blob_hash IS NOT NULL)),
+                    CHECK ((kind = 'object') = (object IS NOT NULL))
+                ) WITHOUT ROWID;
+                CREATE INDEX commit_bindings_blob ON commit_bindings(blob_hash);
+                CREATE INDEX commit_bindings_version ON commit_bindings(version_id);
+                """)
         let rows = try Row.fetchCursor(
             db, sql: "SELECT commit_id, name, kind, value, version_id FROM bindings ORDER BY commit_id, name")
         while let row = try rows.next() {
@@ -43,15 +44,18 @@ extension Migrations {
                     INSERT INTO commit_bindings (commit_id, name, kind, object, blob_hash, version_id)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [row["commit_id"], row["name"], kind, kind == "object" ? value ?? "" : nil, blobHash,
-                            row["version_id"]])
+                arguments: [
+                    row["commit_id"], row["name"], kind, kind == "object" ? value ?? "" : nil, blobHash,
+                    row["version_id"],
+                ])
         }
-        try db.execute(sql: """
-            DROP TABLE bindings;
-            CREATE VIEW bindings AS
-            SELECT b.commit_id, b.name, b.kind,
-                   CASE b.kind WHEN 'value' THEN CAST(v.data AS TEXT) ELSE b.object END AS value, b.version_id
-            FROM commit_bindings b LEFT JOIN blobs v ON v.hash = b.blob_hash;
-            """)
+        try db.execute(
+            sql: """
+                DROP TABLE bindings;
+                CREATE VIEW bindings AS
+                SELECT b.commit_id, b.name, b.kind,
+                       CASE b.kind WHEN 'value' THEN CAST(v.data AS TEXT) ELSE b.object END AS value, b.version_id
+                FROM commit_bindings b LEFT JOIN blobs v ON v.hash = b.blob_hash;
+                """)
     }
 }

@@ -35,7 +35,8 @@ struct PreparedCheckpoint: Sendable {
             }
             try Self.checkFinite(tensor, object: name)
             let bytes = FloatBytes.encode(tensor.values)
-            tensors.append(Tensor(name: tensor.name, shape: tensor.shape, bytes: bytes, blobHash: ContentHash.blob(bytes)))
+            tensors.append(
+                Tensor(name: tensor.name, shape: tensor.shape, bytes: bytes, blobHash: ContentHash.blob(bytes)))
         }
         tensors.sort { $0.name < $1.name }
         self.name = name

@@ -21,7 +21,9 @@ struct GC: ParsableCommand {
     @Flag(help: "Print JSON instead of text.") var json = false
 
     func validate() throws {
-        if dryRun && vacuum { throw ValidationError("--vacuum changes the store; it cannot be combined with --dry-run") }
+        if dryRun && vacuum {
+            throw ValidationError("--vacuum changes the store; it cannot be combined with --dry-run")
+        }
     }
 
     func run() throws {
@@ -30,14 +32,18 @@ struct GC: ParsableCommand {
         let sizes = vacuum ? try failing { try opened.vacuum() } : nil
         if json {
             guard let sizes else { return print(try Format.json(report)) }
-            return print(try Format.json(VacuumedReport(collected: report, bytesBefore: sizes.before, bytesAfter: sizes.after)))
+            return print(
+                try Format.json(VacuumedReport(collected: report, bytesBefore: sizes.before, bytesAfter: sizes.after)))
         }
         let verb = dryRun ? "would remove" : "removed"
-        let runs = report.purgedRuns.isEmpty
+        let runs =
+            report.purgedRuns.isEmpty
             ? "no deleted runs"
             : "deleted run\(report.purgedRuns.count == 1 ? "" : "s") \(report.purgedRuns.map(String.init).joined(separator: ", "))"
                 + " (\(report.versions) versions, \(report.feedbackRows) feedback rows, \(report.metricPoints) metric points)"
-        print("\(verb): \(runs); \(report.blobs) unreferenced blob\(report.blobs == 1 ? "" : "s") (\(Format.bytes(report.blobBytes)))")
+        print(
+            "\(verb): \(runs); \(report.blobs) unreferenced blob\(report.blobs == 1 ? "" : "s") (\(Format.bytes(report.blobBytes)))"
+        )
         if let sizes { print("vacuumed: store file \(Format.bytes(sizes.before)) → \(Format.bytes(sizes.after))") }
     }
 }

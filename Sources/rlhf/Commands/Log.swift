@@ -27,11 +27,15 @@ struct Log: ParsableCommand {
             return all.filter { $0.version <= version }
         }
         if json { return print(try Format.json(versions)) }
-        print(Format.table(
-            ["VERSION", "CELL", "COMMIT", "BYTES WRITTEN", "ROWS", "HASH", "NOTE"],
-            versions.map { v in
-                ["v\(v.version)", v.cellKey.map { "\(v.cellOrdinal ?? 0):\($0)" } ?? "-", "\(v.commit)",
-                 Format.bytes(v.bytesWritten), v.rows.map { "\($0)" } ?? "-", Format.hash(v.contentHash), v.note ?? ""]
-            }))
+        print(
+            Format.table(
+                ["VERSION", "CELL", "COMMIT", "BYTES WRITTEN", "ROWS", "HASH", "NOTE"],
+                versions.map { v in
+                    [
+                        "v\(v.version)", v.cellKey.map { "\(v.cellOrdinal ?? 0):\($0)" } ?? "-", "\(v.commit)",
+                        Format.bytes(v.bytesWritten), v.rows.map { "\($0)" } ?? "-", Format.hash(v.contentHash),
+                        v.note ?? "",
+                    ]
+                }))
     }
 }

@@ -4,7 +4,8 @@ import Store
 
 struct Metrics: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a run's metric series: a summary of each, or every point of one (--name), as text, CSV or JSON.",
+        abstract:
+            "Print a run's metric series: a summary of each, or every point of one (--name), as text, CSV or JSON.",
         discussion: """
             Without --name, one line per series (points, steps, first, last, min and max value); --csv and --json \
             then print every point of every series. With --name, every point of that series.
@@ -54,15 +55,16 @@ struct Metrics: ParsableCommand {
         if name != nil {
             return print(Format.table(["STEP", "VALUE"], points.map { ["\($0.step)", Format.number($0.value)] }))
         }
-        print(Format.table(
-            ["NAME", "POINTS", "STEPS", "FIRST", "LAST", "MIN", "MAX"],
-            series.map { s in
-                let finite = s.values.filter { !$0.isNaN }
-                return [
-                    s.name, "\(s.steps.count)", "\(s.steps.first ?? 0)–\(s.steps.last ?? 0)",
-                    Format.number(s.values.first ?? .nan), Format.number(s.values.last ?? .nan),
-                    Format.number(finite.min() ?? .nan), Format.number(finite.max() ?? .nan),
-                ]
-            }))
+        print(
+            Format.table(
+                ["NAME", "POINTS", "STEPS", "FIRST", "LAST", "MIN", "MAX"],
+                series.map { s in
+                    let finite = s.values.filter { !$0.isNaN }
+                    return [
+                        s.name, "\(s.steps.count)", "\(s.steps.first ?? 0)–\(s.steps.last ?? 0)",
+                        Format.number(s.values.first ?? .nan), Format.number(s.values.last ?? .nan),
+                        Format.number(finite.min() ?? .nan), Format.number(finite.max() ?? .nan),
+                    ]
+                }))
     }
 }

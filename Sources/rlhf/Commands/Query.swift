@@ -17,9 +17,10 @@ struct Query: ParsableCommand {
     @Argument(help: "The SQL to run.") var sql: String
     @Flag(help: "Print JSON (an array of objects).") var json = false
     @Flag(help: "Print CSV.") var csv = false
-    @Option(help: ArgumentHelp(
-        "Stop the query after this many seconds of work (at most 86400; waiting for the output to be read does not "
-            + "count).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Stop the query after this many seconds of work (at most 86400; waiting for the output to be read does not "
+                + "count).", valueName: "seconds"))
     var timeout = "30"
 
     /// The longest `--timeout`: a day.

@@ -43,7 +43,9 @@ struct Replay: ParsableCommand {
         }
         print("run \(result.id) replays run \(original)")
         if verify {
-            let verdict = try failing { try ReplayVerification.compare(store: lab, original: original, replay: result.id) }
+            let verdict = try failing {
+                try ReplayVerification.compare(store: lab, original: original, replay: result.id)
+            }
             switch verdict {
             case .identical(let identical):
                 print(identical.description)
@@ -52,7 +54,9 @@ struct Replay: ParsableCommand {
                 throw ExitCode.failure
             }
         } else if newFailures > 0 {
-            printError("\(newFailures) cell\(newFailures == 1 ? "" : "s") failed in the replay that succeeded in run \(original)")
+            printError(
+                "\(newFailures) cell\(newFailures == 1 ? "" : "s") failed in the replay that succeeded in run \(original)"
+            )
             throw ExitCode.failure
         }
     }

@@ -6,11 +6,13 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Write one self-contained HTML page about a run: cells with source, output and charts, metric curves, versions.",
-        discussion: "The page needs no network: charts are inline SVG and the style is embedded. Open it in any browser.")
+        discussion:
+            "The page needs no network: charts are inline SVG and the style is embedded. Open it in any browser.")
 
     @OptionGroup var store: StoreOptions
     @Argument(help: ArgumentHelp("Run id.", valueName: "run")) var runID: Int64
-    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write.", valueName: "file")) var output = "run.html"
+    @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write.", valueName: "file")) var output =
+        "run.html"
 
     func run() throws {
         // An empty path would name the working directory, not a file.

@@ -19,6 +19,8 @@ struct Rollback: ParsableCommand {
             throw ExitCode.failure
         }
         let v = try failing { try store.openExisting().rollback(run: ref.run, object: ref.object, to: to) }
-        print("\(ref.run)/\(v.object)@\(v.version) = v\(to) (hash \(Format.hash(v.contentHash)), \(Format.bytes(v.bytesWritten)) written)")
+        print(
+            "\(ref.run)/\(v.object)@\(v.version) = v\(to) (hash \(Format.hash(v.contentHash)), \(Format.bytes(v.bytesWritten)) written)"
+        )
     }
 }

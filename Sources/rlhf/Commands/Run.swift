@@ -21,24 +21,31 @@ struct Run: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @ArgumentParser.Argument(help: ArgumentHelp("The notebook to run.", valueName: "file")) var file: String
     @Flag(name: .shortAndLong, help: "Print only cell output and errors, no headers or commit lines.") var quiet = false
-    @Option(name: .customLong("param"), help: ArgumentHelp(
-        "Override an assignment of the `# %% parameters` cell with a literal (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("param"),
+        help: ArgumentHelp(
+            "Override an assignment of the `# %% parameters` cell with a literal (repeatable).", valueName: "name=value"
+        ))
     var parameters: [String] = []
     @Flag(help: "Record a failing cell and run the rest (exit code 1 if any cell failed).") var continueOnError = false
     @Flag(help: "Report every syntax error and exit; run nothing and create no store.") var check = false
-    @Option(help: ArgumentHelp(
-        "Resume this run in a child run: restore everything it committed before the resume cell and run the rest.",
-        valueName: "run")) var resume: Int64?
-    @Option(help: ArgumentHelp(
-        "With --resume, the cell to resume at: its number or its id= (default: the failed or interrupted cell).",
-        valueName: "cell")) var fromCell: String?
-    @Option(help: ArgumentHelp(
-        "Cancel a cell that runs longer than this (recorded cancelled; exit code 124, or 1 with --continue-on-error).",
-        valueName: "seconds")) var cellTimeout: Double?
-    @Option(help: ArgumentHelp(
-        "Run only these cells (ids or numbers, comma-separated), from the state committed before the first of them "
-            + "by the latest run of this notebook (or by --resume RUN).",
-        valueName: "ids")) var cells: String?
+    @Option(
+        help: ArgumentHelp(
+            "Resume this run in a child run: restore everything it committed before the resume cell and run the rest.",
+            valueName: "run")) var resume: Int64?
+    @Option(
+        help: ArgumentHelp(
+            "With --resume, the cell to resume at: its number or its id= (default: the failed or interrupted cell).",
+            valueName: "cell")) var fromCell: String?
+    @Option(
+        help: ArgumentHelp(
+            "Cancel a cell that runs longer than this (recorded cancelled; exit code 124, or 1 with --continue-on-error).",
+            valueName: "seconds")) var cellTimeout: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Run only these cells (ids or numbers, comma-separated), from the state committed before the first of them "
+                + "by the latest run of this notebook (or by --resume RUN).",
+            valueName: "ids")) var cells: String?
 
     func validate() throws {
         if let cellTimeout, !(cellTimeout.isFinite && cellTimeout > 0 && cellTimeout <= 1e9) {
@@ -101,7 +108,9 @@ struct Run: ParsableCommand {
         runner.progress = progress.update
         runner.chartWidth = TerminalSize.columns
         let total = notebook.codeCells.count
-        if !quiet { print("run \(runner.runID) · \(file) · \(total) cell\(total == 1 ? "" : "s") · store \(store.path)") }
+        if !quiet {
+            print("run \(runner.runID) · \(file) · \(total) cell\(total == 1 ? "" : "s") · store \(store.path)")
+        }
         let first = runner.firstCell
         if !quiet, let parent = plan.parent {
             let restored = first > 1 ? "cells 1–\(first - 1) restored from its commits" : "nothing to restore"
@@ -120,8 +129,9 @@ struct Run: ParsableCommand {
             printError("run \(id) cancelled before cell \(cell.position) ('\(cell.key)'); earlier cells are committed")
         case let .cancelled(cell, _, started: true):
             try? executor.finish(ending)
-            printError("run \(id) cancelled at cell \(cell.position) ('\(cell.key)'); it was rolled back and "
-                + "recorded; earlier cells are committed")
+            printError(
+                "run \(id) cancelled at cell \(cell.position) ('\(cell.key)'); it was rolled back and "
+                    + "recorded; earlier cells are committed")
         case let .stopped(cell):
             try? executor.finish(ending)
             printError("run \(id) stopped at cell \(cell.position) ('\(cell.key)'); earlier cells are committed")

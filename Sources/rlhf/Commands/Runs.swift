@@ -12,12 +12,15 @@ struct Runs: ParsableCommand {
         let runs = try failing { try store.openReadOnly().runs(includingDeleted: all) }
         if json { return print(try Format.json(runs)) }
         if runs.isEmpty { return print("no runs yet") }
-        print(Format.table(
-            ["RUN", "STATUS", "NOTEBOOK", "STARTED", "CELLS", "OBJECTS", "VERSIONS", "METRICS"],
-            runs.map { r in
-                ["\(r.id)", status(r), r.notebook ?? "(shell)",
-                 r.startedAt, "\(r.cells)", "\(r.objects)", "\(r.versions)", "\(r.metrics)"]
-            }))
+        print(
+            Format.table(
+                ["RUN", "STATUS", "NOTEBOOK", "STARTED", "CELLS", "OBJECTS", "VERSIONS", "METRICS"],
+                runs.map { r in
+                    [
+                        "\(r.id)", status(r), r.notebook ?? "(shell)",
+                        r.startedAt, "\(r.cells)", "\(r.objects)", "\(r.versions)", "\(r.metrics)",
+                    ]
+                }))
     }
 
     /// `failed at cell 3`, `interrupted after cell 2`, `interrupted before cell 3` (a resumed run).

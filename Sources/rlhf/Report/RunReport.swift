@@ -97,9 +97,12 @@ struct RunReport {
     }
 
     private func section(_ cell: CellInfo) -> String {
-        let versions = detail.objects.flatMap(\.versions).filter { $0.cellOrdinal == cell.ordinal && cell.commit == $0.commit }
+        let versions = detail.objects.flatMap(\.versions).filter {
+            $0.cellOrdinal == cell.ordinal && cell.commit == $0.commit
+        }
         var out = "<section class=\"cell \(cell.status.rawValue)\" id=\"cell-\(cell.ordinal)\">\n"
-        out += "<h3><span class=\"ordinal\">[\(cell.ordinal)]</span> \(escape(cell.title.isEmpty ? cell.key : cell.title))"
+        out +=
+            "<h3><span class=\"ordinal\">[\(cell.ordinal)]</span> \(escape(cell.title.isEmpty ? cell.key : cell.title))"
         out += " <small>id=\(escape(cell.key)) · \(cell.status.rawValue) · \(milliseconds(cell.durationMs))"
         out += cell.commit.map { " · commit \($0)" } ?? ""
         out += "</small></h3>\n"
@@ -122,7 +125,8 @@ struct RunReport {
         if let error = cell.error { out += "<pre class=\"error\">\(escape(error))</pre>\n" }
         if !versions.isEmpty {
             out += "<p class=\"versions\">new versions: "
-            out += versions.map { "<a href=\"#v-\(anchor($0))\">\(escape($0.object))@\($0.version)</a>" }.joined(separator: ", ")
+            out += versions.map { "<a href=\"#v-\(anchor($0))\">\(escape($0.object))@\($0.version)</a>" }.joined(
+                separator: ", ")
             out += "</p>\n"
         }
         return out + "</section>\n"
@@ -153,12 +157,15 @@ struct RunReport {
         var out = "<h2 id=\"versions\">Checkpoints and datasets</h2>\n"
         let versions = detail.objects.flatMap(\.versions)
         if versions.isEmpty { return out + "<p>No versioned objects in this run.</p>\n" }
-        out += "<table>\n<thead><tr><th>version</th><th>kind</th><th>cell</th><th>commit</th><th class=\"num\">size</th>"
-        out += "<th class=\"num\">written</th><th class=\"num\">rows</th><th>sha256</th><th>note</th></tr></thead>\n<tbody>\n"
+        out +=
+            "<table>\n<thead><tr><th>version</th><th>kind</th><th>cell</th><th>commit</th><th class=\"num\">size</th>"
+        out +=
+            "<th class=\"num\">written</th><th class=\"num\">rows</th><th>sha256</th><th>note</th></tr></thead>\n<tbody>\n"
         for v in versions {
             let cell = v.cellOrdinal.map { "<a href=\"#cell-\($0)\">\($0):\(escape(v.cellKey ?? ""))</a>" } ?? "—"
             let size = checkpointBytes["\(v.object)@\(v.version)"].map(bytes) ?? "—"
-            out += "<tr id=\"v-\(anchor(v))\"><td>\(escape(v.object))@\(v.version)</td><td>\(escape(v.kind))</td><td>\(cell)</td>"
+            out +=
+                "<tr id=\"v-\(anchor(v))\"><td>\(escape(v.object))@\(v.version)</td><td>\(escape(v.kind))</td><td>\(cell)</td>"
             out += "<td>\(v.commit)</td><td class=\"num\">\(size)</td><td class=\"num\">\(bytes(v.bytesWritten))</td>"
             out += "<td class=\"num\">\(v.rows.map(String.init) ?? "—")</td>"
             out +=
@@ -181,7 +188,8 @@ struct RunReport {
     private var duration: String {
         let parse = ISO8601DateFormatter()
         parse.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let end = detail.run.finishedAt.flatMap(parse.date(from:)), let start = parse.date(from: detail.run.startedAt)
+        guard let end = detail.run.finishedAt.flatMap(parse.date(from:)),
+            let start = parse.date(from: detail.run.startedAt)
         else {
             return "—"
         }

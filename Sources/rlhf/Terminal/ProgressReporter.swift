@@ -90,7 +90,8 @@ final class ProgressReporter {
         let s = Int(seconds.rounded(.up))
         return s < 60
             ? "\(s)s"
-            : s < 3600 ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
+            : s < 3600
+                ? "\(s / 60)m\(String(format: "%02d", s % 60))s" : "\(s / 3600)h\(String(format: "%02d", s / 60 % 60))m"
     }
 
     private func write(_ text: String) {

@@ -21,7 +21,8 @@ struct RunSignalWatcher {
             while true {
                 var pipe = pollfd(fd: rlhf_sigint_fd(), events: Int16(POLLIN), revents: 0)
                 _ = poll(&pipe, 1, 100)
-                let signals = Array(repeating: SIGINT, count: Int(rlhf_take_sigint()))
+                let signals =
+                    Array(repeating: SIGINT, count: Int(rlhf_take_sigint()))
                     + Array(repeating: SIGTERM, count: Int(rlhf_take_sigterm()))
                 for signal in signals {
                     if let first {

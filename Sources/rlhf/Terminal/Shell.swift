@@ -22,7 +22,9 @@ struct Shell {
         let executor = CellExecutor(runner: runner, observer: printer)
         let commands = ShellCommands(storePath: storePath, store: lab, executor: executor)
         if reader.interactive {
-            print("RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave")
+            print(
+                "RLHF Lab shell · run \(runner.runID) · store \(storePath) · :help for commands, :quit or Ctrl-D to leave"
+            )
         }
         var status = RunStatus.succeeded
         defer {
@@ -50,7 +52,8 @@ struct Shell {
                             file: "<shell>", line: shellLine + open.line - 1, column: open.column)
                         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
                         let quoted = lines.indices.contains(open.line - 1) ? String(lines[open.line - 1]) : nil
-                        printError(Diagnostic(location: location, message: open.message, sourceLine: quoted).description)
+                        printError(
+                            Diagnostic(location: location, message: open.message, sourceLine: quoted).description)
                     }
                     status = .failed
                     break reading

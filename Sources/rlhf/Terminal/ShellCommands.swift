@@ -90,7 +90,9 @@ final class ShellCommands {
         case ":vars":
             guard arguments.isEmpty else { return usage() }
             let variables = runner.variables
-            print(variables.isEmpty ? "no variables yet" : variables.map { "\($0.name) = \($0.summary)" }.joined(separator: "\n"))
+            print(
+                variables.isEmpty
+                    ? "no variables yet" : variables.map { "\($0.name) = \($0.summary)" }.joined(separator: "\n"))
             return true
         case ":runs":
             guard arguments.isEmpty else { return usage() }

@@ -85,7 +85,8 @@ extension BadInputCorpus {
         .cli("cli/log-empty-run", ["log", "/policy"], error: "bad reference '/policy'"),
         .cli("cli/diff-unknown-version", ["diff", "1/policy@1", "1/policy@7"], error: "has no version 7 in run 1"),
         .cli("cli/diff-unknown-run", ["diff", "1/policy", "2/policy"], error: "unknown run '2' (latest is 1)"),
-        .cli("cli/rollback-unknown-version", ["rollback", "1/policy", "--to", "9"], error: "has no version 9 in run 1"),
+        .cli(
+            "cli/rollback-unknown-version", ["rollback", "1/policy", "--to", "9"], error: "has no version 9 in run 1"),
         .cli("cli/unknown-subcommand", ["bogus"], exit: 64, error: "Unexpected argument 'bogus'"),
         .cli("cli/unknown-option", ["runs", "--frobnicate"], exit: 64, error: "Unknown option '--frobnicate'"),
         .cli("cli/metrics-unknown-run", ["metrics", "42"], error: "unknown run '42' (latest is 1)"),
@@ -373,7 +374,8 @@ extension BadInputCorpus {
         ]
         // Commands that write, but only to what a store already records: a missing store is an error, not a new file.
         let writers: [(String, [String])] = [
-            ("rm", ["rm", "1"]), ("gc", ["gc"]), ("gc-dry-run", ["gc", "--dry-run"]), ("gc-vacuum", ["gc", "--vacuum"]),
+            ("rm", ["rm", "1"]), ("gc", ["gc"]), ("gc-dry-run", ["gc", "--dry-run"]),
+            ("gc-vacuum", ["gc", "--vacuum"]),
             ("rollback", ["rollback", "1/policy", "--to", "1"]), ("replay", ["replay", "1"]),
             ("resume", ["run", "{dir}/nb.rlhf", "--resume", "1"]),
             ("cells", ["run", "{dir}/nb.rlhf", "--cells", "reward"]),
@@ -411,7 +413,8 @@ extension BadInputCorpus {
             ]
         }
         cases += [
-            .cli("cli/store-missing-value", ["runs", "--store"], exit: 64, error: "Missing value for '--store <path>'"),
+            .cli(
+                "cli/store-missing-value", ["runs", "--store"], exit: 64, error: "Missing value for '--store <path>'"),
             BadInputCase(
                 name: "cli/env-store-missing-deep-path", arguments: ["runs"], files: seed, exit: 1,
                 error: "no store at \(deep)", store: .absent, environment: ["RLHF_STORE": deep]),

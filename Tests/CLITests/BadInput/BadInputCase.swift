@@ -40,25 +40,28 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     /// `rlhf ARGS… --store {store}` (the store option is added unless `store` is `.absent` or ARGS name it).
-    static func cli(_ name: String, _ arguments: [String], exit: Int32 = 1, error: String,
-                    store: StoreExpectation = .unchanged, stdin: String? = nil) -> BadInputCase
-    {
+    static func cli(
+        _ name: String, _ arguments: [String], exit: Int32 = 1, error: String,
+        store: StoreExpectation = .unchanged, stdin: String? = nil
+    ) -> BadInputCase {
         var arguments = arguments
         if store != .absent && !arguments.contains("--store") { arguments += ["--store", "{store}"] }
         return BadInputCase(name: name, arguments: arguments, stdin: stdin, exit: exit, error: error, store: store)
     }
 
     /// `rlhf run {dir}/nb.rlhf --store {store}` on a notebook with this source (extra arguments after the file).
-    static func notebook(_ name: String, _ source: String, extra: [String] = [], exit: Int32 = 1, error: String,
-                         store: StoreExpectation = .noNewCommit) -> BadInputCase
-    {
+    static func notebook(
+        _ name: String, _ source: String, extra: [String] = [], exit: Int32 = 1, error: String,
+        store: StoreExpectation = .noNewCommit
+    ) -> BadInputCase {
         notebook(name, bytes: Array(source.utf8), extra: extra, exit: exit, error: error, store: store)
     }
 
     /// As ``notebook(_:_:extra:exit:error:store:)`` with the notebook's raw bytes (for encoding faults).
-    static func notebook(_ name: String, bytes: [UInt8], extra: [String] = [], exit: Int32 = 1, error: String,
-                         store: StoreExpectation = .noNewCommit) -> BadInputCase
-    {
+    static func notebook(
+        _ name: String, bytes: [UInt8], extra: [String] = [], exit: Int32 = 1, error: String,
+        store: StoreExpectation = .noNewCommit
+    ) -> BadInputCase {
         BadInputCase(
             name: name, arguments: ["run", "{dir}/nb.rlhf", "--store", "{store}"] + extra, files: ["nb.rlhf": bytes],
             exit: exit, error: error, store: store)

@@ -39,7 +39,9 @@ import Testing
         #expect(result.status == c.exit, "\(c.name): exit \(result.status), expected \(c.exit)\n\(result.stderr)")
         let expected = expand(c.error)
         let line = result.stderr.split(separator: "\n").first { $0.contains(expected) }
-        #expect(line?.lowercased().contains("error:") == true, "\(c.name): no error line containing '\(expected)' in\n\(result.stderr)")
+        #expect(
+            line?.lowercased().contains("error:") == true,
+            "\(c.name): no error line containing '\(expected)' in\n\(result.stderr)")
         for marker in ["Stack dump", "Fatal error", "Backtrace", "stack trace", "💣", "Program crashed"] {
             #expect(!result.stderr.contains(marker), "\(c.name): '\(marker)' in\n\(result.stderr)")
         }
@@ -68,7 +70,9 @@ import Testing
     /// The corpus is the promise in numbers: every case has a unique name, and there are enough of them.
     @Test func namesAreUnique() {
         let names = BadInputCorpus.all.map(\.name)
-        #expect(Set(names).count == names.count, "duplicated: \(Dictionary(grouping: names) { $0 }.filter { $1.count > 1 }.keys.sorted())")
+        #expect(
+            Set(names).count == names.count,
+            "duplicated: \(Dictionary(grouping: names) { $0 }.filter { $1.count > 1 }.keys.sorted())")
     }
 }
 
@@ -115,7 +119,8 @@ struct StoreDump {
         defer { try? queue.close() }
         (tables, maxRun) = try queue.read { db in
             let names = try String.fetchAll(
-                db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var tables: [String: [String]] = [:]
             for name in names {
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(name)\"")

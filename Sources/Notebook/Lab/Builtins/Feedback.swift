@@ -17,11 +17,16 @@ extension LabBuiltins {
         let weight = Param.labelled("weight", .number, in: .number(from: -1e6, to: 1e6))
         let members = Param.labelled("annotators", .annotators)
         return [
-            Builtin("BradleyTerry", [noise, temperature],
-                    doc: "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ((gold(a) − gold(b)) / temperature).") { args, context in
-                .native(AnnotatorValue(annotator: try context.lab {
-                    try Annotator(bradleyTerryNoise: noise(args), temperature: temperature(args))
-                }))
+            Builtin(
+                "BradleyTerry", [noise, temperature],
+                doc:
+                    "Annotator preferring a over b with probability noise/2 + (1 − noise)·σ((gold(a) − gold(b)) / temperature)."
+            ) { args, context in
+                .native(
+                    AnnotatorValue(
+                        annotator: try context.lab {
+                            try Annotator(bradleyTerryNoise: noise(args), temperature: temperature(args))
+                        }))
             },
             Builtin("Coin", [], doc: "The seed's Slide 4 annotator: a fair coin that ignores the responses.") { _, _ in
                 .native(AnnotatorValue(annotator: .coin))
@@ -29,14 +34,21 @@ extension LabBuiltins {
             Builtin("Oracle", [], doc: "Annotator that always prefers the response of higher gold reward.") { _, _ in
                 .native(AnnotatorValue(annotator: .oracle))
             },
-            Builtin("Biased", [toward, weight],
-                    doc: "Annotator with the verbosity bias: P(a ≻ b) = σ(gold(a) − gold(b) + weight·(‖a‖ − ‖b‖)).") { args, context in
-                .native(AnnotatorValue(annotator: try context.lab {
-                    try Annotator(biasedToward: toward(args), weight: weight(args))
-                }))
+            Builtin(
+                "Biased", [toward, weight],
+                doc: "Annotator with the verbosity bias: P(a ≻ b) = σ(gold(a) − gold(b) + weight·(‖a‖ − ‖b‖))."
+            ) { args, context in
+                .native(
+                    AnnotatorValue(
+                        annotator: try context.lab {
+                            try Annotator(biasedToward: toward(args), weight: weight(args))
+                        }))
             },
-            Builtin("Panel", [members],
-                    doc: "Majority vote of independent annotators; each row records how many agreed (prefs.disagreement is the mean split).") { args, context in
+            Builtin(
+                "Panel", [members],
+                doc:
+                    "Majority vote of independent annotators; each row records how many agreed (prefs.disagreement is the mean split)."
+            ) { args, context in
                 let annotators = try members(args)
                 return .native(AnnotatorValue(annotator: try context.lab { try Annotator(panel: annotators) }))
             },
@@ -54,7 +66,8 @@ extension LabBuiltins {
         let pool = Param.labelled("pool", .int, default: 10, in: .integer(1...1000))
         return Builtin(
             "collect", [task, policy, annotator, pairs, into, select, ensemble, pool],
-            doc: "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most."
+            doc:
+                "Simulated pairwise feedback on the policy's sampled responses (or the task's candidates); appends to `into`. select: \"uncertainty\" labels only the pairs, of pool × pairs drawn, the ensemble disagrees on most."
         ) { args, context in
             let request = try FeedbackRequest(
                 policy: policy(args), annotator: annotator(args), pairs: pairs(args), into: into(args),
@@ -68,7 +81,8 @@ extension LabBuiltins {
         let prefs = Param.positional("prefs", .preferences)
         let heldOut = Param.labelled(
             "held_out", .number, default: 0.2, in: ValidRange(lower: (0, false), upper: (1, false), integer: false))
-        return Builtin("split", [prefs, heldOut], doc: "Splits preferences at random into [train, held_out].") { args, context in
+        return Builtin("split", [prefs, heldOut], doc: "Splits preferences at random into [train, held_out].") {
+            args, context in
             let data = try prefs(args)
             let (train, test) = try context.lab { try split(data, heldOut: heldOut(args), rng: &lab.rng) }
             return .list([.native(DatasetValue(dataset: train)), .native(DatasetValue(dataset: test))])
@@ -77,8 +91,11 @@ extension LabBuiltins {
 
     static func labelAgreementBuiltin() -> Builtin {
         let prefs = Param.positional("prefs", .preferences), task = Param.positional("task", .vectorTask)
-        return Builtin("label_agreement", [prefs, task],
-                       doc: "Fraction of rows whose chosen response has the higher hidden gold reward (how truthful the labels are).") { args, context in
+        return Builtin(
+            "label_agreement", [prefs, task],
+            doc:
+                "Fraction of rows whose chosen response has the higher hidden gold reward (how truthful the labels are)."
+        ) { args, context in
             let (data, vectorTask) = (try prefs(args), try task(args))
             return .double(try context.lab { try goldAgreement(data, task: vectorTask) })
         }
@@ -110,8 +127,9 @@ extension TaskValue {
         }
         return try context.lab {
             try LabBuiltins.checkValues(request.pairs + (request.into?.count ?? 0), 2 * task.dim, args, "pairs")
-            return try collect(task: task, policy: request.policy, annotator: request.annotator, pairs: request.pairs,
-                               into: request.into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
+            return try collect(
+                task: task, policy: request.policy, annotator: request.annotator, pairs: request.pairs,
+                into: request.into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
         }
     }
 
@@ -152,8 +170,10 @@ extension SupportTaskValue {
 
 extension CandidateTaskValue {
     /// Feedback when the task's responses are a fixed set of candidates per prompt and no policy samples them.
-    func collectOverCandidates(_ task: some CandidateTask, _ request: FeedbackRequest, lab: LabState,
-                               context: CallContext) throws -> PreferenceDataset {
+    func collectOverCandidates(
+        _ task: some CandidateTask, _ request: FeedbackRequest, lab: LabState,
+        context: CallContext
+    ) throws -> PreferenceDataset {
         guard request.policy == nil else {
             throw request.args.error(
                 "policy",
@@ -162,8 +182,9 @@ extension CandidateTaskValue {
         return try context.lab {
             try LabBuiltins.checkValues(
                 request.pairs + (request.into?.count ?? 0), 2 * task.responseDim, request.args, "pairs")
-            return try collect(candidates: task, annotator: request.annotator, pairs: request.pairs,
-                               into: request.into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
+            return try collect(
+                candidates: task, annotator: request.annotator, pairs: request.pairs,
+                into: request.into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
         }
     }
 }

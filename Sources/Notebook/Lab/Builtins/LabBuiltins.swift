@@ -20,13 +20,17 @@ enum LabBuiltins {
         let n = Param.positional("n", .int, in: .anyInteger)
         let name = Param.positional("name", .string), value = Param.positional("value", .number, in: .anyNumber)
         return [
-            Builtin("seed", [n],
-                    doc: "Reseeds the run's random generator; everything random after it is reproducible from n.") { args, _ in
+            Builtin(
+                "seed", [n],
+                doc: "Reseeds the run's random generator; everything random after it is reproducible from n."
+            ) { args, _ in
                 lab.rng = RNG(seed: UInt64(bitPattern: Int64(try n(args))))
                 return .nil
             },
-            Builtin("log_metric", [name, value],
-                    doc: "Records a metric point (next step of the series `name`) in this cell's commit.") { args, _ in
+            Builtin(
+                "log_metric", [name, value],
+                doc: "Records a metric point (next step of the series `name`) in this cell's commit."
+            ) { args, _ in
                 let metric = try name(args)
                 guard !metric.isEmpty else { throw name.error(args, "metric name must not be empty") }
                 lab.record([Metric(metric, step: 0, try value(args))])
@@ -49,10 +53,11 @@ enum LabBuiltins {
     }
 
     static func summary(_ s: Summary) -> Value {
-        .record(Record([
-            ("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)), ("q1", .double(s.q1)),
-            ("median", .double(s.median)), ("q3", .double(s.q3)), ("max", .double(s.max)), ("n", .int(s.count)),
-        ]))
+        .record(
+            Record([
+                ("mean", .double(s.mean)), ("std", .double(s.std)), ("min", .double(s.min)), ("q1", .double(s.q1)),
+                ("median", .double(s.median)), ("q3", .double(s.q3)), ("max", .double(s.max)), ("n", .int(s.count)),
+            ]))
     }
 
     /// A record of each series' first (`NAME_start`) and last value, in the order the series first appear.

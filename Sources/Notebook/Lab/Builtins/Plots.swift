@@ -23,7 +23,8 @@ extension LabBuiltins {
         let categories = Param.optional("labels", .strings), markers = Param.labelled("markers", .bool, default: false)
         let line = Builtin(
             "plot.line", [y, x, categories, markers] + labels.all,
-            doc: "Line chart of one series (a list) or several ({name: list}), over x, over category labels, or over 0, 1, …"
+            doc:
+                "Line chart of one series (a list) or several ({name: list}), over x, over category labels, or over 0, 1, …"
         ) { args, context in
             let series = try y(args)
             let names = try categories(args) ?? []
@@ -45,14 +46,16 @@ extension LabBuiltins {
         return [
             Builtin(
                 "plot", [y] + labels.all,
-                doc: "Line chart of y over 0, 1, …; plot.line, plot.bar, plot.bars, plot.box and plot.metric draw the others."
+                doc:
+                    "Line chart of y over 0, 1, …; plot.line, plot.bar, plot.bars, plot.box and plot.metric draw the others."
             ) { args, context in
                 try context.call(
                     line.function, [try args.value(y.name)],
                     labelled: try labels.all.map { ($0.parameter.name, try args.value($0.parameter.name)) })
             },
             line,
-            Builtin("plot.bar", [barLabels, values] + labels.all, doc: "Bar chart: one bar per label.") { args, context in
+            Builtin("plot.bar", [barLabels, values] + labels.all, doc: "Bar chart: one bar per label.") {
+                args, context in
                 let (names, numbers) = (try barLabels(args), try values(args))
                 guard names.count == numbers.count else {
                     throw values.error(args, "has \(numbers.count) values for \(names.count) labels")
@@ -93,7 +96,8 @@ extension LabBuiltins {
             },
             Builtin(
                 "plot.metric", [metricNames] + labels.all,
-                doc: "Line chart of metric series of this run by step (e.g. \"rm.loss\"): committed points and this cell's."
+                doc:
+                    "Line chart of metric series of this run by step (e.g. \"rm.loss\"): committed points and this cell's."
             ) { args, context in
                 let names = try metricNames(args)
                 var series: [Series] = []

@@ -7,15 +7,19 @@ import Models
 /// sampling policies over a candidate task trained by RLOO, PPO or DPO.
 extension LabBuiltins {
     static func policyOptimisationBuiltins(_ lab: LabState) -> [Builtin] {
-        [policyModel(lab), samplingPolicy(lab), finetuneBuiltin(lab), policyGradientBuiltin(lab, .rloo),
-         policyGradientBuiltin(lab, .ppo), dpoBuiltin(lab)]
+        [
+            policyModel(lab), samplingPolicy(lab), finetuneBuiltin(lab), policyGradientBuiltin(lab, .rloo),
+            policyGradientBuiltin(lab, .ppo), dpoBuiltin(lab),
+        ]
     }
 
     static func policyModel(_ lab: LabState) -> Builtin {
         let input = Param.labelled("input", .int, in: dimension), hidden = Param.labelled("hidden", .int, in: dimension)
         let output = Param.labelled("output", .int, in: dimension)
-        return Builtin("PolicyModel", [input, hidden, output],
-                       doc: "Slide 2's policy: Linear → ReLU → Linear, initialised from the run's generator.") { args, _ in
+        return Builtin(
+            "PolicyModel", [input, hidden, output],
+            doc: "Slide 2's policy: Linear → ReLU → Linear, initialised from the run's generator."
+        ) { args, _ in
             let (i, h, o) = (try input(args), try hidden(args), try output(args))
             try checkValues(i + o + 1, h, args, hidden.name)
             return .native(ModelValue(model: .policy(PolicyModel(input: i, hidden: h, output: o, rng: &lab.rng))))
@@ -25,13 +29,19 @@ extension LabBuiltins {
     static func samplingPolicy(_ lab: LabState) -> Builtin {
         let task = Param.positional("task", .candidateTask)
         let hidden = Param.labelled("hidden", .int, default: 32, in: dimension)
-        return Builtin("SamplingPolicy", [task, hidden],
-                       doc: "A categorical policy over the task's candidates (moderation actions, support replies): softmax of an MLP's logits given the prompt.") { args, _ in
+        return Builtin(
+            "SamplingPolicy", [task, hidden],
+            doc:
+                "A categorical policy over the task's candidates (moderation actions, support replies): softmax of an MLP's logits given the prompt."
+        ) { args, _ in
             let candidates = try task(args).candidateTask
             let size = try hidden(args)
             try checkValues(candidates.promptDim + candidates.candidateCount + 1, size, args, hidden.name)
-            return .native(SamplingPolicyValue(policy: SamplingPolicy(
-                input: candidates.promptDim, hidden: size, candidates: candidates.candidateCount, rng: &lab.rng)))
+            return .native(
+                SamplingPolicyValue(
+                    policy: SamplingPolicy(
+                        input: candidates.promptDim, hidden: size, candidates: candidates.candidateCount, rng: &lab.rng)
+                ))
         }
     }
 
@@ -45,24 +55,27 @@ extension LabBuiltins {
         let reference = Param.optional("reference", .policyModel)
         return Builtin(
             "finetune", [policy, rm, task, steps, lr, kl, batch, reference],
-            doc: "Slide 6: maximises the RM score of the policy's responses minus kl × KL to `reference` (default: the policy as it was); logs NAME.rm_score, .gold, .kl, .loss per step."
+            doc:
+                "Slide 6: maximises the RM score of the policy's responses minus kl × KL to `reference` (default: the policy as it was); logs NAME.rm_score, .gold, .kl, .loss per step."
         ) { args, context in
             var model = try policy(args)
             let (rewardModel, vectorTask, referenceModel) = (try rm(args), try task(args), try reference(args))
             let metrics = try context.lab {
-                try finetune(&model, rewardModel: rewardModel, task: vectorTask, steps: steps(args), lr: lr(args),
-                             kl: kl(args), batch: batch(args), reference: referenceModel, rng: &lab.rng,
-                             control: lab.control)
+                try finetune(
+                    &model, rewardModel: rewardModel, task: vectorTask, steps: steps(args), lr: lr(args),
+                    kl: kl(args), batch: batch(args), reference: referenceModel, rng: &lab.rng,
+                    control: lab.control)
             }
             policy.writeBack(ModelValue(model: .policy(model)), in: args, lab: lab)
             lab.record(metrics, prefix: policy.variable(args))
             func series(_ name: String) -> [Double] { metrics.filter { $0.name == name }.map(\.value) }
             let (score, gold, klSeries) = (series("rm_score"), series("gold"), series("kl"))
-            return .record(Record([
-                ("rm_score_start", .double(score.first ?? .nan)), ("rm_score", .double(score.last ?? .nan)),
-                ("gold_start", .double(gold.first ?? .nan)), ("gold", .double(gold.last ?? .nan)),
-                ("kl", .double(klSeries.last ?? .nan)),
-            ]))
+            return .record(
+                Record([
+                    ("rm_score_start", .double(score.first ?? .nan)), ("rm_score", .double(score.last ?? .nan)),
+                    ("gold_start", .double(gold.first ?? .nan)), ("gold", .double(gold.last ?? .nan)),
+                    ("kl", .double(klSeries.last ?? .nan)),
+                ]))
         }
     }
 
@@ -84,22 +97,28 @@ extension LabBuiltins {
             policy, rm, task, steps, lr, kl, targetKL, horizon, batch, samples, reference,
         ]
         if method == .ppo { parameters += [epochs, clip] }
-        let what = method == .ppo
+        let what =
+            method == .ppo
             ? "PPO (clipped ratio, several epochs per batch)" : "REINFORCE with the leave-one-out baseline"
-        return Builtin(method.rawValue, parameters,
-                       doc: "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step.") { args, context in
+        return Builtin(
+            method.rawValue, parameters,
+            doc:
+                "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step."
+        ) { args, context in
             var model = try policy(args)
             let (rewardModel, candidates) = (try rm(args), try task(args).candidateTask)
             let referencePolicy = try reference(args)
             let beta = try kl(args)
-            let control: KLControl = try targetKL(args).map {
-                .adaptive(initial: beta, target: $0, horizon: try horizon(args))
-            } ?? .fixed(beta)
+            let control: KLControl =
+                try targetKL(args).map {
+                    .adaptive(initial: beta, target: $0, horizon: try horizon(args))
+                } ?? .fixed(beta)
             let metrics = try context.lab {
-                try optimize(&model, rewardModel: rewardModel, task: candidates, method: method, steps: steps(args),
-                             lr: lr(args), kl: control, batch: batch(args), samples: samples(args),
-                             epochs: method == .ppo ? epochs(args) : 1, clip: method == .ppo ? clip(args) : 0.2,
-                             reference: referencePolicy, rng: &lab.rng, trainingControl: lab.control)
+                try optimize(
+                    &model, rewardModel: rewardModel, task: candidates, method: method, steps: steps(args),
+                    lr: lr(args), kl: control, batch: batch(args), samples: samples(args),
+                    epochs: method == .ppo ? epochs(args) : 1, clip: method == .ppo ? clip(args) : 0.2,
+                    reference: referencePolicy, rng: &lab.rng, trainingControl: lab.control)
             }
             policy.writeBack(SamplingPolicyValue(policy: model), in: args, lab: lab)
             lab.record(metrics, prefix: policy.variable(args))
@@ -117,14 +136,16 @@ extension LabBuiltins {
         let reference = Param.optional("reference", .samplingPolicy)
         return Builtin(
             "dpo", [policy, prefs, task, beta, epochs, lr, batch, reference],
-            doc: "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch."
+            doc:
+                "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch."
         ) { args, context in
             var model = try policy(args)
             let (data, candidates) = (try prefs(args), try task(args).candidateTask)
             let referencePolicy = try reference(args)
             let metrics = try context.lab {
-                try dpo(&model, on: data, task: candidates, beta: beta(args), epochs: epochs(args), lr: lr(args),
-                        batch: batch(args), reference: referencePolicy, rng: &lab.rng, control: lab.control)
+                try dpo(
+                    &model, on: data, task: candidates, beta: beta(args), epochs: epochs(args), lr: lr(args),
+                    batch: batch(args), reference: referencePolicy, rng: &lab.rng, control: lab.control)
             }
             policy.writeBack(SamplingPolicyValue(policy: model), in: args, lab: lab)
             lab.record(metrics, prefix: policy.variable(args))

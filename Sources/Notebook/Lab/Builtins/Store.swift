@@ -12,8 +12,10 @@ extension LabBuiltins {
 
     static func loadBuiltin(_ lab: LabState) -> Builtin {
         let ref = Param.positional("ref", .string)
-        return Builtin("load", [ref],
-                       doc: "A committed version of any run's object: load(\"3/policy@2\"), load(\"3/prefs\") for the latest.") { args, context in
+        return Builtin(
+            "load", [ref],
+            doc: "A committed version of any run's object: load(\"3/policy@2\"), load(\"3/prefs\") for the latest."
+        ) { args, context in
             let ref = try ref(args)
             return try stored(lab, context) {
                 let parsed = try VersionRef(parsing: ref)
@@ -25,8 +27,11 @@ extension LabBuiltins {
     static func rollbackBuiltin(_ lab: LabState) -> Builtin {
         // Any variable with committed versions: its current value is replaced, never read.
         let object = Param.inPlace("object", .any), to = Param.labelled("to", .int, in: .anyInteger)
-        return Builtin("rollback", [object, to],
-                       doc: "Makes version `to` of this variable's object current again; the cell's commit writes it as a new version (nothing is deleted).") { args, context in
+        return Builtin(
+            "rollback", [object, to],
+            doc:
+                "Makes version `to` of this variable's object current again; the cell's commit writes it as a new version (nothing is deleted)."
+        ) { args, context in
             guard let name = object.variable(args) else {
                 throw object.error(args, "must be a variable, so there is an object to roll back")
             }
@@ -51,7 +56,8 @@ extension LabBuiltins {
         let removing = Param.labelled("where", .function), selecting = Param.optional("where", .function)
         let task = Param.positional("task", .vectorTask), annotator = Param.labelled("annotator", .annotator)
         return [
-            Builtin("add", [prefs, rows], doc: "Appends the rows of another dataset (with new uids) to `prefs`.") { args, _ in
+            Builtin("add", [prefs, rows], doc: "Appends the rows of another dataset (with new uids) to `prefs`.") {
+                args, _ in
                 let (dataset, more) = (try prefs(args), try rows(args))
                 if dataset.count > 0, more.count > 0, dataset.dim != more.dim {
                     throw rows.error(args, "has \(more.dim)-value responses; prefs has \(dataset.dim)")
@@ -59,24 +65,32 @@ extension LabBuiltins {
                 var next = dataset.nextUID
                 let added = more.rows.map { row -> PreferencePair in
                     defer { next += 1 }
-                    return PreferencePair(uid: next, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
-                                          annotator: row.annotator, seed: row.seed)
+                    return PreferencePair(
+                        uid: next, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
+                        annotator: row.annotator, seed: row.seed)
                 }
                 let grown = PreferenceDataset(rows: dataset.rows + added, nextUID: next)
                 prefs.assign(.native(DatasetValue(dataset: grown)), in: args)
                 return .int(added.count)
             },
-            Builtin("remove", [prefs, removing],
-                    doc: "Removes the rows for which `where` returns true: remove(prefs, where: fn(r) { r.annotator == \"coin\" }). Returns how many.") { args, context in
+            Builtin(
+                "remove", [prefs, removing],
+                doc:
+                    "Removes the rows for which `where` returns true: remove(prefs, where: fn(r) { r.annotator == \"coin\" }). Returns how many."
+            ) { args, context in
                 let (dataset, test) = (try prefs(args), try removing(args))
                 var kept: [PreferencePair] = []
                 for row in dataset.rows where !(try matches(test, row, context)) { kept.append(row) }
-                prefs.assign(.native(DatasetValue(dataset: PreferenceDataset(rows: kept, nextUID: dataset.nextUID))),
-                             in: args)
+                prefs.assign(
+                    .native(DatasetValue(dataset: PreferenceDataset(rows: kept, nextUID: dataset.nextUID))),
+                    in: args)
                 return .int(dataset.count - kept.count)
             },
-            Builtin("relabel", [prefs, task, annotator, selecting],
-                    doc: "Asks `annotator` again about the rows `where` selects (default: all): each keeps its uid; the store records the old row removed and the new one added. Returns how many.") { args, context in
+            Builtin(
+                "relabel", [prefs, task, annotator, selecting],
+                doc:
+                    "Asks `annotator` again about the rows `where` selects (default: all): each keeps its uid; the store records the old row removed and the new one added. Returns how many."
+            ) { args, context in
                 let (dataset, vectorTask, judge) = (try prefs(args), try task(args), try annotator(args))
                 let test = try selecting(args)
                 if dataset.count > 0, dataset.dim != vectorTask.dim {
@@ -93,13 +107,15 @@ extension LabBuiltins {
                     var rng = RNG(seed: seed)
                     let first = judge.prefersFirst(
                         gold: vectorTask.gold(row.chosen[...]), over: vectorTask.gold(row.rejected[...]), rng: &rng)
-                    rows.append(PreferencePair(
-                        uid: row.uid, prompt: row.prompt, chosen: first ? row.chosen : row.rejected,
-                        rejected: first ? row.rejected : row.chosen, annotator: judge.name, seed: seed))
+                    rows.append(
+                        PreferencePair(
+                            uid: row.uid, prompt: row.prompt, chosen: first ? row.chosen : row.rejected,
+                            rejected: first ? row.rejected : row.chosen, annotator: judge.name, seed: seed))
                     changed += 1
                 }
-                prefs.assign(.native(DatasetValue(dataset: PreferenceDataset(rows: rows, nextUID: dataset.nextUID))),
-                             in: args)
+                prefs.assign(
+                    .native(DatasetValue(dataset: PreferenceDataset(rows: rows, nextUID: dataset.nextUID))),
+                    in: args)
                 return .int(changed)
             },
         ]
@@ -134,7 +150,9 @@ extension LabBuiltins {
     }
 
     /// Runs a store read, turning store errors into errors located at the call.
-    private static func stored(_ lab: LabState, _ context: CallContext, _ body: (LabStore) throws -> Value) throws -> Value {
+    private static func stored(_ lab: LabState, _ context: CallContext, _ body: (LabStore) throws -> Value) throws
+        -> Value
+    {
         guard let store = lab.store else { throw context.error("this session has no store") }
         do {
             return try body(store)
@@ -147,12 +165,13 @@ extension LabBuiltins {
 
     /// Calls a row predicate with the row as a record {uid, prompt, annotator, seed, chosen, rejected}.
     private static func matches(_ test: Function, _ row: PreferencePair, _ context: CallContext) throws -> Bool {
-        let record = Value.record(Record([
-            ("uid", .int(Int(row.uid))), ("prompt", .int(row.prompt)), ("annotator", .string(row.annotator)),
-            ("seed", .string(String(row.seed))),
-            ("chosen", .list(row.chosen.map { .double(Double($0)) })),
-            ("rejected", .list(row.rejected.map { .double(Double($0)) })),
-        ]))
+        let record = Value.record(
+            Record([
+                ("uid", .int(Int(row.uid))), ("prompt", .int(row.prompt)), ("annotator", .string(row.annotator)),
+                ("seed", .string(String(row.seed))),
+                ("chosen", .list(row.chosen.map { .double(Double($0)) })),
+                ("rejected", .list(row.rejected.map { .double(Double($0)) })),
+            ]))
         guard case let .bool(result) = try context.call(test, [record]) else {
             throw context.error("`where` must return true or false")
         }

@@ -18,13 +18,15 @@ extension LabBuiltins {
         let noise = Param.labelled("noise", .number, default: 1.0, in: .number(above: 0, atMost: 1000))
         return Builtin(
             "VectorTask", [dim, prompts, candidates, testPrompts, noise],
-            doc: "The seed's vector world: prompts, candidate responses and a hidden gold reward, drawn from the run's generator."
+            doc:
+                "The seed's vector world: prompts, candidate responses and a hidden gold reward, drawn from the run's generator."
         ) { args, context in
             let task = try context.lab {
                 let counts = try [prompts(args), candidates(args), testPrompts(args)]
                 try checkValues(counts.reduce(0, +), dim(args), args, dim.name)
-                return try VectorTask(dim: dim(args), prompts: counts[0], candidates: counts[1], testPrompts: counts[2],
-                                      noise: Float(noise(args)), seed: lab.rng.next())
+                return try VectorTask(
+                    dim: dim(args), prompts: counts[0], candidates: counts[1], testPrompts: counts[2],
+                    noise: Float(noise(args)), seed: lab.rng.next())
             }
             return .native(TaskValue(task: task))
         }
@@ -37,13 +39,15 @@ extension LabBuiltins {
         let noise = Param.labelled("noise", .number, default: 0.3, in: LabBuiltins.noise)
         return Builtin(
             "ModerationTask", [dim, items, testItems, noise],
-            doc: "Slide 9: content items in five categories, actions allow/label/remove, and a hidden gold moderation policy."
+            doc:
+                "Slide 9: content items in five categories, actions allow/label/remove, and a hidden gold moderation policy."
         ) { args, context in
             let task = try context.lab {
                 let counts = try [items(args), testItems(args)]
                 try checkValues(counts.reduce(0, +), dim(args), args, dim.name)
-                return try ModerationTask(dim: dim(args), items: counts[0], testItems: counts[1],
-                                          noise: Float(noise(args)), seed: lab.rng.next())
+                return try ModerationTask(
+                    dim: dim(args), items: counts[0], testItems: counts[1],
+                    noise: Float(noise(args)), seed: lab.rng.next())
             }
             return .native(ModerationTaskValue(task: task))
         }
@@ -56,13 +60,15 @@ extension LabBuiltins {
         let noise = Param.labelled("noise", .number, default: 0.3, in: LabBuiltins.noise)
         return Builtin(
             "SupportTask", [dim, conversations, testConversations, noise],
-            doc: "Slide 10: customer issues in four categories, eight replies (fix, clarify, escalate, deflect; polite or curt), and hidden gold satisfaction 1–5."
+            doc:
+                "Slide 10: customer issues in four categories, eight replies (fix, clarify, escalate, deflect; polite or curt), and hidden gold satisfaction 1–5."
         ) { args, context in
             let task = try context.lab {
                 let counts = try [conversations(args), testConversations(args)]
                 try checkValues(counts.reduce(0, +), dim(args), args, dim.name)
-                return try SupportTask(dim: dim(args), conversations: counts[0], testConversations: counts[1],
-                                       noise: Float(noise(args)), seed: lab.rng.next())
+                return try SupportTask(
+                    dim: dim(args), conversations: counts[0], testConversations: counts[1],
+                    noise: Float(noise(args)), seed: lab.rng.next())
             }
             return .native(SupportTaskValue(task: task))
         }

@@ -77,7 +77,8 @@ enum StoredValueReader {
                 name, "a function is not stored in the bindings; define it in the cell you resume from or later")
         default:
             throw ResumeError.cannotRestore(
-                name, "a \(typeName) cannot be rebuilt from what the store keeps of it; create it in the cell you "
+                name,
+                "a \(typeName) cannot be rebuilt from what the store keeps of it; create it in the cell you "
                     + "resume from or later")
         }
     }
