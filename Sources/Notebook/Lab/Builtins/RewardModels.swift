@@ -36,13 +36,28 @@ extension LabBuiltins {
         ]
     }
 
-    static func fitRewardModel(_ lab: LabState) -> Builtin {
-        let rm = Param.inPlace("rm", .rewardModel), prefs = Param.positional("prefs", .preferences)
+    /// The parameters both `fit` overloads take after the model, declared once so the two signatures cannot drift.
+    private struct FitParameters {
+        let prefs = Param.positional("prefs", .preferences)
         let epochs = Param.labelled("epochs", .int, default: 10, in: LabBuiltins.epochs)
-        let lr = Param.labelled("lr", .number, default: 1e-3, in: learningRate)
-        let batch = Param.labelled("batch", .int, default: 32, in: rows)
-        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: fraction)
+        let lr = Param.labelled("lr", .number, default: 1e-3, in: LabBuiltins.learningRate)
+        let batch = Param.labelled("batch", .int, default: 32, in: LabBuiltins.rows)
+        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: LabBuiltins.fraction)
         let task = Param.optional("task", .vectorTask)
+    }
+
+    /// What `fit` returns: the first and last loss, then the last value of each of `finals` (NaN if never logged).
+    private static func fitSummary(_ metrics: [Metric], finals: [String]) -> Value {
+        let loss = metrics.filter { $0.name == "loss" }.map(\.value)
+        let last = finals.map { name in (name, Value.double(metrics.last { $0.name == name }?.value ?? .nan)) }
+        return .record(
+            Record([("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan))] + last))
+    }
+
+    static func fitRewardModel(_ lab: LabState) -> Builtin {
+        let rm = Param.inPlace("rm", .rewardModel), shared = FitParameters()
+        let (prefs, epochs, lr, batch, heldOut, task) =
+            (shared.prefs, shared.epochs, shared.lr, shared.batch, shared.heldOut, shared.task)
         return Builtin(
             "fit", [rm, prefs, epochs, lr, batch, heldOut, task],
             doc:
@@ -57,27 +72,18 @@ extension LabBuiltins {
             }
             rm.writeBack(ModelValue(model: .reward(model)), in: args, lab: lab)
             lab.record(metrics, prefix: rm.variable(args))
-            let loss = metrics.filter { $0.name == "loss" }.map(\.value)
-            return .record(
-                Record([
-                    ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
-                    ("accuracy", .double(metrics.last { $0.name == "accuracy" }?.value ?? .nan)),
-                    ("gold_agreement", .double(metrics.last { $0.name == "gold_agreement" }?.value ?? .nan)),
-                    ("calibration_error", .double(metrics.last { $0.name == "calibration_error" }?.value ?? .nan)),
-                ]))
+            return fitSummary(metrics, finals: ["accuracy", "gold_agreement", "calibration_error"])
         }
     }
 
     /// `fit(ens, prefs, …)`: each member on its own bootstrap resample; logs NAME.loss, NAME.accuracy.
     static func fitEnsemble(_ lab: LabState) -> Builtin {
-        let rm = Param.inPlace("rm", .rewardEnsemble), prefs = Param.positional("prefs", .preferences)
-        let epochs = Param.labelled("epochs", .int, default: 10, in: LabBuiltins.epochs)
-        let lr = Param.labelled("lr", .number, default: 1e-3, in: learningRate)
-        let batch = Param.labelled("batch", .int, default: 32, in: rows)
-        // Accepted and ignored, as before, so notebooks that pass them keep running (and replaying to the same bits: a
-        // warning would change their output); an ensemble has no held-out split or gold metrics yet.
-        let heldOut = Param.labelled("held_out", .number, default: 0.0, in: fraction)
-        let task = Param.optional("task", .vectorTask)
+        let rm = Param.inPlace("rm", .rewardEnsemble), shared = FitParameters()
+        // held_out and task are accepted and ignored, as before, so notebooks that pass them keep running (and
+        // replaying to the same bits: a warning would change their output); an ensemble has no held-out split or gold
+        // metrics yet.
+        let (prefs, epochs, lr, batch, heldOut, task) =
+            (shared.prefs, shared.epochs, shared.lr, shared.batch, shared.heldOut, shared.task)
         return Builtin(
             "fit", [rm, prefs, epochs, lr, batch, heldOut, task],
             doc:
@@ -96,12 +102,7 @@ extension LabBuiltins {
             }
             rm.writeBack(EnsembleValue(ensemble: ensemble), in: args, lab: lab)
             lab.record(metrics, prefix: rm.variable(args))
-            let loss = metrics.filter { $0.name == "loss" }.map(\.value)
-            return .record(
-                Record([
-                    ("loss_start", .double(loss.first ?? .nan)), ("loss", .double(loss.last ?? .nan)),
-                    ("accuracy", .double(metrics.last { $0.name == "accuracy" }?.value ?? .nan)),
-                ]))
+            return fitSummary(metrics, finals: ["accuracy"])
         }
     }
 
