@@ -95,3 +95,62 @@ extension RewardModel {
         self.init(network: network, optimizer: optimizer)
     }
 }
+
+extension GPT {
+    /// The checkpoint kind of a GPT language model.
+    public static let stateDictKind = "gpt"
+
+    /// The saved form: sizes as config, the parameters under their GPT-2 names, the tokenizer's vocabulary as the
+    /// tensor `tokenizer.scalars` (Unicode scalar values, all below 2²⁴ and so exact in Float32), and AdamW's state.
+    public func stateDict(tokenizer: CharTokenizer, optimizer: Adam?) -> StateDict {
+        let c = config
+        var entries: [(key: String, value: Int)] = [
+            ("vocab", c.vocab), ("layers", c.layers), ("heads", c.heads), ("dim", c.dim), ("context", c.context),
+        ]
+        var tensors = zip(parameterNames, parameters).map { (name: $0, tensor: $1) }
+        tensors.append(
+            ("tokenizer.scalars", Tensor(shape: [tokenizer.count], data: tokenizer.vocabulary.map { Float($0.value) })))
+        if let optimizer {
+            entries.append(("adam.step", optimizer.step))
+            for (i, name) in parameterNames.enumerated() {
+                tensors.append(("adam.m." + name, optimizer.m[i]))
+                tensors.append(("adam.v." + name, optimizer.v[i]))
+            }
+        }
+        return StateDict(kind: Self.stateDictKind, config: entries, tensors: tensors)
+    }
+
+    /// Rebuilds a GPT, its tokenizer and its optimiser state from a checkpoint, checking every name and shape.
+    public static func load(_ dict: StateDict) throws -> (GPT, CharTokenizer, Adam?) {
+        guard dict.kind == stateDictKind else {
+            throw StateDictError.wrongKind(expected: stateDictKind, got: dict.kind)
+        }
+        func config(_ key: String) throws -> Int {
+            guard let v = dict.configValue(key), v > 0 else { throw StateDictError.missingConfig(key) }
+            return v
+        }
+        let c = GPTConfig(
+            vocab: try config("vocab"), layers: try config("layers"), heads: try config("heads"),
+            dim: try config("dim"), context: try config("context"))
+        guard c.dim % c.heads == 0 else { throw StateDictError.missingConfig("heads (must divide dim \(c.dim))") }
+        func tensor(_ name: String, _ shape: [Int]) throws -> Tensor {
+            guard let t = dict.tensor(name) else { throw StateDictError.missingTensor(name) }
+            guard t.shape == shape else { throw StateDictError.wrongShape(name: name, expected: shape, got: t.shape) }
+            return t
+        }
+        let names = parameterNames(layers: c.layers)
+        let shapes = parameterShapes(c)
+        let model = GPT(config: c, parameters: try zip(names, shapes).map { try tensor($0, $1) })
+        let scalars = try tensor("tokenizer.scalars", [c.vocab]).data.map { value -> Unicode.Scalar in
+            guard value >= 0, value < 0x11_0000, value == value.rounded(), let s = Unicode.Scalar(UInt32(value)) else {
+                throw StateDictError.missingTensor("tokenizer.scalars (holds \(value), not a Unicode scalar)")
+            }
+            return s
+        }
+        let tokenizer = try CharTokenizer(vocabulary: scalars)
+        guard let step = dict.configValue("adam.step") else { return (model, tokenizer, nil) }
+        let m = try zip(names, shapes).map { try tensor("adam.m." + $0, $1) }
+        let v = try zip(names, shapes).map { try tensor("adam.v." + $0, $1) }
+        return (model, tokenizer, Adam(step: step, m: m, v: v))
+    }
+}
