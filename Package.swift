@@ -40,6 +40,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Hugging Face interop: safetensors files, and GPT-2 directories `transformers` loads (export and import).
+        .target(
+            name: "Interop", dependencies: ["Engine", "Models", "Store"], swiftSettings: optimizedEvenInDebug),
         // The cell language: cell files, lexer, parser, interpreter, values, the core built-ins and the way built-ins
         // declare their parameters. It depends on nothing, so the compiler keeps lab types out of it.
         .target(name: "Language"),
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "rlhf",
             dependencies: [
-                "Language", "Notebook", "Store", "Charts", "CReadline",
+                "Language", "Notebook", "Store", "Charts", "CReadline", "Interop", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +67,10 @@ let package = Package(
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "NotebookTests", dependencies: ["Language", "Notebook", "Store"], exclude: ["Golden"]),
-        .testTarget(name: "CLITests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["Store", "Interop", "Models", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "InteropTests", dependencies: ["Interop", "Models", "Engine", "Store"], exclude: ["Fixtures"]),
     ]
 )
