@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store"]),
         // libFuzzer target over the cell language (`scripts/fuzz.sh`); a plain build replays inputs: `rlhf-fuzz FILE…`.
         .executableTarget(name: "rlhf-fuzz", dependencies: ["Language"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "NotebookTests", dependencies: ["Language", "Notebook", "Store"], exclude: ["Golden"]),

@@ -6,6 +6,7 @@
 // AVX-512, AVX2 and the portable loops produce the same bits, which the tests check.
 
 #include "CKernels.h"
+#include "KernelsInternal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -225,6 +226,10 @@ static int run_split(rows_fn fn, void *context, long rows, long grain) {
     }
     pthread_mutex_unlock(&helper.busy);
     return 1;
+}
+
+int rlhf_split_rows(rlhf_rows_fn fn, void *context, long rows, long grain) {
+    return run_split(fn, context, rows, grain);
 }
 
 // MARK: - Plain loops
