@@ -151,6 +151,7 @@ func say(_ text: String) {
     try bench.metricLogging()
     try bench.checkpoints()
     try bench.wholeCommands()
+    try bench.languageModelSampling()
     print(Report.table(bench.figures, quick: quick))
 }
 
