@@ -152,6 +152,7 @@ func say(_ text: String) {
     try bench.checkpoints()
     try bench.wholeCommands()
     try bench.languageModelTraining()
+    try bench.languageModelSampling()
     print(Report.table(bench.figures, quick: quick))
 }
 

@@ -121,4 +121,29 @@ double rlhf_sum_squares(long count, const float *x);
 /// x = x·factor
 void rlhf_scale(long count, float *x, float factor);
 
+// MARK: - Inference (a GPT's forward pass without a tape: evaluation and KV-cache sampling)
+
+/// out[r, j] = (Σ_q x[r·depth + q] · w[q·n + j]) + bias[j] for r < rows, j < n: the sum starts from +0 and adds every
+/// product in increasing q (for finite values the bits of `rlhf_gemm` followed by `rlhf_add_bias`); no bias when bias is
+/// NULL. accumulate ≠ 0 adds the result to out instead (out = out + (sum + bias), a residual connection).
+void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
+                       int accumulate);
+
+/// Layer norm of each row of x[rows, n]: mean = (Σ_j x_j) / n, var = (Σ_j (x_j − mean)²) / n (sums in increasing j),
+/// rstd = 1 / √(var + eps), out_j = (x_j − mean) · rstd · weight_j + bias_j. out may be x.
+void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
+                           float *out);
+
+/// GELU, tanh form: out_i = 0.5 · x_i · (1 + tanh(√(2/π) · (x_i + 0.044715 · x_i³))), with a tanh of absolute error
+/// about 1e-7 built from arithmetic (not libm's), the same bits at every level. out may be x.
+void rlhf_infer_gelu(long count, const float *x, float *out);
+
+/// One query row of causal attention against n cached keys and values:
+///   s_j = (Σ_d q_d · keys[d·stride + j]) · scale, p_j = exp(s_j − max_j s_j) / Σ_j exp(…) (sum in increasing j),
+///   out_d = Σ_j p_j · values[j·head_dim + d] (in increasing j).
+/// Keys are stored transposed (one row of `stride` positions per dimension), values one row per position. scores
+/// is scratch for n floats.
+void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys, long stride, const float *values,
+                       float scale, float *scores, float *out);
+
 #endif
