@@ -27,7 +27,7 @@ let package = Package(
         // Tensors, reverse-mode autograd over a closed op set, optimisers, seeded RNG.
         .target(name: "Engine", dependencies: ["CKernels"], swiftSettings: optimizedEvenInDebug),
         // Linear layers and the seed's policy and reward MLPs.
-        .target(name: "Models", dependencies: ["Engine"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Models", dependencies: ["Engine", "CKernels"], swiftSettings: optimizedEvenInDebug),
         // Tasks with a hidden gold reward, annotators, reward-model training, policy fine-tuning, evaluation.
         .target(name: "Alignment", dependencies: ["Engine", "Models"], swiftSettings: optimizedEvenInDebug),
         // The versioned SQLite store: runs, cells, commits, content-addressed checkpoints, feedback, metrics.
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store"]),
         // libFuzzer target over the cell language (`scripts/fuzz.sh`); a plain build replays inputs: `rlhf-fuzz FILE…`.
         .executableTarget(name: "rlhf-fuzz", dependencies: ["Language"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"], exclude: ["Fixtures"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "NotebookTests", dependencies: ["Language", "Notebook", "Store"], exclude: ["Golden"]),

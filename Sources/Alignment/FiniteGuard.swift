@@ -32,7 +32,7 @@ struct FiniteGuard {
         }
     }
 
-    private func check(_ tensor: Tensor, named name: String, at step: Int) throws {
+    func check(_ tensor: Tensor, named name: String, at step: Int) throws {
         guard let bad = tensor.firstNonFinite else { return }
         throw AlignmentError.nonFinite(
             "\(function)(): \(model) \(name) became \(Self.name(Double(bad))) at \(unit) \(step); lower lr?")

@@ -6,6 +6,7 @@
 // AVX-512, AVX2 and the portable loops produce the same bits, which the tests check.
 
 #include "CKernels.h"
+#include "KernelsInternal.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -225,6 +226,10 @@ static int run_split(rows_fn fn, void *context, long rows, long grain) {
     }
     pthread_mutex_unlock(&helper.busy);
     return 1;
+}
+
+int rlhf_split_rows(rlhf_rows_fn fn, void *context, long rows, long grain) {
+    return run_split(fn, context, rows, grain);
 }
 
 // MARK: - Plain loops
@@ -714,4 +719,249 @@ void rlhf_add_rows(long rows, long n, const float *g, float *out) {
 
 void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
     RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), relu_mask, count, g, y, out)
+}
+
+// MARK: - Inference (rlhf_infer_*): a GPT's forward pass without a tape, for evaluation and KV-cache sampling
+//
+// Each kernel computes the formula its declaration in CKernels.h gives, in that order, with separate multiplies and
+// adds; sums run sequentially in increasing index (a compiler never reorders them, since contraction and reassociation
+// are off), and vector lanes hold different outputs, so every level gives the same bits. The loops of the row-wise
+// kernels are written once, always inlined into one function per level and vectorised at that level's width.
+
+/// tanh(u) from +, −, ·, / and exact bit operations only, so it vectorises and gives the same bits at every width
+/// (libm's tanhf is a call per element, too slow for GELU in a sampling loop). tanh(u) = sign(u)·(1 − 2/(e^{2|u|} + 1))
+/// with e^y = 2^k · p(r), y = k·ln2 + r, |r| ≤ ln2/2, p Taylor's polynomial of degree 7 (relative error < 2e-8);
+/// |u| is clamped at 10, past which tanh rounds to ±1 (so 1 + tanh is exactly 0 far left). Absolute error about 1e-7.
+__attribute__((always_inline)) static inline float infer_tanh(float u) {
+    float a = fabsf(u);
+    a = a < 10.0f ? a : 10.0f;
+    const float y = 2.0f * a;
+    const float k = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // nearest integer: 1.5·2^23 trick
+    const float r = (y - k * 0.693359375f) - k * -2.12194440e-4f;          // Cody–Waite: ln2 in two parts
+    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.66666667e-1f + r * (4.16666667e-2f +
+                    r * (8.33333333e-3f + r * (1.38888889e-3f + r * 1.98412698e-4f))))));
+    int32_t bits = ((int32_t)k + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    const float t = 1.0f - 2.0f / (p * scale + 1.0f);
+    return copysignf(t, u);
+}
+
+/// GELU, tanh form, in the order 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x·x·x))).
+__attribute__((always_inline)) static inline void infer_gelu_body(long count, const float *x, float *out) {
+    for (long i = 0; i < count; i++) {
+        const float v = x[i];
+        const float t = infer_tanh(0.797884560802865355f * (v + 0.044715f * (v * v * v)));
+        out[i] = 0.5f * v * (1.0f + t);
+    }
+}
+
+__attribute__((always_inline)) static inline void infer_layer_norm_body(long rows, long n, const float *x,
+                                                                        const float *weight, const float *bias,
+                                                                        float eps, float *out) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * n;
+        float *yr = out + r * n;
+        float sum = 0;
+        for (long j = 0; j < n; j++) sum = sum + xr[j];
+        const float mean = sum / (float)n;
+        float squares = 0;
+        for (long j = 0; j < n; j++) {
+            const float d = xr[j] - mean;
+            squares = squares + d * d;
+        }
+        const float rstd = 1.0f / sqrtf(squares / (float)n + eps);
+        for (long j = 0; j < n; j++) yr[j] = (xr[j] - mean) * rstd * weight[j] + bias[j];
+    }
+}
+
+__attribute__((always_inline)) static inline void infer_attend_body(long n, long head_dim, const float *q,
+                                                                    const float *keys, long stride,
+                                                                    const float *values, float scale, float *scores,
+                                                                    float *out) {
+    for (long j = 0; j < n; j++) scores[j] = 0;
+    for (long d = 0; d < head_dim; d++) {
+        const float qd = q[d];
+        const float *kd = keys + d * stride;
+        for (long j = 0; j < n; j++) scores[j] = scores[j] + qd * kd[j];
+    }
+    for (long j = 0; j < n; j++) scores[j] = scores[j] * scale;
+    float max = scores[0];
+    for (long j = 1; j < n; j++) max = scores[j] > max ? scores[j] : max;
+    float sum = 0;
+    for (long j = 0; j < n; j++) {
+        scores[j] = expf(scores[j] - max);
+        sum = sum + scores[j];
+    }
+    for (long j = 0; j < n; j++) scores[j] = scores[j] / sum;
+    for (long d = 0; d < head_dim; d++) out[d] = 0;
+    for (long j = 0; j < n; j++) {
+        const float p = scores[j];
+        const float *vj = values + j * head_dim;
+        for (long d = 0; d < head_dim; d++) out[d] = out[d] + p * vj[d];
+    }
+}
+
+/// Each row-wise kernel once per level: the same loops, vectorised at the level's width.
+#define RLHF_INFER_LOOPS(suffix, attributes)                                                                          \
+    attributes static void infer_gelu_##suffix(long count, const float *x, float *out) {                             \
+        infer_gelu_body(count, x, out);                                                                               \
+    }                                                                                                                 \
+    attributes static void infer_layer_norm_##suffix(long rows, long n, const float *x, const float *weight,         \
+                                                     const float *bias, float eps, float *out) {                      \
+        infer_layer_norm_body(rows, n, x, weight, bias, eps, out);                                                    \
+    }                                                                                                                 \
+    attributes static void infer_attend_##suffix(long n, long head_dim, const float *q, const float *keys,           \
+                                                 long stride, const float *values, float scale, float *scores,       \
+                                                 float *out) {                                                        \
+        infer_attend_body(n, head_dim, q, keys, stride, values, scale, scores, out);                                  \
+    }
+
+RLHF_INFER_LOOPS(portable, )
+#if RLHF_X86
+RLHF_INFER_LOOPS(avx2, __attribute__((target("avx2"))))
+RLHF_INFER_LOOPS(avx512, __attribute__((target("avx512f"))))
+#endif
+
+void rlhf_infer_gelu(long count, const float *x, float *out) {
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_gelu, count, x, out)
+}
+
+void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
+                           float *out) {
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_layer_norm, rows, n, x, weight, bias, eps, out)
+}
+
+void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys, long stride, const float *values,
+                       float scale, float *scores, float *out) {
+    if (n <= 0) {
+        for (long d = 0; d < head_dim; d++) out[d] = 0;
+        return;
+    }
+    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_attend, n, head_dim, q, keys, stride, values, scale, scores, out)
+}
+
+// The linear layer works on panels of sixteen output columns: all rows of x go through one panel before the next, four
+// rows at a time, so the panel's weights (depth × 16 floats) are read from memory once per call and from L1 after.
+
+enum { INFER_PANEL = 16, INFER_ROWS = 4 };
+
+typedef struct {
+    long rows, n, depth;
+    const float *x, *w, *bias;
+    float *out;
+    int accumulate, level;
+} infer_linear_job;
+
+/// The end of every variant: out = sum + bias, or out = out + (sum + bias).
+static inline float infer_linear_result(float sum, const float *bias, long j, const float *out, int accumulate) {
+    const float v = bias != NULL ? sum + bias[j] : sum;
+    return accumulate ? *out + v : v;
+}
+
+static void infer_linear_panels_portable(const infer_linear_job *job, long begin, long end) {
+    const long n = job->n, depth = job->depth;
+    for (long panel = begin; panel < end; panel++) {
+        const long j0 = panel * INFER_PANEL;
+        const long width = n - j0 < INFER_PANEL ? n - j0 : INFER_PANEL;
+        for (long r = 0; r < job->rows; r++) {
+            float acc[INFER_PANEL] = {0};
+            const float *xr = job->x + r * depth;
+            for (long q = 0; q < depth; q++) {
+                const float a = xr[q];
+                const float *wq = job->w + q * n + j0;
+                for (long c = 0; c < width; c++) acc[c] = acc[c] + a * wq[c];
+            }
+            float *o = job->out + r * n + j0;
+            for (long c = 0; c < width; c++) o[c] = infer_linear_result(acc[c], job->bias, j0 + c, o + c, job->accumulate);
+        }
+    }
+}
+
+#if RLHF_X86
+/// `rb` rows (≤ 4) × one panel in sixteen accumulators' worth of registers; `full` when the panel has all sixteen
+/// columns (plain loads), otherwise the lanes past `width` are loaded as zero and never stored.
+__attribute__((target("avx2"), always_inline))
+static inline void infer_block_avx2(const int rb, const int full, const infer_linear_job *job, long r0, long j0,
+                                    long width) {
+    const long n = job->n, depth = job->depth;
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i m0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)width), lane);
+    const __m256i m1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)width - 8), lane);
+    __m256 acc[INFER_ROWS][2];
+    for (int r = 0; r < rb; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    const float *x = job->x + r0 * depth;
+    const float *w = job->w + j0;
+    for (long q = 0; q < depth; q++) {
+        const float *wq = w + q * n;
+        const __m256 b0 = full ? _mm256_loadu_ps(wq) : _mm256_maskload_ps(wq, m0);
+        const __m256 b1 = full ? _mm256_loadu_ps(wq + 8) : _mm256_maskload_ps(wq + 8, m1);
+        for (int r = 0; r < rb; r++) {
+            const __m256 a = _mm256_broadcast_ss(x + r * depth + q);
+            acc[r][0] = _mm256_add_ps(acc[r][0], _mm256_mul_ps(a, b0));
+            acc[r][1] = _mm256_add_ps(acc[r][1], _mm256_mul_ps(a, b1));
+        }
+    }
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 bias0 = job->bias == NULL ? zero : full ? _mm256_loadu_ps(job->bias + j0)
+                                                        : _mm256_maskload_ps(job->bias + j0, m0);
+    const __m256 bias1 = job->bias == NULL ? zero : full ? _mm256_loadu_ps(job->bias + j0 + 8)
+                                                        : _mm256_maskload_ps(job->bias + j0 + 8, m1);
+    for (int r = 0; r < rb; r++) {
+        float *o = job->out + (r0 + r) * n + j0;
+        __m256 v0 = job->bias == NULL ? acc[r][0] : _mm256_add_ps(acc[r][0], bias0);
+        __m256 v1 = job->bias == NULL ? acc[r][1] : _mm256_add_ps(acc[r][1], bias1);
+        if (job->accumulate) {
+            v0 = _mm256_add_ps(full ? _mm256_loadu_ps(o) : _mm256_maskload_ps(o, m0), v0);
+            v1 = _mm256_add_ps(full ? _mm256_loadu_ps(o + 8) : _mm256_maskload_ps(o + 8, m1), v1);
+        }
+        if (full) {
+            _mm256_storeu_ps(o, v0);
+            _mm256_storeu_ps(o + 8, v1);
+        } else {
+            _mm256_maskstore_ps(o, m0, v0);
+            _mm256_maskstore_ps(o + 8, m1, v1);
+        }
+    }
+}
+
+#define RLHF_INFER_BLOCK_CASE(RB)                                                                                     \
+    case RB:                                                                                                          \
+        if (full) infer_block_avx2(RB, 1, job, r0, j0, width);                                                        \
+        else infer_block_avx2(RB, 0, job, r0, j0, width);                                                             \
+        break;
+
+__attribute__((target("avx2")))
+static void infer_linear_panels_avx2(const infer_linear_job *job, long begin, long end) {
+    for (long panel = begin; panel < end; panel++) {
+        const long j0 = panel * INFER_PANEL;
+        const long width = job->n - j0 < INFER_PANEL ? job->n - j0 : INFER_PANEL;
+        const int full = width == INFER_PANEL;
+        for (long r0 = 0; r0 < job->rows; r0 += INFER_ROWS) {
+            switch (job->rows - r0 < INFER_ROWS ? job->rows - r0 : INFER_ROWS) {
+                RLHF_INFER_BLOCK_CASE(1) RLHF_INFER_BLOCK_CASE(2) RLHF_INFER_BLOCK_CASE(3) RLHF_INFER_BLOCK_CASE(4)
+            default: break;
+            }
+        }
+    }
+}
+#endif
+
+static void infer_linear_panels(void *context, long begin, long end) {
+    const infer_linear_job *job = context;
+#if RLHF_X86
+    // AVX-512 machines run the AVX2 panels: the same bits, and no second copy of the code to keep equal.
+    if (job->level >= RLHFKernelsAVX2) return infer_linear_panels_avx2(job, begin, end);
+#endif
+    infer_linear_panels_portable(job, begin, end);
+}
+
+void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
+                       int accumulate) {
+    if (rows <= 0 || n <= 0) return;
+    infer_linear_job job = {rows, n, depth, x, w, bias, out, accumulate, rlhf_kernels_level()};
+    const long panels = (n + INFER_PANEL - 1) / INFER_PANEL;
+    // The threads share the panels, so each reads half the weights; a panel is computed whole by one thread.
+    if (panels >= 2 && rows * n * depth >= SPLIT_WORK && run_split(infer_linear_panels, &job, panels, 1)) return;
+    infer_linear_panels(&job, 0, panels);
 }

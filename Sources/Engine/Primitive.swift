@@ -21,4 +21,12 @@ enum Primitive: String, CaseIterable, Sendable {
     case rows  // [n, k] → [hi − lo, k], rows lo..<hi
     case sum  // → [1]
     case mean  // → [1]
+    // The transformer's ops (Tape+Transformer.swift)
+    case affine  // x[m,in] · w[in,out] + b[out] → [m,out] (GPT-2's Conv1D)
+    case matmulTransposed  // a[m,k] · b[n,k]ᵀ → [m,n]
+    case embedding  // rows of a table [rows, dim] by id → [ids, dim]
+    case layerNorm  // over the last dimension, weight and bias [dim]
+    case gelu  // tanh form (gelu_new)
+    case causalAttention  // qkv[B·T, 3D] → [B·T, D], heads of D/H columns, position i sees j ≤ i
+    case crossEntropy  // logits [n, vocab] and one target per row → mean loss [1]
 }

@@ -58,7 +58,7 @@ public enum SourceBytes {
     }
 
     /// Line and column (in characters, as the lexer counts them) of byte `offset`.
-    static func location(ofByte offset: Int, in bytes: [UInt8], file: String) -> SourceLocation {
+    public static func location(ofByte offset: Int, in bytes: [UInt8], file: String) -> SourceLocation {
         var line = 1
         var lineStart = 0
         var index = 0

@@ -20,7 +20,7 @@ public struct UnreadableNotebook: Error, Sendable, Equatable, CustomStringConver
 
     /// Refuses what is not a regular, readable file before anything reads it (reading a folder fails with an opaque
     /// error; reading a FIFO would wait forever; `/dev/null` is no notebook).
-    static func check(_ path: String) throws {
+    public static func check(_ path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else { throw UnreadableNotebook(path: path, reason: words(errno)) }
         switch info.st_mode & S_IFMT {
@@ -32,7 +32,7 @@ public struct UnreadableNotebook: Error, Sendable, Equatable, CustomStringConver
     }
 
     /// The file's bytes, or the reason they cannot be read (the error number Foundation wraps, in plain words).
-    static func contents(of path: String) throws -> Data {
+    public static func contents(of path: String) throws -> Data {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {

@@ -85,3 +85,62 @@ public struct GPT: Sendable, Equatable {
     /// Whether AdamW decays a parameter: matrices and embeddings yes, biases and norm parameters (vectors) no.
     public static func isDecayed(shape: [Int]) -> Bool { shape.count >= 2 }
 }
+
+// MARK: - Forward pass, loss and training step
+
+extension GPT {
+    /// The logits [batch·time, vocab] for `tokens` (batch rows of `time` ids, time ≤ context), recorded on `tape`
+    /// with the parameters as `p` (in `parameterNames` order), so a backward pass reaches every parameter.
+    ///
+    /// x = wte[tokens] + wpe[positions]; per block x += c_proj(attention(c_attn(ln_1(x)))), then
+    /// x += mlp.c_proj(GELU(mlp.c_fc(ln_2(x)))); logits = ln_f(x) · wteᵀ (the head tied to the token embedding,
+    /// so its gradient adds into wte's).
+    public func forward(on tape: Tape, parameters p: [Var], tokens: [Int], batch: Int, time: Int) -> Var {
+        precondition(
+            p.count == parameters.count && tokens.count == batch * time && time >= 1 && time <= config.context,
+            "GPT.forward: \(tokens.count) tokens for batch \(batch), time \(time), context \(config.context)")
+        let positions = (0..<(batch * time)).map { $0 % time }
+        var x = tape.add(tape.embedding(p[0], ids: tokens), tape.embedding(p[1], ids: positions))  // [B·T, D]
+        for layer in 0..<config.layers {
+            let w = Array(p[(2 + 12 * layer)..<(14 + 12 * layer)])  // blockParameterSuffixes order
+            let qkv = tape.affine(tape.layerNorm(x, weight: w[0], bias: w[1]), weight: w[2], bias: w[3])  // [B·T, 3D]
+            let attended = tape.causalAttention(qkv, batch: batch, time: time, heads: config.heads)  // [B·T, D]
+            x = tape.add(x, tape.affine(attended, weight: w[4], bias: w[5]))
+            let hidden = tape.gelu(tape.affine(tape.layerNorm(x, weight: w[6], bias: w[7]), weight: w[8], bias: w[9]))
+            x = tape.add(x, tape.affine(hidden, weight: w[10], bias: w[11]))  // [B·T, D]
+        }
+        x = tape.layerNorm(x, weight: p[p.count - 2], bias: p[p.count - 1])
+        return tape.matmulTransposed(x, p[0])  // [B·T, vocab]
+    }
+
+    /// The mean cross-entropy of predicting `targets` from `tokens` (both batch·time ids), without gradients: a
+    /// validation loss.
+    public func loss(tokens: [Int], targets: [Int], batch: Int, time: Int) -> Float {
+        let tape = Tape()
+        let p = parameters.map { tape.constant($0) }
+        let logits = forward(on: tape, parameters: p, tokens: tokens, batch: batch, time: time)
+        return tape.value(tape.crossEntropy(logits, targets: targets)).data[0]
+    }
+
+    /// One training step as nanoGPT takes it: the loss of `inputs` → `targets` (batch·time ids each), its gradients,
+    /// clipped to a global norm of `settings.clip`, then one AdamW update at learning rate `lr`, decaying only the
+    /// parameters `isDecayed(shape:)` picks. Returns the loss before the update and the gradient norm before clipping.
+    ///
+    /// `optimizer` holds AdamW's moments for `parameters` (start from `Adam(shapes: GPT.parameterShapes(config))`).
+    public mutating func trainStep(
+        inputs: [Int], targets: [Int], batch: Int, time: Int, lr: Float, settings: AdamWSettings,
+        optimizer: inout Adam
+    ) -> (loss: Float, gradNorm: Float) {
+        let tape = Tape()
+        let p = parameters.map { tape.leaf($0) }
+        let loss = tape.crossEntropy(
+            forward(on: tape, parameters: p, tokens: inputs, batch: batch, time: time), targets: targets)
+        let g = tape.backward(loss)
+        var gradients = zip(p, parameters).map { v, t in g[v] ?? Tensor(zeros: t.shape) }
+        let norm = clipGradientNorm(&gradients, maxNorm: settings.clip)
+        optimizer.updateAdamW(
+            &parameters, gradients: gradients, lr: lr, settings: settings,
+            decayed: parameters.map { Self.isDecayed(shape: $0.shape) })
+        return (tape.value(loss).data[0], norm)
+    }
+}

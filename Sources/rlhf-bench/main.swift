@@ -1,6 +1,6 @@
 import Foundation
 
-// rlhf-bench: RLHF Lab's workloads P1–P8 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
+// rlhf-bench: RLHF Lab's workloads P1–P9 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
 // Usage: swift run -c release rlhf-bench [--quick] [--only P1,P2,…]
 //        (run from the repository root, so peers and notebooks are found)
 
@@ -151,8 +151,12 @@ func say(_ text: String) {
     try bench.metricLogging()
     try bench.checkpoints()
     try bench.wholeCommands()
+    try bench.languageModelTraining()
+    try bench.languageModelSampling()
     print(Report.table(bench.figures, quick: quick))
 }
+
+if LanguageModelTraining.runChildIfAsked() { exit(0) }
 
 do {
     try main()

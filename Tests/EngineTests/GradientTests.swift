@@ -49,6 +49,17 @@ let gradientCases: [GradientCase] = [
     GradientCase(
         name: "clamp", shapes: [[3, 4]], build: { t, v in t.clamp(v[0], -0.5, 0.5) }, avoidKinks: [-0.5, 0.5]),
     GradientCase(name: "sumRows", shapes: [[3, 4]]) { t, v in t.sumRows(v[0]) },
+    GradientCase(name: "affine (Conv1D)", shapes: [[3, 4], [4, 5], [5]]) { t, v in
+        t.affine(v[0], weight: v[1], bias: v[2])
+    },
+    GradientCase(name: "matmulTransposed", shapes: [[3, 4], [5, 4]]) { t, v in t.matmulTransposed(v[0], v[1]) },
+    GradientCase(name: "embedding, an id repeated", shapes: [[5, 3]]) { t, v in t.embedding(v[0], ids: [4, 0, 4, 2]) },
+    GradientCase(name: "layerNorm", shapes: [[3, 6], [6], [6]]) { t, v in t.layerNorm(v[0], weight: v[1], bias: v[2]) },
+    GradientCase(name: "gelu", shapes: [[4, 5]]) { t, v in t.gelu(t.scale(v[0], 2)) },
+    GradientCase(name: "causalAttention, 2 sequences of 3, 2 heads", shapes: [[6, 12]]) { t, v in
+        t.causalAttention(v[0], batch: 2, time: 3, heads: 2)
+    },
+    GradientCase(name: "crossEntropy", shapes: [[4, 5]]) { t, v in t.crossEntropy(v[0], targets: [1, 0, 4, 4]) },
     GradientCase(name: "composite MLP + Bradley–Terry", shapes: [[4, 3], [5, 3], [1, 5], [1, 5], [1, 1], [4, 3]]) {
         t, v in
         let rc = t.linear(t.relu(t.linear(v[0], weight: v[1], bias: v[2])), weight: v[3], bias: v[4])

@@ -6,9 +6,16 @@ import Testing
 @testable import Language
 @testable import Notebook
 
-/// One notebook binding every lab type (and a record holding natives, a non-finite number, the generator).
+/// The repository's Shakespeare, by absolute path so the tests read it from any working directory.
+let shakespearePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("data/tinyshakespeare.txt").path
+
+/// One notebook binding every lab type (and a record holding natives, a non-finite number, the generator). The
+/// language-model types come first, so the generator's state after `seed(123)` is what it was before they existed.
 let everyType = """
     # %% all
+    c = Corpus(file: "\(shakespearePath)")
+    lm = GPT(vocab: c, layers: 1, heads: 1, dim: 4, context: 8)
     seed(123)
     vt = VectorTask(dim: 8)
     vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)
@@ -30,7 +37,7 @@ let everyType = """
     fit(ens, prefs, epochs: 1, batch: 2)
     """
 
-/// The stored forms `everyType` commits, byte for byte. Obtained once from the code before the type registry (commit
+/// The stored forms `everyType` commits, byte for byte (the Corpus and GPT rows added with those types). Obtained once from the code before the type registry (commit
 /// 4daa65d, which built these strings by hand): `rlhf run enc.rlhf`, then `rlhf query "SELECT name, value FROM
 /// bindings WHERE kind = 'value'"` and `… SELECT o.name, v.kind, v.config FROM versions v JOIN objects o …`. Any
 /// change here changes every commit hash of every store.
@@ -42,6 +49,11 @@ private let expectedBindings: [(name: String, json: String)] = [
     ("bi", #"{"$type":"Annotator","name":"biased(toward: length, weight: -0.75)"}"#),
     ("bt", #"{"$type":"Annotator","name":"bradleyTerry(noise: 0.1)"}"#),
     ("bt2", #"{"$type":"Annotator","name":"bradleyTerry(noise: 0.05, temperature: 2.5)"}"#),
+    (
+        "c",
+        #"{"$type":"Corpus","path":"\#(shakespearePath)","#
+            + #""sha256":"86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed","split":0.9}"#
+    ),
     ("coin", #"{"$type":"Annotator","name":"coin"}"#),
     (
         "mixed",
@@ -69,6 +81,7 @@ private let expectedBindings: [(name: String, json: String)] = [
 
 private let expectedObjects: [(name: String, kind: String, config: String)] = [
     ("ens", "reward_ensemble", #"{"hidden":2,"input":3,"member0.adam.step":2,"member1.adam.step":2,"members":2}"#),
+    ("lm", "gpt", #"{"context":8,"dim":4,"heads":1,"layers":1,"vocab":65}"#),
     ("p", "policy", #"{"adam.step":2,"hidden":2,"input":3,"output":3}"#),
     ("prefs", "preferences", #"{"dim":3}"#),
     ("rm", "reward", #"{"hidden":2,"input":3,"output":1}"#),

@@ -1,6 +1,8 @@
 #ifndef RLHF_CKERNELS_H
 #define RLHF_CKERNELS_H
 
+#include <stdint.h>
+
 /// Dense float kernels for the Engine, with AVX-512 and AVX2 variants chosen at run time.
 ///
 /// Every variant gives the same bits: each output element is computed by the same sequence of IEEE single-precision
@@ -57,5 +59,91 @@ void rlhf_transpose(long rows, long columns, const float *src, float *dst);
 ///   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g·g;  p = p − lr·(m / c1) / (√(v / c2) + ε).
 void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float beta1, float beta2, float c1, float c2,
                float lr, float epsilon);
+
+// MARK: Transformer kernels (TransformerKernels.c)
+//
+// Sums along a row ("in sum8 order") use eight interleaved partial sums, lane l taking the entries j ≡ l (mod 8) in
+// increasing j, combined as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7)); exp is `rlhf_exp`. Outputs are written,
+// not added to, unless `accumulate` says so.
+
+/// eˣ within about 1 ulp, from + − × ÷ only (Cephes' expf), x clamped to [−87, 88]: the exp every level computes.
+float rlhf_exp(float x);
+
+/// c[i·ldc + j] (+)= Σ_q A(i, q) · b[q·ldb + j] for i < m, j < n, q < k, where A(i, q) = a[i·a_row + q·a_depth].
+///
+/// Each c[i, j] is summed from +0 over every q in increasing order (no entry skipped), then stored, or added to the
+/// old c[i, j] when accumulate ≠ 0. Big products share their rows with the helper thread (same bits).
+void rlhf_dense_product(long m, long n, long k, const float *a, long a_row, long a_depth, const float *b, long ldb,
+                        float *c, long ldc, int accumulate);
+
+/// y = (x − mean)·rstd·w + b per row of x[rows, n], mean and var (biased) in sum8 order, rstd = 1/√(var + eps);
+/// each row's mean and rstd are saved for the backward pass.
+void rlhf_layer_norm_forward(long rows, long n, const float *x, const float *w, const float *b, float eps, float *y,
+                             float *mean, float *rstd);
+
+/// The gradients of layer norm: dx[rows, n], and dw[n], db[n] summed over rows in increasing order.
+void rlhf_layer_norm_backward(long rows, long n, const float *x, const float *w, const float *mean, const float *rstd,
+                              const float *dy, float *dx, float *dw, float *db);
+
+/// GPT-2's GELU (tanh form): y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))), computed as x·σ(2u); s = σ(2u) is saved.
+void rlhf_gelu_forward(long count, const float *x, float *y, float *s);
+
+/// dx = g · d/dx GELU(x), from x and the saved s.
+void rlhf_gelu_backward(long count, const float *x, const float *s, const float *g, float *dx);
+
+/// Causal self-attention of qkv[batch·time, 3·dim] (q, k, v side by side, heads of dim/heads columns each):
+/// probs[b, h] = softmax over j ≤ i of q_i·k_j/√(dim/heads) (0 past i), y[batch·time, dim] = probs · v per head.
+void rlhf_attention_forward(long batch, long time, long heads, long dim, const float *qkv, float *probs, float *y);
+
+/// dqkv[batch·time, 3·dim] from the saved probs and dy[batch·time, dim].
+void rlhf_attention_backward(long batch, long time, long heads, long dim, const float *qkv, const float *probs,
+                             const float *dy, float *dqkv);
+
+/// Per row of logits[rows, n]: lse = max + log Σ_j e^(x_j − max) (sum8 order), losses = lse − x[target].
+void rlhf_cross_entropy_forward(long rows, long n, const float *logits, const int32_t *targets, float *lse,
+                                float *losses);
+
+/// dx[i, j] = e^(x_ij − lse_i)·scale, minus scale at j = target_i.
+void rlhf_cross_entropy_backward(long rows, long n, const float *logits, const int32_t *targets, const float *lse,
+                                 float scale, float *dx);
+
+/// table[ids[r], ·] += g[r, ·] for r = 0, 1, … in order.
+void rlhf_embedding_backward(long rows, long n, const int32_t *ids, const float *g, float *table);
+
+/// One AdamW update (torch.optim.AdamW's arithmetic), element by element:
+///   p = p·decay;  m = m + (1−β1)·(g − m);  v = v·β2 + (1−β2)·g·g;  p = p − step_size·(m / (√v / bc2_sqrt + ε)).
+void rlhf_adamw(long count, float *p, float *m, float *v, const float *g, float one_minus_beta1, float beta2,
+                float one_minus_beta2, float decay, float step_size, float bc2_sqrt, float epsilon);
+
+/// Σ x² in double, in sum8 order.
+double rlhf_sum_squares(long count, const float *x);
+
+/// x = x·factor
+void rlhf_scale(long count, float *x, float factor);
+
+// MARK: - Inference (a GPT's forward pass without a tape: evaluation and KV-cache sampling)
+
+/// out[r, j] = (Σ_q x[r·depth + q] · w[q·n + j]) + bias[j] for r < rows, j < n: the sum starts from +0 and adds every
+/// product in increasing q (for finite values the bits of `rlhf_gemm` followed by `rlhf_add_bias`); no bias when bias is
+/// NULL. accumulate ≠ 0 adds the result to out instead (out = out + (sum + bias), a residual connection).
+void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
+                       int accumulate);
+
+/// Layer norm of each row of x[rows, n]: mean = (Σ_j x_j) / n, var = (Σ_j (x_j − mean)²) / n (sums in increasing j),
+/// rstd = 1 / √(var + eps), out_j = (x_j − mean) · rstd · weight_j + bias_j. out may be x.
+void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
+                           float *out);
+
+/// GELU, tanh form: out_i = 0.5 · x_i · (1 + tanh(√(2/π) · (x_i + 0.044715 · x_i³))), with a tanh of absolute error
+/// about 1e-7 built from arithmetic (not libm's), the same bits at every level. out may be x.
+void rlhf_infer_gelu(long count, const float *x, float *out);
+
+/// One query row of causal attention against n cached keys and values:
+///   s_j = (Σ_d q_d · keys[d·stride + j]) · scale, p_j = exp(s_j − max_j s_j) / Σ_j exp(…) (sum in increasing j),
+///   out_d = Σ_j p_j · values[j·head_dim + d] (in increasing j).
+/// Keys are stored transposed (one row of `stride` positions per dimension), values one row per position. scores
+/// is scratch for n floats.
+void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys, long stride, const float *values,
+                       float scale, float *scores, float *out);
 
 #endif

@@ -25,6 +25,9 @@ final class LabState {
     /// The store and run the session commits to, for version references, `load` and `rollback`.
     var store: LabStore?
     var runID: Int64 = 0
+    /// The folder relative file paths in cells resolve against (`Corpus(file:)`): the notebook's, as `rlhf run` was
+    /// given its path; "" (the working directory) in the shell.
+    var folder = ""
     /// Set from another thread (Ctrl-C, a signal); the interpreter and long built-ins poll it at their check points.
     let cancellation = CancelRequest()
     /// When the running cell must stop (`--cell-timeout`); nil for no limit.

@@ -44,6 +44,7 @@ public final class NotebookRunner {
         self.store = store
         file = notebook?.path ?? "<shell>"
         lab = LabState(seed: 0)
+        lab.folder = notebook.map { TextFile.folder(ofNotebook: $0.path) } ?? ""
         interpreter = Interpreter()
         interpreter.output = output
         for builtin in LabBuiltins.all(lab) { interpreter.builtins.register(builtin) }

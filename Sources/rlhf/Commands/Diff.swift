@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Notebook
 import Store
 
 struct Diff: ParsableCommand {
@@ -7,13 +8,23 @@ struct Diff: ParsableCommand {
         abstract: "Compare two versions of an object (per tensor for models, rows for datasets), or two runs.",
         discussion: """
             Examples: rlhf diff 1/policy@1 1/policy@2 · rlhf diff 1/prefs@1 2/prefs · rlhf diff 1 2 (parameters, \
-            each cell's source matched by id=, final metrics and objects side by side).
+            each cell's source matched by id=, final metrics and objects side by side). For two versions of a GPT, \
+            the tensor table is followed by what each writes from the same prompt with the same seed, side by side.
             """)
 
     @OptionGroup var store: StoreOptions
     @Argument(help: ArgumentHelp("First version, RUN/NAME@N (or a run id).", valueName: "a")) var a: String
     @Argument(help: ArgumentHelp("Second version, RUN/NAME@N (or a run id).", valueName: "b")) var b: String
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Option(help: "GPT versions: the text both continue (default: a newline, as nanoGPT samples).") var prompt = "\n"
+    @Option(help: "GPT versions: the seed both sample with.") var seed: UInt64 = 1337
+    @Option(help: "GPT versions: characters each sample writes (1–10000).") var tokens = 200
+    @Option(help: "GPT versions: samples from each (1–16).") var samples = 1
+
+    func validate() throws {
+        guard (1...10_000).contains(tokens) else { throw ValidationError("--tokens must be 1–10000, got \(tokens)") }
+        guard (1...16).contains(samples) else { throw ValidationError("--samples must be 1–16, got \(samples)") }
+    }
 
     func run() throws {
         if let runA = Int64(a), let runB = Int64(b) { return try diffRuns(runA, runB) }
@@ -38,6 +49,9 @@ struct Diff: ParsableCommand {
                     }))
             let changed = d.tensors.filter { $0.status != "unchanged" }.count
             print("\(changed) of \(d.tensors.count) tensors differ")
+            if GPTSampleComparison.isLanguageModel(kind: d.a.kind), GPTSampleComparison.isLanguageModel(kind: d.b.kind) {
+                try printSamples(d.a, d.b)
+            }
         case let .dataset(d):
             if json { return print(try Format.json(d)) }
             print("\(label(d.a)) → \(label(d.b))")
@@ -93,6 +107,25 @@ struct Diff: ParsableCommand {
                             o.same ? "same" : "differs",
                         ]
                     }))
+        }
+    }
+
+    /// Both GPT versions' samples for the same seed and prompt, in two columns.
+    private func printSamples(_ a: VersionInfo, _ b: VersionInfo) throws {
+        let comparison = try failing {
+            try GPTSampleComparison(
+                store: store.openReadOnly(), a: VersionRef(run: a.run, object: a.object, version: a.version),
+                b: VersionRef(run: b.run, object: b.object, version: b.version), prompt: prompt, seed: seed,
+                tokens: tokens, count: samples)
+        }
+        let width = TerminalSize.columns
+        let quoted = prompt.debugDescription
+        print("\nsamples: \(tokens) characters after the prompt \(quoted), seed \(seed), temperature 1")
+        for (i, (x, y)) in zip(comparison.a, comparison.b).enumerated() {
+            if samples > 1 { print("\n-- sample \(i + 1) of \(samples)") } else { print("") }
+            for line in SideBySide.lines(label(a), label(b), width: width) { print(line) }
+            print(SideBySide.rule(width: width))
+            for line in SideBySide.lines(x, y, width: width) { print(line) }
         }
     }
 

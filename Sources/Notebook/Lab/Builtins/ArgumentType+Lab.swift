@@ -106,3 +106,19 @@ extension ArgumentType where Output == any CandidateTaskValue {
         .native("CandidateTask", noun: "a VectorTask, ModerationTask or SupportTask")
     }
 }
+
+extension ArgumentType where Output == CorpusValue {
+    static var corpus: ArgumentType<CorpusValue> {
+        ArgumentType("Corpus") { value in
+            if case .native(let native) = value { native as? CorpusValue } else { nil }
+        }
+    }
+}
+
+extension ArgumentType where Output == GPTValue {
+    static var gpt: ArgumentType<GPTValue> {
+        ArgumentType("GPT") { value in
+            if case .native(let native) = value { native as? GPTValue } else { nil }
+        }
+    }
+}

@@ -10,6 +10,8 @@ enum LabTypeID: String, CaseIterable, Sendable {
     case moderationTask = "ModerationTask"
     case supportTask = "SupportTask"
     case annotator = "Annotator"
+    case corpus = "Corpus"
+    case gpt = "GPT"
 
     var type: any LabType.Type {
         switch self {
@@ -22,6 +24,8 @@ enum LabTypeID: String, CaseIterable, Sendable {
         case .moderationTask: ModerationTaskType.self
         case .supportTask: SupportTaskType.self
         case .annotator: AnnotatorType.self
+        case .corpus: CorpusType.self
+        case .gpt: GPTType.self
         }
     }
 
@@ -36,6 +40,7 @@ enum CheckpointKind: String, CaseIterable, Sendable {
     case reward
     case samplingPolicy = "sampling_policy"
     case rewardEnsemble = "reward_ensemble"
+    case gpt
 
     /// The lab type that rebuilds a checkpoint of this kind.
     var type: any CheckpointLabType.Type {
@@ -44,6 +49,7 @@ enum CheckpointKind: String, CaseIterable, Sendable {
         case .reward: RewardModelType.self
         case .samplingPolicy: SamplingPolicyType.self
         case .rewardEnsemble: RewardEnsembleType.self
+        case .gpt: GPTType.self
         }
     }
 }

@@ -1,0 +1,145 @@
+import CKernels
+import Engine
+
+/// A GPT running forward without a tape over `batch` sequences at once, keeping every layer's keys and values, so a
+/// new position costs one row per sequence through the network plus attention over the positions before it: O(T) per
+/// token, where recomputing the whole window costs O(T²).
+///
+/// ```swift
+/// let decoder = GPTDecoder(model, batch: 2)
+/// var logits = decoder.advance(tokens: prompts, time: 5)    // [2, vocab]: after positions 0…4 of each sequence
+/// logits = decoder.advance(tokens: [next0, next1], time: 1)  // [2, vocab]: after position 5
+/// ```
+///
+/// Positions are absolute (GPT-2's learned `wpe`), so keys and values are only valid for the window they were computed
+/// in: once a sequence outgrows the context, the whole window moves and must be run again from `reset()` (as
+/// `GPT.sample` does). Every row goes through the same kernels whatever the batch, time or cache length, so a logit
+/// has the same bits whether its position was run alone, with the cache, or in a whole window at once.
+final class GPTDecoder {
+    let config: GPTConfig
+    let batch: Int
+    /// Positions cached so far, the same for every sequence.
+    private(set) var length = 0
+
+    /// The parameters in `GPT.parameterNames` order, then the language-model head wteᵀ [dim, vocab].
+    private let weights: UnsafeMutablePointer<Float>
+    private let offsets: [Int]
+    /// Per layer, keys as [batch, heads, headDim, context] (transposed, so a query's scores run along memory) and
+    /// values as [batch, heads, context, headDim].
+    private let keys: UnsafeMutablePointer<Float>
+    private let values: UnsafeMutablePointer<Float>
+    private let cacheCount: Int
+
+    init(_ model: GPT, batch: Int) {
+        let c = model.config
+        precondition(batch >= 1, "GPTDecoder: batch \(batch)")
+        precondition(
+            model.parameters.map(\.shape) == GPT.parameterShapes(c), "GPTDecoder: parameters do not fit \(c)")
+        config = c
+        self.batch = batch
+        var offsets: [Int] = []
+        var total = 0
+        for p in model.parameters {
+            offsets.append(total)
+            total += p.count
+        }
+        offsets.append(total)
+        let weights = UnsafeMutablePointer<Float>.allocate(capacity: total + c.dim * c.vocab)
+        for (p, offset) in zip(model.parameters, offsets) {
+            p.data.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { (weights + offset).initialize(from: base, count: p.count) }
+            }
+        }
+        model.parameters[0].data.withUnsafeBufferPointer { wte in
+            rlhf_transpose(c.vocab, c.dim, wte.baseAddress, weights + total)
+        }
+        self.weights = weights
+        self.offsets = offsets
+        cacheCount = c.layers * batch * c.context * c.dim
+        keys = .allocate(capacity: cacheCount)
+        keys.initialize(repeating: 0, count: cacheCount)
+        values = .allocate(capacity: cacheCount)
+        values.initialize(repeating: 0, count: cacheCount)
+    }
+
+    deinit {
+        weights.deallocate()
+        keys.deallocate()
+        values.deallocate()
+    }
+
+    /// Forgets every cached position.
+    func reset() { length = 0 }
+
+    /// Parameter `index` (in `GPT.parameterNames` order).
+    private func parameter(_ index: Int) -> UnsafeMutablePointer<Float> { weights + offsets[index] }
+
+    /// Runs positions `length ..< length + time` of every sequence (`tokens` holds `time` tokens of sequence 0, then
+    /// of sequence 1, …), caching their keys and values. Returns the logits after every new position, [batch·time,
+    /// vocab] with row b·time + t (`allPositions`), or after the last one only, [batch, vocab].
+    func advance(tokens: [Int], time: Int, allPositions: Bool = false) -> [Float] {
+        let c = config
+        let (d, hd, rows) = (c.dim, c.headDim, batch * time)
+        precondition(time >= 1 && length + time <= c.context, "GPTDecoder: \(length) + \(time) > \(c.context)")
+        precondition(tokens.count == rows, "GPTDecoder: \(tokens.count) tokens for \(batch) × \(time)")
+        let outRows = allPositions ? rows : batch
+        // Scratch: x, h, y [rows, d]; qkv [rows, 3d]; f [rows, 4d]; scores [context]; logits [outRows, vocab].
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * 10 * d + c.context + outRows * c.vocab)
+        defer { scratch.deallocate() }
+        let (x, h, y) = (scratch, scratch + rows * d, scratch + 2 * rows * d)
+        let (qkv, f) = (scratch + 3 * rows * d, scratch + 6 * rows * d)
+        let (scores, logits) = (scratch + 10 * rows * d, scratch + 10 * rows * d + c.context)
+
+        // x = wte[token] + wpe[position]
+        let (wte, wpe) = (parameter(0), parameter(1))
+        for r in 0..<rows {
+            let token = tokens[r]
+            precondition(token >= 0 && token < c.vocab, "GPTDecoder: token \(token) outside vocabulary \(c.vocab)")
+            let (e, p) = (wte + token * d, wpe + (length + r % time) * d)
+            for j in 0..<d { x[r * d + j] = e[j] + p[j] }
+        }
+        let scale = Float(1 / Double(hd).squareRoot())
+        for layer in 0..<c.layers {
+            let w = 2 + layer * GPT.blockParameterSuffixes.count
+            let layerCache = layer * batch * c.context * d
+            rlhf_infer_layer_norm(rows, d, x, parameter(w), parameter(w + 1), 1e-5, h)
+            rlhf_infer_linear(rows, 3 * d, d, h, parameter(w + 2), parameter(w + 3), qkv, 0)  // [rows, 3d]: q, k, v
+            for r in 0..<rows {
+                let (b, position) = (r / time, length + r % time)
+                for head in 0..<c.heads {
+                    let slot = layerCache + (b * c.heads + head) * c.context * hd
+                    for i in 0..<hd {
+                        keys[slot + i * c.context + position] = qkv[r * 3 * d + d + head * hd + i]
+                        values[slot + position * hd + i] = qkv[r * 3 * d + 2 * d + head * hd + i]
+                    }
+                }
+            }
+            for r in 0..<rows {
+                let (b, position) = (r / time, length + r % time)
+                for head in 0..<c.heads {
+                    let slot = layerCache + (b * c.heads + head) * c.context * hd
+                    rlhf_infer_attend(
+                        position + 1, hd, qkv + r * 3 * d + head * hd, keys + slot, c.context, values + slot, scale,
+                        scores, y + r * d + head * hd)
+                }
+            }
+            rlhf_infer_linear(rows, d, d, y, parameter(w + 4), parameter(w + 5), x, 1)
+            rlhf_infer_layer_norm(rows, d, x, parameter(w + 6), parameter(w + 7), 1e-5, h)
+            rlhf_infer_linear(rows, 4 * d, d, h, parameter(w + 8), parameter(w + 9), f, 0)
+            rlhf_infer_gelu(rows * 4 * d, f, f)
+            rlhf_infer_linear(rows, d, 4 * d, f, parameter(w + 10), parameter(w + 11), x, 1)
+        }
+        length += time
+
+        // Only the rows whose logits are wanted go through ln_f and the head.
+        if !allPositions {
+            for b in 0..<batch where time > 1 {
+                (x + b * d).update(from: x + (b * time + time - 1) * d, count: d)
+            }
+        }
+        let lnf = 2 + c.layers * GPT.blockParameterSuffixes.count
+        rlhf_infer_layer_norm(outRows, d, x, parameter(lnf), parameter(lnf + 1), 1e-5, h)
+        rlhf_infer_linear(outRows, c.vocab, d, h, weights + offsets[offsets.count - 1], nil, logits, 0)
+        return Array(UnsafeBufferPointer(start: logits, count: outRows * c.vocab))
+    }
+}
