@@ -47,7 +47,8 @@ let package = Package(
         // declare their parameters. It depends on nothing, so the compiler keeps lab types out of it.
         .target(name: "Language"),
         // The lab: its value types, its built-ins and the session that runs cells and commits them to the store.
-        .target(name: "Notebook", dependencies: ["Language", "Engine", "Models", "Alignment", "Store", "Charts"]),
+        .target(
+            name: "Notebook", dependencies: ["Language", "Engine", "Models", "Alignment", "Store", "Charts", "Interop"]),
         // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
         .target(name: "Charts"),
         // libreadline, for the interactive shell.

@@ -9,8 +9,10 @@
 2. Its logits on the prompt are compared with a NumPy GPT-2 forward written here from the paper's equations over the
    same safetensors (pre-norm blocks, layer norm ε 1e-5, tanh GELU, causal attention scaled by 1/√head-width, head
    tied to wte), in float64: agreement shows transformers reads every tensor with the meaning the lab gives it.
-3. With --lab-logits, a JSON file {"tokens": [...], "logits": [[...], ...]} of the lab's own forward on the same
-   tokens, both are compared with the lab's.
+3. With --lab-logits, a JSON file {"tokens": [...], "logits": [[...], ...]} of the lab's own forward (`GPT.logits`,
+   the tape-free forward sampling and perplexity use) on the model as the lab imports DIR, both are compared with it.
+   The lab writes that file from a test that runs only when asked:
+       RLHF_LAB_LOGITS_DIR=DIR RLHF_LAB_LOGITS_OUT=lab.json swift test --filter dumpLabLogitsForHFComparison
 Prints max |Δlogit| for each pair and exits 1 if any exceeds --tolerance (default 1e-4). Not part of CI (it needs
 torch and transformers); see docs/huggingface.md.
 """
@@ -94,7 +96,7 @@ def main():
     print(f"prompt: {prompt!r} ({len(tokens)} tokens); AutoTokenizer encodes and decodes it as vocab.json does")
     rows = [("transformers vs NumPy GPT-2 (float64)", np.abs(hf - ref).max())]
     if lab is not None:
-        ours = np.array(lab["logits"], dtype=np.float64)
+        ours = np.array(lab["logits"], dtype=np.float32).astype(np.float64)  # the lab's float32 values, exactly
         assert ours.shape == hf.shape, f"lab logits have shape {ours.shape}, transformers {hf.shape}"
         rows += [("transformers vs lab", np.abs(hf - ours).max()), ("NumPy GPT-2 vs lab", np.abs(ref - ours).max())]
     print(f"logits: {hf.shape[0]} positions × {hf.shape[1]}, |logit| up to {np.abs(hf).max():.4f}")

@@ -4,6 +4,11 @@ import Models
 /// this lab computes the same way: GPT-2 with the tanh GELU, layer-norm ε 1e-5, an MLP 4× wide, attention scaled by
 /// 1/√head-width and a language-model head tied to the token embedding.
 enum GPT2Config {
+    /// Bounds far above any GPT-2 (48 layers, 1,600 wide, 50,257 tokens), so a hostile `config.json` cannot make
+    /// the reader list a billion names or overflow `4 × n_embd`.
+    static let maximumLayers = 10_000
+    static let maximumSize = 1 << 31
+
     /// The layer-norm ε of GPT-2 and of this lab's `GPT`.
     static let layerNormEpsilon = 1e-5
 
@@ -53,6 +58,9 @@ enum GPT2Config {
             guard let n = v.nonNegativeInteger, n > 0 else {
                 throw ConfigProblem("'\(key)' is \(v.compactText), not a positive integer")
             }
+            // Shapes are computed (4 × n_embd, one name per layer) before any tensor is read: bound them first.
+            let limit = key == "n_layer" ? maximumLayers : maximumSize
+            guard n <= limit else { throw ConfigProblem("'\(key)' is \(n); at most \(limit) is read") }
             return n
         }
         func require(_ key: String, _ allowed: [JSONValue], _ why: String) throws {

@@ -14,7 +14,7 @@ struct RLHF: ParsableCommand {
         subcommands: [
             Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self,
             BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self, Report.self,
-            ChartsExport.self, Export.self,
+            ChartsExport.self, Export.self, Import.self,
         ]
     )
 

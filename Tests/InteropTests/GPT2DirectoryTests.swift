@@ -157,6 +157,14 @@ struct GPT2DirectoryTests {
             label: "layers", file: "config.json", change: editConfig("\"n_layer\": 2", "\"n_layer\": 0"),
             expected: "config.json: 'n_layer' is 0, not a positive integer"),
         Damage(
+            label: "a billion layers", file: "config.json",
+            change: editConfig("\"n_layer\": 2", "\"n_layer\": 1000000000"),
+            expected: "config.json: 'n_layer' is 1000000000; at most 10000 is read"),
+        Damage(
+            label: "overflowing width", file: "config.json",
+            change: editConfig("\"n_embd\": 8", "\"n_embd\": 4611686018427387904"),
+            expected: "config.json: 'n_embd' is 4611686018427387904; at most 2147483648 is read"),
+        Damage(
             label: "no vocab_size", file: "config.json", change: editConfig("\"vocab_size\"", "\"vocab\""),
             expected: "config.json: no 'vocab_size'"),
         Damage(

@@ -12,8 +12,8 @@ import Store
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
         runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
-            + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab) + storeBuiltins(lab)
-            + plotBuiltins(lab)
+            + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
+            + huggingFaceBuiltins(lab) + storeBuiltins(lab) + plotBuiltins(lab)
     }
 
     /// `seed` and `log_metric`: the run's generator and its free-form metrics.
