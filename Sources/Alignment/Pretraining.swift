@@ -49,12 +49,12 @@ public func pretrain(
     let context = model.config.context
     guard s.iterations >= 1, s.batch >= 1, s.evalEvery >= 1, s.evalIters >= 1 else {
         throw AlignmentError.invalidArgument(
-            "pretrain needs iters, batch, eval_every and eval_iters ≥ 1, got \(s.iterations), \(s.batch), "
+            "pretrain(): needs iters, batch, eval_every and eval_iters ≥ 1, got \(s.iterations), \(s.batch), "
                 + "\(s.evalEvery), \(s.evalIters)")
     }
     for (name, tokens) in [("training", train), ("validation", validation)] where tokens.count <= context {
         throw AlignmentError.emptyDataset(
-            "the corpus's \(name) half has \(tokens.count) tokens; a window of the model's context (\(context)) "
+            "pretrain(): the corpus's \(name) half has \(tokens.count) tokens; a window of the model's context (\(context)) "
                 + "needs at least \(context + 1)")
     }
     var adam = optimizer ?? Adam(shapes: GPT.parameterShapes(model.config))
