@@ -286,9 +286,26 @@ RLHF_AT_EACH_LEVEL(layer_norm_forward,
                     float *mean, float *rstd),
                    (rows, n, x, w, b, eps, y, mean, rstd))
 
+typedef struct {
+    long n;
+    const float *x, *w, *b;
+    float eps, *y, *mean, *rstd;
+    int level;
+} layer_norm_job;
+
+static void layer_norm_forward_slice(void *context, long begin, long end) {
+    const layer_norm_job *j = context;
+    const long n = j->n;
+    RLHF_CALL_AT_LEVEL(j->level, layer_norm_forward, end - begin, n, j->x + begin * n, j->w, j->b, j->eps,
+                       j->y + begin * n, j->mean + begin, j->rstd + begin)
+}
+
 void rlhf_layer_norm_forward(long rows, long n, const float *x, const float *w, const float *b, float eps, float *y,
                              float *mean, float *rstd) {
-    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), layer_norm_forward, rows, n, x, w, b, eps, y, mean, rstd)
+    layer_norm_job j = {n, x, w, b, eps, y, mean, rstd, rlhf_kernels_level()};
+    // Rows are independent: shared with the helper thread when there are enough of them.
+    if (rows >= 128 && rows * n >= SPLIT_WORK / 4 && rlhf_split_rows(layer_norm_forward_slice, &j, rows, 32)) return;
+    layer_norm_forward_slice(&j, 0, rows);
 }
 
 /// dx per row; dw and db as sums over rows in increasing order (vectorised across columns). `xhat` is scratch of n.
@@ -343,8 +360,31 @@ RLHF_INLINE void gelu_forward_body(long count, const float *x, float *y, float *
 }
 RLHF_AT_EACH_LEVEL(gelu_forward, (long count, const float *x, float *y, float *s), (count, x, y, s))
 
+/// Elementwise work in chunks of CHUNK_ELEMENTS, so it can be shared with the helper thread.
+enum { CHUNK_ELEMENTS = 4096 };
+
+typedef struct {
+    long count;
+    const float *x, *s, *g;
+    float *y, *out;
+    int level;
+} gelu_job;
+
+static void gelu_forward_slice(void *context, long begin, long end) {
+    const gelu_job *j = context;
+    const long i0 = begin * CHUNK_ELEMENTS, i1 = end * CHUNK_ELEMENTS < j->count ? end * CHUNK_ELEMENTS : j->count;
+    RLHF_CALL_AT_LEVEL(j->level, gelu_forward, i1 - i0, j->x + i0, j->y + i0, j->out + i0)
+}
+
+static void run_chunks(rlhf_rows_fn fn, gelu_job *j) {
+    const long chunks = (j->count + CHUNK_ELEMENTS - 1) / CHUNK_ELEMENTS;
+    if (chunks >= 8 && rlhf_split_rows(fn, j, chunks, 4)) return;
+    fn(j, 0, chunks);
+}
+
 void rlhf_gelu_forward(long count, const float *x, float *y, float *s) {
-    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), gelu_forward, count, x, y, s)
+    gelu_job j = {count, x, NULL, NULL, y, s, rlhf_kernels_level()};
+    run_chunks(gelu_forward_slice, &j);
 }
 
 RLHF_INLINE void gelu_backward_body(long count, const float *x, const float *s, const float *g, float *dx) {
@@ -358,8 +398,15 @@ RLHF_INLINE void gelu_backward_body(long count, const float *x, const float *s, 
 RLHF_AT_EACH_LEVEL(gelu_backward, (long count, const float *x, const float *s, const float *g, float *dx),
                    (count, x, s, g, dx))
 
+static void gelu_backward_slice(void *context, long begin, long end) {
+    const gelu_job *j = context;
+    const long i0 = begin * CHUNK_ELEMENTS, i1 = end * CHUNK_ELEMENTS < j->count ? end * CHUNK_ELEMENTS : j->count;
+    RLHF_CALL_AT_LEVEL(j->level, gelu_backward, i1 - i0, j->x + i0, j->s + i0, j->g + i0, j->out + i0)
+}
+
 void rlhf_gelu_backward(long count, const float *x, const float *s, const float *g, float *dx) {
-    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), gelu_backward, count, x, s, g, dx)
+    gelu_job j = {count, x, s, g, NULL, dx, rlhf_kernels_level()};
+    run_chunks(gelu_backward_slice, &j);
 }
 
 // MARK: - Causal self-attention
