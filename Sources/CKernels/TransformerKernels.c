@@ -167,12 +167,17 @@ __attribute__((target("avx2"), always_inline)) static inline void dense_tile_avx
         float *cr = p->c + (i + r) * p->ldc + j;
         __m256 v0 = c0[r], v1 = c1[r];
         if (full) {
-            if (p->accumulate) v0 = _mm256_add_ps(_mm256_loadu_ps(cr), v0), v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), v1);
+            if (p->accumulate) {
+                v0 = _mm256_add_ps(_mm256_loadu_ps(cr), v0);
+                v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), v1);
+            }
             _mm256_storeu_ps(cr, v0);
             _mm256_storeu_ps(cr + 8, v1);
         } else {
-            if (p->accumulate)
-                v0 = _mm256_add_ps(_mm256_maskload_ps(cr, k0), v0), v1 = _mm256_add_ps(_mm256_maskload_ps(cr + 8, k1), v1);
+            if (p->accumulate) {
+                v0 = _mm256_add_ps(_mm256_maskload_ps(cr, k0), v0);
+                v1 = _mm256_add_ps(_mm256_maskload_ps(cr + 8, k1), v1);
+            }
             _mm256_maskstore_ps(cr, k0, v0);
             _mm256_maskstore_ps(cr + 8, k1, v1);
         }
@@ -649,4 +654,6 @@ RLHF_INLINE void scale_body(long count, float *x, float factor) {
 }
 RLHF_AT_EACH_LEVEL(scale, (long count, float *x, float factor), (count, x, factor))
 
-void rlhf_scale(long count, float *x, float factor) { RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), scale, count, x, factor) }
+void rlhf_scale(long count, float *x, float factor) {
+    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), scale, count, x, factor)
+}

@@ -63,7 +63,8 @@ struct GPTReferenceTests {
     static var model: GPT {
         let names = GPT.parameterNames(layers: config.layers)
         let parameters = zip(names, GPT.parameterShapes(config)).enumerated().map { k, entry in
-            let isNormWeight = entry.0.hasSuffix("ln_1.weight") || entry.0.hasSuffix("ln_2.weight")
+            let isNormWeight =
+                entry.0.hasSuffix("ln_1.weight") || entry.0.hasSuffix("ln_2.weight")
                 || entry.0.hasSuffix("ln_f.weight")
             let count = entry.1.reduce(1, *)
             return Tensor(
