@@ -107,6 +107,8 @@ typedef struct {
     float *c;
     long ldc;
     int accumulate, level;
+    /// b's columns in panels of 16, each panel k × 16 contiguous and zero-padded past n, or NULL to read b itself.
+    const float *panels;
 } dense;
 
 /// Rows [i0, i1): each c[i, j] summed from +0 in increasing q, then added to the old c[i, j] when accumulating; a
@@ -137,20 +139,23 @@ static void dense_rows_portable(const dense *p, long i0, long i1) {
 /// whole depth: each q loads two vectors of b and broadcasts mr entries of A. Each lane is one c[i, j], summed as the
 /// portable loop sums it.
 __attribute__((target("avx2"), always_inline)) static inline void dense_tile_avx2(const int mr, const int full,
-                                                                                   const dense *p, long i, long j) {
+                                                                                   const int packed, const dense *p,
+                                                                                   long i, long j) {
     const long w = p->n - j;
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     const __m256i k0 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(w < 16 ? w : 16)), lane);
     const __m256i k1 = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(w < 16 ? w : 16) - 8), lane);
-    const long ar = p->a_row, ad = p->a_depth, ldb = p->ldb;
+    const long ar = p->a_row, ad = p->a_depth, ldb = packed ? 16 : p->ldb;
     const float *a = p->a + i * ar;
-    const float *b = p->b + j;
+    const float *b = packed ? p->panels + (j / 16) * p->k * 16 : p->b + j;
+    // Loads under masks only from b itself, past its last column: a panel is padded with zeros instead.
+    const int whole = full || packed;
     __m256 c0[6], c1[6];
     for (int r = 0; r < mr; r++) c0[r] = c1[r] = _mm256_setzero_ps();
     for (long q = 0; q < p->k; q++) {
         const float *bq = b + q * ldb;
-        const __m256 b0 = full ? _mm256_loadu_ps(bq) : _mm256_maskload_ps(bq, k0);
-        const __m256 b1 = full ? _mm256_loadu_ps(bq + 8) : _mm256_maskload_ps(bq + 8, k1);
+        const __m256 b0 = whole ? _mm256_loadu_ps(bq) : _mm256_maskload_ps(bq, k0);
+        const __m256 b1 = whole ? _mm256_loadu_ps(bq + 8) : _mm256_maskload_ps(bq + 8, k1);
         const float *aq = a + q * ad;
         for (int r = 0; r < mr; r++) {
             const __m256 av = _mm256_broadcast_ss(aq + r * ar);
@@ -162,12 +167,17 @@ __attribute__((target("avx2"), always_inline)) static inline void dense_tile_avx
         float *cr = p->c + (i + r) * p->ldc + j;
         __m256 v0 = c0[r], v1 = c1[r];
         if (full) {
-            if (p->accumulate) v0 = _mm256_add_ps(_mm256_loadu_ps(cr), v0), v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), v1);
+            if (p->accumulate) {
+                v0 = _mm256_add_ps(_mm256_loadu_ps(cr), v0);
+                v1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), v1);
+            }
             _mm256_storeu_ps(cr, v0);
             _mm256_storeu_ps(cr + 8, v1);
         } else {
-            if (p->accumulate)
-                v0 = _mm256_add_ps(_mm256_maskload_ps(cr, k0), v0), v1 = _mm256_add_ps(_mm256_maskload_ps(cr + 8, k1), v1);
+            if (p->accumulate) {
+                v0 = _mm256_add_ps(_mm256_maskload_ps(cr, k0), v0);
+                v1 = _mm256_add_ps(_mm256_maskload_ps(cr + 8, k1), v1);
+            }
             _mm256_maskstore_ps(cr, k0, v0);
             _mm256_maskstore_ps(cr + 8, k1, v1);
         }
@@ -176,8 +186,9 @@ __attribute__((target("avx2"), always_inline)) static inline void dense_tile_avx
 
 #define RLHF_DENSE_TILE_CASE(MR)                                                                                      \
     case MR:                                                                                                          \
-        if (full) dense_tile_avx2(MR, 1, p, i, j);                                                                    \
-        else dense_tile_avx2(MR, 0, p, i, j);                                                                         \
+        if (packed) dense_tile_avx2(MR, full, 1, p, i, j);                                                            \
+        else if (full) dense_tile_avx2(MR, 1, 0, p, i, j);                                                            \
+        else dense_tile_avx2(MR, 0, 0, p, i, j);                                                                      \
         break;
 
 __attribute__((target("avx2"))) static void dense_block_avx2(const dense *p, long i0, long i1);
@@ -195,12 +206,16 @@ __attribute__((target("avx2"))) static void dense_rows_avx2(const dense *p, long
 /// Rows [i0, i1): columns in blocks of 16, and within a block rows six at a time.
 __attribute__((target("avx2"))) static void dense_block_avx2(const dense *p, long i0, long i1) {
     for (long j = 0; j < p->n; j += 16) {
-        const int full = p->n - j >= 16;
+        const int full = p->n - j >= 16, packed = p->panels != NULL;
         long i = i0;
-        if (full)
-            for (; i + 6 <= i1; i += 6) dense_tile_avx2(6, 1, p, i, j);
+        if (packed && full)
+            for (; i + 6 <= i1; i += 6) dense_tile_avx2(6, 1, 1, p, i, j);
+        else if (packed)
+            for (; i + 6 <= i1; i += 6) dense_tile_avx2(6, 0, 1, p, i, j);
+        else if (full)
+            for (; i + 6 <= i1; i += 6) dense_tile_avx2(6, 1, 0, p, i, j);
         else
-            for (; i + 6 <= i1; i += 6) dense_tile_avx2(6, 0, p, i, j);
+            for (; i + 6 <= i1; i += 6) dense_tile_avx2(6, 0, 0, p, i, j);
         switch (i1 - i) {
             RLHF_DENSE_TILE_CASE(1) RLHF_DENSE_TILE_CASE(2) RLHF_DENSE_TILE_CASE(3)
             RLHF_DENSE_TILE_CASE(4) RLHF_DENSE_TILE_CASE(5)
@@ -223,18 +238,36 @@ static void dense_slice(void *context, long begin, long end) { dense_run(context
 
 static dense make_dense(long m, long n, long k, const float *a, long a_row, long a_depth, const float *b, long ldb,
                         float *c, long ldc, int accumulate, int level) {
-    dense p = {m, n, k, a, a_row, a_depth, b, ldb, c, ldc, accumulate, level};
+    dense p = {m, n, k, a, a_row, a_depth, b, ldb, c, ldc, accumulate, level, NULL};
     return p;
 }
 
 void rlhf_dense_product(long m, long n, long k, const float *a, long a_row, long a_depth, const float *b, long ldb,
                         float *c, long ldc, int accumulate) {
     if (m <= 0 || n <= 0) return;
-    const dense p = make_dense(m, n, k, a, a_row, a_depth, b, ldb, c, ldc, accumulate, rlhf_kernels_level());
+    dense p = make_dense(m, n, k, a, a_row, a_depth, b, ldb, c, ldc, accumulate, rlhf_kernels_level());
+    // The tiles read b in panels laid out contiguously (and shared by both threads): every load then streams from
+    // one place, and the last panel needs no masks.
+    float *panels = NULL;
+    if (p.level >= RLHFKernelsAVX2 && k > 0 && m >= 12) {
+        const long count = (n + 15) / 16;
+        panels = malloc((size_t)(count * k * 16) * sizeof(float));
+        if (panels == NULL) abort();
+        for (long t = 0; t < count; t++) {
+            const long j0 = t * 16, w = n - j0 < 16 ? n - j0 : 16;
+            float *panel = panels + t * k * 16;
+            for (long q = 0; q < k; q++) {
+                memcpy(panel + q * 16, b + q * ldb + j0, (size_t)w * sizeof(float));
+                for (long j = w; j < 16; j++) panel[q * 16 + j] = 0;
+            }
+        }
+        p.panels = panels;
+    }
     // Slices of whole six-row tiles, about a tenth of the rows each.
     const long grain = ((m / 10) / 6 + 1) * 6;
-    if (m >= 12 && m * n * (k > 0 ? k : 1) >= SPLIT_WORK && rlhf_split_rows(dense_slice, (void *)&p, m, grain)) return;
-    dense_run(&p, 0, m);
+    if (!(m >= 12 && m * n * (k > 0 ? k : 1) >= SPLIT_WORK && rlhf_split_rows(dense_slice, (void *)&p, m, grain)))
+        dense_run(&p, 0, m);
+    free(panels);
 }
 
 // MARK: - Layer norm
@@ -258,9 +291,26 @@ RLHF_AT_EACH_LEVEL(layer_norm_forward,
                     float *mean, float *rstd),
                    (rows, n, x, w, b, eps, y, mean, rstd))
 
+typedef struct {
+    long n;
+    const float *x, *w, *b;
+    float eps, *y, *mean, *rstd;
+    int level;
+} layer_norm_job;
+
+static void layer_norm_forward_slice(void *context, long begin, long end) {
+    const layer_norm_job *j = context;
+    const long n = j->n;
+    RLHF_CALL_AT_LEVEL(j->level, layer_norm_forward, end - begin, n, j->x + begin * n, j->w, j->b, j->eps,
+                       j->y + begin * n, j->mean + begin, j->rstd + begin)
+}
+
 void rlhf_layer_norm_forward(long rows, long n, const float *x, const float *w, const float *b, float eps, float *y,
                              float *mean, float *rstd) {
-    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), layer_norm_forward, rows, n, x, w, b, eps, y, mean, rstd)
+    layer_norm_job j = {n, x, w, b, eps, y, mean, rstd, rlhf_kernels_level()};
+    // Rows are independent: shared with the helper thread when there are enough of them.
+    if (rows >= 128 && rows * n >= SPLIT_WORK / 4 && rlhf_split_rows(layer_norm_forward_slice, &j, rows, 32)) return;
+    layer_norm_forward_slice(&j, 0, rows);
 }
 
 /// dx per row; dw and db as sums over rows in increasing order (vectorised across columns). `xhat` is scratch of n.
@@ -315,8 +365,31 @@ RLHF_INLINE void gelu_forward_body(long count, const float *x, float *y, float *
 }
 RLHF_AT_EACH_LEVEL(gelu_forward, (long count, const float *x, float *y, float *s), (count, x, y, s))
 
+/// Elementwise work in chunks of CHUNK_ELEMENTS, so it can be shared with the helper thread.
+enum { CHUNK_ELEMENTS = 4096 };
+
+typedef struct {
+    long count;
+    const float *x, *s, *g;
+    float *y, *out;
+    int level;
+} gelu_job;
+
+static void gelu_forward_slice(void *context, long begin, long end) {
+    const gelu_job *j = context;
+    const long i0 = begin * CHUNK_ELEMENTS, i1 = end * CHUNK_ELEMENTS < j->count ? end * CHUNK_ELEMENTS : j->count;
+    RLHF_CALL_AT_LEVEL(j->level, gelu_forward, i1 - i0, j->x + i0, j->y + i0, j->out + i0)
+}
+
+static void run_chunks(rlhf_rows_fn fn, gelu_job *j) {
+    const long chunks = (j->count + CHUNK_ELEMENTS - 1) / CHUNK_ELEMENTS;
+    if (chunks >= 8 && rlhf_split_rows(fn, j, chunks, 4)) return;
+    fn(j, 0, chunks);
+}
+
 void rlhf_gelu_forward(long count, const float *x, float *y, float *s) {
-    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), gelu_forward, count, x, y, s)
+    gelu_job j = {count, x, NULL, NULL, y, s, rlhf_kernels_level()};
+    run_chunks(gelu_forward_slice, &j);
 }
 
 RLHF_INLINE void gelu_backward_body(long count, const float *x, const float *s, const float *g, float *dx) {
@@ -330,8 +403,15 @@ RLHF_INLINE void gelu_backward_body(long count, const float *x, const float *s, 
 RLHF_AT_EACH_LEVEL(gelu_backward, (long count, const float *x, const float *s, const float *g, float *dx),
                    (count, x, s, g, dx))
 
+static void gelu_backward_slice(void *context, long begin, long end) {
+    const gelu_job *j = context;
+    const long i0 = begin * CHUNK_ELEMENTS, i1 = end * CHUNK_ELEMENTS < j->count ? end * CHUNK_ELEMENTS : j->count;
+    RLHF_CALL_AT_LEVEL(j->level, gelu_backward, i1 - i0, j->x + i0, j->s + i0, j->g + i0, j->out + i0)
+}
+
 void rlhf_gelu_backward(long count, const float *x, const float *s, const float *g, float *dx) {
-    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), gelu_backward, count, x, s, g, dx)
+    gelu_job j = {count, x, s, g, NULL, dx, rlhf_kernels_level()};
+    run_chunks(gelu_backward_slice, &j);
 }
 
 // MARK: - Causal self-attention
@@ -365,6 +445,9 @@ RLHF_INLINE void causal_softmax_backward_body(long time, const float *p, float *
 }
 RLHF_AT_EACH_LEVEL(causal_softmax_backward, (long time, const float *p, float *dp, float scale), (time, p, dp, scale))
 
+/// Rows of a sequence taken together in attention's products; a block skips the keys past its last row.
+enum { CAUSAL_BLOCK = 16 };
+
 typedef struct {
     long time, heads, dim;
     const float *qkv, *probs, *dy;
@@ -389,12 +472,20 @@ static void attention_forward_slice(void *context, long begin, long end) {
         const long b = s / H, h = s % H;
         const float *q = a->qkv + b * T * D3 + h * hd, *k = q + D, *v = q + 2 * D;
         float *p = a->probs_out + s * T * T;
+        float *y = a->out + b * T * D + h * hd;
         transpose_head(T, hd, k, D3, kt);
-        const dense scores = make_dense(T, T, hd, q, D3, 1, kt, T, p, T, 0, a->level);
-        dense_run(&scores, 0, T);
+        // Query rows in blocks: a block's rows see only the keys up to its last row.
+        for (long r0 = 0; r0 < T; r0 += CAUSAL_BLOCK) {
+            const long rows = T - r0 < CAUSAL_BLOCK ? T - r0 : CAUSAL_BLOCK, seen = r0 + rows;
+            const dense scores = make_dense(rows, seen, hd, q + r0 * D3, D3, 1, kt, T, p + r0 * T, T, 0, a->level);
+            dense_run(&scores, 0, rows);
+        }
         RLHF_CALL_AT_LEVEL(a->level, causal_softmax, T, p, scale)
-        const dense mix = make_dense(T, hd, T, p, T, 1, v, D3, a->out + b * T * D + h * hd, D, 0, a->level);
-        dense_run(&mix, 0, T);
+        for (long r0 = 0; r0 < T; r0 += CAUSAL_BLOCK) {
+            const long rows = T - r0 < CAUSAL_BLOCK ? T - r0 : CAUSAL_BLOCK, seen = r0 + rows;
+            const dense mix = make_dense(rows, hd, seen, p + r0 * T, T, 1, v, D3, y + r0 * D, D, 0, a->level);
+            dense_run(&mix, 0, rows);
+        }
     }
     free(kt);
 }
@@ -423,15 +514,25 @@ static void attention_backward_slice(void *context, long begin, long end) {
         const float *dy = a->dy + b * T * D + h * hd;
         float *dq = a->out + b * T * D3 + h * hd, *dk = dq + D, *dv = dq + 2 * D;
         transpose_head(T, hd, v, D3, vt);
-        const dense dp = make_dense(T, T, hd, dy, D, 1, vt, T, ds, T, 0, a->level);
-        dense_run(&dp, 0, T);
+        // As forward, in blocks of rows: query rows i take keys j ≤ i; key rows j take queries i ≥ j.
+        for (long r0 = 0; r0 < T; r0 += CAUSAL_BLOCK) {
+            const long rows = T - r0 < CAUSAL_BLOCK ? T - r0 : CAUSAL_BLOCK, seen = r0 + rows;
+            const dense dp = make_dense(rows, seen, hd, dy + r0 * D, D, 1, vt, T, ds + r0 * T, T, 0, a->level);
+            dense_run(&dp, 0, rows);
+        }
         RLHF_CALL_AT_LEVEL(a->level, causal_softmax_backward, T, p, ds, scale)
-        const dense dqs = make_dense(T, hd, T, ds, T, 1, k, D3, dq, D3, 0, a->level);
-        dense_run(&dqs, 0, T);
-        const dense dks = make_dense(T, hd, T, ds, 1, T, q, D3, dk, D3, 0, a->level);
-        dense_run(&dks, 0, T);
-        const dense dvs = make_dense(T, hd, T, p, 1, T, dy, D, dv, D3, 0, a->level);
-        dense_run(&dvs, 0, T);
+        for (long r0 = 0; r0 < T; r0 += CAUSAL_BLOCK) {
+            const long rows = T - r0 < CAUSAL_BLOCK ? T - r0 : CAUSAL_BLOCK, seen = r0 + rows;
+            const dense dqs = make_dense(rows, hd, seen, ds + r0 * T, T, 1, k, D3, dq + r0 * D3, D3, 0, a->level);
+            dense_run(&dqs, 0, rows);
+            // dk and dv rows r0…: the queries from r0 on (the earlier ones' dS and P are zero there).
+            const dense dks =
+                make_dense(rows, hd, T - r0, ds + r0 * T + r0, 1, T, q + r0 * D3, D3, dk + r0 * D3, D3, 0, a->level);
+            dense_run(&dks, 0, rows);
+            const dense dvs =
+                make_dense(rows, hd, T - r0, p + r0 * T + r0, 1, T, dy + r0 * D, D, dv + r0 * D3, D3, 0, a->level);
+            dense_run(&dvs, 0, rows);
+        }
     }
     free(vt);
 }
@@ -553,4 +654,6 @@ RLHF_INLINE void scale_body(long count, float *x, float factor) {
 }
 RLHF_AT_EACH_LEVEL(scale, (long count, float *x, float factor), (count, x, factor))
 
-void rlhf_scale(long count, float *x, float factor) { RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), scale, count, x, factor) }
+void rlhf_scale(long count, float *x, float factor) {
+    RLHF_CALL_AT_LEVEL(rlhf_kernels_level(), scale, count, x, factor)
+}

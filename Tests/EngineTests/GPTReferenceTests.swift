@@ -40,6 +40,13 @@ struct GPTReferenceTests {
         12.3401756, 1.57732272, 7.82586765, 1.45363998, 49.1329651, 6.17299223, 49.6676445, 1.51310384, 7.59903622,
         1.63177717,
     ]
+    /// The same run's parameter sums in float64: how far PyTorch's own float32 run is from exact arithmetic.
+    static let parameterSums64: [Float] = [
+        10.493972, 7.56514368, 7.78438327, 1.55967091, 35.8239685, 4.49649019, 12.1843022, 1.60055274, 8.23235644,
+        1.43666527, 49.1583071, 6.16372712, 48.9125241, 1.45858618, 8.21135981, 1.57533325, 36.7069849, 4.4834802,
+        12.3401763, 1.57732278, 7.82586814, 1.45364045, 49.1329673, 6.17299213, 49.6676428, 1.51310387, 7.59903599,
+        1.6317773,
+    ]
     static let firstEntries: [Float] = [
         0.122667335, 0.271032244, 0.994206846, -0.302170634, -0.143488854, 0.175765291, 0.274270505, -0.0659194887,
         0.716264844, -0.0952752531, 0.255908608, 0.251163006, -0.10052339, -0.284882188, 0.949831605, 0.283319116,
@@ -109,7 +116,13 @@ struct GPTReferenceTests {
         #expect(rates == Self.rates)
         Self.expectClose(losses, Self.losses, "losses")
         Self.expectClose(norms, Self.norms, "gradient norms")
-        Self.expectClose(gpt.parameters.map { $0.data.reduce(0) { $0 + abs($1) } }, Self.parameterSums, "Σ|p|")
+        // Each sum within 10⁻⁵ relative, or within twice PyTorch's own float32 error where that is larger (the
+        // attention output biases, whose gradients nearly cancel, so their Adam steps follow rounding).
+        let sums = gpt.parameters.map { $0.data.reduce(0) { $0 + abs($1) } }
+        for (i, (got, want)) in zip(sums, Self.parameterSums).enumerated() {
+            let pytorchError = abs(want - Self.parameterSums64[i])
+            #expect(abs(got - want) <= max(1e-5 * abs(want), 2 * pytorchError), "Σ|p|[\(i)]: \(got), PyTorch \(want)")
+        }
         Self.expectClose(gpt.parameters.map { $0.data[0] }, Self.firstEntries, "first entries")
         #expect(adam.step == 4)
     }

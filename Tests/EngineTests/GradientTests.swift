@@ -59,6 +59,9 @@ let gradientCases: [GradientCase] = [
     GradientCase(name: "causalAttention, 2 sequences of 3, 2 heads", shapes: [[6, 12]]) { t, v in
         t.causalAttention(v[0], batch: 2, time: 3, heads: 2)
     },
+    GradientCase(name: "causalAttention, 18 positions (two row blocks)", shapes: [[18, 6]]) { t, v in
+        t.causalAttention(v[0], batch: 1, time: 18, heads: 1)
+    },
     GradientCase(name: "crossEntropy", shapes: [[4, 5]]) { t, v in t.crossEntropy(v[0], targets: [1, 0, 4, 4]) },
     GradientCase(name: "composite MLP + Bradley–Terry", shapes: [[4, 3], [5, 3], [1, 5], [1, 5], [1, 1], [4, 3]]) {
         t, v in

@@ -75,6 +75,34 @@ struct TransformerKernelTests {
         #expect(rlhf_exp(0) == 1)
     }
 
+    /// GELU and layer norm, big enough to be shared with the helper thread, give the portable loop's bits.
+    @Test func geluAndLayerNormAreTheSameBitsAtEveryLevelAndThreadCount() {
+        var rng = RNG(seed: 21)
+        let (rows, n) = (800, 128)
+        let x = (0..<(rows * n)).map { _ in rng.normal() * 3 }
+        let g = (0..<(rows * n)).map { _ in rng.normal() }
+        let w = (0..<n).map { _ in 1 + rng.normal() * 0.1 }, b = (0..<n).map { _ in rng.normal() * 0.1 }
+        func run(level: RLHFKernelLevel, threads: Int32) -> [UInt32] {
+            rlhf_kernels_set_level(level)
+            rlhf_kernels_set_threads(threads)
+            var (y, s, dx) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count), [Float]())
+            dx = y
+            var (ln, mean, rstd) = (y, [Float](repeating: 0, count: rows), [Float](repeating: 0, count: rows))
+            rlhf_gelu_forward(x.count, x, &y, &s)
+            rlhf_gelu_backward(x.count, x, s, g, &dx)
+            rlhf_layer_norm_forward(rows, n, x, w, b, 1e-5, &ln, &mean, &rstd)
+            return (y + s + dx + ln + mean + rstd).map(\.bitPattern)
+        }
+        let reference = run(level: RLHFKernelsPortable, threads: 1)
+        for level in KernelTests.levels {
+            for threads: Int32 in [1, 2] {
+                #expect(run(level: level, threads: threads) == reference, "level \(level.rawValue), \(threads) threads")
+            }
+        }
+        rlhf_kernels_set_level(rlhf_kernels_best_level())
+        rlhf_kernels_set_threads(2)
+    }
+
     /// A GPT's training steps — every transformer kernel, forward and backward, AdamW and clipping — come out the
     /// same bits at every level and with one or two threads. The sizes are big enough for products and attention to
     /// be shared with the helper thread.
