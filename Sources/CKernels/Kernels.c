@@ -718,36 +718,61 @@ void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
 
 // MARK: - Inference (rlhf_infer_*): a GPT's forward pass without a tape, for evaluation and KV-cache sampling
 //
-// Each kernel computes the formula its declaration in CKernels.h gives, in that order, with separate multiplies and
-// adds; sums run sequentially in increasing index (a compiler never reorders them, since contraction and reassociation
-// are off), and vector lanes hold different outputs, so every level gives the same bits. The loops of the row-wise
-// kernels are written once, always inlined into one function per level and vectorised at that level's width.
+// The formulas, and the order of every sum, are those of the training forward (lm-engine's TransformerKernels.c:
+// `sum8`, `exp_poly`, layer norm, GELU as x·σ(2u), the causal softmax), so a logit computed here has the bits the tape
+// computes for it. Each kernel rounds every multiply and add on its own; vector lanes hold different outputs, so every
+// level gives the same bits. The row-wise loops are written once, always inlined into one function per level and
+// vectorised at that level's width.
 
-/// tanh(u) from +, −, ·, / and exact bit operations only, so it vectorises and gives the same bits at every width
-/// (libm's tanhf is a call per element, too slow for GELU in a sampling loop). tanh(u) = sign(u)·(1 − 2/(e^{2|u|} + 1))
-/// with e^y = 2^k · p(r), y = k·ln2 + r, |r| ≤ ln2/2, p Taylor's polynomial of degree 7 (relative error < 2e-8);
-/// |u| is clamped at 10, past which tanh rounds to ±1 (so 1 + tanh is exactly 0 far left). Absolute error about 1e-7.
-__attribute__((always_inline)) static inline float infer_tanh(float u) {
-    float a = fabsf(u);
-    a = a < 10.0f ? a : 10.0f;
-    const float y = 2.0f * a;
-    const float k = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // nearest integer: 1.5·2^23 trick
-    const float r = (y - k * 0.693359375f) - k * -2.12194440e-4f;          // Cody–Waite: ln2 in two parts
-    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.66666667e-1f + r * (4.16666667e-2f +
-                    r * (8.33333333e-3f + r * (1.38888889e-3f + r * 1.98412698e-4f))))));
-    int32_t bits = ((int32_t)k + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    const float t = 1.0f - 2.0f / (p * scale + 1.0f);
-    return copysignf(t, u);
+/// Σ x[j] for j < n: lane l = j mod 8 sums its entries in increasing j, then ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+/// (l6 + l7)).
+__attribute__((always_inline)) static inline float infer_sum8(const float *x, long n) {
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int l = 0; l < 8; l++) s[l] = s[l] + x[j + l];
+    for (; j < n; j++) s[j & 7] = s[j & 7] + x[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/// GELU, tanh form, in the order 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x·x·x))).
+/// Σ x[j]·y[j] in `infer_sum8`'s order.
+__attribute__((always_inline)) static inline float infer_dot8(const float *x, const float *y, long n) {
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int l = 0; l < 8; l++) s[l] = s[l] + x[j + l] * y[j + l];
+    for (; j < n; j++) s[j & 7] = s[j & 7] + x[j] * y[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/// eˣ within about 1 ulp for x in [−87, 88] (clamped to it), by Cephes' expf: x = n·ln 2 + r, a polynomial in r, times
+/// 2ⁿ from its bits. Only + − × ÷ and exact operations, so it vectorises and rounds the same at every width.
+__attribute__((always_inline)) static inline float infer_exp(float x) {
+    x = x < -87.0f ? -87.0f : x;
+    x = x > 88.0f ? 88.0f : x;
+    const float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    const float r2 = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = (p * r2 + r) + 1.0f;
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/// GELU, tanh form, as x·σ(2u) = ½x(1 + tanh u) with u = √(2/π)·(x + 0.044715·x·x·x).
 __attribute__((always_inline)) static inline void infer_gelu_body(long count, const float *x, float *out) {
     for (long i = 0; i < count; i++) {
         const float v = x[i];
-        const float t = infer_tanh(0.797884560802865355f * (v + 0.044715f * (v * v * v)));
-        out[i] = 0.5f * v * (1.0f + t);
+        const float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+        out[i] = v * (1.0f / (1.0f + infer_exp(-2.0f * u)));
     }
 }
 
@@ -757,16 +782,10 @@ __attribute__((always_inline)) static inline void infer_layer_norm_body(long row
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * n;
         float *yr = out + r * n;
-        float sum = 0;
-        for (long j = 0; j < n; j++) sum = sum + xr[j];
-        const float mean = sum / (float)n;
-        float squares = 0;
-        for (long j = 0; j < n; j++) {
-            const float d = xr[j] - mean;
-            squares = squares + d * d;
-        }
-        const float rstd = 1.0f / sqrtf(squares / (float)n + eps);
-        for (long j = 0; j < n; j++) yr[j] = (xr[j] - mean) * rstd * weight[j] + bias[j];
+        const float mean = infer_sum8(xr, n) / (float)n;
+        for (long j = 0; j < n; j++) yr[j] = xr[j] - mean;
+        const float rstd = 1.0f / sqrtf(infer_dot8(yr, yr, n) / (float)n + eps);
+        for (long j = 0; j < n; j++) yr[j] = yr[j] * rstd * weight[j] + bias[j];
     }
 }
 
@@ -780,15 +799,14 @@ __attribute__((always_inline)) static inline void infer_attend_body(long n, long
         const float *kd = keys + d * stride;
         for (long j = 0; j < n; j++) scores[j] = scores[j] + qd * kd[j];
     }
-    for (long j = 0; j < n; j++) scores[j] = scores[j] * scale;
-    float max = scores[0];
-    for (long j = 1; j < n; j++) max = scores[j] > max ? scores[j] : max;
-    float sum = 0;
+    float max = scores[0] * scale;
     for (long j = 0; j < n; j++) {
-        scores[j] = expf(scores[j] - max);
-        sum = sum + scores[j];
+        const float s = scores[j] * scale;
+        max = s > max ? s : max;
     }
-    for (long j = 0; j < n; j++) scores[j] = scores[j] / sum;
+    for (long j = 0; j < n; j++) scores[j] = infer_exp(scores[j] * scale - max);
+    const float total = infer_sum8(scores, n);
+    for (long j = 0; j < n; j++) scores[j] = scores[j] / total;
     for (long d = 0; d < head_dim; d++) out[d] = 0;
     for (long j = 0; j < n; j++) {
         const float p = scores[j];

@@ -98,7 +98,7 @@ final class GPTDecoder {
             let (e, p) = (wte + token * d, wpe + (length + r % time) * d)
             for j in 0..<d { x[r * d + j] = e[j] + p[j] }
         }
-        let scale = Float(1 / Double(hd).squareRoot())
+        let scale = 1 / Float(hd).squareRoot()  // as the training forward computes it
         for layer in 0..<c.layers {
             let w = 2 + layer * GPT.blockParameterSuffixes.count
             let layerCache = layer * batch * c.context * d

@@ -59,25 +59,29 @@ void rlhf_adam(long count, float *p, float *m, float *v, const float *g, float b
                float lr, float epsilon);
 
 // MARK: - Inference (a GPT's forward pass without a tape: evaluation and KV-cache sampling)
+//
+// The formulas and summation orders of the training forward's kernels, so the bits agree: `sum8` order is eight
+// interleaved partial sums (lane l takes j ≡ l mod 8 in increasing j) combined as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+// (l6 + l7)); exp is Cephes' expf polynomial (about 1 ulp, x clamped to [−87, 88]).
 
 /// out[r, j] = (Σ_q x[r·depth + q] · w[q·n + j]) + bias[j] for r < rows, j < n: the sum starts from +0 and adds every
-/// product in increasing q (for finite values the bits of `rlhf_gemm` followed by `rlhf_add_bias`); no bias when bias is
-/// NULL. accumulate ≠ 0 adds the result to out instead (out = out + (sum + bias), a residual connection).
+/// product in increasing q; no bias when bias is NULL. accumulate ≠ 0 adds the result to out instead
+/// (out = out + (sum + bias), a residual connection).
 void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
                        int accumulate);
 
-/// Layer norm of each row of x[rows, n]: mean = (Σ_j x_j) / n, var = (Σ_j (x_j − mean)²) / n (sums in increasing j),
-/// rstd = 1 / √(var + eps), out_j = (x_j − mean) · rstd · weight_j + bias_j. out may be x.
+/// Layer norm of each row of x[rows, n]: mean = sum8(x) / n, d = x − mean, var = sum8(d·d) / n,
+/// rstd = 1 / √(var + eps), out = d · rstd · weight + bias. out may be x.
 void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
                            float *out);
 
-/// GELU, tanh form: out_i = 0.5 · x_i · (1 + tanh(√(2/π) · (x_i + 0.044715 · x_i³))), with a tanh of absolute error
-/// about 1e-7 built from arithmetic (not libm's), the same bits at every level. out may be x.
+/// GELU, tanh form, as out = x · (1 / (1 + exp(−2u))) with u = √(2/π) · (x + 0.044715 · x · x · x)
+/// (½x(1 + tanh u) = x·σ(2u)). out may be x.
 void rlhf_infer_gelu(long count, const float *x, float *out);
 
 /// One query row of causal attention against n cached keys and values:
-///   s_j = (Σ_d q_d · keys[d·stride + j]) · scale, p_j = exp(s_j − max_j s_j) / Σ_j exp(…) (sum in increasing j),
-///   out_d = Σ_j p_j · values[j·head_dim + d] (in increasing j).
+///   s_j = Σ_d q_d · keys[d·stride + j] (from +0, increasing d), m = max_j s_j·scale, e_j = exp(s_j·scale − m),
+///   p_j = e_j / sum8(e), out_d = Σ_j p_j · values[j·head_dim + d] (from +0, increasing j).
 /// Keys are stored transposed (one row of `stride` positions per dimension), values one row per position. scores
 /// is scratch for n floats.
 void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys, long stride, const float *values,
