@@ -768,11 +768,13 @@ __attribute__((always_inline)) static inline float infer_exp(float x) {
 }
 
 /// GELU, tanh form, as x·σ(2u) = ½x(1 + tanh u) with u = √(2/π)·(x + 0.044715·x·x·x).
-__attribute__((always_inline)) static inline void infer_gelu_body(long count, const float *x, float *out) {
+/// In place: with separate input and output pointers the compiler must allow for their overlapping, and a call on
+/// one buffer would take its scalar loop.
+__attribute__((always_inline)) static inline void infer_gelu_body(long count, float *x) {
     for (long i = 0; i < count; i++) {
         const float v = x[i];
         const float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-        out[i] = v * (1.0f / (1.0f + infer_exp(-2.0f * u)));
+        x[i] = v * (1.0f / (1.0f + infer_exp(-2.0f * u)));
     }
 }
 
@@ -789,16 +791,39 @@ __attribute__((always_inline)) static inline void infer_layer_norm_body(long row
     }
 }
 
+/// scores[j] = Σ_d q_d · keys[d·stride + j] for j in [j0, j0 + W): W sums held in registers while d runs.
+#define RLHF_INFER_SCORES_BLOCK(W)                                                                                    \
+    for (; j0 + (W) <= n; j0 += (W)) {                                                                                \
+        float acc[W] = {0};                                                                                           \
+        for (long d = 0; d < head_dim; d++) {                                                                         \
+            const float qd = q[d];                                                                                    \
+            const float *kd = keys + d * stride + j0;                                                                 \
+            for (int c = 0; c < (W); c++) acc[c] = acc[c] + qd * kd[c];                                               \
+        }                                                                                                             \
+        for (int c = 0; c < (W); c++) scores[j0 + c] = acc[c];                                                        \
+    }
+
+/// out[d] = Σ_j p_j · values[j·head_dim + d] for d in [d0, d0 + W): W sums held in registers while j runs.
+#define RLHF_INFER_MIX_BLOCK(W)                                                                                       \
+    for (; d0 + (W) <= head_dim; d0 += (W)) {                                                                         \
+        float acc[W] = {0};                                                                                           \
+        for (long j = 0; j < n; j++) {                                                                                \
+            const float p = scores[j];                                                                                \
+            const float *vj = values + j * head_dim + d0;                                                             \
+            for (int c = 0; c < (W); c++) acc[c] = acc[c] + p * vj[c];                                                \
+        }                                                                                                             \
+        for (int c = 0; c < (W); c++) out[d0 + c] = acc[c];                                                           \
+    }
+
 __attribute__((always_inline)) static inline void infer_attend_body(long n, long head_dim, const float *q,
                                                                     const float *keys, long stride,
                                                                     const float *values, float scale, float *scores,
                                                                     float *out) {
-    for (long j = 0; j < n; j++) scores[j] = 0;
-    for (long d = 0; d < head_dim; d++) {
-        const float qd = q[d];
-        const float *kd = keys + d * stride;
-        for (long j = 0; j < n; j++) scores[j] = scores[j] + qd * kd[j];
-    }
+    // Blocks of 32, 8 and 1 outputs: each output's sum runs in the same order whichever block it falls in.
+    long j0 = 0;
+    RLHF_INFER_SCORES_BLOCK(32)
+    RLHF_INFER_SCORES_BLOCK(8)
+    RLHF_INFER_SCORES_BLOCK(1)
     float max = scores[0] * scale;
     for (long j = 0; j < n; j++) {
         const float s = scores[j] * scale;
@@ -807,19 +832,15 @@ __attribute__((always_inline)) static inline void infer_attend_body(long n, long
     for (long j = 0; j < n; j++) scores[j] = infer_exp(scores[j] * scale - max);
     const float total = infer_sum8(scores, n);
     for (long j = 0; j < n; j++) scores[j] = scores[j] / total;
-    for (long d = 0; d < head_dim; d++) out[d] = 0;
-    for (long j = 0; j < n; j++) {
-        const float p = scores[j];
-        const float *vj = values + j * head_dim;
-        for (long d = 0; d < head_dim; d++) out[d] = out[d] + p * vj[d];
-    }
+    long d0 = 0;
+    RLHF_INFER_MIX_BLOCK(32)
+    RLHF_INFER_MIX_BLOCK(8)
+    RLHF_INFER_MIX_BLOCK(1)
 }
 
 /// Each row-wise kernel once per level: the same loops, vectorised at the level's width.
 #define RLHF_INFER_LOOPS(suffix, attributes)                                                                          \
-    attributes static void infer_gelu_##suffix(long count, const float *x, float *out) {                             \
-        infer_gelu_body(count, x, out);                                                                               \
-    }                                                                                                                 \
+    attributes static void infer_gelu_##suffix(long count, float *x) { infer_gelu_body(count, x); }                   \
     attributes static void infer_layer_norm_##suffix(long rows, long n, const float *x, const float *weight,         \
                                                      const float *bias, float eps, float *out) {                      \
         infer_layer_norm_body(rows, n, x, weight, bias, eps, out);                                                    \
@@ -836,9 +857,7 @@ RLHF_INFER_LOOPS(avx2, __attribute__((target("avx2"))))
 RLHF_INFER_LOOPS(avx512, __attribute__((target("avx512f"))))
 #endif
 
-void rlhf_infer_gelu(long count, const float *x, float *out) {
-    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_gelu, count, x, out)
-}
+void rlhf_infer_gelu(long count, float *x) { RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_gelu, count, x) }
 
 void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
                            float *out) {
@@ -854,14 +873,70 @@ void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys,
     RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_attend, n, head_dim, q, keys, stride, values, scale, scores, out)
 }
 
-// The linear layer works on panels of sixteen output columns: all rows of x go through one panel before the next, four
-// rows at a time, so the panel's weights (depth × 16 floats) are read from memory once per call and from L1 after.
+/// Sequences [begin, end) of a `rlhf_infer_attention` call. Within a sequence positions go in increasing order, each
+/// writing its key and value before its query reads the cache, which then holds exactly the positions it may see.
+typedef struct {
+    long time, length, heads, head_dim, context;
+    const float *qkv;
+    float *keys, *values, *y;
+    float scale;
+} infer_attention_job;
+
+static void infer_attention_sequences(void *context, long begin, long end) {
+    const infer_attention_job *a = context;
+    const long hd = a->head_dim, heads = a->heads, dim = heads * hd, time = a->time, window = a->context;
+    float stack[512];
+    float *scores = window <= 512 ? stack : malloc((size_t)window * sizeof(float));
+    if (scores == NULL) abort();
+    for (long b = begin; b < end; b++) {
+        for (long t = 0; t < time; t++) {
+            const long r = b * time + t, position = a->length + t;
+            const float *row = a->qkv + r * 3 * dim;
+            for (long h = 0; h < heads; h++) {
+                float *keys = a->keys + (b * heads + h) * hd * window;      // [head_dim, context]
+                float *values = a->values + (b * heads + h) * window * hd;  // [context, head_dim]
+                for (long i = 0; i < hd; i++) {
+                    keys[i * window + position] = row[dim + h * hd + i];
+                    values[position * hd + i] = row[2 * dim + h * hd + i];
+                }
+                rlhf_infer_attend(position + 1, hd, row + h * hd, keys, window, values, a->scale, scores,
+                                  a->y + r * dim + h * hd);
+            }
+        }
+    }
+    if (scores != stack) free(scores);
+}
+
+void rlhf_infer_attention(long batch, long time, long length, long heads, long head_dim, long context,
+                          const float *qkv, float *keys, float *values, float scale, float *y) {
+    if (batch <= 0 || time <= 0) return;
+    infer_attention_job job = {time, length, heads, head_dim, context, qkv, keys, values, y, scale};
+    // Whole sequences to each thread: a sequence's cache is written and read by one thread only.
+    const long work = batch * time * (length + time) * heads * head_dim * 2;
+    if (batch >= 2 && work >= SPLIT_WORK && run_split(infer_attention_sequences, &job, batch, 1)) return;
+    infer_attention_sequences(&job, 0, batch);
+}
+
+// The linear layer works on panels of sixteen output columns, its weights packed panel by panel (`depth` rows of
+// sixteen floats each, the last panel padded with zeros), so a panel streams through memory in order; all rows of x go
+// through one panel before the next, four rows at a time, reading the panel from L1 after the first four.
 
 enum { INFER_PANEL = 16, INFER_ROWS = 4 };
 
+long rlhf_infer_packed_count(long depth, long n) { return ((n + INFER_PANEL - 1) / INFER_PANEL) * depth * INFER_PANEL; }
+
+void rlhf_infer_pack(long depth, long n, const float *w, float *packed) {
+    for (long j0 = 0; j0 < n; j0 += INFER_PANEL) {
+        const long width = n - j0 < INFER_PANEL ? n - j0 : INFER_PANEL;
+        float *panel = packed + j0 * depth;
+        for (long q = 0; q < depth; q++)
+            for (long c = 0; c < INFER_PANEL; c++) panel[q * INFER_PANEL + c] = c < width ? w[q * n + j0 + c] : 0;
+    }
+}
+
 typedef struct {
     long rows, n, depth;
-    const float *x, *w, *bias;
+    const float *x, *packed, *bias;
     float *out;
     int accumulate, level;
 } infer_linear_job;
@@ -877,13 +952,14 @@ static void infer_linear_panels_portable(const infer_linear_job *job, long begin
     for (long panel = begin; panel < end; panel++) {
         const long j0 = panel * INFER_PANEL;
         const long width = n - j0 < INFER_PANEL ? n - j0 : INFER_PANEL;
+        const float *w = job->packed + j0 * depth;
         for (long r = 0; r < job->rows; r++) {
             float acc[INFER_PANEL] = {0};
             const float *xr = job->x + r * depth;
             for (long q = 0; q < depth; q++) {
                 const float a = xr[q];
-                const float *wq = job->w + q * n + j0;
-                for (long c = 0; c < width; c++) acc[c] = acc[c] + a * wq[c];
+                const float *wq = w + q * INFER_PANEL;
+                for (long c = 0; c < INFER_PANEL; c++) acc[c] = acc[c] + a * wq[c];
             }
             float *o = job->out + r * n + j0;
             for (long c = 0; c < width; c++) o[c] = infer_linear_result(acc[c], job->bias, j0 + c, o + c, job->accumulate);
@@ -892,8 +968,8 @@ static void infer_linear_panels_portable(const infer_linear_job *job, long begin
 }
 
 #if RLHF_X86
-/// `rb` rows (≤ 4) × one panel in sixteen accumulators' worth of registers; `full` when the panel has all sixteen
-/// columns (plain loads), otherwise the lanes past `width` are loaded as zero and never stored.
+/// `rb` rows (≤ 4) × one panel in eight registers; `full` when the panel has all sixteen columns, otherwise the lanes
+/// past `width` (computed on the padding) are never stored.
 __attribute__((target("avx2"), always_inline))
 static inline void infer_block_avx2(const int rb, const int full, const infer_linear_job *job, long r0, long j0,
                                     long width) {
@@ -904,11 +980,10 @@ static inline void infer_block_avx2(const int rb, const int full, const infer_li
     __m256 acc[INFER_ROWS][2];
     for (int r = 0; r < rb; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
     const float *x = job->x + r0 * depth;
-    const float *w = job->w + j0;
+    const float *w = job->packed + j0 * depth;
     for (long q = 0; q < depth; q++) {
-        const float *wq = w + q * n;
-        const __m256 b0 = full ? _mm256_loadu_ps(wq) : _mm256_maskload_ps(wq, m0);
-        const __m256 b1 = full ? _mm256_loadu_ps(wq + 8) : _mm256_maskload_ps(wq + 8, m1);
+        const __m256 b0 = _mm256_loadu_ps(w + q * INFER_PANEL);
+        const __m256 b1 = _mm256_loadu_ps(w + q * INFER_PANEL + 8);
         for (int r = 0; r < rb; r++) {
             const __m256 a = _mm256_broadcast_ss(x + r * depth + q);
             acc[r][0] = _mm256_add_ps(acc[r][0], _mm256_mul_ps(a, b0));
@@ -969,12 +1044,12 @@ static void infer_linear_panels(void *context, long begin, long end) {
     infer_linear_panels_portable(job, begin, end);
 }
 
-void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
-                       int accumulate) {
+void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *packed, const float *bias,
+                       float *out, int accumulate) {
     if (rows <= 0 || n <= 0) return;
-    infer_linear_job job = {rows, n, depth, x, w, bias, out, accumulate, rlhf_kernels_level()};
+    infer_linear_job job = {rows, n, depth, x, packed, bias, out, accumulate, rlhf_kernels_level()};
     const long panels = (n + INFER_PANEL - 1) / INFER_PANEL;
-    // The threads share the panels, so each reads half the weights; a panel is computed whole by one thread.
+    // The threads share the panels, so each reads its part of the weights; a panel is computed whole by one thread.
     if (panels >= 2 && rows * n * depth >= SPLIT_WORK && run_split(infer_linear_panels, &job, panels, 1)) return;
     infer_linear_panels(&job, 0, panels);
 }

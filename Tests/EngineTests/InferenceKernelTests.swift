@@ -59,10 +59,13 @@ struct InferenceKernelTests {
                 rlhf_kernels_set_threads(threads)
                 Self.atEveryLevel { level in
                     var out = start
+                    var packed = [Float](repeating: .nan, count: rlhf_infer_packed_count(depth, n))
+                    packed.withUnsafeMutableBufferPointer { rlhf_infer_pack(depth, n, w, $0.baseAddress) }
                     out.withUnsafeMutableBufferPointer { o in
                         bias.withUnsafeBufferPointer { b in
                             rlhf_infer_linear(
-                                rows, n, depth, x, w, withBias ? b.baseAddress : nil, o.baseAddress, accumulate ? 1 : 0)
+                                rows, n, depth, x, packed, withBias ? b.baseAddress : nil, o.baseAddress,
+                                accumulate ? 1 : 0)
                         }
                     }
                     #expect(
@@ -101,8 +104,8 @@ struct InferenceKernelTests {
         x += [0, -0, 1e-30, -1e-30, 4.5, -4.5, 9, -9, 100, -100, .infinity]
         var bits: [[UInt32]] = []
         Self.atEveryLevel { _ in
-            var out = [Float](repeating: .nan, count: x.count)
-            out.withUnsafeMutableBufferPointer { rlhf_infer_gelu(x.count, x, $0.baseAddress) }
+            var out = x
+            out.withUnsafeMutableBufferPointer { rlhf_infer_gelu(x.count, $0.baseAddress) }
             bits.append(out.map(\.bitPattern))
             for (v, y) in zip(x, out) {
                 guard v.isFinite else {
@@ -118,14 +121,17 @@ struct InferenceKernelTests {
             }
         }
         #expect(bits.allSatisfy { $0 == bits[0] })
-        var nan = [Float](repeating: 0, count: 1)
-        nan.withUnsafeMutableBufferPointer { rlhf_infer_gelu(1, [Float.nan], $0.baseAddress) }
+        var nan = [Float.nan]
+        nan.withUnsafeMutableBufferPointer { rlhf_infer_gelu(1, $0.baseAddress) }
         #expect(nan[0].isNaN)
     }
 
     /// One query's attention: the same bits at every level, and within 1e-6 of the formula in Double (the kernels' exp
     /// is within about 1 ulp of eˣ).
-    @Test(arguments: [(n: 1, headDim: 4), (n: 5, headDim: 4), (n: 17, headDim: 32), (n: 64, headDim: 32)])
+    @Test(arguments: [
+        (n: 1, headDim: 4), (n: 5, headDim: 4), (n: 17, headDim: 32), (n: 64, headDim: 32), (n: 47, headDim: 45),
+        (n: 9, headDim: 8),
+    ])
     func attendIsTheFormulaAtEveryLevel(n: Int, headDim: Int) {
         var rng = RNG(seed: UInt64(n * 100 + headDim))
         let stride = n + 3  // keys sit in rows longer than the positions used, as in the cache
