@@ -723,36 +723,63 @@ void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
 
 // MARK: - Inference (rlhf_infer_*): a GPT's forward pass without a tape, for evaluation and KV-cache sampling
 //
-// Each kernel computes the formula its declaration in CKernels.h gives, in that order, with separate multiplies and
-// adds; sums run sequentially in increasing index (a compiler never reorders them, since contraction and reassociation
-// are off), and vector lanes hold different outputs, so every level gives the same bits. The loops of the row-wise
-// kernels are written once, always inlined into one function per level and vectorised at that level's width.
+// The formulas, and the order of every sum, are those of the training forward (lm-engine's TransformerKernels.c:
+// `sum8`, `exp_poly`, layer norm, GELU as x·σ(2u), the causal softmax), so a logit computed here has the bits the tape
+// computes for it. Each kernel rounds every multiply and add on its own; vector lanes hold different outputs, so every
+// level gives the same bits. The row-wise loops are written once, always inlined into one function per level and
+// vectorised at that level's width.
 
-/// tanh(u) from +, −, ·, / and exact bit operations only, so it vectorises and gives the same bits at every width
-/// (libm's tanhf is a call per element, too slow for GELU in a sampling loop). tanh(u) = sign(u)·(1 − 2/(e^{2|u|} + 1))
-/// with e^y = 2^k · p(r), y = k·ln2 + r, |r| ≤ ln2/2, p Taylor's polynomial of degree 7 (relative error < 2e-8);
-/// |u| is clamped at 10, past which tanh rounds to ±1 (so 1 + tanh is exactly 0 far left). Absolute error about 1e-7.
-__attribute__((always_inline)) static inline float infer_tanh(float u) {
-    float a = fabsf(u);
-    a = a < 10.0f ? a : 10.0f;
-    const float y = 2.0f * a;
-    const float k = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // nearest integer: 1.5·2^23 trick
-    const float r = (y - k * 0.693359375f) - k * -2.12194440e-4f;          // Cody–Waite: ln2 in two parts
-    const float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.66666667e-1f + r * (4.16666667e-2f +
-                    r * (8.33333333e-3f + r * (1.38888889e-3f + r * 1.98412698e-4f))))));
-    int32_t bits = ((int32_t)k + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    const float t = 1.0f - 2.0f / (p * scale + 1.0f);
-    return copysignf(t, u);
+/// Σ x[j] for j < n: lane l = j mod 8 sums its entries in increasing j, then ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+/// (l6 + l7)).
+__attribute__((always_inline)) static inline float infer_sum8(const float *x, long n) {
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int l = 0; l < 8; l++) s[l] = s[l] + x[j + l];
+    for (; j < n; j++) s[j & 7] = s[j & 7] + x[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/// GELU, tanh form, in the order 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x·x·x))).
-__attribute__((always_inline)) static inline void infer_gelu_body(long count, const float *x, float *out) {
+/// Σ x[j]·y[j] in `infer_sum8`'s order.
+__attribute__((always_inline)) static inline float infer_dot8(const float *x, const float *y, long n) {
+    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int l = 0; l < 8; l++) s[l] = s[l] + x[j + l] * y[j + l];
+    for (; j < n; j++) s[j & 7] = s[j & 7] + x[j] * y[j];
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/// eˣ within about 1 ulp for x in [−87, 88] (clamped to it), by Cephes' expf: x = n·ln 2 + r, a polynomial in r, times
+/// 2ⁿ from its bits. Only + − × ÷ and exact operations, so it vectorises and rounds the same at every width.
+__attribute__((always_inline)) static inline float infer_exp(float x) {
+    x = x < -87.0f ? -87.0f : x;
+    x = x > 88.0f ? 88.0f : x;
+    const float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f;
+    r = r - n * -2.12194440e-4f;
+    const float r2 = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = (p * r2 + r) + 1.0f;
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/// GELU, tanh form, as x·σ(2u) = ½x(1 + tanh u) with u = √(2/π)·(x + 0.044715·x·x·x).
+/// In place: with separate input and output pointers the compiler must allow for their overlapping, and a call on
+/// one buffer would take its scalar loop.
+__attribute__((always_inline)) static inline void infer_gelu_body(long count, float *x) {
     for (long i = 0; i < count; i++) {
         const float v = x[i];
-        const float t = infer_tanh(0.797884560802865355f * (v + 0.044715f * (v * v * v)));
-        out[i] = 0.5f * v * (1.0f + t);
+        const float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
+        x[i] = v * (1.0f / (1.0f + infer_exp(-2.0f * u)));
     }
 }
 
@@ -762,51 +789,63 @@ __attribute__((always_inline)) static inline void infer_layer_norm_body(long row
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * n;
         float *yr = out + r * n;
-        float sum = 0;
-        for (long j = 0; j < n; j++) sum = sum + xr[j];
-        const float mean = sum / (float)n;
-        float squares = 0;
-        for (long j = 0; j < n; j++) {
-            const float d = xr[j] - mean;
-            squares = squares + d * d;
-        }
-        const float rstd = 1.0f / sqrtf(squares / (float)n + eps);
-        for (long j = 0; j < n; j++) yr[j] = (xr[j] - mean) * rstd * weight[j] + bias[j];
+        const float mean = infer_sum8(xr, n) / (float)n;
+        for (long j = 0; j < n; j++) yr[j] = xr[j] - mean;
+        const float rstd = 1.0f / sqrtf(infer_dot8(yr, yr, n) / (float)n + eps);
+        for (long j = 0; j < n; j++) yr[j] = yr[j] * rstd * weight[j] + bias[j];
     }
 }
+
+/// scores[j] = Σ_d q_d · keys[d·stride + j] for j in [j0, j0 + W): W sums held in registers while d runs.
+#define RLHF_INFER_SCORES_BLOCK(W)                                                                                    \
+    for (; j0 + (W) <= n; j0 += (W)) {                                                                                \
+        float acc[W] = {0};                                                                                           \
+        for (long d = 0; d < head_dim; d++) {                                                                         \
+            const float qd = q[d];                                                                                    \
+            const float *kd = keys + d * stride + j0;                                                                 \
+            for (int c = 0; c < (W); c++) acc[c] = acc[c] + qd * kd[c];                                               \
+        }                                                                                                             \
+        for (int c = 0; c < (W); c++) scores[j0 + c] = acc[c];                                                        \
+    }
+
+/// out[d] = Σ_j p_j · values[j·head_dim + d] for d in [d0, d0 + W): W sums held in registers while j runs.
+#define RLHF_INFER_MIX_BLOCK(W)                                                                                       \
+    for (; d0 + (W) <= head_dim; d0 += (W)) {                                                                         \
+        float acc[W] = {0};                                                                                           \
+        for (long j = 0; j < n; j++) {                                                                                \
+            const float p = scores[j];                                                                                \
+            const float *vj = values + j * head_dim + d0;                                                             \
+            for (int c = 0; c < (W); c++) acc[c] = acc[c] + p * vj[c];                                                \
+        }                                                                                                             \
+        for (int c = 0; c < (W); c++) out[d0 + c] = acc[c];                                                           \
+    }
 
 __attribute__((always_inline)) static inline void infer_attend_body(long n, long head_dim, const float *q,
                                                                     const float *keys, long stride,
                                                                     const float *values, float scale, float *scores,
                                                                     float *out) {
-    for (long j = 0; j < n; j++) scores[j] = 0;
-    for (long d = 0; d < head_dim; d++) {
-        const float qd = q[d];
-        const float *kd = keys + d * stride;
-        for (long j = 0; j < n; j++) scores[j] = scores[j] + qd * kd[j];
-    }
-    for (long j = 0; j < n; j++) scores[j] = scores[j] * scale;
-    float max = scores[0];
-    for (long j = 1; j < n; j++) max = scores[j] > max ? scores[j] : max;
-    float sum = 0;
+    // Blocks of 32, 8 and 1 outputs: each output's sum runs in the same order whichever block it falls in.
+    long j0 = 0;
+    RLHF_INFER_SCORES_BLOCK(32)
+    RLHF_INFER_SCORES_BLOCK(8)
+    RLHF_INFER_SCORES_BLOCK(1)
+    float max = scores[0] * scale;
     for (long j = 0; j < n; j++) {
-        scores[j] = expf(scores[j] - max);
-        sum = sum + scores[j];
+        const float s = scores[j] * scale;
+        max = s > max ? s : max;
     }
-    for (long j = 0; j < n; j++) scores[j] = scores[j] / sum;
-    for (long d = 0; d < head_dim; d++) out[d] = 0;
-    for (long j = 0; j < n; j++) {
-        const float p = scores[j];
-        const float *vj = values + j * head_dim;
-        for (long d = 0; d < head_dim; d++) out[d] = out[d] + p * vj[d];
-    }
+    for (long j = 0; j < n; j++) scores[j] = infer_exp(scores[j] * scale - max);
+    const float total = infer_sum8(scores, n);
+    for (long j = 0; j < n; j++) scores[j] = scores[j] / total;
+    long d0 = 0;
+    RLHF_INFER_MIX_BLOCK(32)
+    RLHF_INFER_MIX_BLOCK(8)
+    RLHF_INFER_MIX_BLOCK(1)
 }
 
 /// Each row-wise kernel once per level: the same loops, vectorised at the level's width.
 #define RLHF_INFER_LOOPS(suffix, attributes)                                                                          \
-    attributes static void infer_gelu_##suffix(long count, const float *x, float *out) {                             \
-        infer_gelu_body(count, x, out);                                                                               \
-    }                                                                                                                 \
+    attributes static void infer_gelu_##suffix(long count, float *x) { infer_gelu_body(count, x); }                   \
     attributes static void infer_layer_norm_##suffix(long rows, long n, const float *x, const float *weight,         \
                                                      const float *bias, float eps, float *out) {                      \
         infer_layer_norm_body(rows, n, x, weight, bias, eps, out);                                                    \
@@ -823,9 +862,7 @@ RLHF_INFER_LOOPS(avx2, __attribute__((target("avx2"))))
 RLHF_INFER_LOOPS(avx512, __attribute__((target("avx512f"))))
 #endif
 
-void rlhf_infer_gelu(long count, const float *x, float *out) {
-    RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_gelu, count, x, out)
-}
+void rlhf_infer_gelu(long count, float *x) { RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_gelu, count, x) }
 
 void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
                            float *out) {
@@ -841,14 +878,70 @@ void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys,
     RLHF_RETURN_AT_LEVEL(rlhf_kernels_level(), infer_attend, n, head_dim, q, keys, stride, values, scale, scores, out)
 }
 
-// The linear layer works on panels of sixteen output columns: all rows of x go through one panel before the next, four
-// rows at a time, so the panel's weights (depth × 16 floats) are read from memory once per call and from L1 after.
+/// Sequences [begin, end) of a `rlhf_infer_attention` call. Within a sequence positions go in increasing order, each
+/// writing its key and value before its query reads the cache, which then holds exactly the positions it may see.
+typedef struct {
+    long time, length, heads, head_dim, context;
+    const float *qkv;
+    float *keys, *values, *y;
+    float scale;
+} infer_attention_job;
+
+static void infer_attention_sequences(void *context, long begin, long end) {
+    const infer_attention_job *a = context;
+    const long hd = a->head_dim, heads = a->heads, dim = heads * hd, time = a->time, window = a->context;
+    float stack[512];
+    float *scores = window <= 512 ? stack : malloc((size_t)window * sizeof(float));
+    if (scores == NULL) abort();
+    for (long b = begin; b < end; b++) {
+        for (long t = 0; t < time; t++) {
+            const long r = b * time + t, position = a->length + t;
+            const float *row = a->qkv + r * 3 * dim;
+            for (long h = 0; h < heads; h++) {
+                float *keys = a->keys + (b * heads + h) * hd * window;      // [head_dim, context]
+                float *values = a->values + (b * heads + h) * window * hd;  // [context, head_dim]
+                for (long i = 0; i < hd; i++) {
+                    keys[i * window + position] = row[dim + h * hd + i];
+                    values[position * hd + i] = row[2 * dim + h * hd + i];
+                }
+                rlhf_infer_attend(position + 1, hd, row + h * hd, keys, window, values, a->scale, scores,
+                                  a->y + r * dim + h * hd);
+            }
+        }
+    }
+    if (scores != stack) free(scores);
+}
+
+void rlhf_infer_attention(long batch, long time, long length, long heads, long head_dim, long context,
+                          const float *qkv, float *keys, float *values, float scale, float *y) {
+    if (batch <= 0 || time <= 0) return;
+    infer_attention_job job = {time, length, heads, head_dim, context, qkv, keys, values, y, scale};
+    // Whole sequences to each thread: a sequence's cache is written and read by one thread only.
+    const long work = batch * time * (length + time) * heads * head_dim * 2;
+    if (batch >= 2 && work >= SPLIT_WORK && run_split(infer_attention_sequences, &job, batch, 1)) return;
+    infer_attention_sequences(&job, 0, batch);
+}
+
+// The linear layer works on panels of sixteen output columns, its weights packed panel by panel (`depth` rows of
+// sixteen floats each, the last panel padded with zeros), so a panel streams through memory in order; all rows of x go
+// through one panel before the next, four rows at a time, reading the panel from L1 after the first four.
 
 enum { INFER_PANEL = 16, INFER_ROWS = 4 };
 
+long rlhf_infer_packed_count(long depth, long n) { return ((n + INFER_PANEL - 1) / INFER_PANEL) * depth * INFER_PANEL; }
+
+void rlhf_infer_pack(long depth, long n, const float *w, float *packed) {
+    for (long j0 = 0; j0 < n; j0 += INFER_PANEL) {
+        const long width = n - j0 < INFER_PANEL ? n - j0 : INFER_PANEL;
+        float *panel = packed + j0 * depth;
+        for (long q = 0; q < depth; q++)
+            for (long c = 0; c < INFER_PANEL; c++) panel[q * INFER_PANEL + c] = c < width ? w[q * n + j0 + c] : 0;
+    }
+}
+
 typedef struct {
     long rows, n, depth;
-    const float *x, *w, *bias;
+    const float *x, *packed, *bias;
     float *out;
     int accumulate, level;
 } infer_linear_job;
@@ -864,13 +957,14 @@ static void infer_linear_panels_portable(const infer_linear_job *job, long begin
     for (long panel = begin; panel < end; panel++) {
         const long j0 = panel * INFER_PANEL;
         const long width = n - j0 < INFER_PANEL ? n - j0 : INFER_PANEL;
+        const float *w = job->packed + j0 * depth;
         for (long r = 0; r < job->rows; r++) {
             float acc[INFER_PANEL] = {0};
             const float *xr = job->x + r * depth;
             for (long q = 0; q < depth; q++) {
                 const float a = xr[q];
-                const float *wq = job->w + q * n + j0;
-                for (long c = 0; c < width; c++) acc[c] = acc[c] + a * wq[c];
+                const float *wq = w + q * INFER_PANEL;
+                for (long c = 0; c < INFER_PANEL; c++) acc[c] = acc[c] + a * wq[c];
             }
             float *o = job->out + r * n + j0;
             for (long c = 0; c < width; c++) o[c] = infer_linear_result(acc[c], job->bias, j0 + c, o + c, job->accumulate);
@@ -879,8 +973,8 @@ static void infer_linear_panels_portable(const infer_linear_job *job, long begin
 }
 
 #if RLHF_X86
-/// `rb` rows (≤ 4) × one panel in sixteen accumulators' worth of registers; `full` when the panel has all sixteen
-/// columns (plain loads), otherwise the lanes past `width` are loaded as zero and never stored.
+/// `rb` rows (≤ 4) × one panel in eight registers; `full` when the panel has all sixteen columns, otherwise the lanes
+/// past `width` (computed on the padding) are never stored.
 __attribute__((target("avx2"), always_inline))
 static inline void infer_block_avx2(const int rb, const int full, const infer_linear_job *job, long r0, long j0,
                                     long width) {
@@ -891,11 +985,10 @@ static inline void infer_block_avx2(const int rb, const int full, const infer_li
     __m256 acc[INFER_ROWS][2];
     for (int r = 0; r < rb; r++) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
     const float *x = job->x + r0 * depth;
-    const float *w = job->w + j0;
+    const float *w = job->packed + j0 * depth;
     for (long q = 0; q < depth; q++) {
-        const float *wq = w + q * n;
-        const __m256 b0 = full ? _mm256_loadu_ps(wq) : _mm256_maskload_ps(wq, m0);
-        const __m256 b1 = full ? _mm256_loadu_ps(wq + 8) : _mm256_maskload_ps(wq + 8, m1);
+        const __m256 b0 = _mm256_loadu_ps(w + q * INFER_PANEL);
+        const __m256 b1 = _mm256_loadu_ps(w + q * INFER_PANEL + 8);
         for (int r = 0; r < rb; r++) {
             const __m256 a = _mm256_broadcast_ss(x + r * depth + q);
             acc[r][0] = _mm256_add_ps(acc[r][0], _mm256_mul_ps(a, b0));
@@ -956,12 +1049,12 @@ static void infer_linear_panels(void *context, long begin, long end) {
     infer_linear_panels_portable(job, begin, end);
 }
 
-void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
-                       int accumulate) {
+void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *packed, const float *bias,
+                       float *out, int accumulate) {
     if (rows <= 0 || n <= 0) return;
-    infer_linear_job job = {rows, n, depth, x, w, bias, out, accumulate, rlhf_kernels_level()};
+    infer_linear_job job = {rows, n, depth, x, packed, bias, out, accumulate, rlhf_kernels_level()};
     const long panels = (n + INFER_PANEL - 1) / INFER_PANEL;
-    // The threads share the panels, so each reads half the weights; a panel is computed whole by one thread.
+    // The threads share the panels, so each reads its part of the weights; a panel is computed whole by one thread.
     if (panels >= 2 && rows * n * depth >= SPLIT_WORK && run_split(infer_linear_panels, &job, panels, 1)) return;
     infer_linear_panels(&job, 0, panels);
 }

@@ -21,14 +21,15 @@ final class GPTDecoder {
     /// Positions cached so far, the same for every sequence.
     private(set) var length = 0
 
-    /// The parameters in `GPT.parameterNames` order, then the language-model head wteᵀ [dim, vocab].
+    /// The parameters in `GPT.parameterNames` order, then the language-model head wteᵀ [dim, vocab]; the matrices a
+    /// linear layer reads (the projections and the head) packed by `rlhf_infer_pack`, every one starting on a cache
+    /// line.
     private let weights: UnsafeMutablePointer<Float>
     private let offsets: [Int]
     /// Per layer, keys as [batch, heads, headDim, context] (transposed, so a query's scores run along memory) and
     /// values as [batch, heads, context, headDim].
     private let keys: UnsafeMutablePointer<Float>
     private let values: UnsafeMutablePointer<Float>
-    private let cacheCount: Int
 
     init(_ model: GPT, batch: Int) {
         let c = model.config
@@ -37,25 +38,35 @@ final class GPTDecoder {
             model.parameters.map(\.shape) == GPT.parameterShapes(c), "GPTDecoder: parameters do not fit \(c)")
         config = c
         self.batch = batch
+        // The projections are the 2-D parameters after the two embeddings; the head is wte transposed.
+        var head = Tensor(zeros: [c.dim, c.vocab])
+        head.data.withUnsafeMutableBufferPointer {
+            rlhf_transpose(c.vocab, c.dim, model.parameters[0].data, $0.baseAddress)
+        }
+        let matrices = model.parameters + [head]
+        let packed = matrices.indices.map { $0 >= 2 && matrices[$0].shape.count == 2 }
         var offsets: [Int] = []
         var total = 0
-        for p in model.parameters {
+        for (m, isPacked) in zip(matrices, packed) {
             offsets.append(total)
-            total += p.count
+            let count = isPacked ? rlhf_infer_packed_count(m.shape[0], m.shape[1]) : m.count
+            total += (count + 15) / 16 * 16
         }
-        offsets.append(total)
-        let weights = UnsafeMutablePointer<Float>.allocate(capacity: total + c.dim * c.vocab)
-        for (p, offset) in zip(model.parameters, offsets) {
-            p.data.withUnsafeBufferPointer { source in
-                if let base = source.baseAddress { (weights + offset).initialize(from: base, count: p.count) }
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
+        let weights = raw.initializeMemory(as: Float.self, repeating: 0, count: max(total, 1))
+        for (i, m) in matrices.enumerated() {
+            m.data.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress else { return }
+                if packed[i] {
+                    rlhf_infer_pack(m.shape[0], m.shape[1], base, weights + offsets[i])
+                } else {
+                    (weights + offsets[i]).update(from: base, count: m.count)
+                }
             }
-        }
-        model.parameters[0].data.withUnsafeBufferPointer { wte in
-            rlhf_transpose(c.vocab, c.dim, wte.baseAddress, weights + total)
         }
         self.weights = weights
         self.offsets = offsets
-        cacheCount = c.layers * batch * c.context * c.dim
+        let cacheCount = c.layers * batch * c.context * c.dim
         keys = .allocate(capacity: cacheCount)
         keys.initialize(repeating: 0, count: cacheCount)
         values = .allocate(capacity: cacheCount)
@@ -71,7 +82,7 @@ final class GPTDecoder {
     /// Forgets every cached position.
     func reset() { length = 0 }
 
-    /// Parameter `index` (in `GPT.parameterNames` order).
+    /// Parameter `index` (in `GPT.parameterNames` order; one past the last is the head).
     private func parameter(_ index: Int) -> UnsafeMutablePointer<Float> { weights + offsets[index] }
 
     /// Runs positions `length ..< length + time` of every sequence (`tokens` holds `time` tokens of sequence 0, then
@@ -83,12 +94,11 @@ final class GPTDecoder {
         precondition(time >= 1 && length + time <= c.context, "GPTDecoder: \(length) + \(time) > \(c.context)")
         precondition(tokens.count == rows, "GPTDecoder: \(tokens.count) tokens for \(batch) × \(time)")
         let outRows = allPositions ? rows : batch
-        // Scratch: x, h, y [rows, d]; qkv [rows, 3d]; f [rows, 4d]; scores [context]; logits [outRows, vocab].
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * 10 * d + c.context + outRows * c.vocab)
+        // Scratch: x, h, y [rows, d]; qkv [rows, 3d]; f [rows, 4d]; logits [outRows, vocab].
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * 10 * d + outRows * c.vocab)
         defer { scratch.deallocate() }
         let (x, h, y) = (scratch, scratch + rows * d, scratch + 2 * rows * d)
-        let (qkv, f) = (scratch + 3 * rows * d, scratch + 6 * rows * d)
-        let (scores, logits) = (scratch + 10 * rows * d, scratch + 10 * rows * d + c.context)
+        let (qkv, f, logits) = (scratch + 3 * rows * d, scratch + 6 * rows * d, scratch + 10 * rows * d)
 
         // x = wte[token] + wpe[position]
         let (wte, wpe) = (parameter(0), parameter(1))
@@ -98,35 +108,18 @@ final class GPTDecoder {
             let (e, p) = (wte + token * d, wpe + (length + r % time) * d)
             for j in 0..<d { x[r * d + j] = e[j] + p[j] }
         }
-        let scale = Float(1 / Double(hd).squareRoot())
+        let scale = 1 / Float(hd).squareRoot()  // as the training forward computes it
         for layer in 0..<c.layers {
             let w = 2 + layer * GPT.blockParameterSuffixes.count
             let layerCache = layer * batch * c.context * d
             rlhf_infer_layer_norm(rows, d, x, parameter(w), parameter(w + 1), 1e-5, h)
             rlhf_infer_linear(rows, 3 * d, d, h, parameter(w + 2), parameter(w + 3), qkv, 0)  // [rows, 3d]: q, k, v
-            for r in 0..<rows {
-                let (b, position) = (r / time, length + r % time)
-                for head in 0..<c.heads {
-                    let slot = layerCache + (b * c.heads + head) * c.context * hd
-                    for i in 0..<hd {
-                        keys[slot + i * c.context + position] = qkv[r * 3 * d + d + head * hd + i]
-                        values[slot + position * hd + i] = qkv[r * 3 * d + 2 * d + head * hd + i]
-                    }
-                }
-            }
-            for r in 0..<rows {
-                let (b, position) = (r / time, length + r % time)
-                for head in 0..<c.heads {
-                    let slot = layerCache + (b * c.heads + head) * c.context * hd
-                    rlhf_infer_attend(
-                        position + 1, hd, qkv + r * 3 * d + head * hd, keys + slot, c.context, values + slot, scale,
-                        scores, y + r * d + head * hd)
-                }
-            }
+            rlhf_infer_attention(
+                batch, time, length, c.heads, hd, c.context, qkv, keys + layerCache, values + layerCache, scale, y)
             rlhf_infer_linear(rows, d, d, y, parameter(w + 4), parameter(w + 5), x, 1)
             rlhf_infer_layer_norm(rows, d, x, parameter(w + 6), parameter(w + 7), 1e-5, h)
             rlhf_infer_linear(rows, 4 * d, d, h, parameter(w + 8), parameter(w + 9), f, 0)
-            rlhf_infer_gelu(rows * 4 * d, f, f)
+            rlhf_infer_gelu(rows * 4 * d, f)
             rlhf_infer_linear(rows, d, 4 * d, f, parameter(w + 10), parameter(w + 11), x, 1)
         }
         length += time
@@ -139,7 +132,7 @@ final class GPTDecoder {
         }
         let lnf = 2 + c.layers * GPT.blockParameterSuffixes.count
         rlhf_infer_layer_norm(outRows, d, x, parameter(lnf), parameter(lnf + 1), 1e-5, h)
-        rlhf_infer_linear(outRows, c.vocab, d, h, weights + offsets[offsets.count - 1], nil, logits, 0)
+        rlhf_infer_linear(outRows, c.vocab, d, h, parameter(offsets.count - 1), nil, logits, 0)
         return Array(UnsafeBufferPointer(start: logits, count: outRows * c.vocab))
     }
 }

@@ -87,6 +87,26 @@ struct GPTInferenceTests {
         rlhf_kernels_set_level(rlhf_kernels_best_level())
     }
 
+    /// The products and the attention are shared between two threads when big enough; every output is computed whole
+    /// by one thread, so one thread gives the same bits.
+    @Test func oneOrTwoThreadsGiveTheSameLogits() {
+        let model = Self.randomGPT(GPTConfig(vocab: 65, layers: 2, heads: 4, dim: 64, context: 32), seed: 8)
+        var rng = RNG(seed: 8)
+        let tokens = (0..<(6 * 32)).map { _ in rng.int(below: 65) }
+        rlhf_kernels_set_threads(1)
+        let one = model.logits(tokens: tokens, batch: 6, time: 32)
+        rlhf_kernels_set_threads(2)
+        // The helper may be asleep, starting or held by another test (then the caller computes alone): try until it
+        // has taken part once.
+        let before = rlhf_kernels_split_jobs()
+        let deadline = ContinuousClock.now + .seconds(10)
+        repeat {
+            let two = model.logits(tokens: tokens, batch: 6, time: 32)
+            #expect(two.data.map(\.bitPattern) == one.data.map(\.bitPattern))
+        } while rlhf_kernels_split_jobs() == before && ContinuousClock.now < deadline
+        #expect(rlhf_kernels_split_jobs() > before)
+    }
+
     /// A position's logits depend on the tokens before it only: changing a later token leaves them as they were, and
     /// changing an earlier one changes them (the mask is causal, and the cache does not leak across sequences).
     @Test func logitsAreCausal() {

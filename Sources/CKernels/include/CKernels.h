@@ -122,25 +122,44 @@ double rlhf_sum_squares(long count, const float *x);
 void rlhf_scale(long count, float *x, float factor);
 
 // MARK: - Inference (a GPT's forward pass without a tape: evaluation and KV-cache sampling)
+//
+// The formulas and summation orders of the training forward's kernels, so the bits agree: `sum8` order is eight
+// interleaved partial sums (lane l takes j ≡ l mod 8 in increasing j) combined as ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
+// (l6 + l7)); exp is Cephes' expf polynomial (about 1 ulp, x clamped to [−87, 88]).
 
-/// out[r, j] = (Σ_q x[r·depth + q] · w[q·n + j]) + bias[j] for r < rows, j < n: the sum starts from +0 and adds every
-/// product in increasing q (for finite values the bits of `rlhf_gemm` followed by `rlhf_add_bias`); no bias when bias is
-/// NULL. accumulate ≠ 0 adds the result to out instead (out = out + (sum + bias), a residual connection).
-void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *w, const float *bias, float *out,
-                       int accumulate);
+/// The causal self-attention of `time` new positions of each of `batch` sequences, against a cache of keys and values
+/// that already holds positions 0 ..< length: row r = b·time + t of qkv[batch·time, 3·heads·head_dim] (q, k, v side by
+/// side) is position length + t of sequence b. Writes each new key and value into the cache, keys as
+/// [batch, heads, head_dim, context] and values as [batch, heads, context, head_dim], and y[batch·time, heads·head_dim]
+/// as `rlhf_infer_attend` of each head's query over positions 0 … length + t. Sequences may be shared between threads.
+void rlhf_infer_attention(long batch, long time, long length, long heads, long head_dim, long context,
+                          const float *qkv, float *keys, float *values, float scale, float *y);
 
-/// Layer norm of each row of x[rows, n]: mean = (Σ_j x_j) / n, var = (Σ_j (x_j − mean)²) / n (sums in increasing j),
-/// rstd = 1 / √(var + eps), out_j = (x_j − mean) · rstd · weight_j + bias_j. out may be x.
+/// out[r, j] = (Σ_q x[r·depth + q] · w[q·n + j]) + bias[j] for r < rows, j < n, with w[depth, n] given packed by
+/// `rlhf_infer_pack`: the sum starts from +0 and adds every product in increasing q; no bias when bias is NULL.
+/// accumulate ≠ 0 adds the result to out instead (out = out + (sum + bias), a residual connection).
+void rlhf_infer_linear(long rows, long n, long depth, const float *x, const float *packed, const float *bias,
+                       float *out, int accumulate);
+
+/// How many floats `rlhf_infer_pack` writes for a [depth, n] weight: n rounded up to 16, times depth.
+long rlhf_infer_packed_count(long depth, long n);
+
+/// w[depth, n] in the layout `rlhf_infer_linear` reads: panels of 16 columns, each depth rows of 16 contiguous floats
+/// (the last padded with zeros), so each panel streams through memory in order.
+void rlhf_infer_pack(long depth, long n, const float *w, float *packed);
+
+/// Layer norm of each row of x[rows, n]: mean = sum8(x) / n, d = x − mean, var = sum8(d·d) / n,
+/// rstd = 1 / √(var + eps), out = d · rstd · weight + bias. out may be x.
 void rlhf_infer_layer_norm(long rows, long n, const float *x, const float *weight, const float *bias, float eps,
                            float *out);
 
-/// GELU, tanh form: out_i = 0.5 · x_i · (1 + tanh(√(2/π) · (x_i + 0.044715 · x_i³))), with a tanh of absolute error
-/// about 1e-7 built from arithmetic (not libm's), the same bits at every level. out may be x.
-void rlhf_infer_gelu(long count, const float *x, float *out);
+/// GELU, tanh form, as x = x · (1 / (1 + exp(−2u))) with u = √(2/π) · (x + 0.044715 · x · x · x)
+/// (½x(1 + tanh u) = x·σ(2u)), in place.
+void rlhf_infer_gelu(long count, float *x);
 
 /// One query row of causal attention against n cached keys and values:
-///   s_j = (Σ_d q_d · keys[d·stride + j]) · scale, p_j = exp(s_j − max_j s_j) / Σ_j exp(…) (sum in increasing j),
-///   out_d = Σ_j p_j · values[j·head_dim + d] (in increasing j).
+///   s_j = Σ_d q_d · keys[d·stride + j] (from +0, increasing d), m = max_j s_j·scale, e_j = exp(s_j·scale − m),
+///   p_j = e_j / sum8(e), out_d = Σ_j p_j · values[j·head_dim + d] (from +0, increasing j).
 /// Keys are stored transposed (one row of `stride` positions per dimension), values one row per position. scores
 /// is scratch for n floats.
 void rlhf_infer_attend(long n, long head_dim, const float *q, const float *keys, long stride, const float *values,
