@@ -104,6 +104,52 @@ import Testing
         ])
     }
 
+    /// SIGTERM to the sweep reaches the running runs (in process groups of their own): each is recorded cancelled,
+    /// no further run starts, the sweep exits 143, and running the command again runs what is left.
+    @Test func aSignalCancelsTheRunningRunsAndTheSweepResumes() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let nb = try cli.write(
+            "nb.rlhf",
+            """
+            # %% parameters
+            n = 0
+            # %% long
+            while n >= 0 { n = n + 1 }
+            """)
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["sweep", nb, "--param", "n=0,1,2", "--jobs", "2", "--store", cli.store]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline,
+            (try? cli.scalar("SELECT count(*) FROM runs WHERE status = 'running'")) != "2"
+        {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        // A run's row exists a moment before its signal handlers do; let both reach their long cell.
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM runs ORDER BY id)") == "cancelled cancelled")
+        #expect(try cli.scalar("SELECT count(*) FROM sweep_runs") == "2")
+        // The cancelled points run again, and the third for the first time (killed at once here: they never end).
+        let again = Process()
+        again.executableURL = CLI.executable
+        again.arguments = ["sweep", nb, "--param", "n=0,1,2", "--store", cli.store]
+        let out = Pipe()
+        again.standardOutput = out
+        again.standardError = FileHandle.nullDevice
+        try again.run()
+        let resumed = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        kill(again.processIdentifier, SIGTERM)
+        again.waitUntilExit()
+        #expect(resumed.hasPrefix("resuming sweep 1 · \(nb) · 3 points = 3 runs · 0 done, 3 to run"), "\(resumed)")
+    }
+
     static func sql(_ path: String, _ statements: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -1,4 +1,5 @@
 import ArgumentParser
+@preconcurrency import CReadline
 import Foundation
 import Language
 import Notebook
@@ -33,6 +34,8 @@ struct Sweep: ParsableCommand {
     }
 
     func run() throws {
+        // Line-buffered even into a pipe or file, so every line printed before a signal reaches it.
+        rlhf_line_buffer_stdout()
         let text: String
         do {
             text = try CellFile.readText(path: file)

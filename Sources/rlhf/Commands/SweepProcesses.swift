@@ -1,3 +1,4 @@
+@preconcurrency import CReadline
 import Foundation
 import Notebook
 
@@ -9,6 +10,10 @@ import Notebook
 
 /// Runs a sweep's runs as `rlhf run` processes on one store, up to `jobs` at once, printing a line as each ends.
 /// The store takes concurrent writers (WAL, a busy timeout, a lock per run), so the runs need nothing else.
+///
+/// SIGINT and SIGTERM are passed on to the running runs (each cancels its cell and records it, as `rlhf run` does;
+/// the runs are in process groups of their own, so a terminal's Ctrl-C reaches them only this way), and no further
+/// run starts; the sweep then exits 130 or 143.
 struct SweepProcesses {
     let store: String
     let file: String
@@ -43,10 +48,19 @@ struct SweepProcesses {
         var running: [Running] = []
         var done = 0
         let clock = ContinuousClock()
-        while !queue.isEmpty || !running.isEmpty {
+        rlhf_install_run_signal_handlers()
+        while (!queue.isEmpty && outcome.cancelledExit == nil) || !running.isEmpty {
+            let signals =
+                Array(repeating: SIGINT, count: Int(rlhf_take_sigint()))
+                + Array(repeating: SIGTERM, count: Int(rlhf_take_sigterm()))
+            for signal in signals {
+                outcome.cancelledExit = outcome.cancelledExit ?? 128 + signal
+                for run in running where run.process.isRunning { kill(run.process.processIdentifier, signal) }
+            }
             while running.count < jobs, outcome.cancelledExit == nil, let next = queue.popFirst() {
                 running.append(try start(next.point, next.seed, clock: clock))
             }
+            guard !running.isEmpty else { continue }
             guard let index = running.firstIndex(where: { !$0.process.isRunning }) else {
                 usleep(20_000)
                 continue
