@@ -37,7 +37,8 @@ extension LabStore {
         return try write { db in
             _ = try DBRun.existing(db, id: run)
             for tag in adding {
-                try db.execute(sql: "INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)", arguments: [run, tag])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO run_tags (run_id, tag) VALUES (?, ?)", arguments: [run, tag])
             }
             for tag in removing {
                 try db.execute(sql: "DELETE FROM run_tags WHERE run_id = ? AND tag = ?", arguments: [run, tag])

@@ -23,22 +23,26 @@ import Testing
         #expect(sweep.status == 0, "\(sweep.stderr)")
         #expect(sweep.stdout.hasPrefix("sweep 1 · \(nb) · 2 points × 3 seeds = 6 runs · 0 done, 6 to run"))
         #expect(sweep.stdout.contains("sweep 1: 6 of 6 runs succeeded"))
-        #expect(try cli.scalar("SELECT count(*) FROM sweep_runs s JOIN runs r ON r.id = s.run_id WHERE r.status = 'succeeded'") == "6")
+        #expect(
+            try cli.scalar(
+                "SELECT count(*) FROM sweep_runs s JOIN runs r ON r.id = s.run_id WHERE r.status = 'succeeded'") == "6")
         #expect(
             try cli("query", "SELECT point, seed FROM sweep_runs ORDER BY point, seed", "--csv").stdout
                 == "point,seed\n0,1\n0,2\n0,3\n1,1\n1,2\n1,3\n")
         // Each run's parameters are its point and seed.
         #expect(
-            try cli.scalar("SELECT r.parameters FROM runs r JOIN sweep_runs s ON s.run_id = r.id WHERE s.point = 1 AND s.seed = 2")
+            try cli.scalar(
+                "SELECT r.parameters FROM runs r JOIN sweep_runs s ON s.run_id = r.id WHERE s.point = 1 AND s.seed = 2")
                 == #""{""kl"": 1, ""run_seed"": 2}""#)
 
         // Values 1, 2, 3: mean 2, s = 1, half-width t(0.975, 2)/√3 = 4.302652729749462/√3 = 2.48414 (6 figures).
         let table = try cli("compare", "--sweep", "1")
         #expect(table.status == 0, "\(table.stderr)")
         let rows = table.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-        #expect(rows.map { $0.joined(separator: " ") } == [
-            "POINT kl N gold loss", "1 0 3 2 ± 2.48414 1 ± 0", "2 1 3 12 ± 2.48414 1 ± 0",
-        ])
+        #expect(
+            rows.map { $0.joined(separator: " ") } == [
+                "POINT kl N gold loss", "1 0 3 2 ± 2.48414 1 ± 0", "2 1 3 12 ± 2.48414 1 ± 0",
+            ])
         let csv = try cli("compare", "--sweep", "1", "--csv", "--metric", "gold")
         let half = 4.302652729749462 / 3.0.squareRoot()
         let lines = csv.stdout.split(separator: "\n").map(String.init)
@@ -56,12 +60,15 @@ import Testing
 
         // Runs given by id group by their parameters other than seed, as the sweep does.
         let byRuns = try cli("compare", "1", "2", "3", "4", "5", "6", "--metric", "gold")
-        #expect(byRuns.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").joined(separator: " ")
-            == "1 0 3 2 ± 2.48414")
+        #expect(
+            byRuns.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").joined(separator: " ")
+                == "1 0 3 2 ± 2.48414")
 
         // Run again: nothing to do. A failed run and a run never started are run again, and nothing else.
         let again = try cli("sweep", nb, "--param", "kl=0,1", "--seeds", "3")
-        #expect(again.status == 0 && again.stdout.hasPrefix("resuming sweep 1 · \(nb) · 2 points × 3 seeds = 6 runs · 6 done, 0 to run"))
+        #expect(
+            again.status == 0
+                && again.stdout.hasPrefix("resuming sweep 1 · \(nb) · 2 points × 3 seeds = 6 runs · 6 done, 0 to run"))
         _ = try cli("query", "SELECT 1")  // the store is readable between writers
         try Self.sql(
             cli.store,
@@ -76,6 +83,20 @@ import Testing
         #expect(try cli.scalar("SELECT count(*) FROM runs") == "8")
         let after = try cli("compare", "--sweep", "1", "--metric", "gold")
         #expect(after.stdout.contains("2 ± 2.48414") && after.stdout.contains("12 ± 2.48414"))
+
+        // The report of the sweep: the comparison table, one chart per metric (mean and interval ends over the
+        // points), every run with its point, seed and status.
+        let report = try cli("report", "--sweep", "1", "-o", "sweep.html")
+        #expect(
+            report.status == 0 && report.stdout == "wrote sweep.html (2 rows, 2 charts, 7 runs)\n", "\(report.stderr)")
+        let page = try String(contentsOf: cli.folder.appendingPathComponent("sweep.html"), encoding: .utf8)
+        #expect(
+            page.contains("<td class=\"num\">2 ± 2.48414</td>") && page.contains("<td class=\"num\">12 ± 2.48414</td>"))
+        #expect(page.components(separatedBy: "<svg").count == 3 && page.contains("95% high"))
+        #expect(page.components(separatedBy: "<td class=\"status failed\">").count == 2)
+        let reportOfRuns = try cli("report", "1", "3", "-o", "runs.html")
+        #expect(
+            reportOfRuns.status == 0 && reportOfRuns.stdout.hasPrefix("wrote runs.html ("), "\(reportOfRuns.stderr)")
 
         // An edited notebook is a new sweep.
         try (Self.notebook + "\n").write(toFile: nb, atomically: true, encoding: .utf8)
@@ -99,9 +120,10 @@ import Testing
         #expect(sweep.stdout.contains("[1/2] kl=0: failed: ") && sweep.stdout.contains("[2/2] kl=2: succeeded"))
         #expect(sweep.stdout.contains("sweep 1: 1 of 2 runs succeeded"))
         let table = try cli("compare", "--sweep", "1")
-        #expect(table.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") } == [
-            "POINT kl N gold", "1 0 0 -", "2 2 1 0.5",
-        ])
+        #expect(
+            table.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") } == [
+                "POINT kl N gold", "1 0 0 -", "2 2 1 0.5",
+            ])
     }
 
     /// SIGTERM to the sweep reaches the running runs (in process groups of their own): each is recorded cancelled,
@@ -134,7 +156,9 @@ import Testing
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 143)
-        #expect(try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM runs ORDER BY id)") == "cancelled cancelled")
+        #expect(
+            try cli.scalar("SELECT group_concat(status, ' ') FROM (SELECT status FROM runs ORDER BY id)")
+                == "cancelled cancelled")
         #expect(try cli.scalar("SELECT count(*) FROM sweep_runs") == "2")
         // The cancelled points run again, and the third for the first time (killed at once here: they never end).
         let again = Process()

@@ -51,7 +51,8 @@ private struct CollectionFixture {
     let fixture = try CollectionFixture()
     defer { try? FileManager.default.removeItem(at: fixture.folder) }
     var printed: [String] = []
-    let full = try NotebookRunner(store: fixture.store, notebook: fixture.file, source: "", output: { printed.append($0) })
+    let full = try NotebookRunner(
+        store: fixture.store, notebook: fixture.file, source: "", output: { printed.append($0) })
     for cell in fixture.file.codeCells {
         guard case .committed = full.execute(cell) else {
             Issue.record("cell \(cell.key) did not commit: \(full.execute(cell))")

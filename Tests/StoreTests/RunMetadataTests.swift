@@ -16,8 +16,11 @@ import Testing
                 name: "kl-0.1", note: "first try", tags: ["sweep", "baseline", "sweep"], environment: Self.environment)
             let run = try store.beginRun(notebook: "nb.rlhf", source: "x = 1", parameters: "{}", metadata: metadata)
             let read = try store.metadata(run: run)
-            #expect(read == RunMetadata(name: "kl-0.1", note: "first try", tags: ["baseline", "sweep"],
-                environment: Self.environment))
+            #expect(
+                read
+                    == RunMetadata(
+                        name: "kl-0.1", note: "first try", tags: ["baseline", "sweep"],
+                        environment: Self.environment))
             #expect(read.tags == ["baseline", "sweep"])
             let summary = try #require(try store.runs().first)
             #expect(summary.name == "kl-0.1" && summary.note == "first try" && summary.tags == ["baseline", "sweep"])
@@ -110,8 +113,10 @@ import Testing
     @Test(arguments: [
         (#"{}"#, [String]()),
         (#"{"kl":0.1,"lr":0.0003}"#, ["kl=0.1", "lr=0.0003"]),
-        (#"{"label":"a, \"b\"","sizes":[1,[2,3]],"r":{"x":1,"y":"}"},"on":true}"#,
-            ["label=a, \"b\"", "sizes=[1,[2,3]]", #"r={"x":1,"y":"}"}"#, "on=true"]),
+        (
+            #"{"label":"a, \"b\"","sizes":[1,[2,3]],"r":{"x":1,"y":"}"},"on":true}"#,
+            ["label=a, \"b\"", "sizes=[1,[2,3]]", #"r={"x":1,"y":"}"}"#, "on=true"]
+        ),
         (#"not json"#, []),
     ])
     func parametersSplitIntoColumns(json: String, expected: [String]) {

@@ -28,8 +28,10 @@ import Testing
         #expect((StudentT(degrees: 9).quantile(0.975) * 1e6).rounded() / 1e6 == 2.262157)
     }
 
-    @Test(arguments: [(0.5, 3.0, 0.6742760175759245), (1.0, 5.0, 0.8183912661754386), (2.0, 9.0, 0.9617235881146495),
-        (-1.5, 4.0, 0.104), (3.0, 30.0, 0.9973050179671741), (0.0, 6.0, 0.5)])
+    @Test(arguments: [
+        (0.5, 3.0, 0.6742760175759245), (1.0, 5.0, 0.8183912661754386), (2.0, 9.0, 0.9617235881146495),
+        (-1.5, 4.0, 0.104), (3.0, 30.0, 0.9973050179671741), (0.0, 6.0, 0.5),
+    ])
     func cdfMatchesSciPy(t: Double, degrees: Double, expected: Double) {
         #expect(abs(StudentT(degrees: degrees).cdf(t) - expected) <= 1e-12)
     }

@@ -14,7 +14,8 @@ extension RunEnvironment {
     public static func current(notebook: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> RunEnvironment
     {
-        let folder = notebook.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+        let folder =
+            notebook.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
             ?? FileManager.default.currentDirectoryPath
         let (state, revision) = gitState(folder: folder, path: environment["PATH"] ?? "")
         return RunEnvironment(

@@ -64,8 +64,9 @@ public struct SweepPlan {
                 _ = try NotebookParameters.parse(texts).apply(to: notebook)
             } catch let problem as NotebookParameters.Problem {
                 let name = Self.seedParameter
-                if firstSeed != nil, problem.description.hasPrefix("unknown parameter '\(name)'")
-                    || problem.description.hasPrefix("--param \(name):")
+                if firstSeed != nil,
+                    problem.description.hasPrefix("unknown parameter '\(name)'")
+                        || problem.description.hasPrefix("--param \(name):")
                 {
                     throw Problem(
                         description: "--seeds: \(notebook.path) has no `\(name)` parameter to set (declare "

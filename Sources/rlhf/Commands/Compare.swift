@@ -80,7 +80,8 @@ struct Compare: ParsableCommand {
                 let m = group.metrics[name]
                 return [number(m?.mean), number(m?.low), number(m?.high)]
             }
-            lines.append((group.parameters.map(\.value) + ["\(group.runs.count)"] + metrics).map(field).joined(separator: ","))
+            lines.append(
+                (group.parameters.map(\.value) + ["\(group.runs.count)"] + metrics).map(field).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }

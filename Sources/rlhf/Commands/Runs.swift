@@ -63,7 +63,9 @@ struct Runs: ParsableCommand {
             switch group {
             case .tags:
                 header.append("TAGS")
-                for i in runs.indices { rows[i].append(runs[i].tags.isEmpty ? "-" : runs[i].tags.joined(separator: ",")) }
+                for i in runs.indices {
+                    rows[i].append(runs[i].tags.isEmpty ? "-" : runs[i].tags.joined(separator: ","))
+                }
             case .params:
                 let values = runs.map { Dictionary(RunParameters.split($0.parameters), uniquingKeysWith: { $1 }) }
                 var names: [String] = []

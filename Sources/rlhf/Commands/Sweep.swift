@@ -61,7 +61,9 @@ struct Sweep: ParsableCommand {
         let all = plan.grid.runs
         // Succeeded runs are done; a run still written by a live process belongs to another sweep command.
         let taken = Set(
-            detail.runs.filter { $0.status == .succeeded || $0.status == .running }.map { "\($0.point):\($0.seed ?? -1)" })
+            detail.runs.filter { $0.status == .succeeded || $0.status == .running }.map {
+                "\($0.point):\($0.seed ?? -1)"
+            })
         let todo = all.filter { !taken.contains("\($0.point):\($0.seed ?? -1)") }
         let points = plan.grid.points.count
         let shape =

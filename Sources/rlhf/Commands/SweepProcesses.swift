@@ -68,7 +68,8 @@ struct SweepProcesses {
             let ended = running.remove(at: index)
             done += 1
             let status = ended.process.terminationStatus
-            let seconds = Double((clock.now - ended.started).components.seconds)
+            let seconds =
+                Double((clock.now - ended.started).components.seconds)
                 + Double((clock.now - ended.started).components.attoseconds) * 1e-18
             let what = "[\(done)/\(todo.count)] \(plan.label(point: ended.point, seed: ended.seed))"
             let errors = (try? String(contentsOf: ended.errors, encoding: .utf8)) ?? ""
@@ -93,7 +94,8 @@ struct SweepProcesses {
         process.executableURL = Self.executable
         let member = "\(sweep):\(point)" + (seed.map { ":\($0)" } ?? "")
         process.arguments =
-            ["run", file, "--store", store, "--quiet", "--sweep-member", member] + plan.arguments(point: point, seed: seed)
+            ["run", file, "--store", store, "--quiet", "--sweep-member", member]
+            + plan.arguments(point: point, seed: seed)
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("rlhf-sweep-\(UUID().uuidString)")
         FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice

@@ -5,7 +5,8 @@ struct TagCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tag",
         abstract: "Add tags to a run, or remove them with --remove; prints the run's tags after.",
-        discussion: "Tags are metadata: they are not part of any commit's hash, so tagging never changes a run's results.")
+        discussion:
+            "Tags are metadata: they are not part of any commit's hash, so tagging never changes a run's results.")
 
     @OptionGroup var store: StoreOptions
     @Argument(help: ArgumentHelp("Run id or name.", valueName: "run")) var target: String

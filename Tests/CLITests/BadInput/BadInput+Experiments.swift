@@ -8,7 +8,8 @@ extension BadInputCorpus {
             -> BadInputCase
         {
             var c = BadInputCase(
-                name: "cli/experiments/run-\(name)", arguments: ["run", "{dir}/nb.rlhf", "--store", "{store}"] + options,
+                name: "cli/experiments/run-\(name)",
+                arguments: ["run", "{dir}/nb.rlhf", "--store", "{store}"] + options,
                 files: ["nb.rlhf": seed], exit: exit, error: error)
             c.setupSQL = setupSQL
             return c
@@ -22,12 +23,16 @@ extension BadInputCorpus {
                 files: ["nb.rlhf": notebook ?? parameters], exit: exit, error: error)
         }
         return [
-            run("name-starting-with-a-digit", ["--name", "1x"], error: "bad run name '1x': a run name starts with a letter"),
+            run(
+                "name-starting-with-a-digit", ["--name", "1x"],
+                error: "bad run name '1x': a run name starts with a letter"),
             run("name-with-slash", ["--name", "a/b"], error: "bad run name 'a/b': contains '/'"),
             run("name-empty", ["--name", ""], error: "bad run name '': a run name cannot be empty"),
             run("tag-empty", ["--tag", "ok", "--tag", ""], error: "bad tag '': a tag cannot be empty"),
             run("tag-with-space", ["--tag", "a b"], error: "bad tag 'a b': contains ' '"),
-            run("sweep-member-malformed", ["--sweep-member", "x"], error: "--sweep-member 'x' is not SWEEP:POINT[:SEED]"),
+            run(
+                "sweep-member-malformed", ["--sweep-member", "x"], error: "--sweep-member 'x' is not SWEEP:POINT[:SEED]"
+            ),
             run(
                 "name-taken", ["--name", "base"], exit: 1, error: "run name 'base' is taken by run 1",
                 setupSQL: "UPDATE runs SET name = 'base' WHERE id = 1"),
@@ -59,7 +64,8 @@ extension BadInputCorpus {
             .cli(
                 "cli/experiments/sweep-missing-notebook", ["sweep", "{dir}/missing.rlhf"],
                 error: "cannot read notebook '{dir}/missing.rlhf'"),
-            .cli("cli/experiments/compare-nothing", ["compare"], exit: 64, error: "give runs to compare, or --sweep ID"),
+            .cli(
+                "cli/experiments/compare-nothing", ["compare"], exit: 64, error: "give runs to compare, or --sweep ID"),
             .cli(
                 "cli/experiments/compare-both", ["compare", "1", "--sweep", "1"], exit: 64,
                 error: "give runs or --sweep ID, not both"),
