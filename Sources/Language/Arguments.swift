@@ -11,14 +11,19 @@ public struct Arguments {
         public var length: Int
         /// The variable the caller wrote, when the argument is a bare variable (needed for in-place parameters).
         public var variable: String?
+        /// The element the caller wrote, when the argument is a list element or record field of a variable
+        /// (`ps[0]`, `runs.best`): an in-place parameter updates it there, and is named by it.
+        public var path: String?
         public init(
-            label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1, variable: String? = nil
+            label: String?, value: Value, location: SourceLocation? = nil, length: Int = 1, variable: String? = nil,
+            path: String? = nil
         ) {
             self.label = label
             self.value = value
             self.location = location
             self.length = length
             self.variable = variable
+            self.path = path
         }
     }
 
@@ -144,7 +149,12 @@ public struct Arguments {
         values[name] = argument.value
         explicitlyPassed.insert(name)
         if let location = argument.location { locations[name] = (location, argument.length) }
-        if let variable = argument.variable { variables[name] = variable }
+        if let variable = argument.variable {
+            variables[name] = variable
+        } else if let path = argument.path, signature.parameters.contains(where: { $0.name == name && $0.isInout }) {
+            // Only an in-place parameter is named by an element path: other parameters read as before.
+            variables[name] = path
+        }
     }
 
     /// Refuses an in-place parameter whose argument is not a variable, before the body does any work.

@@ -534,18 +534,70 @@ public final class Interpreter {
                 "cannot call a value of type \(callee.typeName)", at: calleeExpr.location,
                 length: calleeExpr.length)
         }
+        var targets: [String: Expr] = [:]
         let passed =
             try receiver
             + argumentExprs.map { argument in
                 var variable: String?
                 if case .variable(let name) = argument.value.kind { variable = name }
+                let value = try evaluate(argument.value, in: scope)
+                let path = variable == nil ? elementPath(argument.value, in: scope) : nil
+                if let path { targets[path] = argument.value }
                 return Arguments.Passed(
-                    label: argument.label, value: try evaluate(argument.value, in: scope),
-                    location: argument.location, length: argument.length, variable: variable)
+                    label: argument.label, value: value, location: argument.location, length: argument.length,
+                    variable: variable, path: path)
             }
         let result = try invoke(function, passing: passed, at: expr.location)
-        for update in result.updates { setVariable(update.variable, update.value, in: scope) }
+        for update in result.updates {
+            if let target = targets[update.variable] {
+                try self.update(target, in: scope, creating: false) { $0 = update.value }
+            } else {
+                setVariable(update.variable, update.value, in: scope)
+            }
+        }
         return result.value
+    }
+
+    /// The element an argument names below a variable, `ps[0]` or `runs.best` (a negative index as its position),
+    /// so an in-place parameter can update it there; nil for anything else. Indices must be literals or variables,
+    /// (`-1` included), so naming the element runs nothing a second time; a record key must be a name, so the path
+    /// reads back.
+    private func elementPath(_ expr: Expr, in scope: Scope?) -> String? {
+        func path(_ expr: Expr) -> String? {
+            switch expr.kind {
+            case .variable(let name): return name
+            case .member(let baseExpr, let field):
+                guard let prefix = path(baseExpr), case .record? = try? evaluate(baseExpr, in: scope) else {
+                    return nil
+                }
+                return prefix + "." + field
+            case .index(let baseExpr, let indexExpr):
+                switch indexExpr.kind {
+                case .int, .string, .variable: break
+                case .negate(let operand):
+                    guard case .int = operand.kind else { return nil }
+                default: return nil
+                }
+                guard let prefix = path(baseExpr), let base = try? evaluate(baseExpr, in: scope),
+                    let index = try? evaluate(indexExpr, in: scope)
+                else { return nil }
+                switch (base, index) {
+                case (.list(let items), .int):
+                    return (try? listIndex(index, count: items.count, at: indexExpr)).map { prefix + "[\($0)]" }
+                case (.record, .string(let key)) where Self.isName(key):
+                    return prefix + "." + key
+                default: return nil
+                }
+            default: return nil
+            }
+        }
+        guard case .variable = expr.kind else { return path(expr) }
+        return nil
+    }
+
+    private static func isName(_ text: String) -> Bool {
+        guard let head = text.first, head.isLetter || head == "_" else { return false }
+        return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 
     private func memberValue(_ name: String, of baseExpr: Expr, at expr: Expr, in scope: Scope?) throws -> Value {

@@ -20,7 +20,9 @@ extension LabStore {
                     name: object.name, kind: object.objectKind, versions: versions.filter { $0.object == object.name })
             }
             let cells = try DBCell.all(db, run: id).map { try $0.info() }
-            return RunDetail(run: summary, source: row.source, cells: cells, objects: objects)
+            return RunDetail(
+                run: summary, source: row.source, cells: cells, objects: objects,
+                environment: try Self.environment(db, run: id))
         }
     }
 
@@ -63,7 +65,7 @@ extension LabStore {
     }
 
     /// A run whose process died reads as `interrupted` even before a writer marks it so.
-    private func summaries(_ db: Database, where condition: String, arguments: StatementArguments) throws
+    func summaries(_ db: Database, where condition: String, arguments: StatementArguments) throws
         -> [RunSummary]
     {
         let rows = try Row.fetchAll(
@@ -78,7 +80,9 @@ extension LabStore {
                         WHERE o.run_id = r.id) AS versions,
                        (SELECT count(*) FROM metric_points m WHERE m.run_id = r.id) AS metrics,
                        (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
-                       r.deleted_at, r.parent_run, r.resumed_at_cell
+                       r.deleted_at, r.parent_run, r.resumed_at_cell, r.name, r.note,
+                       (SELECT group_concat(tag, char(10)) FROM (SELECT t.tag FROM run_tags t
+                        WHERE t.run_id = r.id ORDER BY t.tag)) AS tags
                 FROM runs r WHERE \(condition) ORDER BY r.id
                 """, arguments: arguments)
         return try rows.map { row in
@@ -90,7 +94,9 @@ extension LabStore {
                 startedAt: row["started_at"], finishedAt: row["finished_at"], cells: row["cells"],
                 failedCell: row["failed_cell"], objects: row["objects"], versions: row["versions"],
                 metrics: row["metrics"], parameters: row["parameters"], lastCommittedCell: row["last_cell"],
-                deletedAt: row["deleted_at"], parentRun: row["parent_run"], resumedAtCell: row["resumed_at_cell"])
+                deletedAt: row["deleted_at"], parentRun: row["parent_run"], resumedAtCell: row["resumed_at_cell"],
+                name: row["name"], note: row["note"],
+                tags: (row["tags"] as String?)?.split(separator: "\n").map(String.init) ?? [])
         }
     }
 }

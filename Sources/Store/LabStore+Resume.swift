@@ -114,15 +114,17 @@ extension LabStore {
     /// Starts a child run of `point.parent` and, in the same transaction, writes its first commit (no cell, note
     /// `resumed from run P before cell K`): a copy of every restored object as its version 1 (checkpoints point at
     /// the same blobs, 0 bytes) and the parent's bindings. Returns the child's id.
-    public func beginResumedRun(notebook: String?, source: String, parameters: String, from point: ResumePoint) throws
-        -> Int64
-    {
+    public func beginResumedRun(
+        notebook: String?, source: String, parameters: String, from point: ResumePoint,
+        metadata: RunMetadata = RunMetadata()
+    ) throws -> Int64 {
         try lockingNewRun { db in
             var run = DBRun(
                 notebook: notebook, source: source, parameters: parameters, status: RunStatus.running.rawValue,
                 startedAt: Timestamp.now(), finishedAt: nil)
             try run.insert(db)
             guard let id = run.id else { throw StoreError.database(path, "inserting the run returned no id") }
+            try writeMetadata(db, run: id, metadata)
             try db.execute(
                 sql: "UPDATE runs SET parent_run = ?, resumed_at_cell = ? WHERE id = ?",
                 arguments: [point.parent, point.cell, id])

@@ -1,18 +1,22 @@
 import GRDB
 
 extension LabStore {
-    /// Starts a run and returns its id. `parameters` is the effective parameters as JSON text (e.g. `{"lr":0.0003}`).
+    /// Starts a run and returns its id. `parameters` is the effective parameters as JSON text (e.g. `{"lr":0.0003}`);
+    /// `metadata` its name, note, tags and environment (a taken name throws and starts nothing).
     ///
     /// ```swift
     /// let run = try store.beginRun(notebook: "notebooks/quickstart.rlhf", source: text, parameters: "{}")
     /// ```
-    public func beginRun(notebook: String?, source: String, parameters: String) throws -> Int64 {
+    public func beginRun(
+        notebook: String?, source: String, parameters: String, metadata: RunMetadata = RunMetadata()
+    ) throws -> Int64 {
         try lockingNewRun { db in
             var run = DBRun(
                 notebook: notebook, source: source, parameters: parameters, status: RunStatus.running.rawValue,
                 startedAt: Timestamp.now(), finishedAt: nil)
             try run.insert(db)
             guard let id = run.id else { throw StoreError.database(path, "inserting the run returned no id") }
+            try writeMetadata(db, run: id, metadata)
             return id
         }
     }

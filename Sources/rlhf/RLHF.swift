@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Notebook
 
 @main
 struct RLHF: ParsableCommand {
@@ -11,10 +12,12 @@ struct RLHF: ParsableCommand {
             With no subcommand, opens the interactive shell: each input is a cell, run and committed to the store.
             The store defaults to store/lab.sqlite (override with --store PATH or RLHF_STORE).
             """,
+        version: "rlhf " + LabVersion.description,
         subcommands: [
             Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self,
             BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self, Report.self,
             ChartsExport.self, Export.self, Import.self,
+            TagCommand.self, Sweep.self, Compare.self,
         ]
     )
 

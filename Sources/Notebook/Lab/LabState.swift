@@ -65,6 +65,13 @@ final class LabState {
         for (name, step) in last { nextStep[name] = step + 1 }
     }
 
+    /// Appends one point at an explicit step (`log_metric(name, v, step: 10)`); the series' next step moves past it
+    /// if it is beyond, so a later call without a step continues after the highest one.
+    func record(_ name: String, step: Int, _ value: Double) {
+        metrics.append(MetricPoint(name: name, step: step, value: value))
+        nextStep[name] = max(nextStep[name] ?? 0, step + 1)
+    }
+
     /// The run-level state a failed cell must not change.
     struct Snapshot {
         let rng: RNG

@@ -30,12 +30,13 @@ extension NotebookRunner {
     /// ```
     public convenience init(
         store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
-        resuming point: ResumePoint, output: @escaping (String) -> Void
+        resuming point: ResumePoint, metadata: RunMetadata = RunMetadata(), output: @escaping (String) -> Void
     ) throws {
         // Rebuild everything before writing the child run, so a binding that cannot be restored writes nothing.
         let restored = try Self.restoredValues(point, store: store)
         try self.init(store: store, notebook: notebook, output: output) {
-            try store.beginResumedRun(notebook: notebook?.path, source: source, parameters: parameters, from: point)
+            try store.beginResumedRun(
+                notebook: notebook?.path, source: source, parameters: parameters, from: point, metadata: metadata)
         }
         for (name, value) in restored.globals { interpreter.globals[name] = value }
         if let rng = restored.rng { lab.rng = rng }
@@ -47,20 +48,34 @@ extension NotebookRunner {
         -> (globals: [(String, Value)], rng: RNG?)
     {
         var globals: [(String, Value)] = []
+        var elements: [String: Value] = [:]
         var rng: RNG?
+        // Objects first: a list or record binding refers to the models inside it by their element paths.
+        for binding in point.bindings {
+            guard case let .object(name) = binding.value else { continue }
+            let ref = VersionRef(run: point.parent, object: name, version: binding.version?.version)
+            let value = try value(of: store.state(ref).1, name: binding.name)
+            if Self.isElementPath(binding.name) {
+                elements[binding.name] = value
+            } else {
+                globals.append((binding.name, value))
+            }
+        }
         for binding in point.bindings {
             switch binding.value {
-            case let .object(name):
-                let ref = VersionRef(run: point.parent, object: name, version: binding.version?.version)
-                globals.append((binding.name, try value(of: store.state(ref).1, name: binding.name)))
+            case .object: continue
             case let .value(json) where binding.name == BindingEncoder.rngBinding:
                 rng = try StoredValueReader.generator(json: json)
             case let .value(json):
-                globals.append((binding.name, try StoredValueReader.value(ofBinding: json, name: binding.name)))
+                globals.append(
+                    (binding.name, try StoredValueReader.value(ofBinding: json, name: binding.name, objects: elements)))
             }
         }
         return (globals, rng)
     }
+
+    /// `ps[0]`, `runs.best`: the binding of a model inside a list or record, not a variable of its own.
+    static func isElementPath(_ name: String) -> Bool { name.contains { $0 == "[" || $0 == "." } }
 
     /// A stored model or dataset version as the value of `name` (see `StoredValueReader`, the one decoder).
     static func value(of state: ObjectState, name: String) throws -> Value {

@@ -29,13 +29,13 @@ public final class NotebookRunner {
     /// Seconds a cell may run before it is cancelled (`--cell-timeout`); nil for no limit.
     public var cellTimeout: Double?
 
-    /// Starts a run. `notebook` is nil for the interactive shell.
+    /// Starts a run. `notebook` is nil for the interactive shell; `metadata` is its name, tags, note and environment.
     public convenience init(
         store: LabStore, notebook: CellFile?, source: String, parameters: String = "{}",
-        output: @escaping (String) -> Void
+        metadata: RunMetadata = RunMetadata(), output: @escaping (String) -> Void
     ) throws {
         try self.init(store: store, notebook: notebook, output: output) {
-            try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters)
+            try store.beginRun(notebook: notebook?.path, source: source, parameters: parameters, metadata: metadata)
         }
     }
 

@@ -38,16 +38,19 @@ public struct RunReplay {
     ) throws -> Result {
         let notebook = original.run.notebook.map { CellFile.parse(path: $0, text: original.source) }
         let steps = try steps(notebook)
-        // A resumed run (`--resume`, `--cells`) replays from the same state of its parent.
+        // A resumed run (`--resume`, `--cells`) replays from the same state of its parent. The replay records the
+        // environment it ran in, not the original's: that is what a replay on another machine tells apart.
+        let metadata = RunMetadata(environment: .current(notebook: original.run.notebook))
         let runner =
             try original.run.parentRun.map { parent in
                 try NotebookRunner(
                     store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
-                    resuming: try store.resumePoint(run: parent, fromCell: original.run.resumedAtCell), output: output)
+                    resuming: try store.resumePoint(run: parent, fromCell: original.run.resumedAtCell),
+                    metadata: metadata, output: output)
             }
             ?? NotebookRunner(
                 store: store, notebook: notebook, source: original.source, parameters: original.run.parameters,
-                output: output)
+                metadata: metadata, output: output)
         let execution = try withoutActuallyEscaping(cellStarted) { started in
             try withoutActuallyEscaping(cellFinished) { finished in
                 let observer = ReplayObserver(recorded: original.cells, started: started, finished: finished)

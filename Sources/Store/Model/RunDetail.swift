@@ -5,4 +5,6 @@ public struct RunDetail: Sendable, Codable, Equatable {
     public var source: String
     public var cells: [CellInfo]
     public var objects: [ObjectInfo]
+    /// Where it ran; nil for a run recorded before rlhf kept it.
+    public var environment: RunEnvironment? = nil
 }

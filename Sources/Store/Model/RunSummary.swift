@@ -22,4 +22,10 @@ public struct RunSummary: Sendable, Codable, Equatable {
     /// For a run started with `--resume` or `--cells`: the run it continues and the first cell it ran.
     public var parentRun: Int64?
     public var resumedAtCell: Int?
+    /// `--name`, unique in the store; nil for an unnamed run.
+    public var name: String?
+    /// `--note`.
+    public var note: String?
+    /// Sorted.
+    public var tags: [String] = []
 }

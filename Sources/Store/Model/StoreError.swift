@@ -50,6 +50,18 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case readOnlyQuery(String)
     /// SQLite rejected the query text: its message.
     case sql(String)
+    /// A run name that `--name` or `rlhf tag` cannot use: the name, why.
+    case badRunName(String, reason: String)
+    /// A tag that cannot be used: the tag, why.
+    case badTag(String, reason: String)
+    /// `--name` of a name another run has: the name, that run.
+    case runNameTaken(String, run: Int64)
+    /// A run given by a name no run has: the name, the names there are (a few, sorted).
+    case unknownRunName(String, names: [String])
+    /// No sweep with this id; `latest` is the newest sweep id, nil when the store has none.
+    case unknownSweep(Int64, latest: Int64?)
+    /// A run claimed a point or seed its sweep does not have.
+    case notInSweep(Int64, point: Int, seed: Int?)
 
     public var description: String {
         switch self {
@@ -111,6 +123,21 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "`rlhf query` is read-only; refusing to run: \(sql)"
         case .sql(let message):
             "SQL error: \(message)"
+        case .badRunName(let name, let reason):
+            "bad run name '\(name)': \(reason)"
+        case .badTag(let tag, let reason):
+            "bad tag '\(tag)': \(reason)"
+        case .runNameTaken(let name, let run):
+            "run name '\(name)' is taken by run \(run); choose another (names are unique in a store)"
+        case .unknownRunName(let name, let names):
+            names.isEmpty
+                ? "unknown run '\(name)' (no run has a name; give a run id)"
+                : "unknown run '\(name)' (named runs: \(names.joined(separator: ", ")))"
+        case .unknownSweep(let sweep, let latest):
+            latest.map { "unknown sweep '\(sweep)' (latest is \($0))" }
+                ?? "unknown sweep '\(sweep)' (the store has no sweeps yet)"
+        case .notInSweep(let sweep, let point, let seed):
+            "sweep \(sweep) has no point \(point)" + (seed.map { " with seed \($0)" } ?? "")
         }
     }
 }

@@ -15,6 +15,8 @@ enum Migrations {
         migrator.registerMigration("v7-binding-values", migrate: v7BindingValues)
         migrator.registerMigration("v8-commit-chain", migrate: v8CommitChain)
         migrator.registerMigration("v9-commit-events", migrate: v9CommitEvents)
+        migrator.registerMigration("v10-run-metadata", migrate: v10RunMetadata)
+        migrator.registerMigration("v11-sweeps", migrate: v11Sweeps)
         return migrator
     }
 

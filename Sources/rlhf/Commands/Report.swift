@@ -5,14 +5,33 @@ import Store
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Write one self-contained HTML page about a run: cells with source, output and charts, metric curves, versions.",
+            "Write one self-contained HTML page about a run (cells, charts, metric curves, versions) or about a sweep or several runs (comparison, means with intervals).",
         discussion:
             "The page needs no network: charts are inline SVG and the style is embedded. Open it in any browser.")
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("Run id.", valueName: "run")) var runID: Int64
+    @Argument(
+        help: ArgumentHelp(
+            "Run id; several runs make a comparison page, as `rlhf compare` groups them.", valueName: "run"))
+    var runIDs: [Int64] = []
+    @Option(help: ArgumentHelp("Report on this sweep: its comparison, means with intervals, runs.", valueName: "id"))
+    var sweep: Int64?
     @Option(name: .shortAndLong, help: ArgumentHelp("The HTML file to write.", valueName: "file")) var output =
         "run.html"
+
+    func validate() throws {
+        if runIDs.isEmpty && sweep == nil { throw ValidationError("Missing expected argument '<run>' (or --sweep ID)") }
+        if !runIDs.isEmpty && sweep != nil { throw ValidationError("give runs or --sweep ID, not both") }
+    }
+
+    private func write(_ html: String) throws {
+        do {
+            try Data(html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            printError("error: cannot write '\(output)': \(FileProblem.reason(error))")
+            throw ExitCode.failure
+        }
+    }
 
     func run() throws {
         // An empty path would name the working directory, not a file.
@@ -21,13 +40,18 @@ struct Report: ParsableCommand {
             throw ExitCode.failure
         }
         let lab = try store.openReadOnly()
-        let report = try failing { try RunReport(store: lab, run: runID) }
-        do {
-            try Data(report.html.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            printError("error: cannot write '\(output)': \(FileProblem.reason(error))")
-            throw ExitCode.failure
+        if sweep != nil || runIDs.count > 1 {
+            let report = try failing {
+                if let sweep { return try SweepReport(store: lab, sweep: sweep) }
+                return try SweepReport(store: lab, runs: runIDs)
+            }
+            try write(report.html)
+            return print(
+                "wrote \(output) (\(counted(report.comparison.groups.count, "row")), "
+                    + "\(counted(report.charts.count, "chart")), \(counted(report.runs.count, "run")))")
         }
+        let report = try failing { try RunReport(store: lab, run: runIDs[0]) }
+        try write(report.html)
         print(
             "wrote \(output) (\(counted(report.detail.cells.count, "cell")), \(counted(report.artifacts.count, "chart")), "
                 + "\(counted(report.metricSeries.count, "metric curve")))")

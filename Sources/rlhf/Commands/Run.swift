@@ -46,11 +46,43 @@ struct Run: ParsableCommand {
             "Run only these cells (ids or numbers, comma-separated), from the state committed before the first of them "
                 + "by the latest run of this notebook (or by --resume RUN).",
             valueName: "ids")) var cells: String?
+    @Option(
+        help: ArgumentHelp(
+            "Name the run (unique in the store; letters, digits, '-', '_', '.'); commands that take a run accept it.",
+            valueName: "name")) var name: String?
+    @Option(name: .customLong("tag"), help: ArgumentHelp("Tag the run (repeatable).", valueName: "tag"))
+    var tags: [String] = []
+    @Option(help: ArgumentHelp("A note recorded with the run.", valueName: "text")) var note: String?
+    /// `SWEEP:POINT[:SEED]`: the run's place in a sweep; `rlhf sweep` passes it to the runs it starts.
+    @Option(help: .hidden) var sweepMember: String?
+
+    /// ``sweepMember`` read; a malformed one is a usage error.
+    private func membership() throws -> SweepMembership? {
+        guard let sweepMember else { return nil }
+        let parts = sweepMember.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, let sweep = Int64(parts[0]), let point = Int(parts[1]),
+            parts.count == 2 || Int(parts[2]) != nil
+        else { throw ValidationError("--sweep-member '\(sweepMember)' is not SWEEP:POINT[:SEED]") }
+        return SweepMembership(sweep: sweep, point: point, seed: parts.count == 3 ? Int(parts[2]) : nil)
+    }
 
     func validate() throws {
         if let cellTimeout, !(cellTimeout.isFinite && cellTimeout > 0 && cellTimeout <= 1e9) {
             throw ValidationError("--cell-timeout must be a number of seconds > 0 (at most 1e9), got '\(cellTimeout)'")
         }
+        _ = try membership()
+        do {
+            if let name { try RunMetadata.checkName(name) }
+            for tag in tags { try RunMetadata.checkTag(tag) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// What the run records about itself: the options, and where it runs.
+    private var metadata: RunMetadata {
+        RunMetadata(
+            name: name, note: note, tags: tags, environment: .current(notebook: file), sweep: try? membership())
     }
 
     func run() throws {
@@ -96,11 +128,12 @@ struct Run: ParsableCommand {
         let runner = try failing {
             guard let point else {
                 return try NotebookRunner(
-                    store: lab, notebook: notebook, source: text, parameters: recorded, output: { print($0) })
+                    store: lab, notebook: notebook, source: text, parameters: recorded, metadata: metadata,
+                    output: { print($0) })
             }
             return try NotebookRunner(
                 store: lab, notebook: notebook, source: text, parameters: recorded, resuming: point,
-                output: { print($0) })
+                metadata: metadata, output: { print($0) })
         }
         runner.cellTimeout = cellTimeout
         RunSignalWatcher(request: runner.cancelRequest).start()

@@ -16,7 +16,15 @@ struct Show: ParsableCommand {
         print(
             "run \(r.id) · \(r.notebook ?? "(shell)") · \(r.status.rawValue) · started \(r.startedAt)"
                 + (r.finishedAt.map { " · finished \($0)" } ?? ""))
+        if let name = r.name { print("name: \(name)") }
+        if !r.tags.isEmpty { print("tags: \(r.tags.joined(separator: ", "))") }
+        if let note = r.note { print("note: \(note)") }
         if r.parameters != "{}" && !r.parameters.isEmpty { print("parameters: \(r.parameters)") }
+        if let e = detail.environment {
+            print(
+                "rlhf \(e.rlhfVersion) (\(e.build)) · \(e.gitDescription) · host \(e.host) · \(e.os) · kernels "
+                    + "\(e.kernels) · \(e.threads) thread\(e.threads == 1 ? "" : "s")")
+        }
         if let parent = r.parentRun { print("continues run \(parent) from cell \(r.resumedAtCell ?? 1)") }
         if let deleted = r.deletedAt { print("deleted \(deleted) (rlhf gc purges it)") }
         print("")

@@ -13,7 +13,11 @@ struct Shell {
     func run() throws {
         let lab = try failing { try LabStore(path: storePath) }
         let history = ProcessInfo.processInfo.environment["HOME"].map { $0 + "/.rlhf_history" }
-        let runner = try failing { try NotebookRunner(store: lab, notebook: nil, source: "", output: { print($0) }) }
+        let runner = try failing {
+            try NotebookRunner(
+                store: lab, notebook: nil, source: "", metadata: RunMetadata(environment: .current(notebook: nil)),
+                output: { print($0) })
+        }
         runner.progress = progress.update
         runner.chartWidth = TerminalSize.columns
         let reader = LineReader(

@@ -7,6 +7,7 @@
 extension BadInputCorpus {
     static let cli: [BadInputCase] =
         cliBasics + cliReferences + cliRunIDs + cliRunOptions + cliNotebookFiles + cliStorePaths + cliOutputs
+        + experiments
 }
 
 /// A malformed or dangling `RUN/NAME@V` and the text every command that takes one must quote in its error.

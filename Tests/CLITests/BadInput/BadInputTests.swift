@@ -132,12 +132,14 @@ struct StoreDump {
         }
     }
 
-    /// Tables whose rows differ. With `newRunsAllowed`, rows of `runs` and `cells` belonging to runs newer than
-    /// `before`'s newest are ignored (a failed or cancelled run is recorded; it commits nothing).
+    /// Tables whose rows differ. With `newRunsAllowed`, rows of `runs`, `cells` and the run's metadata (`run_tags`,
+    /// `run_environment`, `sweep_runs`) belonging to runs newer than `before`'s newest are ignored (a failed or
+    /// cancelled run is recorded; it commits nothing).
     func differences(from before: StoreDump, newRunsAllowed: Bool) -> [String] {
-        Set(tables.keys).union(before.tables.keys).sorted().filter { name in
+        let perRun = ["cells", "run_tags", "run_environment", "sweep_runs"]
+        return Set(tables.keys).union(before.tables.keys).sorted().filter { name in
             var now = tables[name] ?? []
-            if newRunsAllowed && (name == "runs" || name == "cells") {
+            if newRunsAllowed && (name == "runs" || perRun.contains(name)) {
                 let column = name == "runs" ? "id=" : "run_id="
                 now = now.filter { row in
                     guard let field = row.split(separator: "|").first(where: { $0.hasPrefix(column) }),

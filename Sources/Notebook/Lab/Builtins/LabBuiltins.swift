@@ -20,6 +20,7 @@ enum LabBuiltins {
     static func runBuiltins(_ lab: LabState) -> [Builtin] {
         let n = Param.positional("n", .int, in: .anyInteger)
         let name = Param.positional("name", .string), value = Param.positional("value", .number, in: .anyNumber)
+        let step = Param.optional("step", .int, in: .integer(0...maxStep))
         return [
             Builtin(
                 "seed", [n],
@@ -29,12 +30,20 @@ enum LabBuiltins {
                 return .nil
             },
             Builtin(
-                "log_metric", [name, value],
-                doc: "Records a metric point (next step of the series `name`) in this cell's commit."
+                "log_metric", [name, value, step],
+                doc:
+                    "Records a metric point in this cell's commit, at `step` or else the next step of the series `name`."
             ) { args, _ in
                 let metric = try name(args)
                 guard !metric.isEmpty else { throw name.error(args, "metric name must not be empty") }
-                lab.record([Metric(metric, step: 0, try value(args))])
+                guard let at = try step(args) else {
+                    lab.record([Metric(metric, step: 0, try value(args))])
+                    return .nil
+                }
+                if lab.metrics.contains(where: { $0.name == metric && $0.step == at }) {
+                    throw step.error(args, "'\(metric)' already has a point at step \(at) in this cell")
+                }
+                lab.record(metric, step: at, try value(args))
                 return .nil
             },
         ]
@@ -44,6 +53,8 @@ enum LabBuiltins {
     static let maxDimension = 100_000
     static let maxRows = 10_000_000
     static let maxValues = 100_000_000
+    /// The largest explicit metric step: far beyond any run, and exact as a Double in charts and JSON.
+    static let maxStep = 1 << 52
 
     /// Refuses an allocation of rows × columns floats beyond `maxValues`, blaming argument `name`.
     static func checkValues(_ rows: Int, _ columns: Int, _ args: Arguments, _ name: String) throws {
@@ -81,6 +92,19 @@ extension Param {
     func writeBack(_ value: some CheckpointedValue, in args: Arguments, lab: LabState) {
         assign(.native(value), in: args)
         if let name = variable(args) { lab.checkpoints.append((name, .checkpoint(value.checkpoint))) }
+    }
+}
+
+extension Param where Output == String? {
+    /// `name:` of a training built-in: the prefix of the series it logs, so a loop over models can keep one series
+    /// per model (`finetune(p, rm, task, name: "kl_" + str(k))` logs `kl_0.1.gold`, …).
+    static var seriesName: Param<String?> { .optional("name", .string) }
+
+    /// The series prefix: `name:` as given, else the trained variable.
+    func seriesPrefix(_ args: Arguments, default variable: String?) throws -> String? {
+        guard let given = try self(args) else { return variable }
+        guard !given.isEmpty else { throw error(args, "a series name must not be empty") }
+        return given
     }
 }
 

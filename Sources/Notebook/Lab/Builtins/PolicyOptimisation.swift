@@ -52,11 +52,11 @@ extension LabBuiltins {
         let lr = Param.labelled("lr", .number, default: 1e-3, in: learningRate)
         let kl = Param.labelled("kl", .number, default: 0.0, in: weight)
         let batch = Param.labelled("batch", .int, default: 16, in: rows)
-        let reference = Param.optional("reference", .policyModel)
+        let reference = Param.optional("reference", .policyModel), named = Param<String?>.seriesName
         return Builtin(
-            "finetune", [policy, rm, task, steps, lr, kl, batch, reference],
+            "finetune", [policy, rm, task, steps, lr, kl, batch, reference, named],
             doc:
-                "Slide 6: maximises the RM score of the policy's responses minus kl × KL to `reference` (default: the policy as it was); logs NAME.rm_score, .gold, .kl, .loss per step."
+                "Slide 6: maximises the RM score of the policy's responses minus kl × KL to `reference` (default: the policy as it was); logs NAME.rm_score, .gold, .kl, .loss per step (NAME: `name:`, else the policy's variable)."
         ) { args, context in
             var model = try policy(args)
             let (rewardModel, vectorTask, referenceModel) = (try rm(args), try task(args), try reference(args))
@@ -67,7 +67,7 @@ extension LabBuiltins {
                     control: lab.control)
             }
             policy.writeBack(ModelValue(model: .policy(model)), in: args, lab: lab)
-            lab.record(metrics, prefix: policy.variable(args))
+            lab.record(metrics, prefix: try named.seriesPrefix(args, default: policy.variable(args)))
             func series(_ name: String) -> [Double] { metrics.filter { $0.name == name }.map(\.value) }
             let (score, gold, klSeries) = (series("rm_score"), series("gold"), series("kl"))
             return .record(
@@ -97,13 +97,15 @@ extension LabBuiltins {
             policy, rm, task, steps, lr, kl, targetKL, horizon, batch, samples, reference,
         ]
         if method == .ppo { parameters += [epochs, clip] }
+        let named = Param<String?>.seriesName
+        parameters.append(named)
         let what =
             method == .ppo
             ? "PPO (clipped ratio, several epochs per batch)" : "REINFORCE with the leave-one-out baseline"
         return Builtin(
             method.rawValue, parameters,
             doc:
-                "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step."
+                "\(what) on RM score − kl·KL to `reference` (default: the policy as it was); `target_kl:` makes kl adaptive (Ziegler et al. 2019). Logs NAME.proxy, .gold, .kl, .entropy, .beta per step (NAME: `name:`, else the policy's variable)."
         ) { args, context in
             var model = try policy(args)
             let (rewardModel, candidates) = (try rm(args), try task(args).candidateTask)
@@ -121,7 +123,7 @@ extension LabBuiltins {
                     reference: referencePolicy, rng: &lab.rng, trainingControl: lab.control)
             }
             policy.writeBack(SamplingPolicyValue(policy: model), in: args, lab: lab)
-            lab.record(metrics, prefix: policy.variable(args))
+            lab.record(metrics, prefix: try named.seriesPrefix(args, default: policy.variable(args)))
             return lastValues(metrics)
         }
     }
@@ -133,11 +135,11 @@ extension LabBuiltins {
         let epochs = Param.labelled("epochs", .int, default: 10, in: LabBuiltins.epochs)
         let lr = Param.labelled("lr", .number, default: 1e-2, in: learningRate)
         let batch = Param.labelled("batch", .int, default: 32, in: rows)
-        let reference = Param.optional("reference", .samplingPolicy)
+        let reference = Param.optional("reference", .samplingPolicy), named = Param<String?>.seriesName
         return Builtin(
-            "dpo", [policy, prefs, task, beta, epochs, lr, batch, reference],
+            "dpo", [policy, prefs, task, beta, epochs, lr, batch, reference, named],
             doc:
-                "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch."
+                "DPO on preferences over the task's candidates; logs NAME.loss, .accuracy, .gold, .kl, .entropy, .beta per epoch (NAME: `name:`, else the policy's variable)."
         ) { args, context in
             var model = try policy(args)
             let (data, candidates) = (try prefs(args), try task(args).candidateTask)
@@ -148,7 +150,7 @@ extension LabBuiltins {
                     batch: batch(args), reference: referencePolicy, rng: &lab.rng, control: lab.control)
             }
             policy.writeBack(SamplingPolicyValue(policy: model), in: args, lab: lab)
-            lab.record(metrics, prefix: policy.variable(args))
+            lab.record(metrics, prefix: try named.seriesPrefix(args, default: policy.variable(args)))
             return lastValues(metrics)
         }
     }

@@ -44,6 +44,7 @@ extension LabBuiltins {
         let batch = Param.labelled("batch", .int, default: 32, in: LabBuiltins.rows)
         let heldOut = Param.labelled("held_out", .number, default: 0.0, in: LabBuiltins.fraction)
         let task = Param.optional("task", .vectorTask)
+        let series = Param<String?>.seriesName
     }
 
     /// What `fit` returns: the first and last loss, then the last value of each of `finals` (NaN if never logged).
@@ -56,12 +57,12 @@ extension LabBuiltins {
 
     static func fitRewardModel(_ lab: LabState) -> Builtin {
         let rm = Param.inPlace("rm", .rewardModel), shared = FitParameters()
-        let (prefs, epochs, lr, batch, heldOut, task) =
-            (shared.prefs, shared.epochs, shared.lr, shared.batch, shared.heldOut, shared.task)
+        let (prefs, epochs, lr, batch, heldOut, task, series) =
+            (shared.prefs, shared.epochs, shared.lr, shared.batch, shared.heldOut, shared.task, shared.series)
         return Builtin(
-            "fit", [rm, prefs, epochs, lr, batch, heldOut, task],
+            "fit", [rm, prefs, epochs, lr, batch, heldOut, task, series],
             doc:
-                "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: the model's variable). held_out: a fraction kept out of training, on which accuracy is measured; task: also logs gold_agreement and calibration_error."
+                "Trains the reward model with the Bradley–Terry loss −log σ(r⁺ − r⁻) and Adam; logs NAME.loss and NAME.accuracy per epoch (NAME: `name:`, else the model's variable). held_out: a fraction kept out of training, on which accuracy is measured; task: also logs gold_agreement and calibration_error."
         ) { args, context in
             var model = try rm(args)
             let (data, vectorTask) = (try prefs(args), try task(args))
@@ -71,7 +72,7 @@ extension LabBuiltins {
                     heldOut: heldOut(args), task: vectorTask, rng: &lab.rng, control: lab.control)
             }
             rm.writeBack(ModelValue(model: .reward(model)), in: args, lab: lab)
-            lab.record(metrics, prefix: rm.variable(args))
+            lab.record(metrics, prefix: try series.seriesPrefix(args, default: rm.variable(args)))
             return fitSummary(metrics, finals: ["accuracy", "gold_agreement", "calibration_error"])
         }
     }
@@ -82,10 +83,10 @@ extension LabBuiltins {
         // held_out and task are accepted and ignored, as before, so notebooks that pass them keep running (and
         // replaying to the same bits: a warning would change their output); an ensemble has no held-out split or gold
         // metrics yet.
-        let (prefs, epochs, lr, batch, heldOut, task) =
-            (shared.prefs, shared.epochs, shared.lr, shared.batch, shared.heldOut, shared.task)
+        let (prefs, epochs, lr, batch, heldOut, task, series) =
+            (shared.prefs, shared.epochs, shared.lr, shared.batch, shared.heldOut, shared.task, shared.series)
         return Builtin(
-            "fit", [rm, prefs, epochs, lr, batch, heldOut, task],
+            "fit", [rm, prefs, epochs, lr, batch, heldOut, task, series],
             doc:
                 "Trains each member of the ensemble on its own bootstrap resample of the preferences (Bradley–Terry loss, Adam); logs NAME.loss and NAME.accuracy per epoch. held_out and task are ignored for an ensemble."
         ) { args, context in
@@ -101,7 +102,7 @@ extension LabBuiltins {
                     control: lab.control)
             }
             rm.writeBack(EnsembleValue(ensemble: ensemble), in: args, lab: lab)
-            lab.record(metrics, prefix: rm.variable(args))
+            lab.record(metrics, prefix: try series.seriesPrefix(args, default: rm.variable(args)))
             return fitSummary(metrics, finals: ["accuracy"])
         }
     }

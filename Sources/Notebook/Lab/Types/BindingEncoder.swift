@@ -22,7 +22,15 @@ enum BindingEncoder {
                 bindings.append((name, .object(name: name)))
                 continue
             }
-            bindings.append((name, .value(json: json(value))))
+            // Models and datasets inside lists and records are objects of their own, named by their path
+            // (`ps[0]`, `runs.best`), each bound under that name, so resume, replay and `load` rebuild them.
+            var nested: [(name: String, state: ObjectState)] = []
+            let text = json(value, path: name, objects: &nested)
+            for (path, state) in nested {
+                objects.append((path, state))
+                bindings.append((path, .object(name: path)))
+            }
+            bindings.append((name, .value(json: text)))
         }
         bindings.append((rngBinding, .value(json: generatorJSON(rng))))
         return (bindings, objects)
@@ -56,7 +64,26 @@ enum BindingEncoder {
     }
 
     static func json(_ value: Value) -> String {
+        var ignored: [(name: String, state: ObjectState)] = []
+        return json(value, path: nil, objects: &ignored)
+    }
+
+    /// `{"$object":"ps[0]"}`: a model or dataset inside a list or record, stored as the object of that name.
+    static let objectKey = "$object"
+
+    /// The JSON of `value`, found at `path` (nil where no path names it): a model or dataset below the top level is
+    /// appended to `objects` under its path and written as ``objectKey`` naming it.
+    private static func json(_ value: Value, path: String?, objects: inout [(name: String, state: ObjectState)])
+        -> String
+    {
         if let plain = value.toJSON() { return plain }
+        switch value {
+        case let .native(native as any LabValue) where path?.contains(where: { $0 == "[" || $0 == "." }) == true:
+            guard let path, let state = objectState(native) else { break }
+            objects.append((path, state))
+            return "{\(Value.string(objectKey).quotedText):\(Value.string(path).quotedText)}"
+        default: break
+        }
         switch value {
         case let .native(native as any LabValue):
             return typed(native.typeName) {
@@ -70,12 +97,24 @@ enum BindingEncoder {
             return "{\"$double\":\"\(x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))\"}"
         case let .list(items):
             // A list holding natives (a panel's annotators) or non-finite numbers: each element encoded alone.
-            return "[" + items.map(json).joined(separator: ",") + "]"
+            let elements = items.enumerated().map { i, item in
+                json(item, path: path.map { "\($0)[\(i)]" }, objects: &objects)
+            }
+            return "[" + elements.joined(separator: ",") + "]"
         case let .record(record):
-            let fields = record.fields.map { Value.string($0.key).quotedText + ":" + json($0.value) }
+            let fields = record.fields.map { field in
+                let below = path.flatMap { isName(field.key) ? "\($0).\(field.key)" : nil }
+                return Value.string(field.key).quotedText + ":" + json(field.value, path: below, objects: &objects)
+            }
             return "{" + fields.joined(separator: ",") + "}"
         default:
             return "{\"$type\":\(Value.string(value.typeName).quotedText)}"
         }
+    }
+
+    /// A record key that can follow a dot in a path (`runs.best`); other keys' models keep only their type.
+    private static func isName(_ text: String) -> Bool {
+        guard let head = text.first, head.isLetter || head == "_" else { return false }
+        return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
     }
 }

@@ -28,11 +28,14 @@ enum StoredValueReader {
     }
 
     /// A committed binding's JSON as the value of `name`: a plain value, or a lab type rebuilt from its parameters.
-    static func value(ofBinding json: String, name: String) throws -> Value {
+    ///
+    /// `objects` holds the values of the commit's objects bound under element paths (`ps[0]`), which a list or
+    /// record refers to as `{"$object":"ps[0]"}`.
+    static func value(ofBinding json: String, name: String, objects: [String: Value] = [:]) throws -> Value {
         guard let parsed = Value(json: json) else {
             throw ResumeError.cannotRestore(name, "its stored value is not JSON: \(json)")
         }
-        return try decode(parsed, name: name)
+        return try decode(parsed, name: name, objects: objects)
     }
 
     /// The run's generator from its `$rng` binding.
@@ -52,9 +55,17 @@ enum StoredValueReader {
         record.fields.first { $0.key == key }?.value
     }
 
-    private static func decode(_ value: Value, name: String) throws -> Value {
-        if case let .list(items) = value { return .list(try items.map { try decode($0, name: name) }) }
+    private static func decode(_ value: Value, name: String, objects: [String: Value]) throws -> Value {
+        if case let .list(items) = value {
+            return .list(try items.map { try decode($0, name: name, objects: objects) })
+        }
         guard case let .record(record) = value else { return value }
+        if record.count == 1, case let .string(path)? = field(record, BindingEncoder.objectKey) {
+            guard let object = objects[path] else {
+                throw ResumeError.cannotRestore(name, "its element '\(path)' has no committed version")
+            }
+            return object
+        }
         if record.count == 1, case let .string(text)? = field(record, "$double") {
             switch text {
             case "nan": return .double(.nan)
@@ -64,7 +75,8 @@ enum StoredValueReader {
             }
         }
         guard case let .string(typeName)? = field(record, "$type") else {
-            return .record(Record(try record.fields.map { ($0.key, try decode($0.value, name: name)) }))
+            return .record(
+                Record(try record.fields.map { ($0.key, try decode($0.value, name: name, objects: objects)) }))
         }
         if let id = LabTypeID(named: typeName), case let .binding(type) = id.type.storage {
             return .native(try restoring(name, id) { try type.restore(json: value) })

@@ -1,0 +1,120 @@
+import Charts
+import Foundation
+import Store
+
+/// One self-contained HTML page about a sweep (`rlhf report --sweep ID`) or a set of runs (`rlhf report 3 4 5`):
+/// the comparison table of `rlhf compare`, for each metric the means over seeds with their 95% interval drawn
+/// across the grid points, and the runs with their point, seed and status.
+struct SweepReport {
+    let comparison: Comparison
+    let title: String
+    /// (run, point label, seed, status) of every run shown.
+    let runs: [(run: Int64, point: String, seed: String, status: String)]
+
+    init(store: LabStore, sweep: Int64) throws {
+        let detail = try store.sweep(sweep)
+        comparison = try store.comparison(sweep: sweep)
+        title = "Sweep \(sweep) · \(detail.notebook)"
+        let points = detail.grid.points.map { $0.map { "\($0.name)=\($0.literal)" }.joined(separator: " ") }
+        runs = detail.runs.map { m in
+            (
+                m.run, points.indices.contains(m.point) ? points[m.point] : "\(m.point)",
+                m.seed.map(String.init) ?? "-",
+                m.status.rawValue
+            )
+        }
+    }
+
+    init(store: LabStore, runs ids: [Int64]) throws {
+        comparison = try store.comparison(runs: ids)
+        title = "Runs " + ids.map(String.init).joined(separator: ", ")
+        var rows: [(Int64, String, String, String)] = []
+        for group in comparison.groups {
+            let label = group.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
+            for run in group.runs {
+                let summary = try store.run(run).run
+                let seed = RunParameters.split(summary.parameters).first { $0.name == "run_seed" }?.value ?? "-"
+                rows.append((run, label, seed, summary.status.rawValue))
+            }
+        }
+        runs = rows.sorted { $0.0 < $1.0 }
+    }
+
+    /// The point's label on a chart's x axis: its parameter values, or its number when it has none.
+    private func label(_ index: Int) -> String {
+        let values = comparison.groups[index].parameters.map(\.value)
+        return values.isEmpty ? "\(index + 1)" : values.joined(separator: ", ")
+    }
+
+    /// Mean, low and high of each metric over the points, as three lines over the points (a point without an
+    /// interval draws its mean on all three).
+    var charts: [(metric: String, chart: Chart)] {
+        let categories = comparison.groups.indices.map(label)
+        return comparison.metricNames.map { name in
+            let m = comparison.groups.map { $0.metrics[name] }
+            let mean = m.map { $0?.mean ?? .nan }
+            let low = m.map { $0.map { $0.low ?? $0.mean } ?? .nan }
+            let high = m.map { $0.map { $0.high ?? $0.mean } ?? .nan }
+            let chart = Chart.line(
+                title: name,
+                series: [Series("mean", mean), Series("95% low", low), Series("95% high", high)],
+                categories: categories, xLabel: comparison.parameterNames.joined(separator: ", "), yLabel: name,
+                markers: true)
+            return (name, chart)
+        }
+    }
+
+    var html: String {
+        var page = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(xmlEscaped(title))</title>
+            <style>\(RunReport.style)</style>
+            </head>
+            <body>
+            <header>
+            <h1>\(xmlEscaped(title))</h1>
+            <p>Each metric's final value, as mean ± the half-width of its 95% confidence interval over the runs of a row
+            (t(0.975, n−1)·s/√n, Student t).</p>
+            </header>
+            <main>
+            <h2 id="comparison">Comparison</h2>
+
+            """
+        page += table
+        page += "<h2 id=\"metrics\">Means with 95% intervals</h2>\n<div class=\"grid\">\n"
+        for (metric, chart) in charts {
+            let svg = SVGChart.render(chart, width: 520, height: 320)
+            let inline = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
+            page += "<figure>\(inline)<figcaption>\(xmlEscaped(metric))</figcaption></figure>\n"
+        }
+        page +=
+            "</div>\n<h2 id=\"runs\">Runs</h2>\n<table><tr><th>run</th><th>point</th><th>seed</th><th>status</th></tr>\n"
+        for r in runs {
+            page +=
+                "<tr><td class=\"num\">\(r.run)</td><td>\(xmlEscaped(r.point))</td><td class=\"num\">\(r.seed)</td>"
+                + "<td class=\"status \(r.status)\">\(r.status)</td></tr>\n"
+        }
+        return page + "</table>\n</main>\n<footer>rlhf report · \(runs.count) runs</footer>\n</body>\n</html>\n"
+    }
+
+    private var table: String {
+        var out = "<table><tr><th>point</th>"
+        out += comparison.parameterNames.map { "<th>\(xmlEscaped($0))</th>" }.joined()
+        out +=
+            "<th class=\"num\">n</th>"
+            + comparison.metricNames.map { "<th class=\"num\">\(xmlEscaped($0))</th>" }.joined()
+        out += "</tr>\n"
+        for (index, group) in comparison.groups.enumerated() {
+            out += "<tr><td class=\"num\">\(index + 1)</td>"
+            out += group.parameters.map { "<td>\(xmlEscaped($0.value))</td>" }.joined()
+            out += "<td class=\"num\">\(group.runs.count)</td>"
+            out += comparison.metricNames.map { "<td class=\"num\">\(Compare.cell(group.metrics[$0]))</td>" }.joined()
+            out += "</tr>\n"
+        }
+        return out + "</table>\n"
+    }
+}
