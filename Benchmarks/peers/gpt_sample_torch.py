@@ -7,8 +7,8 @@ one position through every layer against the cached keys and values. Sampling is
 top-k, softmax, torch.multinomial. Runs under torch.no_grad on torch's default thread count.
 
 Prints `tokens_per_s=<float> threads=<int>` (new tokens per second, the median of several runs), or
-`unavailable=<reason>` when torch cannot be imported.
-Usage: python3 gpt_sample_torch.py SEQUENCES NEW_TOKENS [REPEATS]
+`unavailable=<reason>` when torch cannot be imported. THREADS sets torch's thread count (default: torch's own).
+Usage: python3 gpt_sample_torch.py SEQUENCES NEW_TOKENS [REPEATS [THREADS]]
 """
 import math
 import sys
@@ -86,12 +86,15 @@ def generate(torch, F, p, prompt, new_tokens, generator):
 def main():
     sequences, new_tokens = int(sys.argv[1]), int(sys.argv[2])
     repeats = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+    threads = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     try:
         import torch
         import torch.nn.functional as F
     except Exception as error:  # noqa: BLE001 - any import failure means the peer is absent
         print(f"unavailable={type(error).__name__}")
         return
+    if threads > 0:
+        torch.set_num_threads(threads)
     torch.manual_seed(0)
     p = build(torch)
     prompt = torch.zeros(sequences, 1, dtype=torch.long)
