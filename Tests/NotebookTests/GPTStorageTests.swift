@@ -59,8 +59,9 @@ private func gpt(_ runner: NotebookRunner, _ name: String) -> GPTValue? {
             continue
         }
         #expect(restored.model.config == expected.model.config)
-        #expect(restored.model.parameters.map { $0.data.map(\.bitPattern) }
-            == expected.model.parameters.map { $0.data.map(\.bitPattern) })
+        #expect(
+            restored.model.parameters.map { $0.data.map(\.bitPattern) }
+                == expected.model.parameters.map { $0.data.map(\.bitPattern) })
         #expect(restored.optimizer == expected.optimizer)
         #expect(restored.tokenizer.vocabulary == expected.tokenizer.vocabulary)
         #expect(try restored.tokenizer.encode(shortText) == (try expected.tokenizer.encode(shortText)))
@@ -69,7 +70,8 @@ private func gpt(_ runner: NotebookRunner, _ name: String) -> GPTValue? {
     let config = try fixture.store.query(
         "SELECT v.config FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'trained'"
     ).rows.first?.first
-    #expect(config == .text(#"{"adam.step":7,"context":8,"dim":4,"heads":2,"layers":1,"vocab":\#(lm.tokenizer.count)}"#))
+    #expect(
+        config == .text(#"{"adam.step":7,"context":8,"dim":4,"heads":2,"layers":1,"vocab":\#(lm.tokenizer.count)}"#))
 }
 
 /// Tensors are content-addressed: a copy of a GPT under a new name costs no new bytes, and a new version that

@@ -15,7 +15,8 @@ struct LanguageModelFixture {
     let notebookPath: String
 
     init(files: [String: [UInt8]] = [:]) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("LanguageModelTests-\(UUID().uuidString)")
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "LanguageModelTests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for (name, bytes) in files {
             try Data(bytes).write(to: folder.appendingPathComponent(name))

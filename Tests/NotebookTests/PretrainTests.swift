@@ -66,7 +66,8 @@ private func metrics(_ store: LabStore, _ run: Int64) throws -> [String] {
         return
     }
     #expect(a.optimizer?.step == 20 && b.optimizer?.step == 20)
-    #expect(a.model.parameters.map { $0.data.map(\.bitPattern) } == b.model.parameters.map { $0.data.map(\.bitPattern) })
+    #expect(
+        a.model.parameters.map { $0.data.map(\.bitPattern) } == b.model.parameters.map { $0.data.map(\.bitPattern) })
     #expect(a.optimizer == b.optimizer)
     #expect(
         try fixture.store.log(run: full.runID, object: "lm").last?.contentHash

@@ -29,7 +29,8 @@ struct TextFile {
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let size = attributes?[.size] as? Int, size > Self.maximumBytes {
-            throw TextFileError.unreadable(path: path, reason: "it is \(size) bytes; the limit is \(Self.maximumBytes) (64 MB)")
+            throw TextFileError.unreadable(
+                path: path, reason: "it is \(size) bytes; the limit is \(Self.maximumBytes) (64 MB)")
         }
         let data: Data
         do {

@@ -49,7 +49,8 @@ struct Diff: ParsableCommand {
                     }))
             let changed = d.tensors.filter { $0.status != "unchanged" }.count
             print("\(changed) of \(d.tensors.count) tensors differ")
-            if GPTSampleComparison.isLanguageModel(kind: d.a.kind), GPTSampleComparison.isLanguageModel(kind: d.b.kind) {
+            if GPTSampleComparison.isLanguageModel(kind: d.a.kind), GPTSampleComparison.isLanguageModel(kind: d.b.kind)
+            {
                 try printSamples(d.a, d.b)
             }
         case let .dataset(d):

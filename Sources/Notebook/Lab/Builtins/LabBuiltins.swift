@@ -12,7 +12,8 @@ import Store
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
         runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
-            + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab) + storeBuiltins(lab)
+            + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
+            + storeBuiltins(lab)
             + plotBuiltins(lab)
     }
 

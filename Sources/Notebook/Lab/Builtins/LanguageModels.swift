@@ -44,8 +44,10 @@ extension LabBuiltins {
 
     static func gptBuiltin(_ lab: LabState) -> Builtin {
         let vocab = Param.labelled("vocab", .corpus)
-        let layers = Param.labelled("layers", .int, in: layerCount), heads = Param.labelled("heads", .int, in: headCount)
-        let dim = Param.labelled("dim", .int, in: modelWidth), context = Param.labelled("context", .int, in: contextLength)
+        let layers = Param.labelled("layers", .int, in: layerCount),
+            heads = Param.labelled("heads", .int, in: headCount)
+        let dim = Param.labelled("dim", .int, in: modelWidth),
+            context = Param.labelled("context", .int, in: contextLength)
         return Builtin(
             "GPT", [vocab, layers, heads, dim, context],
             doc:
