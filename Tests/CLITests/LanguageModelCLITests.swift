@@ -37,7 +37,9 @@ import Testing
         let log = try cli("log", "1/lm")
         #expect(log.status == 0, "\(log.stderr)")
         #expect(log.stdout.split(separator: "\n").count == 4)  // a header and three versions
-        #expect(try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'lm'") == "3")
+        #expect(
+            try cli.scalar("SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'lm'")
+                == "3")
         let show = try cli("show", "1")
         #expect(show.stdout.contains("lm ") && show.stdout.contains("frozen "))
         // The frozen copy reuses every tensor of lm@2.
@@ -62,7 +64,8 @@ import Testing
         #expect(rollback.status == 0, "\(rollback.stderr)")
         let replay = try cli("replay", "1", "--verify", "--quiet")
         #expect(replay.status == 0, "\(replay.stderr)")
-        let resumed = try cli("run", cli.folder.appendingPathComponent("lm.rlhf").path, "--resume", "1", "--from-cell", "3")
+        let resumed = try cli(
+            "run", cli.folder.appendingPathComponent("lm.rlhf").path, "--resume", "1", "--from-cell", "3")
         #expect(resumed.status == 0, "\(resumed.stderr)")
         // The resumed run's final model is the original run's, bit for bit.
         let hashes = try cli(
@@ -82,7 +85,10 @@ import Testing
         try (Self.text + "x").write(to: cli.folder.appendingPathComponent("t.txt"), atomically: true, encoding: .utf8)
         let r = try cli("run", cli.folder.appendingPathComponent("lm.rlhf").path, "--resume", "1", "--from-cell", "2")
         #expect(r.status == 1)
-        #expect(r.stderr.contains("error: cannot restore 'c': '\(cli.folder.appendingPathComponent("t.txt").path)' has changed since the run read it (its SHA-256 is "), "\(r.stderr)")
+        #expect(
+            r.stderr.contains(
+                "error: cannot restore 'c': '\(cli.folder.appendingPathComponent("t.txt").path)' has changed since the run read it (its SHA-256 is "
+            ), "\(r.stderr)")
     }
 
     @Test func diffOfTwoGPTVersionsShowsTheirSamplesSideBySide() throws {

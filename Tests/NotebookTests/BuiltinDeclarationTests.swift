@@ -21,6 +21,8 @@ import Testing
         ann = BradleyTerry()
         prefs = collect(task, annotator: ann, pairs: 8)
         ens = RewardEnsemble(input: 4, hidden: 4)
+        corpus = Corpus(file: "\(shakespearePath)")
+        lm = GPT(vocab: corpus, layers: 1, heads: 1, dim: 4, context: 4)
         """
 
     /// One value of each declared type, by the name `rlhf builtins` prints. A new parameter type must add a row.
@@ -31,7 +33,8 @@ import Testing
         "list | record of lists": "{a: [1, 2]}", "[number, number]": "[0, 1]", "string | list of strings": "\"m\"",
         "VectorTask": "task", "ModerationTask": "mt", "SupportTask": "st", "CandidateTask": "st",
         "PolicyModel": "p", "RewardModel": "rm", "RewardEnsemble": "ens", "SamplingPolicy": "sp",
-        "Preferences": "prefs", "Annotator": "ann", "list of Annotators": "[ann, Oracle()]",
+        "Preferences": "prefs", "Annotator": "ann", "list of Annotators": "[ann, Oracle()]", "Corpus": "corpus",
+        "GPT": "lm",
     ]
 
     /// Values to offer a parameter that must refuse one: the first its type does not admit is used.

@@ -49,7 +49,8 @@ extension BadInputCorpus {
             "corpus-split-0", "c = Corpus(file: \"t.txt\", split: 0)", files: ["t.txt": languageModelText],
             error: "nb.rlhf:2:27: error: Corpus(): argument 'split' must be a finite number > 0 and < 1, got 0"),
         lmCase(
-            "corpus-split-nan", "c = Corpus(file: \"t.txt\", split: float(\"nan\"))", files: ["t.txt": languageModelText],
+            "corpus-split-nan", "c = Corpus(file: \"t.txt\", split: float(\"nan\"))",
+            files: ["t.txt": languageModelText],
             error: "nb.rlhf:2:27: error: Corpus(): argument 'split' must be a finite number > 0 and < 1, got nan"),
     ]
 
