@@ -78,6 +78,8 @@ import Testing
         ann = BradleyTerry()
         prefs = collect(task, annotator: ann, pairs: 8)
         ens = RewardEnsemble(input: 4, hidden: 4)
+        corpus = Corpus(file: "\(shakespearePath)")
+        lm = GPT(vocab: corpus, layers: 1, heads: 1, dim: 4, context: 4)
         """
 
     static func argument(for parameter: Parameter) -> String {
@@ -91,6 +93,8 @@ import Testing
         case "SamplingPolicy": "sp"
         case "Preferences": "prefs"
         case "Annotator": "ann"
+        case "Corpus": "corpus"
+        case "GPT": "lm"
         case "list of Annotators": "[ann, Oracle()]"
         case "string": "\"length\""
         case "function": "fn(r) { return true }"
