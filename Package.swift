@@ -29,7 +29,10 @@ let package = Package(
         // Linear layers and the seed's policy and reward MLPs.
         .target(name: "Models", dependencies: ["Engine", "CKernels"], swiftSettings: optimizedEvenInDebug),
         // Tasks with a hidden gold reward, annotators, reward-model training, policy fine-tuning, evaluation.
-        .target(name: "Alignment", dependencies: ["Engine", "Models"], swiftSettings: optimizedEvenInDebug),
+        .target(
+            name: "Alignment", dependencies: ["Engine", "Models", "Sentiment"], swiftSettings: optimizedEvenInDebug),
+        // Sentiment models that judge text (VADER): the gold reward of text tasks. Depends on nothing.
+        .target(name: "Sentiment", swiftSettings: optimizedEvenInDebug),
         // The versioned SQLite store: runs, cells, commits, content-addressed checkpoints, feedback, metrics.
         .target(
             name: "Store",

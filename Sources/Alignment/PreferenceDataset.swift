@@ -1,7 +1,24 @@
 import Engine
 import Models
 
+/// The words of a text preference, as the annotator read them: the prompt and the two continuations.
+public struct PreferenceText: Sendable, Equatable, Hashable {
+    public var prompt: String
+    public var chosen: String
+    public var rejected: String
+
+    public init(prompt: String, chosen: String, rejected: String) {
+        self.prompt = prompt
+        self.chosen = chosen
+        self.rejected = rejected
+    }
+}
+
 /// One pairwise judgement: `chosen` was preferred to `rejected` as a response to prompt `prompt`.
+///
+/// A vector task's responses are vectors. A text task's are continuations: `text` holds the prompt and both
+/// continuations as text, and `chosen` and `rejected` hold the continuations' token ids (exact in a `Float` below
+/// 2²⁴), so a reward model reads the tokens and `blame`, `diff` and `query` show the words.
 public struct PreferencePair: Sendable, Equatable {
     /// Unique within its dataset and kept forever: versions of a dataset are sets of uids.
     public var uid: Int64
@@ -14,12 +31,15 @@ public struct PreferencePair: Sendable, Equatable {
     public var seed: UInt64
     /// Fraction of a panel's members who voted against the verdict (0 for a single annotator).
     public var disagreement: Double
+    /// The prompt and continuations of a text preference; nil for vector responses.
+    public var text: PreferenceText?
 
     public init(
         uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
-        disagreement: Double = 0
+        disagreement: Double = 0, text: PreferenceText? = nil
     ) {
         self.disagreement = disagreement
+        self.text = text
         self.uid = uid
         self.prompt = prompt
         self.chosen = chosen

@@ -90,12 +90,19 @@ public struct GPT: Sendable, Equatable {
 
 extension GPT {
     /// The logits [batch·time, vocab] for `tokens` (batch rows of `time` ids, time ≤ context), recorded on `tape`
-    /// with the parameters as `p` (in `parameterNames` order), so a backward pass reaches every parameter.
+    /// with the parameters as `p` (in `parameterNames` order), so a backward pass reaches every parameter: the
+    /// final hidden states (`hidden`) times wteᵀ, the head tied to the token embedding, so its gradient adds into
+    /// wte's.
+    public func forward(on tape: Tape, parameters p: [Var], tokens: [Int], batch: Int, time: Int) -> Var {
+        tape.matmulTransposed(hidden(on: tape, parameters: p, tokens: tokens, batch: batch, time: time), p[0])
+    }
+
+    /// The final hidden states [batch·time, dim] (after `ln_f`) for `tokens`, recorded on `tape`: what the
+    /// language-model head reads, and what a scalar head reads for a reward model or a PPO value head.
     ///
     /// x = wte[tokens] + wpe[positions]; per block x += c_proj(attention(c_attn(ln_1(x)))), then
-    /// x += mlp.c_proj(GELU(mlp.c_fc(ln_2(x)))); logits = ln_f(x) · wteᵀ (the head tied to the token embedding,
-    /// so its gradient adds into wte's).
-    public func forward(on tape: Tape, parameters p: [Var], tokens: [Int], batch: Int, time: Int) -> Var {
+    /// x += mlp.c_proj(GELU(mlp.c_fc(ln_2(x)))); the result is ln_f(x).
+    public func hidden(on tape: Tape, parameters p: [Var], tokens: [Int], batch: Int, time: Int) -> Var {
         precondition(
             p.count == parameters.count && tokens.count == batch * time && time >= 1 && time <= config.context,
             "GPT.forward: \(tokens.count) tokens for batch \(batch), time \(time), context \(config.context)")
@@ -109,8 +116,7 @@ extension GPT {
             let hidden = tape.gelu(tape.affine(tape.layerNorm(x, weight: w[6], bias: w[7]), weight: w[8], bias: w[9]))
             x = tape.add(x, tape.affine(hidden, weight: w[10], bias: w[11]))  // [B·T, D]
         }
-        x = tape.layerNorm(x, weight: p[p.count - 2], bias: p[p.count - 1])
-        return tape.matmulTransposed(x, p[0])  // [B·T, vocab]
+        return tape.layerNorm(x, weight: p[p.count - 2], bias: p[p.count - 1])
     }
 
     /// The mean cross-entropy of predicting `targets` from `tokens` (both batch·time ids), without gradients: a
