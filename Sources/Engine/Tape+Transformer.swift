@@ -129,11 +129,8 @@ extension Tape {
             targets.count == rows && targets.allSatisfy { $0 >= 0 && $0 < n },
             "crossEntropy: \(targets.count) targets for logits \(t.shape)")
         let targets32 = targets.map { Int32($0) }
-        var lse = [Float](repeating: 0, count: rows), losses = [Float](repeating: 0, count: rows)
-        rlhf_cross_entropy_forward(rows, n, t.data, targets32, &lse, &losses)
-        var total: Float = 0
-        for l in losses { total += l }
-        let loss = Tensor(scalar: total / Float(max(rows, 1)))
+        var lse = [Float](repeating: 0, count: rows)
+        let loss = Tensor(scalar: Self.meanCrossEntropy(t, targets: targets32, logSumExp: &lse))
         return record(.crossEntropy, loss, from: logits) { g, grads in
             // (softmax − one-hot) · g/rows
             let dx = Tape.filled(t.count) { dx in
@@ -141,6 +138,26 @@ extension Tape {
             }
             grads.add(Tensor(shape: t.shape, data: dx), to: logits)
         }
+    }
+
+    /// The mean cross-entropy of `logits` [n, vocab] against one target per row, without a tape (a validation
+    /// loss): the same kernel and summation as `crossEntropy`'s forward, so the two give the same bits.
+    public static func crossEntropy(_ logits: Tensor, targets: [Int]) -> Float {
+        precondition(
+            targets.count == logits.rows && targets.allSatisfy { $0 >= 0 && $0 < logits.columns },
+            "crossEntropy: \(targets.count) targets for logits \(logits.shape)")
+        var lse = [Float](repeating: 0, count: logits.rows)
+        return meanCrossEntropy(logits, targets: targets.map { Int32($0) }, logSumExp: &lse)
+    }
+
+    /// Per row, −log softmax(logits)[target] (each row's log-sum-exp left in `logSumExp` for the gradient), summed in
+    /// row order and divided by the row count.
+    private static func meanCrossEntropy(_ t: Tensor, targets: [Int32], logSumExp lse: inout [Float]) -> Float {
+        var losses = [Float](repeating: 0, count: t.rows)
+        rlhf_cross_entropy_forward(t.rows, t.columns, t.data, targets, &lse, &losses)
+        var total: Float = 0
+        for l in losses { total += l }
+        return total / Float(max(t.rows, 1))
     }
 
     // MARK: Helpers

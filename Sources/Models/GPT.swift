@@ -120,12 +120,10 @@ extension GPT {
     }
 
     /// The mean cross-entropy of predicting `targets` from `tokens` (both batch·time ids), without gradients: a
-    /// validation loss.
+    /// validation loss. Computed without a tape (`logits`), whose logits have the training forward's bits, so it is
+    /// the loss `trainStep` would report for the same batch.
     public func loss(tokens: [Int], targets: [Int], batch: Int, time: Int) -> Float {
-        let tape = Tape()
-        let p = parameters.map { tape.constant($0) }
-        let logits = forward(on: tape, parameters: p, tokens: tokens, batch: batch, time: time)
-        return tape.value(tape.crossEntropy(logits, targets: targets)).data[0]
+        Tape.crossEntropy(logits(tokens: tokens, batch: batch, time: time), targets: targets)
     }
 
     /// One training step as nanoGPT takes it: the loss of `inputs` → `targets` (batch·time ids each), its gradients,

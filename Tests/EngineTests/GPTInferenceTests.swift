@@ -50,6 +50,30 @@ struct GPTInferenceTests {
         #expect(second.data.map(\.bitPattern) == logits.data[35...].map(\.bitPattern))
     }
 
+    /// The validation loss (`GPT.loss`, tape-free) is the loss a training step reports for the same batch, to the
+    /// bit, and the tape-free logits are the tape forward's: evaluation and training see one model.
+    @Test(arguments: [
+        (layers: 2, heads: 2, dim: 16, context: 8, batch: 3),
+        (layers: 4, heads: 4, dim: 128, context: 64, batch: 2),
+    ])
+    func tapeFreeLogitsAndLossAreTheTapes(c: (layers: Int, heads: Int, dim: Int, context: Int, batch: Int)) {
+        let config = GPTConfig(vocab: 65, layers: c.layers, heads: c.heads, dim: c.dim, context: c.context)
+        let gpt = Self.randomGPT(config, seed: 5)
+        var rng = RNG(seed: 9)
+        let tokens = (0..<(c.batch * c.context)).map { _ in rng.int(below: 65) }
+        let targets = (0..<(c.batch * c.context)).map { _ in rng.int(below: 65) }
+        let tape = Tape()
+        let logits = gpt.forward(
+            on: tape, parameters: gpt.parameters.map { tape.leaf($0) }, tokens: tokens, batch: c.batch,
+            time: c.context)
+        let tapeLoss = tape.value(tape.crossEntropy(logits, targets: targets)).data[0]
+        let free = gpt.logits(tokens: tokens, batch: c.batch, time: c.context)
+        #expect(free.data.map(\.bitPattern) == tape.value(logits).data.map(\.bitPattern))
+        #expect(
+            gpt.loss(tokens: tokens, targets: targets, batch: c.batch, time: c.context).bitPattern
+                == tapeLoss.bitPattern)
+    }
+
     /// The key property of the cache: the logits after each new token, decoded one position at a time against cached
     /// keys and values, have exactly the bits of the whole forward recomputed over the sequence so far. Cases cover a
     /// one-token prompt, a prompt filling most of the window, several sequences, and a model big enough that the
