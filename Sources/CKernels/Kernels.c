@@ -723,54 +723,11 @@ void rlhf_relu_mask(long count, const float *g, const float *y, float *out) {
 
 // MARK: - Inference (rlhf_infer_*): a GPT's forward pass without a tape, for evaluation and KV-cache sampling
 //
-// The formulas, and the order of every sum, are those of the training forward (lm-engine's TransformerKernels.c:
-// `sum8`, `exp_poly`, layer norm, GELU as x·σ(2u), the causal softmax), so a logit computed here has the bits the tape
+// The formulas, and the order of every sum, are those of the training forward (TransformerKernels.c; `sum8`,
+// `dot8` and `exp_poly` are the very same functions, from KernelsInternal.h), layer norm, GELU as x·σ(2u), the causal softmax), so a logit computed here has the bits the tape
 // computes for it. Each kernel rounds every multiply and add on its own; vector lanes hold different outputs, so every
 // level gives the same bits. The row-wise loops are written once, always inlined into one function per level and
 // vectorised at that level's width.
-
-/// Σ x[j] for j < n: lane l = j mod 8 sums its entries in increasing j, then ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
-/// (l6 + l7)).
-__attribute__((always_inline)) static inline float infer_sum8(const float *x, long n) {
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    long j = 0;
-    for (; j + 8 <= n; j += 8)
-        for (int l = 0; l < 8; l++) s[l] = s[l] + x[j + l];
-    for (; j < n; j++) s[j & 7] = s[j & 7] + x[j];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-/// Σ x[j]·y[j] in `infer_sum8`'s order.
-__attribute__((always_inline)) static inline float infer_dot8(const float *x, const float *y, long n) {
-    float s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    long j = 0;
-    for (; j + 8 <= n; j += 8)
-        for (int l = 0; l < 8; l++) s[l] = s[l] + x[j + l] * y[j + l];
-    for (; j < n; j++) s[j & 7] = s[j & 7] + x[j] * y[j];
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-/// eˣ within about 1 ulp for x in [−87, 88] (clamped to it), by Cephes' expf: x = n·ln 2 + r, a polynomial in r, times
-/// 2ⁿ from its bits. Only + − × ÷ and exact operations, so it vectorises and rounds the same at every width.
-__attribute__((always_inline)) static inline float infer_exp(float x) {
-    x = x < -87.0f ? -87.0f : x;
-    x = x > 88.0f ? 88.0f : x;
-    const float n = floorf(x * 1.44269504088896341f + 0.5f);
-    float r = x - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    const float r2 = r * r;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    p = (p * r2 + r) + 1.0f;
-    const int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
 
 /// GELU, tanh form, as x·σ(2u) = ½x(1 + tanh u) with u = √(2/π)·(x + 0.044715·x·x·x).
 /// In place: with separate input and output pointers the compiler must allow for their overlapping, and a call on
@@ -779,7 +736,7 @@ __attribute__((always_inline)) static inline void infer_gelu_body(long count, fl
     for (long i = 0; i < count; i++) {
         const float v = x[i];
         const float u = 0.7978845608028654f * (v + 0.044715f * v * v * v);
-        x[i] = v * (1.0f / (1.0f + infer_exp(-2.0f * u)));
+        x[i] = v * (1.0f / (1.0f + exp_poly(-2.0f * u)));
     }
 }
 
@@ -789,9 +746,9 @@ __attribute__((always_inline)) static inline void infer_layer_norm_body(long row
     for (long r = 0; r < rows; r++) {
         const float *xr = x + r * n;
         float *yr = out + r * n;
-        const float mean = infer_sum8(xr, n) / (float)n;
+        const float mean = sum8(xr, n) / (float)n;
         for (long j = 0; j < n; j++) yr[j] = xr[j] - mean;
-        const float rstd = 1.0f / sqrtf(infer_dot8(yr, yr, n) / (float)n + eps);
+        const float rstd = 1.0f / sqrtf(dot8(yr, yr, n) / (float)n + eps);
         for (long j = 0; j < n; j++) yr[j] = yr[j] * rstd * weight[j] + bias[j];
     }
 }
@@ -834,8 +791,8 @@ __attribute__((always_inline)) static inline void infer_attend_body(long n, long
         const float s = scores[j] * scale;
         max = s > max ? s : max;
     }
-    for (long j = 0; j < n; j++) scores[j] = infer_exp(scores[j] * scale - max);
-    const float total = infer_sum8(scores, n);
+    for (long j = 0; j < n; j++) scores[j] = exp_poly(scores[j] * scale - max);
+    const float total = sum8(scores, n);
     for (long j = 0; j < n; j++) scores[j] = scores[j] / total;
     long d0 = 0;
     RLHF_INFER_MIX_BLOCK(32)

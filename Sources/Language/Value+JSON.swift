@@ -16,7 +16,7 @@ extension Value {
         case .double(let value):
             guard value.isFinite else { return false }
             text += value.description  // shortest representation that reads back exactly
-        case .string(let string): text += Value.jsonQuote(string)
+        case .string(let string): text += Value.jsonString(string)
         case .bool(let flag): text += flag ? "true" : "false"
         case .nil: text += "null"
         case .list(let elements):
@@ -30,7 +30,7 @@ extension Value {
             text += "{"
             for (index, field) in record.fields.enumerated() {
                 if index > 0 { text += ", " }
-                text += Value.jsonQuote(field.key) + ": "
+                text += Value.jsonString(field.key) + ": "
                 guard field.value.write(into: &text) else { return false }
             }
             text += "}"
@@ -40,7 +40,10 @@ extension Value {
         return true
     }
 
-    private static func jsonQuote(_ string: String) -> String {
+    /// `string` as a JSON string: quote, backslash and control characters escaped (`\n \r \t` by name, the rest as
+    /// `\u00xx`), everything else as is. The one escaper of stored values and `rlhf query --json`, so both print a
+    /// text the same way.
+    public static func jsonString(_ string: String) -> String {
         var quoted = "\""
         for scalar in string.unicodeScalars {
             switch scalar {

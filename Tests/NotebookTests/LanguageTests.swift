@@ -103,6 +103,18 @@ struct LexerTests {
         #expect(diagnostics.isEmpty)
     }
 
+    @Test(
+        "stringLiteral quotes any text so the lexer reads it back unchanged, never as an interpolation",
+        arguments: [
+            "plain", "", "a \"quoted\" word", "C:\\models\\gpt", "tab\tline\nreturn\r", "nul\0end",
+            "\\(not an interpolation)", "ümlaut — and emoji 🎭",
+        ])
+    func stringLiteralRoundTrips(text: String) {
+        let (tokens, diagnostics) = Lexer.tokenize(source: Lexer.stringLiteral(text), file: "t")
+        #expect(diagnostics.isEmpty)
+        #expect(tokens.map(\.kind) == [.string(text), .eof])
+    }
+
     @Test("token locations are 1-based and offset by the cell's first line")
     func locations() {
         let (tokens, _) = Lexer.tokenize(source: "x = 1\n  foo(2)", file: "nb.rlhf", firstLine: 10)

@@ -33,7 +33,7 @@ struct Import: ParsableCommand {
         // Read it once before anything is written: a bad directory is an error and the store is left as it was.
         _ = try failing { try GPT2Directory.read(from: dir) }
         let absolute = URL(fileURLWithPath: dir).standardizedFileURL.path
-        let source = "\(name) = load_hf(\(Self.literal(absolute)))"
+        let source = "\(name) = load_hf(\(Lexer.stringLiteral(absolute)))"
         let parsed = CellFile.parse(path: "rlhf import", text: source)
         let syntaxErrors = NotebookRunner.syntaxErrors(in: parsed)
         if let first = syntaxErrors.first {
@@ -54,23 +54,6 @@ struct Import: ParsableCommand {
             printError(message)
             throw ExitCode.failure
         }
-    }
-
-    /// A cell-language string literal of `text`.
-    static func literal(_ text: String) -> String {
-        var out = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            case "\0": out += "\\0"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 
     static func isIdentifier(_ s: String) -> Bool {

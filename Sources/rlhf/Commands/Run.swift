@@ -88,24 +88,7 @@ struct Run: ParsableCommand {
     func run() throws {
         // Line-buffered even into a pipe or file, so every line printed before a signal or a crash reaches it.
         rlhf_line_buffer_stdout()
-        let text: String
-        do {
-            text = try CellFile.readText(path: file)
-        } catch let diagnostic as Diagnostic {
-            printError(diagnostic.description)
-            throw ExitCode.failure
-        } catch {
-            let reason = (error as? UnreadableNotebook)?.reason ?? FileProblem.reason(error)
-            printError("error: cannot read notebook '\(file)': \(reason)")
-            throw ExitCode.failure
-        }
-        let parsed = CellFile.parse(path: file, text: text)
-        let syntaxErrors = NotebookRunner.syntaxErrors(in: parsed)
-        if !syntaxErrors.isEmpty {
-            for e in syntaxErrors { printError(e.description) }
-            printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
-            throw ExitCode.failure
-        }
+        let (text, parsed) = try readNotebook(file)
         if parsed.codeCells.isEmpty {
             // An empty or prose-only file is a wrong file, not an empty success: record no run.
             printError("\(file): error: no code cells (code follows a `# %%` line or starts the file); nothing was run")

@@ -36,24 +36,7 @@ struct Sweep: ParsableCommand {
     func run() throws {
         // Line-buffered even into a pipe or file, so every line printed before a signal reaches it.
         rlhf_line_buffer_stdout()
-        let text: String
-        do {
-            text = try CellFile.readText(path: file)
-        } catch let diagnostic as Diagnostic {
-            printError(diagnostic.description)
-            throw ExitCode.failure
-        } catch {
-            let reason = (error as? UnreadableNotebook)?.reason ?? FileProblem.reason(error)
-            printError("error: cannot read notebook '\(file)': \(reason)")
-            throw ExitCode.failure
-        }
-        let parsed = CellFile.parse(path: file, text: text)
-        let syntaxErrors = NotebookRunner.syntaxErrors(in: parsed)
-        if !syntaxErrors.isEmpty {
-            for e in syntaxErrors { printError(e.description) }
-            printError("\(syntaxErrors.count) error\(syntaxErrors.count == 1 ? "" : "s") in \(file); nothing was run")
-            throw ExitCode.failure
-        }
+        let (text, parsed) = try readNotebook(file)
         let plan = try failing { try SweepPlan(parameters: parameters, seeds: seeds, notebook: parsed) }
         let lab = try store.open()
         let (id, created) = try failing { try lab.sweep(notebook: file, source: text, grid: plan.grid) }

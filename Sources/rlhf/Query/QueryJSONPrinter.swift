@@ -1,3 +1,4 @@
+import Language
 import Store
 
 /// A JSON array with one object per row, keys in column order, written as the rows are read (one object a line).
@@ -15,7 +16,7 @@ struct QueryJSONPrinter: QueryPrinter {
     init(write: @escaping (String) -> Void) { self.write = write }
 
     mutating func begin(columns: [String]) {
-        keys = Self.uniqueKeys(columns).map(Self.quoted)
+        keys = Self.uniqueKeys(columns).map(Value.jsonString)
     }
 
     mutating func add(_ row: [QueryCell]) {
@@ -56,27 +57,8 @@ struct QueryJSONPrinter: QueryPrinter {
         case .real(let real) where real.isNaN: "\"nan\""
         case .real(let real) where real.isInfinite: real < 0 ? "\"-inf\"" : "\"inf\""
         case .real(let real): "\(real)"
-        case .text(let text): quoted(text)
+        case .text(let text): Value.jsonString(text)
         case .blob(let bytes): "{\"blob_bytes\": \(bytes)}"
         }
-    }
-
-    /// A JSON string: quote, backslash and control characters escaped; everything else as is.
-    static func quoted(_ text: String) -> String {
-        var json = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": json += "\\\""
-            case "\\": json += "\\\\"
-            case "\n": json += "\\n"
-            case "\r": json += "\\r"
-            case "\t": json += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                json += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: json.unicodeScalars.append(scalar)
-            }
-        }
-        return json + "\""
     }
 }

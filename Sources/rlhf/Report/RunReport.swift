@@ -60,34 +60,24 @@ struct RunReport {
     var html: String {
         let r = detail.run
         let title = "Run \(r.id) · \(r.notebook ?? "shell session")"
-        var page = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title))</title>
-            <style>\(RunReport.style)</style>
-            </head>
-            <body>
-            <header>
-            <h1>\(escape(title))</h1>
-            <dl class="facts">
-            <dt>status</dt><dd class="status \(r.status.rawValue)">\(r.status.rawValue)</dd>
-            <dt>started</dt><dd>\(escape(r.startedAt))</dd>
-            <dt>finished</dt><dd>\(escape(r.finishedAt ?? "—"))</dd>
-            <dt>duration</dt><dd>\(duration)</dd>
-            <dt>parameters</dt><dd><code>\(escape(r.parameters))</code></dd>
-            <dt>seed</dt><dd>\(seeds)</dd>
-            <dt>cells</dt><dd>\(r.cells)\(r.failedCell.map { " (cell \($0) failed)" } ?? "")</dd>
-            <dt>objects</dt><dd>\(r.objects) with \(r.versions) versions</dd>
-            <dt>metric points</dt><dd>\(r.metrics)</dd>
-            <dt>charts</dt><dd>\(artifacts.count)</dd>
-            </dl>
-            <nav><a href="#cells">Cells</a> · <a href="#metrics">Metric curves</a> · <a href="#versions">Checkpoints and datasets</a></nav>
-            </header>
+        var page =
+            Self.pageHead(title: title) + """
+                <dl class="facts">
+                <dt>status</dt><dd class="status \(r.status.rawValue)">\(r.status.rawValue)</dd>
+                <dt>started</dt><dd>\(escape(r.startedAt))</dd>
+                <dt>finished</dt><dd>\(escape(r.finishedAt ?? "—"))</dd>
+                <dt>duration</dt><dd>\(duration)</dd>
+                <dt>parameters</dt><dd><code>\(escape(r.parameters))</code></dd>
+                <dt>seed</dt><dd>\(seeds)</dd>
+                <dt>cells</dt><dd>\(r.cells)\(r.failedCell.map { " (cell \($0) failed)" } ?? "")</dd>
+                <dt>objects</dt><dd>\(r.objects) with \(r.versions) versions</dd>
+                <dt>metric points</dt><dd>\(r.metrics)</dd>
+                <dt>charts</dt><dd>\(artifacts.count)</dd>
+                </dl>
+                <nav><a href="#cells">Cells</a> · <a href="#metrics">Metric curves</a> · <a href="#versions">Checkpoints and datasets</a></nav>
+                </header>
 
-            """
+                """
         page += "<main>\n<h2 id=\"cells\">Cells</h2>\n"
         for cell in detail.cells { page += proseBlock(cell.key) + section(cell) }
         page += proseBlock("") + metricsSection + versionsSection
@@ -215,6 +205,25 @@ struct RunReport {
     private func bytes(_ n: Int) -> String { Format.bytes(n) }
 
     private func escape(_ text: String) -> String { xmlEscaped(text) }
+
+    /// The start of a report page up to its `<h1>`, inside an open `<header>`: one page frame and style sheet for
+    /// every report (a run's, a sweep's).
+    static func pageHead(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(xmlEscaped(title))</title>
+        <style>\(style)</style>
+        </head>
+        <body>
+        <header>
+        <h1>\(xmlEscaped(title))</h1>
+
+        """
+    }
 
     static let style = """
         body{font:15px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;margin:0;background:#fafafa}

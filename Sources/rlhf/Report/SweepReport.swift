@@ -65,25 +65,15 @@ struct SweepReport {
     }
 
     var html: String {
-        var page = """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(xmlEscaped(title))</title>
-            <style>\(RunReport.style)</style>
-            </head>
-            <body>
-            <header>
-            <h1>\(xmlEscaped(title))</h1>
-            <p>Each metric's final value, as mean ± the half-width of its 95% confidence interval over the runs of a row
-            (t(0.975, n−1)·s/√n, Student t).</p>
-            </header>
-            <main>
-            <h2 id="comparison">Comparison</h2>
+        var page =
+            RunReport.pageHead(title: title) + """
+                <p>Each metric's final value, as mean ± the half-width of its 95% confidence interval over the runs of a row
+                (t(0.975, n−1)·s/√n, Student t).</p>
+                </header>
+                <main>
+                <h2 id="comparison">Comparison</h2>
 
-            """
+                """
         page += table
         page += "<h2 id=\"metrics\">Means with 95% intervals</h2>\n<div class=\"grid\">\n"
         for (metric, chart) in charts {
