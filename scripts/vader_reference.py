@@ -4,6 +4,9 @@
     python3 scripts/vader_reference.py           write Tests/SentimentTests/Fixtures/vader_reference.jsonl
     python3 scripts/vader_reference.py --check   re-score the committed fixture with the installed package (and
                                                  rebuild its texts); fail on any difference (CI runs this)
+    python3 scripts/vader_reference.py --gpt-samples OUT
+                                                 write gpt_samples.txt from OUT, the output of
+                                                 `cd Tests/SentimentTests/Fixtures && rlhf run gpt_samples.rlhf`
 
 Needs `pip install vaderSentiment==3.3.2`. Each line is one JSON object: the text, `scores` = polarity_scores(text) as
 Python prints them (neg, neu, pos rounded to 3 places, compound to 4) and `unrounded` = the same four figures before
@@ -167,6 +170,29 @@ def shakespeare_texts(rng):
     return texts
 
 
+def write_gpt_samples(run_output):
+    """The continuations between the run's `<<<` and `>>>` lines, each without its prompt (five per prompt, in the
+    notebook's order), separated by a line holding only U+001E."""
+    notebook = (GPT_SAMPLES.parent / "gpt_samples.rlhf").read_text(encoding="utf-8")
+    prompts = json.loads(notebook.split("prompts = ", 1)[1].split("\n", 1)[0])
+    samples, current = [], None
+    for line in pathlib.Path(run_output).read_text(encoding="utf-8").split("\n"):
+        if line == "<<<" and current is None:
+            current = []
+        elif line == ">>>" and current is not None:
+            samples.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    assert len(samples) == 5 * len(prompts), f"{len(samples)} samples for {len(prompts)} prompts"
+    continuations = []
+    for index, sample in enumerate(samples):
+        prompt = prompts[index // 5]
+        assert sample.startswith(prompt) and "\x1e" not in sample, sample
+        continuations.append(sample[len(prompt):])
+    GPT_SAMPLES.write_text("".join(c + "\n\x1e\n" for c in continuations), encoding="utf-8")
+
+
 def all_texts():
     rng = random.Random(15)
     return lexicon_texts() + rule_texts() + random_texts(rng) + shakespeare_texts(rng)
@@ -204,6 +230,8 @@ def main():
         if failures:
             sys.exit(1)
         print(f"vader fixture: {len(rows)} texts agree with the installed vaderSentiment")
+    elif len(sys.argv) == 3 and sys.argv[1] == "--gpt-samples":
+        write_gpt_samples(sys.argv[2])
     elif not sys.argv[1:]:
         rows = [score(analyzer, text) for text in all_texts()]
         FIXTURE.parent.mkdir(parents=True, exist_ok=True)
@@ -212,7 +240,7 @@ def main():
                 out.write(json.dumps(row) + "\n")
         print(f"wrote {len(rows)} texts to {FIXTURE.relative_to(ROOT)}")
     else:
-        print("usage: scripts/vader_reference.py [--check]", file=sys.stderr)
+        print("usage: scripts/vader_reference.py [--check | --gpt-samples OUT]", file=sys.stderr)
         sys.exit(2)
 
 
