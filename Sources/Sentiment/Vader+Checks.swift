@@ -68,7 +68,9 @@ extension Vader {
                 break
             }
         }
-        if words.count - 1 > i, let idiom = VaderRules.specialCases[VaderKey(joining: words[i].lower, words[i + 1].lower)] {
+        if words.count - 1 > i,
+            let idiom = VaderRules.specialCases[VaderKey(joining: words[i].lower, words[i + 1].lower)]
+        {
             valence = idiom
         }
         if words.count - 1 > i + 1,

@@ -4,10 +4,13 @@ import Testing
 @testable import Notebook
 
 /// `vader(text)` and `vader_scores(text)` in a notebook give vaderSentiment 3.3.2's figures, pasted from
-/// `python3 -c 'from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as S; print(S().polarity_scores(T))'`.
+/// `S().polarity_scores(T)` after `from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as S`.
 @Test(arguments: [
     ("VADER is smart, handsome, and funny!", 0.0, 0.248, 0.752, 0.8439),
-    ("The plot was good, but the characters are uncompelling and the dialog is not great.", 0.327, 0.579, 0.094, -0.7042),
+    (
+        "The plot was good, but the characters are uncompelling and the dialog is not great.", 0.327, 0.579, 0.094,
+        -0.7042
+    ),
     ("😁", 0.0, 0.571, 0.429, 0.4588),
     ("", 0.0, 0.0, 0.0, 0.0),
 ])

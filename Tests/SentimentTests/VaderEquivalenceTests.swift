@@ -34,14 +34,16 @@ import Testing
         for row in rows {
             let python = row.unrounded.compactMap(Double.init)
             let pythonRounded = row.scores.compactMap(Double.init)
-            try #require(python.count == 4 && pythonRounded.count == 4, "unreadable row for \(row.text.debugDescription)")
+            try #require(
+                python.count == 4 && pythonRounded.count == 4, "unreadable row for \(row.text.debugDescription)")
             let swift = Self.figures(vader.unroundedScores(row.text))
             let swiftRounded = Self.figures(vader.scores(row.text))
             let differences = zip(swift + swiftRounded, python + pythonRounded).map { ($0 - $1).magnitude }
             maxDifference = max(maxDifference, differences.max() ?? 0)
             if differences.contains(where: { $0 > 1e-9 }) || swiftRounded[3] != vader.compound(row.text) {
                 mismatches += 1
-                Issue.record("\(row.text.debugDescription): Swift \(swift) \(swiftRounded), Python \(python) \(pythonRounded)")
+                Issue.record(
+                    "\(row.text.debugDescription): Swift \(swift) \(swiftRounded), Python \(python) \(pythonRounded)")
             }
         }
         print("VADER equivalence: \(rows.count) texts, \(mismatches) mismatches, max |Δ| = \(maxDifference)")

@@ -17,4 +17,5 @@ for _ in 0..<repeats {
 }
 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 let count = texts.count * repeats
-print("swift: \(count) texts in \(String(format: "%.3f", seconds)) s: \(Int(Double(count) / seconds)) texts/s (checksum \(checksum))")
+let rate = Int(Double(count) / seconds)
+print("swift: \(count) texts in \(String(format: "%.3f", seconds)) s: \(rate) texts/s (checksum \(checksum))")
