@@ -8,17 +8,26 @@ struct SentiText {
         let lower: VaderKey
         /// `word.isupper()`.
         let isUpper: Bool
+        /// The word's lexicon valence (`lexicon[word.lower()]`), looked up once: the rules ask for it many times.
+        let valence: Double?
+        /// Its `BOOSTER_DICT` scalar, if it is a booster or dampener.
+        let booster: Double?
+        /// `negated([word])`: a word of `NEGATE` or one containing "n't".
+        let isNegation: Bool
     }
 
     let words: [Word]
     /// `allcap_differential`: some, but not all, words are ALL CAPS; only then do capitals add emphasis.
     let isCapDifferential: Bool
 
-    init(_ text: [Unicode.Scalar]) {
+    init(_ text: [Unicode.Scalar], lexicon: [VaderKey: Double]) {
         words = PythonText.split(text).map { token in
             let stripped = PythonText.stripPunctuation(token)
             let word = stripped.count <= 2 ? token : stripped
-            return Word(lower: PythonText.lower(word), isUpper: PythonText.isUpper(word))
+            let lower = PythonText.lower(word)
+            return Word(
+                lower: lower, isUpper: PythonText.isUpper(word), valence: lexicon[lower],
+                booster: VaderRules.boosters[lower], isNegation: Vader.isNegation(lower))
         }
         let capitalised = words.count(where: \.isUpper)
         let differential = words.count - capitalised

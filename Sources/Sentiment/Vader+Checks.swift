@@ -12,27 +12,30 @@ extension Vader {
     static func negationCheck(_ valence: Double, _ words: [SentiText.Word], _ startI: Int, _ i: Int) -> Double {
         var valence = valence
         if startI == 0 {
-            if isNegation(words[i - 1].lower) { valence = valence * VaderRules.negationScalar }
+            if words[i - 1].isNegation { valence = valence * VaderRules.negationScalar }
         }
         if startI == 1 {
-            if words[i - 2].lower == "never" && (words[i - 1].lower == "so" || words[i - 1].lower == "this") {
+            if words[i - 2].lower.equals("never")
+                && (words[i - 1].lower.equals("so") || words[i - 1].lower.equals("this"))
+            {
                 valence = valence * 1.25
-            } else if words[i - 2].lower == "without" && words[i - 1].lower == "doubt" {
+            } else if words[i - 2].lower.equals("without") && words[i - 1].lower.equals("doubt") {
                 // "without doubt": not a negation.
-            } else if isNegation(words[i - 2].lower) {
+            } else if words[i - 2].isNegation {
                 valence = valence * VaderRules.negationScalar
             }
         }
         if startI == 2 {
-            if (words[i - 3].lower == "never" && (words[i - 2].lower == "so" || words[i - 2].lower == "this"))
-                || (words[i - 1].lower == "so" || words[i - 1].lower == "this")
+            if (words[i - 3].lower.equals("never")
+                && (words[i - 2].lower.equals("so") || words[i - 2].lower.equals("this")))
+                || (words[i - 1].lower.equals("so") || words[i - 1].lower.equals("this"))
             {
                 valence = valence * 1.25
-            } else if words[i - 3].lower == "without"
-                && (words[i - 2].lower == "doubt" || words[i - 1].lower == "doubt")
+            } else if words[i - 3].lower.equals("without")
+                && (words[i - 2].lower.equals("doubt") || words[i - 1].lower.equals("doubt"))
             {
                 // "without (a) doubt": not a negation.
-            } else if isNegation(words[i - 3].lower) {
+            } else if words[i - 3].isNegation {
                 valence = valence * VaderRules.negationScalar
             }
         }
@@ -40,14 +43,12 @@ extension Vader {
     }
 
     /// `_least_check`: "least" just before a word negates it, except in "at least" and "very least".
-    static func leastCheck(_ valence: Double, _ words: [SentiText.Word], _ i: Int, lexicon: [VaderKey: Double])
-        -> Double
-    {
-        if i > 1 && lexicon[words[i - 1].lower] == nil && words[i - 1].lower == "least" {
-            if words[i - 2].lower != "at" && words[i - 2].lower != "very" {
+    static func leastCheck(_ valence: Double, _ words: [SentiText.Word], _ i: Int) -> Double {
+        if i > 1 && words[i - 1].valence == nil && words[i - 1].lower.equals("least") {
+            if !words[i - 2].lower.equals("at") && !words[i - 2].lower.equals("very") {
                 return valence * VaderRules.negationScalar
             }
-        } else if i > 0 && lexicon[words[i - 1].lower] == nil && words[i - 1].lower == "least" {
+        } else if i > 0 && words[i - 1].valence == nil && words[i - 1].lower.equals("least") {
             return valence * VaderRules.negationScalar
         }
         return valence
@@ -90,7 +91,7 @@ extension Vader {
     /// As in 3.3.2, each value is located by its first occurrence (`sentiments.index(sentiment)`), so when a halved
     /// value equals a later one, or a value repeats, the multiplier lands on the first equal entry, not on the word.
     static func butCheck(_ words: [SentiText.Word], _ sentiments: inout [Double]) {
-        guard let butIndex = words.firstIndex(where: { $0.lower == "but" }) else { return }
+        guard let butIndex = words.firstIndex(where: { $0.lower.equals("but") }) else { return }
         for k in sentiments.indices {
             let sentiment = sentiments[k]
             let first = sentiments.firstIndex(of: sentiment) ?? k

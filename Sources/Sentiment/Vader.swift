@@ -26,22 +26,22 @@ public struct Vader: SentimentScorer {
     /// The four figures before Python's final `round`, which the equivalence test compares bit for bit.
     func unroundedScores(_ text: String) -> VaderScores {
         let lexicon = VaderLexicon.shared
-        let plain = Array(PythonText.strip(Self.describingEmojis(text, lexicon.emojis)[...]))
-        let sentiText = SentiText(plain)
+        let plain = Array(PythonText.strip(Self.describingEmojis(text, lexicon)[...]))
+        let sentiText = SentiText(plain, lexicon: lexicon.valences)
         let words = sentiText.words
         var sentiments: [Double] = []
         sentiments.reserveCapacity(words.count)
         for (i, item) in words.enumerated() {
             // Boosters and "kind of" modify the words after them and carry no valence themselves.
-            if VaderRules.boosters[item.lower] != nil {
+            if item.booster != nil {
                 sentiments.append(0)
                 continue
             }
-            if i < words.count - 1 && item.lower == "kind" && words[i + 1].lower == "of" {
+            if i < words.count - 1 && item.lower.equals("kind") && words[i + 1].lower.equals("of") {
                 sentiments.append(0)
                 continue
             }
-            sentiments.append(valence(at: i, in: sentiText, lexicon: lexicon.valences))
+            sentiments.append(valence(at: i, in: sentiText))
         }
         Self.butCheck(words, &sentiments)
         return Self.scoreValence(sentiments, text: plain)
@@ -49,12 +49,12 @@ public struct Vader: SentimentScorer {
 
     /// 3.3.2's first step: each code point that is an emoji becomes its description, after a space unless one
     /// precedes it.
-    static func describingEmojis(_ text: String, _ emojis: [Unicode.Scalar: [Unicode.Scalar]]) -> [Unicode.Scalar] {
+    static func describingEmojis(_ text: String, _ lexicon: VaderLexicon) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(text.unicodeScalars.underestimatedCount)
         var previousIsSpace = true
         for scalar in text.unicodeScalars {
-            if let description = emojis[scalar] {
+            if scalar.value >= lexicon.lowestEmoji, let description = lexicon.emojis[scalar] {
                 if !previousIsSpace { out.append(" ") }
                 out.append(contentsOf: description)
                 previousIsSpace = false
@@ -67,17 +67,18 @@ public struct Vader: SentimentScorer {
     }
 
     /// `sentiment_valence`: the lexicon valence of word `i`, adjusted by the rules that look at its neighbours.
-    private func valence(at i: Int, in sentiText: SentiText, lexicon: [VaderKey: Double]) -> Double {
+    private func valence(at i: Int, in sentiText: SentiText) -> Double {
         let words = sentiText.words
         let item = words[i]
-        guard let listed = lexicon[item.lower] else { return 0 }
+        guard let listed = item.valence else { return 0 }
         var valence = listed
         // "no" before a lexicon word negates that word instead of counting as negative itself.
-        if item.lower == "no" && i != words.count - 1 && lexicon[words[i + 1].lower] != nil {
+        if item.lower.equals("no") && i != words.count - 1 && words[i + 1].valence != nil {
             valence = 0.0
         }
-        if (i > 0 && words[i - 1].lower == "no") || (i > 1 && words[i - 2].lower == "no")
-            || (i > 2 && words[i - 3].lower == "no" && (words[i - 1].lower == "or" || words[i - 1].lower == "nor"))
+        if (i > 0 && words[i - 1].lower.equals("no")) || (i > 1 && words[i - 2].lower.equals("no"))
+            || (i > 2 && words[i - 3].lower.equals("no")
+                && (words[i - 1].lower.equals("or") || words[i - 1].lower.equals("nor")))
         {
             valence = listed * VaderRules.negationScalar
         }
@@ -90,7 +91,7 @@ public struct Vader: SentimentScorer {
             }
         }
         // The three preceding words that are not lexicon words may boost, dampen or negate; the further, the less.
-        for startI in 0..<3 where i > startI && lexicon[words[i - (startI + 1)].lower] == nil {
+        for startI in 0..<3 where i > startI && words[i - (startI + 1)].valence == nil {
             var scalar = Self.scalarIncDec(words[i - (startI + 1)], valence, sentiText.isCapDifferential)
             if startI == 1 && scalar != 0 { scalar = scalar * 0.95 }
             if startI == 2 && scalar != 0 { scalar = scalar * 0.9 }
@@ -98,13 +99,13 @@ public struct Vader: SentimentScorer {
             valence = Self.negationCheck(valence, words, startI, i)
             if startI == 2 { valence = Self.specialIdiomsCheck(valence, words, i) }
         }
-        return Self.leastCheck(valence, words, i, lexicon: lexicon)
+        return Self.leastCheck(valence, words, i)
     }
 
     /// `scalar_inc_dec`: what a booster or dampener adds to the valence of a word after it, with the word's sign, and
     /// more when the booster alone is in capitals.
     private static func scalarIncDec(_ word: SentiText.Word, _ valence: Double, _ isCapDifferential: Bool) -> Double {
-        guard var scalar = VaderRules.boosters[word.lower] else { return 0.0 }
+        guard var scalar = word.booster else { return 0.0 }
         if valence < 0 { scalar *= -1 }
         if word.isUpper && isCapDifferential {
             if valence > 0 {

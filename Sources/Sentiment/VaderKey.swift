@@ -6,6 +6,11 @@ struct VaderKey: Hashable, Sendable, ExpressibleByStringLiteral {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Hashes the bytes as one buffer (an array of bytes would hash element by element: most of a look-up's time).
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     init<S: StringProtocol>(_ text: S) { bytes = Array(text.utf8) }
 
     init(stringLiteral value: String) { bytes = Array(value.utf8) }
@@ -17,6 +22,11 @@ struct VaderKey: Hashable, Sendable, ExpressibleByStringLiteral {
             if index > 0 { bytes.append(0x20) }
             bytes.append(contentsOf: word.bytes)
         }
+    }
+
+    /// `word == text`, without building a key for `text` (the rules compare words with literals many times per text).
+    func equals(_ text: String) -> Bool {
+        bytes.elementsEqual(text.utf8)
     }
 
     /// Python's `needle in word` for strings: whether `needle` occurs as a run of code points (of bytes, in UTF-8).

@@ -9,6 +9,8 @@ struct VaderLexicon: Sendable {
     /// Emoji → its description. Only one-code-point emojis are kept: VADER replaces emojis code point by code point
     /// (`for chr in text: if chr in self.emojis`), so its many multi-code-point entries never match anything.
     let emojis: [Unicode.Scalar: [Unicode.Scalar]]
+    /// The smallest emoji code point: no code point below it needs a look-up (every one of ASCII is below it).
+    let lowestEmoji: UInt32
 
     /// Parsed on first use; Swift initialises a static `let` exactly once, thread-safely.
     static let shared = VaderLexicon(lexicon: VaderData.lexicon, emojiLexicon: VaderData.emojiLexicon)
@@ -26,6 +28,7 @@ struct VaderLexicon: Sendable {
         }
         self.valences = valences
         self.emojis = emojis
+        lowestEmoji = emojis.keys.map(\.value).min() ?? UInt32.max
     }
 
     /// `text.rstrip('\n').split('\n')`, empty lines skipped, each `line.strip().split('\t')`.

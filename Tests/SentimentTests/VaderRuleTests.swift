@@ -75,7 +75,7 @@ import Testing
         ("\u{37E})", ["\u{37E})"]),  // GREEK QUESTION MARK is not ";": the lexicon's ;) is not found
     ])
     func wordsAsPythonSplitsThem(text: String, lowered: [String]) {
-        let words = SentiText(Array(text.unicodeScalars)).words
+        let words = SentiText(Array(text.unicodeScalars), lexicon: VaderLexicon.shared.valences).words
         #expect(words.map { String(decoding: $0.lower.bytes, as: UTF8.self) } == lowered)
     }
 
