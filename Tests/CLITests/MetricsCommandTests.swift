@@ -43,7 +43,8 @@ import Testing
     @Test func csvOfEverySeriesEqualsTheQueriedRows() throws {
         let cli = try CLI()
         defer { cli.remove() }
-        let nb = try cli.write("small.rlhf", smallNotebook + "\nlog_metric(\"final\", 0.1)\nlog_metric(\"final\", 1e-7)\n")
+        let nb = try cli.write(
+            "small.rlhf", smallNotebook + "\nlog_metric(\"final\", 0.1)\nlog_metric(\"final\", 1e-7)\n")
         #expect(try cli("run", nb, "--quiet").status == 0)
         let csv = try cli("metrics", "1", "--csv")
         #expect(csv.status == 0, "\(csv.stderr)")

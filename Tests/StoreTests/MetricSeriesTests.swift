@@ -111,7 +111,7 @@ import Testing
         try withTemporaryStore { store, _ in
             try populate(store)
             let s = try #require(try store.metricSummaries(run: 1).first { $0.name == e.0 })
-            #expect([s.points, s.firstStep, s.lastStep] == [e.1, e.2, e.3])
+            #expect([s.points, s.firstStep, s.lastStep] as [Int] == [e.1, e.2, e.3] as [Int])
             for (got, want) in [(s.first, e.4), (s.last, e.5), (s.min, e.6), (s.max, e.7)] {
                 #expect(got == want || (got.isNaN && want.isNaN), "\(e.0): \(got) vs \(want)")
             }
