@@ -52,12 +52,12 @@ import Testing
         #expect(lines.first == "run,name,step,value")
         let points = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
         let queried = try cli(
-            "query", "--json", "SELECT name, step, value FROM metrics WHERE run_id = 1 ORDER BY name, step")
-        let rows = try JSONSerialization.jsonObject(with: Data(queried.stdout.utf8)) as? [[String: Any]] ?? []
+            "query", "--csv", "SELECT name, step, value FROM metrics WHERE run_id = 1 ORDER BY name, step")
+        let rows = queried.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
         #expect(points.count == rows.count && rows.count > 40)
         for (point, row) in zip(points, rows) {
-            #expect(point[0] == "1" && point[1] == row["name"] as? String && Int(point[2]) == row["step"] as? Int)
-            #expect(Double(point[3]) == (row["value"] as? NSNumber)?.doubleValue, "\(point) vs \(row)")
+            #expect(point[0] == "1" && point[1] == row[0] && point[2] == row[1])
+            #expect(Double(point[3]) == Double(row[2]), "\(point) vs \(row)")
         }
         #expect(points.contains(["1", "final", "1", "1e-07"]))
         let summary = try cli("metrics", "1")
