@@ -72,6 +72,9 @@ static inline void rlhf_install_run_signal_handlers(void) {
    signal ends it (Swift cannot name the C `stdout` stream under strict concurrency checking). */
 static inline void rlhf_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 
+/* Writes bytes to stdout through stdio, so they stay in order with Swift's `print` (a buffered writer's flush). */
+static inline void rlhf_write_stdout(const void *bytes, size_t count) { fwrite(bytes, 1, count, stdout); }
+
 /* Returns how many SIGTERM arrived since the last call, and resets the count. */
 static inline int rlhf_take_sigterm(void) {
     int count = (int)rlhf_sigterm_count;

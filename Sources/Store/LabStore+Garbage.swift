@@ -164,12 +164,13 @@ extension LabStore {
                 db, sql: "SELECT count(*) FROM feedback WHERE object_id IN (\(objects))", arguments: [run]) ?? 0
         let metricCount =
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM metric_points WHERE run_id = ?", arguments: [run]) ?? 0
+                db, sql: "SELECT coalesce(sum(points), 0) FROM metric_series WHERE run_id = ?", arguments: [run]) ?? 0
         try db.execute(sql: "DELETE FROM commit_bindings WHERE commit_id IN (\(commits))", arguments: [run])
         // A remaining run's binding pinned to a purged version (only with --force) keeps its name, loses the pin.
         try db.execute(
             sql: "UPDATE commit_bindings SET version_id = NULL WHERE version_id IN (\(versions))", arguments: [run])
         try db.execute(sql: "DELETE FROM metric_points WHERE run_id = ?", arguments: [run])
+        try db.execute(sql: "DELETE FROM metric_series WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM feedback WHERE object_id IN (\(objects))", arguments: [run])
         try db.execute(sql: "DELETE FROM version_tensors WHERE version_id IN (\(versions))", arguments: [run])
         try db.execute(sql: "DELETE FROM versions WHERE object_id IN (\(objects))", arguments: [run])

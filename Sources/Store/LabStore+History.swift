@@ -49,8 +49,8 @@ extension LabStore {
             return try String.fetchAll(
                 db,
                 sql: """
-                    SELECT DISTINCT n.name FROM metric_points p JOIN metric_names n ON n.id = p.name_id
-                    WHERE p.run_id = ? ORDER BY n.name
+                    SELECT n.name FROM metric_series s JOIN metric_names n ON n.id = s.name_id
+                    WHERE s.run_id = ? ORDER BY n.name
                     """, arguments: [run])
         }
     }
@@ -78,7 +78,7 @@ extension LabStore {
                        (SELECT count(*) FROM objects o WHERE o.run_id = r.id) AS objects,
                        (SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id
                         WHERE o.run_id = r.id) AS versions,
-                       (SELECT count(*) FROM metric_points m WHERE m.run_id = r.id) AS metrics,
+                       (SELECT coalesce(sum(m.points), 0) FROM metric_series m WHERE m.run_id = r.id) AS metrics,
                        (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
                        r.deleted_at, r.parent_run, r.resumed_at_cell, r.name, r.note,
                        (SELECT group_concat(tag, char(10)) FROM (SELECT t.tag FROM run_tags t

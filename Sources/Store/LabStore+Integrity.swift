@@ -47,8 +47,8 @@ extension LabStore {
     /// first bad commit is named, and comes first), SQLite's full integrity check with CHECK constraints enforced,
     /// its foreign-key check, every blob re-hashed against its SHA-256 and its size, every manifest entry pointing
     /// at an existing blob of the right size for its shape, every checkpoint's content hash recomputed from its
-    /// manifest, every feedback row's hash recomputed from its content, and every binding decoded and its pinned
-    /// version found.
+    /// manifest, every feedback row's hash recomputed from its content, every binding decoded and its pinned
+    /// version found, and every metric series' count and last step (`metric_series`) recounted from its points.
     public func verify() throws -> IntegrityReport {
         try read { db in
             let chain = try verifyChain(db)
@@ -74,6 +74,7 @@ extension LabStore {
             problems += try checkFeedback(db)
             problems += try checkLinks(db)
             problems += try checkBindings(db)
+            problems += try checkMetricSeries(db)
             let runs = try Int.fetchOne(db, sql: "SELECT count(*) FROM runs") ?? 0
             return IntegrityReport(runs: runs, commits: chain.commits, head: chain.head, problems: problems)
         }

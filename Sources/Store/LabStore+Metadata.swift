@@ -98,9 +98,10 @@ extension LabStore {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT n.name, p.value FROM metric_points p JOIN metric_names n ON n.id = p.name_id
-                        WHERE p.run_id = ?1 AND p.step = (SELECT max(q.step) FROM metric_points q
-                                                          WHERE q.run_id = ?1 AND q.name_id = p.name_id)
+                        SELECT n.name, p.value FROM metric_series s
+                        JOIN metric_points p ON p.run_id = s.run_id AND p.name_id = s.name_id AND p.step = s.last_step
+                        JOIN metric_names n ON n.id = s.name_id
+                        WHERE s.run_id = ?
                         """, arguments: [run])
                 var last: [String: Double] = [:]
                 for row in rows { last[row["name"]] = (row["value"] as Double?) ?? .nan }

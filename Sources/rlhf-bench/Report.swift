@@ -19,7 +19,8 @@ enum Report {
         let host = ProcessInfo.processInfo
         lines.append("")
         lines.append(
-            "\(host.activeProcessorCount) cores, \(Date().formatted(.iso8601)), \(quick ? "--quick" : "full") run, \(build) build"
+            "\(LanguageModelTraining.cpuModel), \(host.activeProcessorCount) cores, \(Date().formatted(.iso8601)), "
+                + "\(quick ? "--quick" : "full") run, \(build) build"
         )
         #if DEBUG
             lines.append(

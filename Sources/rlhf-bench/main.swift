@@ -1,6 +1,6 @@
 import Foundation
 
-// rlhf-bench: RLHF Lab's workloads P1–P9 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
+// rlhf-bench: RLHF Lab's workloads P1–P13 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
 // Usage: swift run -c release rlhf-bench [--quick] [--only P1,P2,…]
 //        (run from the repository root, so peers and notebooks are found)
 
@@ -153,6 +153,7 @@ func say(_ text: String) {
     try bench.wholeCommands()
     try bench.languageModelTraining()
     try bench.languageModelSampling()
+    try bench.storeAtScale()
     print(Report.table(bench.figures, quick: quick))
 }
 

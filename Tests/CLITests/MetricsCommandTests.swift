@@ -36,4 +36,32 @@ import Testing
         #expect(unknown.status != 0)
         #expect(unknown.stderr.hasPrefix("error: run 1 has no metric 'nope' (metrics: final, policy.gold"))
     }
+
+    /// `--csv` of every series, written through a buffer as SQLite hands the rows over, holds exactly the rows
+    /// `rlhf query` reads from the `metrics` view, with the same values to the last bit; the summary's counts and last
+    /// values agree with them too.
+    @Test func csvOfEverySeriesEqualsTheQueriedRows() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let nb = try cli.write(
+            "small.rlhf", smallNotebook + "\nlog_metric(\"final\", 0.1)\nlog_metric(\"final\", 1e-7)\n")
+        #expect(try cli("run", nb, "--quiet").status == 0)
+        let csv = try cli("metrics", "1", "--csv")
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let lines = csv.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "run,name,step,value")
+        let points = lines.dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let queried = try cli(
+            "query", "--csv", "SELECT name, step, value FROM metrics WHERE run_id = 1 ORDER BY name, step")
+        let rows = queried.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(points.count == rows.count && rows.count > 40)
+        for (point, row) in zip(points, rows) {
+            #expect(point[0] == "1" && point[1] == row[0] && point[2] == row[1])
+            #expect(Double(point[3]) == Double(row[2]), "\(point) vs \(row)")
+        }
+        #expect(points.contains(["1", "final", "1", "1e-07"]))
+        let summary = try cli("metrics", "1")
+        let final = summary.stdout.split(separator: "\n").first { $0.hasPrefix("final ") }
+        #expect(final?.split(separator: " ") == ["final", "2", "0–1", "0.1", "1.0000e-07", "1.0000e-07", "0.1"])
+    }
 }

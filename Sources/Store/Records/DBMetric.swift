@@ -36,6 +36,7 @@ enum DBMetric {
                 try statement.execute(arguments: StatementArguments(values))
                 index += chunk.count
             }
+            try count(db, run: run, ids: ids, points: points)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             let existing = try points.first { point in
                 try Bool.fetchOne(
@@ -44,6 +45,25 @@ enum DBMetric {
             }
             let which = existing.map { "metric '\($0.name)' already has step \($0.step) in run \(run)" }
             throw StoreError.badCommit(cell: cell, reason: which ?? (error.message ?? "\(error)"))
+        }
+    }
+
+    /// Adds the commit's points to each series' row of `metric_series` (its count and last step).
+    private static func count(_ db: Database, run: Int64, ids: [String: Int64], points: [MetricPoint]) throws {
+        var series: [Int64: (points: Int, lastStep: Int)] = [:]
+        for point in points {
+            guard let id = ids[point.name] else { continue }
+            let old = series[id] ?? (0, point.step)
+            series[id] = (old.points + 1, max(old.lastStep, point.step))
+        }
+        let upsert = try db.cachedStatement(
+            sql: """
+                INSERT INTO metric_series (run_id, name_id, points, last_step) VALUES (?, ?, ?, ?)
+                ON CONFLICT (run_id, name_id) DO UPDATE
+                SET points = points + excluded.points, last_step = max(last_step, excluded.last_step)
+                """)
+        for (id, s) in series.sorted(by: { $0.key < $1.key }) {
+            try upsert.execute(arguments: [run, id, s.points, s.lastStep])
         }
     }
 

@@ -1,0 +1,73 @@
+import GRDB
+import GRDBSQLite
+
+extension LabStore {
+    /// Each metric series of a run in brief, by name, computed by SQLite from the series' rows: a run of 1.2 M points
+    /// is summarised without bringing a point into Swift.
+    public func metricSummaries(run: Int64) throws -> [MetricSeriesSummary] {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            return try Self.series(db, run: run).map { series in
+                let key: StatementArguments = [run, series.id]
+                let range = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT min(step) AS first_step, min(value) AS low, max(value) AS high FROM metric_points
+                        WHERE run_id = ? AND name_id = ?
+                        """, arguments: key)
+                let firstStep: Int = (range?["first_step"] as Int?) ?? series.lastStep
+                let low: Double? = range?["low"], high: Double? = range?["high"]
+                let value = try db.cachedStatement(
+                    sql: "SELECT value FROM metric_points WHERE run_id = ? AND name_id = ? AND step = ?")
+                func at(_ step: Int) throws -> Double {
+                    let row = try Row.fetchOne(value, arguments: key + [step])
+                    return (row?[0] as Double?) ?? .nan
+                }
+                return MetricSeriesSummary(
+                    name: series.name, points: series.points, firstStep: firstStep, lastStep: series.lastStep,
+                    first: try at(firstStep), last: try at(series.lastStep), min: low ?? .nan, max: high ?? .nan)
+            }
+        }
+    }
+
+    /// Hands over a run's metric points, all series or the one named, ordered by name then step (NaN for a missing
+    /// value), one at a time as SQLite reads them: memory stays that of one point, and nothing is allocated per point.
+    public func forEachMetricPoint(
+        run: Int64, name: String? = nil, _ body: (_ name: String, _ step: Int, _ value: Double) throws -> Void
+    ) throws {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            let statement = try db.makeStatement(
+                sql: "SELECT step, value FROM metric_points WHERE run_id = ? AND name_id = ? ORDER BY step")
+            let raw = statement.sqliteStatement
+            for series in try Self.series(db, run: run) where name == nil || series.name == name {
+                try statement.setArguments([run, series.id])
+                while true {
+                    let code = sqlite3_step(raw)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code),
+                            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    let value = sqlite3_column_type(raw, 1) == SQLITE_NULL ? .nan : sqlite3_column_double(raw, 1)
+                    try body(series.name, Int(sqlite3_column_int64(raw, 0)), value)
+                }
+                sqlite3_reset(raw)
+            }
+        }
+    }
+
+    /// A run's series from `metric_series`, ordered by name.
+    private static func series(_ db: Database, run: Int64) throws -> [(
+        id: Int64, name: String, points: Int, lastStep: Int
+    )] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.name_id, n.name, s.points, s.last_step FROM metric_series s
+                JOIN metric_names n ON n.id = s.name_id WHERE s.run_id = ? ORDER BY n.name
+                """, arguments: [run]
+        ).map { (id: $0[0], name: $0[1], points: $0[2], lastStep: $0[3]) }
+    }
+}
