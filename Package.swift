@@ -51,7 +51,8 @@ let package = Package(
         .target(name: "Language"),
         // The lab: its value types, its built-ins and the session that runs cells and commits them to the store.
         .target(
-            name: "Notebook", dependencies: ["Language", "Engine", "Models", "Alignment", "Store", "Charts", "Interop"]),
+            name: "Notebook",
+            dependencies: ["Language", "Engine", "Models", "Alignment", "Sentiment", "Store", "Charts", "Interop"]),
         // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
         .target(name: "Charts"),
         // libreadline, for the interactive shell.
