@@ -76,6 +76,7 @@ let package = Package(
             name: "CLITests",
             dependencies: ["Store", "Interop", "Models", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "SentimentTests", dependencies: ["Sentiment"], exclude: ["Fixtures"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "Models", "Engine", "Store"], exclude: ["Fixtures"]),
     ]
 )
