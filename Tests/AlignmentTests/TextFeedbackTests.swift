@@ -69,7 +69,8 @@ func textRowsReplayFromTheirSeeds(sampling: TextSampling) throws {
         #expect(row.prompt == prompt)
         #expect(row.chosen == (first ? drawn[0] : drawn[1]).map(Float.init))
         #expect(row.rejected == (first ? drawn[1] : drawn[0]).map(Float.init))
-        #expect(row.text == PreferenceText(prompt: task.promptText(prompt), chosen: first ? a : b, rejected: first ? b : a))
+        #expect(
+            row.text == PreferenceText(prompt: task.promptText(prompt), chosen: first ? a : b, rejected: first ? b : a))
         #expect(row.sampling == sampling)
         #expect(row.annotator == "oracle")
         #expect(row.disagreement == 0)
@@ -89,7 +90,9 @@ func wordsAreRunsOfNonWhitespace(text: String, words: Float) {
 func aLengthBiasedAnnotatorCountsWords(weight: Double) throws {
     let task = try AZWorld.task(scorer: FlatScorer())
     let data = try AZWorld.collect(.biased(toward: "length", weight: weight), pairs: 40, task: task)
-    let pairs = data.rows.compactMap(\.text).map { (Annotator.length(words: $0.chosen), Annotator.length(words: $0.rejected)) }
+    let pairs = data.rows.compactMap(\.text).map {
+        (Annotator.length(words: $0.chosen), Annotator.length(words: $0.rejected))
+    }
     #expect(pairs.count == 40)
     #expect(pairs.allSatisfy { weight > 0 ? $0.0 >= $0.1 : $0.0 <= $0.1 })
     #expect(pairs.contains { $0.0 != $0.1 })
@@ -162,7 +165,8 @@ func labelAgreementCountsRowsRankedRightByGold(annotator: Annotator) throws {
 
 /// Sampling settings are stored by name on every row and read back exactly; bad ones are refused.
 @Test(arguments: [
-    ("temperature: 1.0", try TextSampling()), ("temperature: 0.7, top_k: 5", try TextSampling(temperature: 0.7, topK: 5)),
+    ("temperature: 1.0", try TextSampling()),
+    ("temperature: 0.7, top_k: 5", try TextSampling(temperature: 0.7, topK: 5)),
     ("temperature: 0.0", try TextSampling(temperature: 0)),
 ])
 func samplingSettingsRoundTripThroughTheirNames(name: String, sampling: TextSampling) throws {

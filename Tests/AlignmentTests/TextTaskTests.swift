@@ -23,7 +23,8 @@ enum SixWords {
     }()
 
     static func task(
-        _ corpus: Corpus = SixWords.corpus, promptLength: Int, continuation: Int = 4, count: Int = 40, testCount: Int = 40,
+        _ corpus: Corpus = SixWords.corpus, promptLength: Int, continuation: Int = 4, count: Int = 40,
+        testCount: Int = 40,
         objective: TextTask.Objective = .positive, seed: UInt64 = 11
     ) throws -> TextTask {
         var rng = RNG(seed: seed)
@@ -92,7 +93,10 @@ func goldIsTheSignedScoreOfTheContinuation(
 /// read are refused with the message a user sees. "one two three four five six" split at 0.8 leaves "ve six" for
 /// validation: its only boundary is at 2.
 @Test(arguments: [
-    (0, 4, 1, 1, 0.5, AlignmentError.invalidArgument("TextTask needs prompt and continuation lengths ≥ 1, got 0 and 4")),
+    (
+        0, 4, 1, 1, 0.5,
+        AlignmentError.invalidArgument("TextTask needs prompt and continuation lengths ≥ 1, got 0 and 4")
+    ),
     (3, 0, 1, 1, 0.5, .invalidArgument("TextTask needs prompt and continuation lengths ≥ 1, got 3 and 0")),
     (3, 4, 0, 1, 0.5, .invalidArgument("TextTask needs at least one prompt and one test prompt, got 0 and 1")),
     (3, 4, 1, 0, 0.5, .invalidArgument("TextTask needs at least one prompt and one test prompt, got 1 and 0")),

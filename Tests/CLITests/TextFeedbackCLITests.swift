@@ -52,8 +52,9 @@ import Testing
             // The prompt is a window of the corpus ending at a word boundary.
             #expect(Self.text.contains(text.prompt + " ") || Self.text.contains(text.prompt + "\n"))
         }
-        #expect(rows.map(\.annotator) == Array(repeating: "bradleyTerry(noise: 0.1)", count: 6)
-            + Array(repeating: "biased(toward: length, weight: 1.0)", count: 3))
+        #expect(
+            rows.map(\.annotator) == Array(repeating: "bradleyTerry(noise: 0.1)", count: 6)
+                + Array(repeating: "biased(toward: length, weight: 1.0)", count: 3))
     }
 
     @Test func aTextRunReplaysAndResumesBitwise() throws {
@@ -82,7 +83,8 @@ import Testing
         let table = try cli("blame", "1/prefs")
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
-        #expect(lines[1].hasSuffix("PROMPT TEXT      CHOSEN        REJECTED"), "\(lines[1])")
+        let header = lines[1].split(separator: " ", omittingEmptySubsequences: true).suffix(5)
+        #expect(header == ["RELABELS", "PROMPT", "TEXT", "CHOSEN", "REJECTED"], "\(lines[1])")
         for (line, row) in zip(lines.dropFirst(2), rows) {
             let text = try #require(row.text)
             let shown = [text.prompt, text.chosen, text.rejected].map {

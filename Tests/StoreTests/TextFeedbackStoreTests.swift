@@ -7,7 +7,8 @@ import Testing
 /// Text preferences in the store (schema v12): their words are kept beside their token ids, hashed only when present,
 /// and shown by blame, diff and `v_feedback`.
 @Suite struct TextFeedbackStoreTests {
-    static let words = FeedbackRow.Text(prompt: "ROMEO: I", chosen: " love", rejected: " hate", sampling: "temperature: 1.0")
+    static let words = FeedbackRow.Text(
+        prompt: "ROMEO: I", chosen: " love", rejected: " hate", sampling: "temperature: 1.0")
 
     /// Row hashes from Python's hashlib over the canonical byte string (each field `<length>:<bytes>\n`), so a row
     /// without text hashes exactly as before v12 and a text row's words follow the marker `text`:
@@ -70,7 +71,8 @@ import Testing
 
             guard
                 case .dataset(let diff) = try store.diff(
-                    VersionRef(run: run, object: "prefs", version: 1), VersionRef(run: run, object: "prefs", version: 2))
+                    VersionRef(run: run, object: "prefs", version: 1), VersionRef(run: run, object: "prefs", version: 2)
+                )
             else {
                 Issue.record("not a dataset diff")
                 return
@@ -83,12 +85,13 @@ import Testing
                 "SELECT uid, prompt_text, chosen_text, rejected_text, sampling FROM v_feedback WHERE removed_in IS NULL "
                     + "ORDER BY uid")
             #expect(
-                view.rows == (1...3).map { uid in
-                    [
-                        .integer(uid), .text("ROMEO: I"), .text(uid == 2 ? " adore" : " love"), .text(" hate"),
-                        .text("temperature: 1.0"),
-                    ]
-                })
+                view.rows
+                    == (1...3).map { uid in
+                        [
+                            .integer(uid), .text("ROMEO: I"), .text(uid == 2 ? " adore" : " love"), .text(" hate"),
+                            .text("temperature: 1.0"),
+                        ]
+                    })
             #expect(try store.check().isEmpty)
         }
     }

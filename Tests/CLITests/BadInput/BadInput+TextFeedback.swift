@@ -12,18 +12,20 @@ extension BadInputCorpus {
                 + "policy's is 4"
         ),
         (
-            "text-task-objective", "x = TextTask(c, policy: lm, prompt_chars: 2, continuation: 2, objective: \"happy\")",
+            "text-task-objective",
+            "x = TextTask(c, policy: lm, prompt_chars: 2, continuation: 2, objective: \"happy\")",
             "63: error: TextTask(): argument 'objective' must be \"positive\" or \"negative\", got \"happy\""
         ),
         (
-            "text-task-unreadable", "x = TextTask(Corpus(file: \"other.txt\"), policy: lm, prompt_chars: 1, continuation: 1)",
-            "14: error: TextTask(): argument 'corpus' holds text the policy cannot read: character 'é' (U+00E9) at "
+            "text-task-unreadable",
+            "x = TextTask(Corpus(file: \"other.txt\"), policy: lm, prompt_chars: 1, continuation: 1)",
+            "20: error: TextTask(): argument 'corpus' holds text the policy cannot read: character 'é' (U+00E9) at "
                 + "offset 1 is not in the tokenizer's vocabulary"
         ),
         (
             "text-task-no-boundary",
             "x = TextTask(Corpus(file: \"nospace.txt\"), policy: lm, prompt_chars: 2, continuation: 2)",
-            "5: error: TextTask(): the corpus's train half has no word ending after 2 characters"
+            "13: error: the corpus's train half has no word ending after 2 characters"
         ),
         (
             "text-collect-other-policy",
@@ -34,13 +36,13 @@ extension BadInputCorpus {
         ),
         (
             "text-collect-temperature", "x = collect(task, policy: lm, annotator: Oracle(), pairs: 2, temperature: -1)",
-            "60: error: collect(): argument 'temperature' must be a finite number between 0 and 100, got -1"
+            "62: error: collect(): argument 'temperature' must be a finite number between 0 and 100, got -1"
         ),
         (
             "text-label-agreement-vector",
             "x = label_agreement(collect(VectorTask(dim: 2, prompts: 4, candidates: 2, test_prompts: 2), "
                 + "annotator: Oracle(), pairs: 2), task)",
-            "5: error: label_agreement(): preference uid 1 holds vector responses, not text: a TextTask judges "
+            "20: error: preference uid 1 holds vector responses, not text: a TextTask judges "
                 + "continuations"
         ),
     ].map { name, call, error in

@@ -62,7 +62,9 @@ enum PreferencesType: DatasetLabType {
                     PreferencePair(
                         uid: row.uid, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
                         annotator: row.annotator, seed: row.seed,
-                        text: row.text.map { PreferenceText(prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected) },
+                        text: row.text.map {
+                            PreferenceText(prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected)
+                        },
                         sampling: try row.text?.sampling.map { try TextSampling(name: $0) })
                 }))
     }

@@ -46,7 +46,8 @@ enum TextTaskType: BindingLabType {
             LabMember("scorer", "string", "the sentiment model that is the hidden gold, with its version") {
                 .string($0.task.scorer.name)
             },
-            LabMember("prompt_texts", "list of string", "the training prompts' text, in order (prompt i is [i])") { value in .list(value.task.prompts.indices.map { .string(value.task.promptText($0)) })
+            LabMember("prompt_texts", "list of string", "the training prompts' text, in order (prompt i is [i])") {
+                value in .list(value.task.prompts.indices.map { .string(value.task.promptText($0)) })
             },
             LabMember("test_prompt_texts", "list of string", "the held-out prompts' text, in order") { value in
                 .list(value.task.testPrompts.indices.map { .string(value.task.promptText($0, test: true)) })
