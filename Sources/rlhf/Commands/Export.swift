@@ -62,7 +62,10 @@ struct Export: ParsableCommand {
         case .jsonl:
             let (info, rows) = try failing { try store.openReadOnly().datasetRows(ref) }
             let lines = PreferenceExport.jsonLines(rows, version: info.version)
-            guard let out else { return lines.forEach { print($0) } }
+            guard let out else {
+                for line in lines { print(line) }
+                return
+            }
             try failing { try PreferenceExport.write(lines, to: out) }
             print("\(out) · \(lines.count) rows of \(info.run)/\(info.object)@\(info.version)")
         }
