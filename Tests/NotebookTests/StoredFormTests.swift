@@ -16,6 +16,7 @@ let everyType = """
     # %% all
     c = Corpus(file: "\(shakespearePath)")
     lm = GPT(vocab: c, layers: 1, heads: 1, dim: 4, context: 8)
+    tt = TextTask(c, policy: lm, prompt_chars: 3, continuation: 4, prompts: 5, test_prompts: 2)
     seed(123)
     vt = VectorTask(dim: 8)
     vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)
@@ -68,6 +69,14 @@ private let expectedBindings: [(name: String, json: String)] = [
     (
         "st",
         #"{"$type":"SupportTask","conversations":20,"dim":5,"noise":0.001,"seed":"2342437615205057030","test_conversations":10}"#
+    ),
+    (
+        // Added with the TextTask type (issue 15): its corpus by path and SHA-256, the GPT's vocabulary, its seed.
+        "tt",
+        #"{"$type":"TextTask","continuation":4,"corpus":"\#(shakespearePath)","objective":"positive","#
+            + #""prompt_chars":3,"prompts":5,"scorer":"vader 3.3.2","seed":"10444599505604636551","#
+            + #""sha256":"86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed","split":0.9,"#
+            + #""test_prompts":2,"vocabulary":"\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}"#
     ),
     (
         "vt",

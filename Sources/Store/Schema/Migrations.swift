@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("v10-run-metadata", migrate: v10RunMetadata)
         migrator.registerMigration("v11-sweeps", migrate: v11Sweeps)
         migrator.registerMigration("v12-metric-series", migrate: v12MetricSeries)
+        migrator.registerMigration("v13-feedback-text", migrate: v13FeedbackText)
         return migrator
     }
 

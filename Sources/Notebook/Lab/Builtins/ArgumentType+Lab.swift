@@ -122,3 +122,11 @@ extension ArgumentType where Output == GPTValue {
         }
     }
 }
+
+extension ArgumentType where Output == TextTaskValue {
+    static var textTask: ArgumentType<TextTaskValue> {
+        ArgumentType("TextTask") { value in
+            if case .native(let native) = value { native as? TextTaskValue } else { nil }
+        }
+    }
+}

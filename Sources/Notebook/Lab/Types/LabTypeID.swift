@@ -12,6 +12,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
     case annotator = "Annotator"
     case corpus = "Corpus"
     case gpt = "GPT"
+    case textTask = "TextTask"
 
     var type: any LabType.Type {
         switch self {
@@ -26,6 +27,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
         case .annotator: AnnotatorType.self
         case .corpus: CorpusType.self
         case .gpt: GPTType.self
+        case .textTask: TextTaskType.self
         }
     }
 
