@@ -64,14 +64,18 @@ private func textRewardModel(_ runner: NotebookRunner, _ name: String) -> TextRe
     for (text, message) in [
         ("hear me speak", "score(): argument 'text' has 13 characters; the reward model reads at most 8"),
         ("", "score(): argument 'text' is empty: the head reads the last character"),
-        ("zq", "score(): argument 'text' cannot be read by the reward model: character 'z' (U+007A) at offset 0 is not in the tokenizer's vocabulary"),
+        (
+            "zq",
+            "score(): argument 'text' cannot be read by the reward model: character 'q' (U+0071) at offset 1 is not in "
+                + "the tokenizer's vocabulary"
+        ),
     ] {
         let outcome = runner.execute(source: "t = score(rm, \"\(text)\")", key: "bad", title: "")
         guard case let .failed(line) = outcome else {
             Issue.record("score(rm, \"\(text)\") did not fail: \(outcome)")
             continue
         }
-        #expect(line.hasSuffix("error: " + message), "\(line)")
+        #expect(line.contains("error: " + message), "\(line)")
     }
 }
 
@@ -89,7 +93,7 @@ private func textRewardModel(_ runner: NotebookRunner, _ name: String) -> TextRe
             key: "c1", title: "")
         let tokenizer = CharTokenizer(corpus: shortText)
         let rows = try (0..<12).map { i -> PreferencePair in
-            let (prompt, chosen, rejected) = ("hear", i % 2 == 0 ? " me!" : "All:", i % 3 == 0 ? "peak" : " we ")
+            let (prompt, chosen, rejected) = ("hear", i % 2 == 0 ? " me." : "All:", i % 3 == 0 ? "peak" : " we ")
             return PreferencePair(
                 uid: Int64(i + 1), prompt: 0, chosen: try tokenizer.encode(chosen).map(Float.init),
                 rejected: try tokenizer.encode(rejected).map(Float.init), annotator: "oracle", seed: 0,
