@@ -63,7 +63,9 @@ public func fit(
         metrics.append(Metric("loss", step: epoch, lossSum / Double(data.count)))
         let margins = scoreMargins(rm, test)
         metrics.append(Metric("accuracy", step: epoch, fractionPositive(margins)))
-        if heldOut > 0 { metrics.append(Metric("train_accuracy", step: epoch, fractionPositive(scoreMargins(rm, data)))) }
+        if heldOut > 0 {
+            metrics.append(Metric("train_accuracy", step: epoch, fractionPositive(scoreMargins(rm, data))))
+        }
         if let testGold {
             metrics.append(Metric("gold_agreement", step: epoch, agreement(margins, testGold)))
             metrics.append(Metric("calibration_error", step: epoch, calibrationError(margins: margins)))

@@ -143,14 +143,36 @@ struct TextRewardTrainingTests {
     }
 
     /// Refused datasets, each with the message the user sees.
-    @Test(arguments: [
-        ("unequal", .shapeMismatch("fit: preference 2 has sequences of 9 and 9 tokens (prompt + continuation) but preference 1 has 8; a text reward model reads pairs of one length")),
-        ("vector", .shapeMismatch("fit: preference 1 holds response vectors, not text; a text reward model reads text preferences (collected on a TextTask)")),
+    static let refusals: [(edit: String, error: AlignmentError)] = [
+        (
+            "unequal",
+            .shapeMismatch(
+                "fit: preference 2 has sequences of 9 and 9 tokens (prompt + continuation) but preference 1 has 8; "
+                    + "a text reward model reads pairs of one length")
+        ),
+        (
+            "vector",
+            .shapeMismatch(
+                "fit: preference 1 holds response vectors, not text; a text reward model reads text preferences "
+                    + "(collected on a TextTask)")
+        ),
         ("id", .shapeMismatch("fit: preference 1 holds token id 7.0, outside the reward model's vocabulary of 4")),
-        ("prompt", .shapeMismatch("fit: the prompt of preference 1 does not fit the reward model's vocabulary: character 'z' (U+007A) at offset 0 is not in the tokenizer's vocabulary")),
-        ("long", .shapeMismatch("fit: the preferences' sequences have 8 tokens (prompt + continuation) but the reward model's context is 6")),
+        (
+            "prompt",
+            .shapeMismatch(
+                "fit: the prompt of preference 1 does not fit the reward model's vocabulary: character 'z' (U+007A) "
+                    + "at offset 0 is not in the tokenizer's vocabulary")
+        ),
+        (
+            "long",
+            .shapeMismatch(
+                "fit: the preferences' sequences have 8 tokens (prompt + continuation) but the reward model's "
+                    + "context is 6")
+        ),
         ("empty", .emptyDataset("fit needs at least one preference pair; the dataset is empty")),
-    ] as [(String, AlignmentError)])
+    ]
+
+    @Test(arguments: refusals)
     func refusesDatasetsItCannotRead(edit: String, error: AlignmentError) throws {
         var rows = try Self.toyPairs(2, seed: 15).rows
         var context = 8

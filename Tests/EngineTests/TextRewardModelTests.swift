@@ -10,7 +10,8 @@ struct TextRewardModelTests {
     /// A reward model whose every parameter is random (head included), so a wrong row or a missed norm shows.
     static func randomModel(_ config: GPTConfig, seed: UInt64) -> TextRewardModel {
         var rng = RNG(seed: seed)
-        let trunk = GPT(config: config, parameters: GPT.parameterShapes(config).map { rng.normalTensor($0, scale: 0.5) })
+        let parameters = GPT.parameterShapes(config).map { rng.normalTensor($0, scale: 0.5) }
+        let trunk = GPT(config: config, parameters: parameters)
         return TextRewardModel(trunk: trunk, head: rng.normalTensor([1, config.dim], scale: 0.5))
     }
 

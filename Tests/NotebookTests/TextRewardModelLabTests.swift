@@ -39,8 +39,8 @@ private func textRewardModel(_ runner: NotebookRunner, _ name: String) -> TextRe
         Issue.record("rm did not restore as a TextRewardModel")
         return
     }
-    #expect(
-        restored.model.parameters.map { $0.data.map(\.bitPattern) } == rm.model.parameters.map { $0.data.map(\.bitPattern) })
+    func bits(_ value: TextRewardModelValue) -> [[UInt32]] { value.model.parameters.map { $0.data.map(\.bitPattern) } }
+    #expect(bits(restored) == bits(rm))
     #expect(restored.tokenizer == rm.tokenizer && restored.optimizer == nil)
     let kind = try fixture.store.query(
         "SELECT v.kind FROM versions v JOIN objects o ON o.id = v.object_id WHERE o.name = 'rm'"
@@ -88,8 +88,8 @@ private func textRewardModel(_ runner: NotebookRunner, _ name: String) -> TextRe
         defer { fixture.remove() }
         let runner = try fixture.runner("")
         let first = runner.execute(
-            source: "seed(7)\nc = Corpus(file: \"t.txt\")\nlm = GPT(vocab: c, layers: 1, heads: 2, dim: 8, context: 8)\n"
-                + "rm = TextRewardModel(lm)",
+            source: "seed(7)\nc = Corpus(file: \"t.txt\")\n"
+                + "lm = GPT(vocab: c, layers: 1, heads: 2, dim: 8, context: 8)\nrm = TextRewardModel(lm)",
             key: "c1", title: "")
         let tokenizer = CharTokenizer(corpus: shortText)
         let rows = try (0..<12).map { i -> PreferencePair in
@@ -114,5 +114,6 @@ private func textRewardModel(_ runner: NotebookRunner, _ name: String) -> TextRe
     #expect(names.filter { $0 == "rm.accuracy" }.count == 3)
     #expect(names.filter { $0 == "rm.train_accuracy" }.count == 3)
     let (b, _, _) = try run()
-    #expect(a.model.parameters.flatMap(\.data).map(\.bitPattern) == b.model.parameters.flatMap(\.data).map(\.bitPattern))
+    #expect(
+        a.model.parameters.flatMap(\.data).map(\.bitPattern) == b.model.parameters.flatMap(\.data).map(\.bitPattern))
 }
