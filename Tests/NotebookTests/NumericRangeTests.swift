@@ -80,6 +80,7 @@ import Testing
         ens = RewardEnsemble(input: 4, hidden: 4)
         corpus = Corpus(file: "\(shakespearePath)")
         lm = GPT(vocab: corpus, layers: 1, heads: 1, dim: 4, context: 4)
+        tt = TextTask(corpus, policy: lm, prompt_chars: 2, continuation: 2, prompts: 4, test_prompts: 4)
         trm = TextRewardModel(lm)
         """
 
@@ -96,6 +97,7 @@ import Testing
         case "Annotator": "ann"
         case "Corpus": "corpus"
         case "GPT": "lm"
+        case "TextTask": "tt"
         case "TextRewardModel": "trm"
         case "list of Annotators": "[ann, Oracle()]"
         case "string": "\"length\""

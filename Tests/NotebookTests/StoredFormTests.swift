@@ -16,6 +16,7 @@ let everyType = """
     # %% all
     c = Corpus(file: "\(shakespearePath)")
     lm = GPT(vocab: c, layers: 1, heads: 1, dim: 4, context: 8)
+    tt = TextTask(c, policy: lm, prompt_chars: 3, continuation: 4, prompts: 5, test_prompts: 2)
     trm = TextRewardModel(lm)
     seed(123)
     vt = VectorTask(dim: 8)

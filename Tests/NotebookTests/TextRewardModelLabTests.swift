@@ -117,3 +117,48 @@ private func textRewardModel(_ runner: NotebookRunner, _ name: String) -> TextRe
     #expect(
         a.model.parameters.flatMap(\.data).map(\.bitPattern) == b.model.parameters.flatMap(\.data).map(\.bitPattern))
 }
+
+/// End to end on the text task: preferences collected from the GPT's own continuations and judged from VADER, a
+/// reward model fitted to them with `task:` (logging NAME.gold_agreement), and `gold_agreement` and `accuracy`
+/// recomputed here from the tape's scores and the task's gold, pair by pair.
+@Test func aTextRewardModelLearnsFromCollectedTextPreferences() throws {
+    let fixture = try LanguageModelFixture()
+    defer { fixture.remove() }
+    let (runner, outcomes) = try fixture.run([
+        "seed(3)\nc = Corpus(file: \"\(shakespearePath)\")\nlm = GPT(vocab: c, layers: 1, heads: 2, dim: 8, context: 16)\n"
+            + "task = TextTask(c, policy: lm, prompt_chars: 8, continuation: 8, prompts: 8, test_prompts: 4)\n"
+            + "prefs = collect(task, policy: lm, annotator: Oracle(), pairs: 12)",
+        "rm = TextRewardModel(lm)\nr = fit(rm, prefs, epochs: 2, lr: 0.001, batch: 4, held_out: 0.25, task: task)",
+        "g = gold_agreement(rm, prefs, task)\na = accuracy(rm, prefs)",
+    ])
+    #expect(allCommitted(outcomes), "\(outcomes)")
+    let rm = try #require(textRewardModel(runner, "rm"))
+    guard case let .native(prefs as DatasetValue)? = runner.interpreter.globals["prefs"],
+        case let .native(task as TextTaskValue)? = runner.interpreter.globals["task"]
+    else {
+        Issue.record("prefs or task is missing")
+        return
+    }
+    #expect(rm.optimizer?.step == 2 * 3)  // 9 training pairs in batches of 4
+    var (right, agreeing) = (0, 0.0)
+    for row in prefs.dataset.rows {
+        let text = try #require(row.text)
+        let prompt = try rm.tokenizer.encode(text.prompt)
+        let sides = [row.chosen, row.rejected].map { prompt + $0.map { Int($0) } }
+        let tape = Tape()
+        let scores = tape.value(
+            rm.model.scores(
+                on: tape, parameters: rm.model.parameters.map { tape.constant($0) }, tokens: sides.flatMap { $0 },
+                batch: 2, time: 16)
+        ).data
+        let (margin, gold) = (scores[0] - scores[1], task.task.gold(text.chosen) - task.task.gold(text.rejected))
+        if margin > 0 { right += 1 }
+        agreeing += margin == 0 || gold == 0 ? 0.5 : (margin > 0) == (gold > 0) ? 1 : 0
+    }
+    #expect(runner.interpreter.globals["a"] == .double(Double(right) / 12))
+    #expect(runner.interpreter.globals["g"] == .double(agreeing / 12))
+    let names = try fixture.store.query("SELECT name FROM v_metrics WHERE run = \(runner.runID) ORDER BY name, step")
+        .rows.compactMap { row -> String? in if case let .text(name) = row[0] { name } else { nil } }
+    #expect(names.filter { $0 == "rm.gold_agreement" }.count == 2, "\(names)")
+    #expect(names.filter { $0 == "rm.calibration_error" }.count == 2)
+}

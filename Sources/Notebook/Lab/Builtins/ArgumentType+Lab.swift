@@ -123,6 +123,14 @@ extension ArgumentType where Output == GPTValue {
     }
 }
 
+extension ArgumentType where Output == TextTaskValue {
+    static var textTask: ArgumentType<TextTaskValue> {
+        ArgumentType("TextTask") { value in
+            if case .native(let native) = value { native as? TextTaskValue } else { nil }
+        }
+    }
+}
+
 extension ArgumentType where Output == TextRewardModelValue {
     static var textRewardModel: ArgumentType<TextRewardModelValue> {
         ArgumentType("TextRewardModel") { value in

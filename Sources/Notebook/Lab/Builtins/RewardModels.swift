@@ -33,7 +33,7 @@ extension LabBuiltins {
             },
             .overloaded([fitRewardModel(lab), fitEnsemble(lab), fitTextRewardModel(lab)]),
             .overloaded([accuracyBuiltin(), textAccuracyBuiltin()]), assessBuiltin(),
-            .overloaded(goldAgreementBuiltins()),
+            .overloaded(goldAgreementBuiltins() + [textGoldAgreementBuiltin()]),
         ]
     }
 

@@ -31,14 +31,15 @@ extension LabBuiltins {
         let lr = Param.labelled("lr", .number, default: 1e-4, in: LabBuiltins.learningRate)
         let batch = Param.labelled("batch", .int, default: 16, in: LabBuiltins.rows)
         let heldOut = Param.labelled("held_out", .number, default: 0.0, in: LabBuiltins.fraction)
+        let task = Param.optional("task", .textTask)
         let series = Param<String?>.seriesName
         return Builtin(
-            "fit", [rm, prefs, epochs, lr, batch, heldOut, series],
+            "fit", [rm, prefs, epochs, lr, batch, heldOut, task, series],
             doc:
-                "Trains the text reward model on text preferences (each side the prompt then its continuation, all of one length) with the Bradley–Terry loss and Adam, gradients clipped to norm 1; logs NAME.loss and NAME.accuracy per epoch (held_out: accuracy on that fraction, kept out of training, and NAME.train_accuracy)."
+                "Trains the text reward model on text preferences (each side the prompt then its continuation, all of one length) with the Bradley–Terry loss and Adam, gradients clipped to norm 1; logs NAME.loss and NAME.accuracy per epoch (held_out: accuracy on that fraction, kept out of training, and NAME.train_accuracy); task: also logs gold_agreement (pairs ranked as the task's gold ranks the continuations, gold ties counting ½) and calibration_error."
         ) { args, context in
             var value = try rm(args)
-            let data = try prefs(args)
+            let (data, textTask) = (try prefs(args), try task(args)?.task)
             let c = value.model.config
             let pairs = min(try batch(args), max(data.count, 1))
             try checkValues(2 * pairs * c.context, (c.vocab + 16 * c.dim) * c.layers, args, batch.name)
@@ -46,7 +47,7 @@ extension LabBuiltins {
                 try fit(
                     &value.model, optimizer: &value.optimizer, tokenizer: value.tokenizer, on: data,
                     epochs: epochs(args), lr: lr(args), batch: batch(args), heldOut: heldOut(args),
-                    rng: &lab.rng, control: lab.control)
+                    task: textTask, rng: &lab.rng, control: lab.control)
             }
             rm.writeBack(value, in: args, lab: lab)
             lab.record(metrics, prefix: try series.seriesPrefix(args, default: rm.variable(args)))
@@ -62,6 +63,22 @@ extension LabBuiltins {
         ) { args, context in
             let (value, data) = (try rm(args), try prefs(args))
             return .double(try context.lab { try accuracy(value.model, tokenizer: value.tokenizer, on: data) })
+        }
+    }
+
+    static func textGoldAgreementBuiltin() -> Builtin {
+        let rm = Param.positional("rm", .textRewardModel), prefs = Param.positional("prefs", .preferences)
+        let task = Param.positional("task", .textTask)
+        return Builtin(
+            "gold_agreement", [rm, prefs, task],
+            doc:
+                "Fraction of text pairs the reward model ranks the way the task's hidden gold (VADER) ranks the two continuations; a pair the gold, or the model, scores equal counts ½."
+        ) { args, context in
+            let (value, data, textTask) = (try rm(args), try prefs(args), try task(args))
+            return .double(
+                try context.lab {
+                    try assess(value.model, tokenizer: value.tokenizer, on: data, task: textTask.task).goldAgreement
+                })
         }
     }
 

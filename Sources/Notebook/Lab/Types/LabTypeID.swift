@@ -12,6 +12,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
     case annotator = "Annotator"
     case corpus = "Corpus"
     case gpt = "GPT"
+    case textTask = "TextTask"
     case textRewardModel = "TextRewardModel"
 
     var type: any LabType.Type {
@@ -27,6 +28,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
         case .annotator: AnnotatorType.self
         case .corpus: CorpusType.self
         case .gpt: GPTType.self
+        case .textTask: TextTaskType.self
         case .textRewardModel: TextRewardModelType.self
         }
     }
