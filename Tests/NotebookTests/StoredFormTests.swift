@@ -72,6 +72,13 @@ private let expectedBindings: [(name: String, json: String)] = [
         #"{"$type":"SupportTask","conversations":20,"dim":5,"noise":0.001,"seed":"2342437615205057030","test_conversations":10}"#
     ),
     (
+        "tt",
+        #"{"$type":"TextTask","continuation":4,"corpus":"\#(shakespearePath)","objective":"positive","prompt_chars":3,"#
+            + #""prompts":5,"scorer":"vader 3.3.2","seed":"10444599505604636551","#
+            + #""sha256":"86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed","split":0.9,"test_prompts":2,"#
+            + #""vocabulary":"\n !$&',-.3:;?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}"#
+    ),
+    (
         "vt",
         #"{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"3628370374969813497","test_prompts":200}"#
     ),
