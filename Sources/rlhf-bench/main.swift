@@ -154,6 +154,7 @@ func say(_ text: String) {
     try bench.languageModelTraining()
     try bench.languageModelSampling()
     try bench.storeAtScale()
+    try bench.textRewardScoring()
     print(Report.table(bench.figures, quick: quick))
 }
 

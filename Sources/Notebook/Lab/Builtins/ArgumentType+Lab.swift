@@ -130,3 +130,11 @@ extension ArgumentType where Output == TextTaskValue {
         }
     }
 }
+
+extension ArgumentType where Output == TextRewardModelValue {
+    static var textRewardModel: ArgumentType<TextRewardModelValue> {
+        ArgumentType("TextRewardModel") { value in
+            if case .native(let native) = value { native as? TextRewardModelValue } else { nil }
+        }
+    }
+}

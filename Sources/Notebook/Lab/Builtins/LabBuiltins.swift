@@ -13,7 +13,8 @@ enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
         runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
             + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
-            + sentimentBuiltins(lab) + huggingFaceBuiltins(lab) + storeBuiltins(lab) + plotBuiltins(lab)
+            + sentimentBuiltins(lab) + textRewardModelBuiltins(lab) + huggingFaceBuiltins(lab) + storeBuiltins(lab)
+            + plotBuiltins(lab)
     }
 
     /// `seed` and `log_metric`: the run's generator and its free-form metrics.

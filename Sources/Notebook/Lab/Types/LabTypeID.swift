@@ -13,6 +13,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
     case corpus = "Corpus"
     case gpt = "GPT"
     case textTask = "TextTask"
+    case textRewardModel = "TextRewardModel"
 
     var type: any LabType.Type {
         switch self {
@@ -28,6 +29,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
         case .corpus: CorpusType.self
         case .gpt: GPTType.self
         case .textTask: TextTaskType.self
+        case .textRewardModel: TextRewardModelType.self
         }
     }
 
@@ -43,6 +45,7 @@ enum CheckpointKind: String, CaseIterable, Sendable {
     case samplingPolicy = "sampling_policy"
     case rewardEnsemble = "reward_ensemble"
     case gpt
+    case textReward = "text_reward"
 
     /// The lab type that rebuilds a checkpoint of this kind.
     var type: any CheckpointLabType.Type {
@@ -52,6 +55,7 @@ enum CheckpointKind: String, CaseIterable, Sendable {
         case .samplingPolicy: SamplingPolicyType.self
         case .rewardEnsemble: RewardEnsembleType.self
         case .gpt: GPTType.self
+        case .textReward: TextRewardModelType.self
         }
     }
 }
