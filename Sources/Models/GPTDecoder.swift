@@ -21,9 +21,9 @@ final class GPTDecoder {
     /// Positions cached so far, the same for every sequence.
     private(set) var length = 0
 
-    /// The parameters in `GPT.parameterNames` order, then the language-model head wteᵀ [dim, vocab]; the matrices a
-    /// linear layer reads (the projections and the head) packed by `rlhf_infer_pack`, every one starting on a cache
-    /// line.
+    /// The parameters in `GPT.parameterNames` order, then (when `hasHead`) the language-model head wteᵀ [dim, vocab];
+    /// the matrices a linear layer reads (the projections and the head) packed by `rlhf_infer_pack`, every one starting
+    /// on a cache line.
     private let weights: UnsafeMutablePointer<Float>
     private let offsets: [Int]
     /// Per layer, keys as [batch, heads, headDim, context] (transposed, so a query's scores run along memory) and
@@ -31,19 +31,27 @@ final class GPTDecoder {
     private let keys: UnsafeMutablePointer<Float>
     private let values: UnsafeMutablePointer<Float>
 
-    init(_ model: GPT, batch: Int) {
+    /// Whether the language-model head is packed: a decoder that only reads hidden states (`lastHidden`, a reward
+    /// model's trunk) skips it.
+    let hasHead: Bool
+
+    init(_ model: GPT, batch: Int, languageModelHead: Bool = true) {
         let c = model.config
         precondition(batch >= 1, "GPTDecoder: batch \(batch)")
         precondition(
             model.parameters.map(\.shape) == GPT.parameterShapes(c), "GPTDecoder: parameters do not fit \(c)")
         config = c
         self.batch = batch
+        hasHead = languageModelHead
         // The projections are the 2-D parameters after the two embeddings; the head is wte transposed.
-        var head = Tensor(zeros: [c.dim, c.vocab])
-        head.data.withUnsafeMutableBufferPointer {
-            rlhf_transpose(c.vocab, c.dim, model.parameters[0].data, $0.baseAddress)
+        var matrices = model.parameters
+        if languageModelHead {
+            var head = Tensor(zeros: [c.dim, c.vocab])
+            head.data.withUnsafeMutableBufferPointer {
+                rlhf_transpose(c.vocab, c.dim, model.parameters[0].data, $0.baseAddress)
+            }
+            matrices.append(head)
         }
-        let matrices = model.parameters + [head]
         let packed = matrices.indices.map { $0 >= 2 && matrices[$0].shape.count == 2 }
         var offsets: [Int] = []
         var total = 0
@@ -89,13 +97,27 @@ final class GPTDecoder {
     /// of sequence 1, …), caching their keys and values. Returns the logits after every new position, [batch·time,
     /// vocab] with row b·time + t (`allPositions`), or after the last one only, [batch, vocab].
     func advance(tokens: [Int], time: Int, allPositions: Bool = false) -> [Float] {
+        precondition(hasHead, "GPTDecoder: built without the language-model head")
+        return run(tokens: tokens, time: time, allPositions: allPositions, logits: true)
+    }
+
+    /// Runs positions `length ..< length + time` of every sequence as `advance` does and returns the final hidden
+    /// state (after `ln_f`, before any head) of each sequence's last new position, [batch, dim]: what a scalar head
+    /// on the last token reads. The bits are those of `GPT.hidden`'s row for that position.
+    func lastHidden(tokens: [Int], time: Int) -> [Float] {
+        run(tokens: tokens, time: time, allPositions: false, logits: false)
+    }
+
+    /// `advance`'s forward pass; with `logits` false it stops after `ln_f` and returns the hidden states instead.
+    private func run(tokens: [Int], time: Int, allPositions: Bool, logits wantLogits: Bool) -> [Float] {
         let c = config
         let (d, hd, rows) = (c.dim, c.headDim, batch * time)
         precondition(time >= 1 && length + time <= c.context, "GPTDecoder: \(length) + \(time) > \(c.context)")
         precondition(tokens.count == rows, "GPTDecoder: \(tokens.count) tokens for \(batch) × \(time)")
         let outRows = allPositions ? rows : batch
         // Scratch: x, h, y [rows, d]; qkv [rows, 3d]; f [rows, 4d]; logits [outRows, vocab].
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * 10 * d + outRows * c.vocab)
+        let logitCount = wantLogits ? outRows * c.vocab : 0
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rows * 10 * d + logitCount)
         defer { scratch.deallocate() }
         let (x, h, y) = (scratch, scratch + rows * d, scratch + 2 * rows * d)
         let (qkv, f, logits) = (scratch + 3 * rows * d, scratch + 6 * rows * d, scratch + 10 * rows * d)
@@ -132,6 +154,7 @@ final class GPTDecoder {
         }
         let lnf = 2 + c.layers * GPT.blockParameterSuffixes.count
         rlhf_infer_layer_norm(outRows, d, x, parameter(lnf), parameter(lnf + 1), 1e-5, h)
+        guard wantLogits else { return Array(UnsafeBufferPointer(start: h, count: outRows * d)) }
         rlhf_infer_linear(outRows, c.vocab, d, h, parameter(offsets.count - 1), nil, logits, 0)
         return Array(UnsafeBufferPointer(start: logits, count: outRows * c.vocab))
     }

@@ -153,6 +153,7 @@ func say(_ text: String) {
     try bench.wholeCommands()
     try bench.languageModelTraining()
     try bench.languageModelSampling()
+    try bench.textRewardScoring()
     try bench.textPolicyOptimization()
     print(Report.table(bench.figures, quick: quick))
 }

@@ -23,6 +23,7 @@ import Testing
         ens = RewardEnsemble(input: 4, hidden: 4)
         corpus = Corpus(file: "\(shakespearePath)")
         lm = GPT(vocab: corpus, layers: 1, heads: 1, dim: 4, context: 4)
+        trm = TextRewardModel(lm)
         """
 
     /// One value of each declared type, by the name `rlhf builtins` prints. A new parameter type must add a row.
@@ -34,7 +35,7 @@ import Testing
         "VectorTask": "task", "ModerationTask": "mt", "SupportTask": "st", "CandidateTask": "st",
         "PolicyModel": "p", "RewardModel": "rm", "RewardEnsemble": "ens", "SamplingPolicy": "sp",
         "Preferences": "prefs", "Annotator": "ann", "list of Annotators": "[ann, Oracle()]", "Corpus": "corpus",
-        "GPT": "lm",
+        "GPT": "lm", "TextRewardModel": "trm",
     ]
 
     /// Values to offer a parameter that must refuse one: the first its type does not admit is used.

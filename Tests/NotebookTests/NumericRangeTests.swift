@@ -80,6 +80,7 @@ import Testing
         ens = RewardEnsemble(input: 4, hidden: 4)
         corpus = Corpus(file: "\(shakespearePath)")
         lm = GPT(vocab: corpus, layers: 1, heads: 1, dim: 4, context: 4)
+        trm = TextRewardModel(lm)
         """
 
     static func argument(for parameter: Parameter) -> String {
@@ -95,6 +96,7 @@ import Testing
         case "Annotator": "ann"
         case "Corpus": "corpus"
         case "GPT": "lm"
+        case "TextRewardModel": "trm"
         case "list of Annotators": "[ann, Oracle()]"
         case "string": "\"length\""
         case "function": "fn(r) { return true }"

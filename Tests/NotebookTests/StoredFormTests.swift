@@ -16,6 +16,7 @@ let everyType = """
     # %% all
     c = Corpus(file: "\(shakespearePath)")
     lm = GPT(vocab: c, layers: 1, heads: 1, dim: 4, context: 8)
+    trm = TextRewardModel(lm)
     seed(123)
     vt = VectorTask(dim: 8)
     vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)
@@ -37,7 +38,7 @@ let everyType = """
     fit(ens, prefs, epochs: 1, batch: 2)
     """
 
-/// The stored forms `everyType` commits, byte for byte (the Corpus and GPT rows added with those types). Obtained once from the code before the type registry (commit
+/// The stored forms `everyType` commits, byte for byte (the Corpus, GPT and TextRewardModel rows added with those types). Obtained once from the code before the type registry (commit
 /// 4daa65d, which built these strings by hand): `rlhf run enc.rlhf`, then `rlhf query "SELECT name, value FROM
 /// bindings WHERE kind = 'value'"` and `… SELECT o.name, v.kind, v.config FROM versions v JOIN objects o …`. Any
 /// change here changes every commit hash of every store.
@@ -86,6 +87,7 @@ private let expectedObjects: [(name: String, kind: String, config: String)] = [
     ("prefs", "preferences", #"{"dim":3}"#),
     ("rm", "reward", #"{"hidden":2,"input":3,"output":1}"#),
     ("sp", "sampling_policy", #"{"hidden":2,"input":3,"output":5}"#),
+    ("trm", "text_reward", #"{"context":8,"dim":4,"heads":1,"layers":1,"vocab":65}"#),
 ]
 
 /// Runs `everyType` into a fresh store; returns the store, the runner (holding every variable) and the folder.

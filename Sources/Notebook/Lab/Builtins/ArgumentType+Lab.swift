@@ -122,3 +122,11 @@ extension ArgumentType where Output == GPTValue {
         }
     }
 }
+
+extension ArgumentType where Output == TextRewardModelValue {
+    static var textRewardModel: ArgumentType<TextRewardModelValue> {
+        ArgumentType("TextRewardModel") { value in
+            if case .native(let native) = value { native as? TextRewardModelValue } else { nil }
+        }
+    }
+}

@@ -13,6 +13,7 @@ enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
         runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
             + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
+            + textRewardModelBuiltins(lab)
             + huggingFaceBuiltins(lab) + storeBuiltins(lab) + plotBuiltins(lab)
     }
 

@@ -31,8 +31,9 @@ extension LabBuiltins {
                             try RewardEnsemble(members: k, input: i, hidden: h, rng: &lab.rng)
                         }))
             },
-            .overloaded([fitRewardModel(lab), fitEnsemble(lab)]),
-            accuracyBuiltin(), assessBuiltin(), .overloaded(goldAgreementBuiltins()),
+            .overloaded([fitRewardModel(lab), fitEnsemble(lab), fitTextRewardModel(lab)]),
+            .overloaded([accuracyBuiltin(), textAccuracyBuiltin()]), assessBuiltin(),
+            .overloaded(goldAgreementBuiltins()),
         ]
     }
 
@@ -48,7 +49,7 @@ extension LabBuiltins {
     }
 
     /// What `fit` returns: the first and last loss, then the last value of each of `finals` (NaN if never logged).
-    private static func fitSummary(_ metrics: [Metric], finals: [String]) -> Value {
+    static func fitSummary(_ metrics: [Metric], finals: [String]) -> Value {
         let loss = metrics.filter { $0.name == "loss" }.map(\.value)
         let last = finals.map { name in (name, Value.double(metrics.last { $0.name == name }?.value ?? .nan)) }
         return .record(

@@ -40,11 +40,13 @@ extension LabBuiltins {
                 try StoredValueReader.value(
                     of: try $0.state(VersionRef(run: lab.runID, object: name, version: version)).1, name: name)
             }
-            // A policy or reward model also leaves its checkpoint under the name, as training does; so does a GPT
-            // (new with it, so no recorded run replays differently).
+            // A policy or reward model also leaves its checkpoint under the name, as training does; so do a GPT and
+            // a text reward model (new with them, so no recorded run replays differently).
             if case let .native(model as ModelValue) = value {
                 object.writeBack(model, in: args, lab: lab)
             } else if case let .native(model as GPTValue) = value {
+                object.writeBack(model, in: args, lab: lab)
+            } else if case let .native(model as TextRewardModelValue) = value {
                 object.writeBack(model, in: args, lab: lab)
             } else {
                 object.assign(value, in: args)

@@ -12,6 +12,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
     case annotator = "Annotator"
     case corpus = "Corpus"
     case gpt = "GPT"
+    case textRewardModel = "TextRewardModel"
 
     var type: any LabType.Type {
         switch self {
@@ -26,6 +27,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
         case .annotator: AnnotatorType.self
         case .corpus: CorpusType.self
         case .gpt: GPTType.self
+        case .textRewardModel: TextRewardModelType.self
         }
     }
 
@@ -41,6 +43,7 @@ enum CheckpointKind: String, CaseIterable, Sendable {
     case samplingPolicy = "sampling_policy"
     case rewardEnsemble = "reward_ensemble"
     case gpt
+    case textReward = "text_reward"
 
     /// The lab type that rebuilds a checkpoint of this kind.
     var type: any CheckpointLabType.Type {
@@ -50,6 +53,7 @@ enum CheckpointKind: String, CaseIterable, Sendable {
         case .samplingPolicy: SamplingPolicyType.self
         case .rewardEnsemble: RewardEnsembleType.self
         case .gpt: GPTType.self
+        case .textReward: TextRewardModelType.self
         }
     }
 }
