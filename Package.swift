@@ -51,7 +51,8 @@ let package = Package(
         .target(name: "Language"),
         // The lab: its value types, its built-ins and the session that runs cells and commits them to the store.
         .target(
-            name: "Notebook", dependencies: ["Language", "Engine", "Models", "Alignment", "Store", "Charts", "Interop"]),
+            name: "Notebook",
+            dependencies: ["Language", "Engine", "Models", "Alignment", "Sentiment", "Store", "Charts", "Interop"]),
         // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
         .target(name: "Charts"),
         // libreadline, for the interactive shell.
@@ -75,6 +76,7 @@ let package = Package(
             name: "CLITests",
             dependencies: ["Store", "Interop", "Models", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "SentimentTests", dependencies: ["Sentiment"], exclude: ["Fixtures"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "Models", "Engine", "Store"], exclude: ["Fixtures"]),
     ]
 )

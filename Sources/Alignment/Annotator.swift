@@ -10,7 +10,8 @@ public enum Annotator: Sendable, Equatable {
     /// and T the temperature (how much a gold difference of 1 sways the judgement).
     case bradleyTerry(noise: Double, temperature: Double = 1)
     /// The verbosity bias Stiennon et al. (2020) report: judges by gold(y) + weight·‖y‖ (the length of a vector
-    /// response is its norm), Bradley–Terry style: P(prefer a) = σ(u(a) − u(b)).
+    /// response is its norm, of a text continuation its number of words), Bradley–Terry style:
+    /// P(prefer a) = σ(u(a) − u(b)).
     case biased(toward: String, weight: Double)
     /// Several annotators vote independently; the majority wins (a coin breaks even splits). Each row records how many
     /// members agreed with the verdict.

@@ -95,6 +95,7 @@ public func collect(
     guard task.candidateCount >= 2 else {
         throw AlignmentError.invalidArgument("collect needs at least two candidates to compare")
     }
+    try dataset.checkVectorRows()
     if dataset.count > 0 && dataset.dim != task.responseDim {
         throw AlignmentError.shapeMismatch(
             "dataset holds responses of \(dataset.dim) values but the task's have \(task.responseDim)")

@@ -33,13 +33,17 @@ public struct PreferencePair: Sendable, Equatable {
     public var disagreement: Double
     /// The prompt and continuations of a text preference; nil for vector responses.
     public var text: PreferenceText?
+    /// How the policy drew a text preference's continuations (with `seed`, the policy and the task, they can be
+    /// drawn again); nil for vector responses.
+    public var sampling: TextSampling?
 
     public init(
         uid: Int64, prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
-        disagreement: Double = 0, text: PreferenceText? = nil
+        disagreement: Double = 0, text: PreferenceText? = nil, sampling: TextSampling? = nil
     ) {
         self.disagreement = disagreement
         self.text = text
+        self.sampling = sampling
         self.uid = uid
         self.prompt = prompt
         self.chosen = chosen
@@ -78,14 +82,21 @@ public struct PreferenceDataset: Sendable, Equatable {
     }
     public var dim: Int { rows.first?.chosen.count ?? 0 }
 
+    /// Refuses to add vector pairs to text preferences: their token ids would be read as response vectors.
+    func checkVectorRows() throws {
+        if rows.first?.text != nil {
+            throw AlignmentError.shapeMismatch("dataset holds text preferences; vector pairs cannot join them")
+        }
+    }
+
     mutating func append(
         prompt: Int, chosen: [Float], rejected: [Float], annotator: String, seed: UInt64,
-        disagreement: Double = 0
+        disagreement: Double = 0, text: PreferenceText? = nil, sampling: TextSampling? = nil
     ) {
         rows.append(
             PreferencePair(
                 uid: nextUID, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator,
-                seed: seed, disagreement: disagreement))
+                seed: seed, disagreement: disagreement, text: text, sampling: sampling))
         nextUID += 1
     }
 
@@ -142,6 +153,7 @@ public func collect(
 ) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
     if let policy { try task.check(policy: policy) }
+    try dataset.checkVectorRows()
     if dataset.count > 0 && dataset.dim != task.dim {
         throw AlignmentError.shapeMismatch(
             "dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")

@@ -135,6 +135,7 @@ public func collectByUncertainty(
             "ensemble reads \(ensemble.input) values but the task's responses have \(task.dim)")
     }
     if let policy { try task.check(policy: policy) }
+    try dataset.checkVectorRows()
     if dataset.count > 0 && dataset.dim != task.dim {
         throw AlignmentError.shapeMismatch(
             "dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")

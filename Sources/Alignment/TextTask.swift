@@ -74,7 +74,8 @@ public struct TextTask: Sendable {
             }
             guard !ends.isEmpty else {
                 throw AlignmentError.emptyDataset(
-                    "TextTask: the corpus's \(part.rawValue) half has no word ending after \(promptLength) characters")
+                    "the corpus's \(part.rawValue) half has no word ending after \(promptLength) "
+                        + "character\(promptLength == 1 ? "" : "s")")
             }
             return (0..<n).map { _ in
                 let end = ends[rng.int(below: ends.count)]

@@ -28,15 +28,38 @@ enum ContentHash {
         return text.hash
     }
 
-    /// One feedback row's content (everything but its uid).
-    static func row(prompt: Int, chosen: Data, rejected: Data, annotator: String, seed: UInt64) -> String {
-        var text = Canonical(tag: "rlhf-feedback-row-v1")
-        text.field(String(prompt))
-        text.field(chosen)
-        text.field(rejected)
-        text.field(annotator)
-        text.field(String(seed))
-        return text.hash
+    /// One feedback row's content (everything but its uid). A text row's words follow, after the field `text`: a
+    /// row without text hashes exactly as every row did before text existed, and length-prefixed fields keep the two
+    /// forms apart. A missing `sampling` is the field `none`, a recorded one `some` and its text.
+    static func row(
+        prompt: Int, chosen: Data, rejected: Data, annotator: String, seed: UInt64, text: FeedbackRow.Text? = nil
+    ) -> String {
+        var canonical = Canonical(tag: "rlhf-feedback-row-v1")
+        canonical.field(String(prompt))
+        canonical.field(chosen)
+        canonical.field(rejected)
+        canonical.field(annotator)
+        canonical.field(String(seed))
+        if let text {
+            canonical.field("text")
+            canonical.field(text.prompt)
+            canonical.field(text.chosen)
+            canonical.field(text.rejected)
+            if let sampling = text.sampling {
+                canonical.field("some")
+                canonical.field(sampling)
+            } else {
+                canonical.field("none")
+            }
+        }
+        return canonical.hash
+    }
+
+    /// The hash of a row as the store keeps it.
+    static func row(_ row: FeedbackRow) -> String {
+        ContentHash.row(
+            prompt: row.prompt, chosen: FloatBytes.encode(row.chosen), rejected: FloatBytes.encode(row.rejected),
+            annotator: row.annotator, seed: row.seed, text: row.text)
     }
 
     /// A dataset version: kind, config and the (uid, row hash) pairs of its alive rows sorted by uid.

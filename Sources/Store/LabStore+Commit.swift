@@ -124,7 +124,8 @@ extension LabStore {
                 var record = DBFeedback(
                     objectId: objectID, uid: row.uid, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
                     annotator: row.annotator, seed: Int64(bitPattern: row.seed), rowHash: row.rowHash,
-                    addedIn: versionID, removedIn: nil)
+                    addedIn: versionID, removedIn: nil, promptText: row.text?.prompt, chosenText: row.text?.chosen,
+                    rejectedText: row.text?.rejected, sampling: row.text?.sampling)
                 try record.insert(db)
             }
             return (info(version, name: object.name, context: context), added.count)

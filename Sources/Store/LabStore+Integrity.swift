@@ -218,7 +218,8 @@ extension LabStore {
                        CAST(f.uid AS INTEGER) AS uid, CAST(f.prompt AS INTEGER) AS prompt,
                        CAST(f.chosen AS BLOB) AS chosen, CAST(f.rejected AS BLOB) AS rejected,
                        CAST(f.annotator AS TEXT) AS annotator,
-                       CAST(f.seed AS INTEGER) AS seed, CAST(f.row_hash AS TEXT) AS row_hash
+                       CAST(f.seed AS INTEGER) AS seed, CAST(f.row_hash AS TEXT) AS row_hash,
+                       f.prompt_text, f.chosen_text, f.rejected_text, f.sampling
                 FROM feedback f JOIN objects o ON o.id = f.object_id ORDER BY f.id
                 """)
         while let row = try cursor.next() {
@@ -227,9 +228,15 @@ extension LabStore {
             let uid: Int64 = row["uid"]
             let seed: Int64 = row["seed"]
             let stored: String = row["row_hash"]
+            var text: FeedbackRow.Text?
+            if let prompt: String = row["prompt_text"], let chosen: String = row["chosen_text"],
+                let rejected: String = row["rejected_text"]
+            {
+                text = FeedbackRow.Text(prompt: prompt, chosen: chosen, rejected: rejected, sampling: row["sampling"])
+            }
             let actual = ContentHash.row(
                 prompt: row["prompt"], chosen: row["chosen"], rejected: row["rejected"], annotator: row["annotator"],
-                seed: UInt64(bitPattern: seed))
+                seed: UInt64(bitPattern: seed), text: text)
             if actual != stored {
                 problems.append(
                     IntegrityProblem(

@@ -67,7 +67,7 @@ import Testing
                 ["1/policy", "--format", "hf", "-o", "out"],
                 "error: 1/policy@1 is a 'policy' checkpoint; --format hf exports 'gpt' checkpoints only"
             ),
-            (["1/lm", "--format", "onnx", "-o", "out"], "error: unknown format 'onnx'; use --format hf"),
+            (["1/lm", "--format", "onnx", "-o", "out"], "error: unknown format 'onnx'; use --format hf or --format jsonl"),
             (
                 ["1/lm", "--format", "hf", "-o", ""],
                 "error: -o needs the path of a directory to write into; it is empty"

@@ -81,6 +81,7 @@ import Testing
         corpus = Corpus(file: "\(shakespearePath)")
         lm = GPT(vocab: corpus, layers: 1, heads: 1, dim: 4, context: 4)
         trm = TextRewardModel(lm)
+        tt = TextTask(corpus, policy: lm, prompt_chars: 2, continuation: 2, prompts: 4, test_prompts: 4)
         """
 
     static func argument(for parameter: Parameter) -> String {
@@ -97,6 +98,7 @@ import Testing
         case "Corpus": "corpus"
         case "GPT": "lm"
         case "TextRewardModel": "trm"
+        case "TextTask": "tt"
         case "list of Annotators": "[ann, Oracle()]"
         case "string": "\"length\""
         case "function": "fn(r) { return true }"

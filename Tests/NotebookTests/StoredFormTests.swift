@@ -17,6 +17,7 @@ let everyType = """
     c = Corpus(file: "\(shakespearePath)")
     lm = GPT(vocab: c, layers: 1, heads: 1, dim: 4, context: 8)
     trm = TextRewardModel(lm)
+    tt = TextTask(c, policy: lm, prompt_chars: 3, continuation: 4, prompts: 5, test_prompts: 2)
     seed(123)
     vt = VectorTask(dim: 8)
     vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)

@@ -15,7 +15,8 @@ import GRDB
 /// - `versions`: the versions the commit wrote, by object name then number: object, object kind, number, kind,
 ///   content hash, config, rows, note, then each tensor of the manifest by name: name, shape, dtype, blob hash.
 /// - `feedback`: the rows the commit's versions added and removed, each row digested from whether it was added or
-///   removed, its object, uid, row hash and content (prompt, chosen, rejected, annotator, seed); digests sorted.
+///   removed, its object, uid, row hash and content (prompt, chosen, rejected, annotator, seed, then — for a text
+///   row only — prompt, chosen and rejected text and sampling); digests sorted.
 /// - `metrics`: the points measured by the cell, by name then step: name, step, value (its bits; NaN and ±0
 ///   normalised, as SQLite stores them).
 /// - `artifacts`: by position: position, name, media type, blob hash, text.
@@ -153,14 +154,18 @@ struct CommitParts: Equatable {
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT o.name, f.uid, f.row_hash, f.prompt, f.chosen, f.rejected, f.annotator, f.seed
+                    SELECT o.name, f.uid, f.row_hash, f.prompt, f.chosen, f.rejected, f.annotator, f.seed,
+                           f.prompt_text, f.chosen_text, f.rejected_text, f.sampling
                     FROM feedback f JOIN objects o ON o.id = f.object_id
                     WHERE f.\(column) IN (SELECT id FROM versions WHERE commit_id = ?)
                     """, arguments: [commit])
             {
                 var digest = ContentHash.Canonical(tag: "rlhf-commit-feedback-row-v1")
                 digest.field(marker)
-                digest.rows([row])
+                let values = Array(row.databaseValues)
+                // The text columns (v12) join the digest only on a text row, so every older commit hashes as before.
+                let text = values[8...]
+                for value in text.allSatisfy(\.isNull) ? values[..<8] : values[...] { digest.value(value) }
                 digests.append(digest.hash)
             }
         }

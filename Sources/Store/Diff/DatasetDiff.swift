@@ -27,9 +27,6 @@ public struct DatasetDiff: Sendable, Codable {
 
     /// Identity of a row across versions and runs: its uid and the hash of its content (bit-exact).
     private static func key(_ row: FeedbackRow) -> String {
-        let hash = ContentHash.row(
-            prompt: row.prompt, chosen: FloatBytes.encode(row.chosen), rejected: FloatBytes.encode(row.rejected),
-            annotator: row.annotator, seed: row.seed)
-        return "\(row.uid):\(hash)"
+        "\(row.uid):\(ContentHash.row(row))"
     }
 }

@@ -12,4 +12,7 @@ public struct BlameLine: Sendable, Codable, Equatable {
     public var cellKey: String?
     /// For a relabelled row: the version that added the row it replaced (same uid).
     public var replacesVersion: Int?
+    /// A text row's prompt, chosen and rejected continuations and sampling settings; nil (and absent from JSON) for
+    /// vector rows.
+    public var text: FeedbackRow.Text? = nil
 }

@@ -26,6 +26,11 @@ struct DBFeedback: Codable, FetchableRecord, MutablePersistableRecord {
     var rowHash: String
     var addedIn: Int64
     var removedIn: Int64?
+    /// A text preference's words (all three set or all nil) and its sampling settings (v12).
+    var promptText: String?
+    var chosenText: String?
+    var rejectedText: String?
+    var sampling: String?
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
@@ -64,6 +69,12 @@ struct DBFeedback: Codable, FetchableRecord, MutablePersistableRecord {
         guard let chosen = FloatBytes.decode(chosen), let rejected = FloatBytes.decode(rejected) else { return nil }
         return FeedbackRow(
             uid: uid, prompt: prompt, chosen: chosen, rejected: rejected, annotator: annotator,
-            seed: UInt64(bitPattern: seed))
+            seed: UInt64(bitPattern: seed), text: text)
+    }
+
+    /// The row's words, when all three are stored.
+    var text: FeedbackRow.Text? {
+        guard let promptText, let chosenText, let rejectedText else { return nil }
+        return FeedbackRow.Text(prompt: promptText, chosen: chosenText, rejected: rejectedText, sampling: sampling)
     }
 }

@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("v9-commit-events", migrate: v9CommitEvents)
         migrator.registerMigration("v10-run-metadata", migrate: v10RunMetadata)
         migrator.registerMigration("v11-sweeps", migrate: v11Sweeps)
+        migrator.registerMigration("v12-feedback-text", migrate: v12FeedbackText)
         return migrator
     }
 

@@ -9,6 +9,7 @@ struct PreparedDataset: Sendable {
         var rejected: Data
         var annotator: String
         var seed: UInt64
+        var text: FeedbackRow.Text?
         var rowHash: String
     }
 
@@ -29,11 +30,12 @@ struct PreparedDataset: Sendable {
             let chosen = FloatBytes.encode(row.chosen)
             let rejected = FloatBytes.encode(row.rejected)
             let hash = ContentHash.row(
-                prompt: row.prompt, chosen: chosen, rejected: rejected, annotator: row.annotator, seed: row.seed)
+                prompt: row.prompt, chosen: chosen, rejected: rejected, annotator: row.annotator, seed: row.seed,
+                text: row.text)
             prepared.append(
                 Row(
                     uid: row.uid, prompt: row.prompt, chosen: chosen, rejected: rejected, annotator: row.annotator,
-                    seed: row.seed, rowHash: hash))
+                    seed: row.seed, text: row.text, rowHash: hash))
         }
         prepared.sort { $0.uid < $1.uid }
         self.name = name

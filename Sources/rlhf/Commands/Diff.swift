@@ -59,8 +59,8 @@ struct Diff: ParsableCommand {
             print(
                 "+\(d.addedCount) rows added, -\(d.removedCount) rows removed, \(d.relabelledCount) of them relabelled "
                     + "(\(d.a.rows ?? 0) → \(d.b.rows ?? 0) rows)")
-            for row in d.added.prefix(5) { print("  + uid \(row.uid)  prompt \(row.prompt)  \(row.annotator)") }
-            for row in d.removed.prefix(5) { print("  - uid \(row.uid)  prompt \(row.prompt)  \(row.annotator)") }
+            for row in d.added.prefix(5) { print("  + " + Self.describe(row)) }
+            for row in d.removed.prefix(5) { print("  - " + Self.describe(row)) }
         }
     }
 
@@ -138,5 +138,16 @@ struct Diff: ParsableCommand {
         case let (a, b):
             "\(a.map { $0.map(String.init).joined(separator: "×") } ?? "-") → \(b.map { $0.map(String.init).joined(separator: "×") } ?? "-")"
         }
+    }
+
+    /// One row of a dataset diff: uid, prompt and annotator, then for a text row the prompt's end and the chosen and
+    /// rejected continuations' beginnings (`"…the prompt" → "chosen…" ≻ "rejected…"`).
+    static func describe(_ row: FeedbackRow) -> String {
+        let line = "uid \(row.uid)  prompt \(row.prompt)  \(row.annotator)"
+        guard let text = row.text else { return line }
+        let width = Excerpt.feedbackWidth
+        return line + "  " + Excerpt.quoted(Excerpt.tail(text.prompt, width: width)) + " → "
+            + Excerpt.quoted(Excerpt.head(text.chosen, width: width)) + " ≻ "
+            + Excerpt.quoted(Excerpt.head(text.rejected, width: width))
     }
 }

@@ -4,36 +4,67 @@ import Store
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a model version in a format other tools read: --format hf, a Hugging Face GPT-2 directory.",
+        abstract:
+            "Write a version in a format other tools read: --format hf, a Hugging Face GPT-2 directory; --format "
+            + "jsonl, a preference dataset as TRL's prompt/chosen/rejected records.",
         discussion: """
             Example: rlhf export 1/lm@3 --format hf -o lm-hf, then in Python \
             GPT2LMHeadModel.from_pretrained("lm-hf"). The directory holds config.json, model.safetensors (GPT-2's \
             names and layouts, F32), vocab.json, tokenizer.json and tokenizer_config.json; --format hf takes 'gpt' \
             checkpoints only.
+
+            Example: rlhf export 1/prefs@2 --format jsonl -o prefs.jsonl, then in Python \
+            datasets.load_dataset("json", data_files="prefs.jsonl"). One JSON object per feedback row, in uid order: \
+            prompt, chosen and rejected (a text row's strings; a vector row's prompt index and arrays of numbers), \
+            then uid, annotator, seed (a decimal string) and version. Without -o the lines go to standard output.
             """)
 
+    /// The formats, and what each exports.
+    enum Format: String, CaseIterable {
+        case hf
+        case jsonl
+    }
+
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The model version, RUN/NAME[@N] (the latest without @N).", valueName: "run/name"))
+    @Argument(help: ArgumentHelp("The version, RUN/NAME[@N] (the latest without @N).", valueName: "run/name"))
     var model: String
-    @Option(help: ArgumentHelp("The format: hf.", valueName: "format")) var format: String
+    @Option(help: ArgumentHelp("The format: hf (a GPT) or jsonl (preferences).", valueName: "format"))
+    var format: String
     @Option(
-        name: [.short, .long], help: ArgumentHelp("Directory to write into (created if missing).", valueName: "dir"))
-    var out: String
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Directory (hf, created if missing) or file (jsonl; standard output without -o) to write.",
+            valueName: "path"))
+    var out: String?
 
     func run() throws {
         let ref = try parseReference(model)
-        guard let exporter = ModelExport(rawValue: format) else {
+        guard let chosen = Format(rawValue: format) else {
             printError(
                 "error: unknown format '\(format)'; use "
-                    + ModelExport.allCases.map { "--format \($0.rawValue)" }.joined(separator: " or "))
+                    + Format.allCases.map { "--format \($0.rawValue)" }.joined(separator: " or "))
             throw ExitCode.failure
         }
-        if out.isEmpty {
-            printError("error: -o needs the path of a directory to write into; it is empty")
+        if out?.isEmpty == true {
+            printError(
+                "error: -o needs the path of a \(chosen == .hf ? "directory" : "file") to write into; it is empty")
             throw ExitCode.failure
         }
-        let (info, checkpoint) = try failing { try store.openReadOnly().checkpoint(ref) }
-        let files = try failing { try exporter.export(checkpoint, info: info, to: out) }
-        for file in files { print(file.path) }
+        switch chosen {
+        case .hf:
+            guard let out, let exporter = ModelExport(rawValue: chosen.rawValue) else {
+                printError("error: --format hf needs -o DIR, the directory to write into")
+                throw ExitCode.failure
+            }
+            let (info, checkpoint) = try failing { try store.openReadOnly().checkpoint(ref) }
+            let files = try failing { try exporter.export(checkpoint, info: info, to: out) }
+            for file in files { print(file.path) }
+        case .jsonl:
+            let (info, rows) = try failing { try store.openReadOnly().datasetRows(ref) }
+            let lines = PreferenceExport.jsonLines(rows, version: info.version)
+            guard let out else { return lines.forEach { print($0) } }
+            try failing { try PreferenceExport.write(lines, to: out) }
+            print("\(out) · \(lines.count) rows of \(info.run)/\(info.object)@\(info.version)")
+        }
     }
 }

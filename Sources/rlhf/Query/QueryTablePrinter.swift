@@ -2,7 +2,9 @@ import Store
 
 /// Aligned columns for the terminal. The first ``sampleRows`` rows are held to size the columns; later rows are
 /// printed as they come with those widths, so memory stays bounded. Control characters in text are shown escaped
-/// (`\n`, `\u{1B}`), so stored text cannot break the table's lines or send the terminal escape sequences.
+/// (`\n`, `\u{1B}`), so stored text cannot break the table's lines or send the terminal escape sequences, and a cell
+/// longer than ``Excerpt/queryWidth`` characters (a text preference's continuation, a notebook's source) is cut with
+/// `…`: `--json` and `--csv` print it whole.
 struct QueryTablePrinter: QueryPrinter {
     static let sampleRows = 1000
 
@@ -18,7 +20,7 @@ struct QueryTablePrinter: QueryPrinter {
     }
 
     mutating func add(_ row: [QueryCell]) {
-        let cells = row.map { Self.visible($0.plainText) }
+        let cells = row.map { Excerpt.head($0.plainText, width: Excerpt.queryWidth) }
         if let layout { return write(layout.line(cells)) }
         sample.append(cells)
         if sample.count == Self.sampleRows { flush() }

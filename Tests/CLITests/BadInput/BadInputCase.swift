@@ -70,7 +70,9 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 
 /// Every bad-input case, by area. Each area lives in its own file, `BadInput+<Area>.swift`.
 enum BadInputCorpus {
-    static var all: [BadInputCase] { cli + store + query + numeric + language + languageModels + huggingFace }
+    static var all: [BadInputCase] {
+        cli + store + query + numeric + language + languageModels + huggingFace + sentiment + textFeedback
+    }
 
     /// The one finished run every case's store starts with: objects, versions, feedback and metrics to refer to.
     static let seedNotebook = """

@@ -130,3 +130,11 @@ extension ArgumentType where Output == TextRewardModelValue {
         }
     }
 }
+
+extension ArgumentType where Output == TextTaskValue {
+    static var textTask: ArgumentType<TextTaskValue> {
+        ArgumentType("TextTask") { value in
+            if case .native(let native) = value { native as? TextTaskValue } else { nil }
+        }
+    }
+}

@@ -7,7 +7,10 @@ import Models
 /// annotator, panels, `collect` (random or uncertainty-driven), `split`, and how truthful labels are.
 extension LabBuiltins {
     static func feedbackBuiltins(_ lab: LabState) -> [Builtin] {
-        annotatorBuiltins() + [collectBuiltin(lab), splitBuiltin(lab), labelAgreementBuiltin()]
+        annotatorBuiltins() + [
+            .overloaded([collectBuiltin(lab), textCollectBuiltin(lab)]), splitBuiltin(lab),
+            .overloaded([labelAgreementBuiltin(), textLabelAgreementBuiltin()]),
+        ]
     }
 
     static func annotatorBuiltins() -> [Builtin] {
@@ -36,7 +39,8 @@ extension LabBuiltins {
             },
             Builtin(
                 "Biased", [toward, weight],
-                doc: "Annotator with the verbosity bias: P(a ≻ b) = σ(gold(a) − gold(b) + weight·(‖a‖ − ‖b‖))."
+                doc:
+                    "Annotator with the verbosity bias: P(a ≻ b) = σ(gold(a) − gold(b) + weight·(‖a‖ − ‖b‖)), ‖y‖ a vector response's norm or a text continuation's number of words."
             ) { args, context in
                 .native(
                     AnnotatorValue(

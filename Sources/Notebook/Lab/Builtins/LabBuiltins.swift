@@ -14,7 +14,7 @@ enum LabBuiltins {
         runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
             + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
             + textRewardModelBuiltins(lab)
-            + huggingFaceBuiltins(lab) + storeBuiltins(lab) + plotBuiltins(lab)
+            + sentimentBuiltins(lab) + huggingFaceBuiltins(lab) + storeBuiltins(lab) + plotBuiltins(lab)
     }
 
     /// `seed` and `log_metric`: the run's generator and its free-form metrics.

@@ -7,7 +7,7 @@ import Models
 /// parameters and seed whenever needed.
 extension LabBuiltins {
     static func taskBuiltins(_ lab: LabState) -> [Builtin] {
-        [vectorTask(lab), moderationTask(lab), supportTask(lab)]
+        [vectorTask(lab), moderationTask(lab), supportTask(lab), textTaskBuiltin(lab)]
     }
 
     static func vectorTask(_ lab: LabState) -> Builtin {

@@ -13,6 +13,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
     case corpus = "Corpus"
     case gpt = "GPT"
     case textRewardModel = "TextRewardModel"
+    case textTask = "TextTask"
 
     var type: any LabType.Type {
         switch self {
@@ -28,6 +29,7 @@ enum LabTypeID: String, CaseIterable, Sendable {
         case .corpus: CorpusType.self
         case .gpt: GPTType.self
         case .textRewardModel: TextRewardModelType.self
+        case .textTask: TextTaskType.self
         }
     }
 

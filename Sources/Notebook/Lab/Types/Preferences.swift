@@ -16,7 +16,8 @@ struct DatasetValue: LabValue {
     }
 
     var displayText: String {
-        "Preferences(\(dataset.count) pairs of \(dataset.dim)-value responses, "
+        let responses = dataset.rows.first?.text == nil ? "value responses" : "token continuations"
+        return "Preferences(\(dataset.count) pairs of \(dataset.dim)-\(responses), "
             + "annotators: \(annotators.joined(separator: ", ")))"
     }
 }
@@ -40,12 +41,16 @@ enum PreferencesType: DatasetLabType {
         ]
     }
 
-    /// Config `{"dim":8}`; each pair is a feedback row.
+    /// Config `{"dim":8}`; each pair is a feedback row (a text pair with its words and sampling settings).
     static func dataset(of value: DatasetValue) -> (config: IntegerFields, rows: [FeedbackRow]) {
-        let rows = value.dataset.rows.map {
+        let rows = value.dataset.rows.map { pair in
             FeedbackRow(
-                uid: $0.uid, prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected, annotator: $0.annotator,
-                seed: $0.seed)
+                uid: pair.uid, prompt: pair.prompt, chosen: pair.chosen, rejected: pair.rejected,
+                annotator: pair.annotator, seed: pair.seed,
+                text: pair.text.map {
+                    FeedbackRow.Text(
+                        prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected, sampling: pair.sampling?.name)
+                })
         }
         return (IntegerFields([("dim", value.dataset.dim)]), rows)
     }
@@ -53,10 +58,12 @@ enum PreferencesType: DatasetLabType {
     static func restore(rows: [FeedbackRow]) throws -> DatasetValue {
         DatasetValue(
             dataset: PreferenceDataset(
-                rows: rows.map {
+                rows: try rows.map { row in
                     PreferencePair(
-                        uid: $0.uid, prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected,
-                        annotator: $0.annotator, seed: $0.seed)
+                        uid: row.uid, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
+                        annotator: row.annotator, seed: row.seed,
+                        text: row.text.map { PreferenceText(prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected) },
+                        sampling: try row.text?.sampling.map { try TextSampling(name: $0) })
                 }))
     }
 }
