@@ -9,7 +9,8 @@
 public func generalizedAdvantages(rewards: [Double], values: [Double], gamma: Double = 1, lambda: Double = 0.95)
     -> (advantages: [Double], returns: [Double])
 {
-    precondition(rewards.count == values.count, "generalizedAdvantages: \(rewards.count) rewards, \(values.count) values")
+    precondition(
+        rewards.count == values.count, "generalizedAdvantages: \(rewards.count) rewards, \(values.count) values")
     var advantages = [Double](repeating: 0, count: rewards.count)
     var last = 0.0
     for t in rewards.indices.reversed() {

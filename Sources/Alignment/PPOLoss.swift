@@ -38,7 +38,8 @@ public struct PPOLoss: Sendable, Equatable {
             approx += (logp[i] - oldLogp[i]) * (logp[i] - oldLogp[i])
             ratioSum += ratio
             let vClipped = min(max(values[i], oldValues[i] - clipValue), oldValues[i] + clipValue)
-            value += max((values[i] - returns[i]) * (values[i] - returns[i]), (vClipped - returns[i]) * (vClipped - returns[i]))
+            value += max(
+                (values[i] - returns[i]) * (values[i] - returns[i]), (vClipped - returns[i]) * (vClipped - returns[i]))
         }
         return PPOLoss(
             policy: policy / n, value: 0.5 * value / n, clipfrac: clipped / n, approxkl: 0.5 * approx / n,

@@ -28,9 +28,10 @@ public struct PPOSettings: Sendable, Equatable {
     /// A minibatch whose mean ratio exceeds this takes a zero gradient (TRL `ratio_threshold`).
     public var ratioThreshold: Double = 10
 
-    public init(steps: Int, batch: Int = 64, minibatch: Int = 16, epochs: Int = 4, lr: Double = 1.41e-5,
-                kl: KLControl = .adaptive(initial: 0.2, target: 6, horizon: 10000))
-    {
+    public init(
+        steps: Int, batch: Int = 64, minibatch: Int = 16, epochs: Int = 4, lr: Double = 1.41e-5,
+        kl: KLControl = .adaptive(initial: 0.2, target: 6, horizon: 10000)
+    ) {
         self.steps = steps
         self.batch = batch
         self.minibatch = minibatch
@@ -86,7 +87,8 @@ public func ppo(
     let reference = reference ?? policy
     var head = valueHead ?? ValueHead(dim: policy.config.dim, rng: &rng)
     guard head.dim == policy.config.dim else {
-        throw AlignmentError.shapeMismatch("ppo: the value head reads \(head.dim) features, the policy has \(policy.config.dim)")
+        throw AlignmentError.shapeMismatch(
+            "ppo: the value head reads \(head.dim) features, the policy has \(policy.config.dim)")
     }
     var optimizer = Adam(shapes: GPT.parameterShapes(policy.config) + head.parameters.map(\.shape))
     var beta = s.kl.initial

@@ -15,17 +15,21 @@ public func rloo(
     temperature: Float = 1, reference: GPT? = nil, rng: inout RNG, trainingControl: TrainingControl = TrainingControl()
 ) throws -> [Metric] {
     guard steps >= 1, batch >= 1, epochs >= 1 else {
-        throw AlignmentError.invalidArgument("rloo needs steps, batch and epochs ≥ 1, got \(steps), \(batch), \(epochs)")
+        throw AlignmentError.invalidArgument(
+            "rloo needs steps, batch and epochs ≥ 1, got \(steps), \(batch), \(epochs)")
     }
     guard samples >= 2 else {
         throw AlignmentError.invalidArgument("the leave-one-out baseline needs samples ≥ 2, got \(samples)")
     }
-    guard lr > 0, clip > 0 else { throw AlignmentError.invalidArgument("rloo needs lr and clip > 0, got \(lr), \(clip)") }
+    guard lr > 0, clip > 0 else {
+        throw AlignmentError.invalidArgument("rloo needs lr and clip > 0, got \(lr), \(clip)")
+    }
     guard control.initial >= 0 else {
         throw AlignmentError.invalidArgument("KL weight must be ≥ 0, got \(control.initial)")
     }
     if case let .adaptive(_, target, horizon) = control, !(target > 0 && horizon > 0) {
-        throw AlignmentError.invalidArgument("adaptive KL needs target > 0 and horizon > 0, got \(target) and \(horizon)")
+        throw AlignmentError.invalidArgument(
+            "adaptive KL needs target > 0 and horizon > 0, got \(target) and \(horizon)")
     }
     guard temperature > 0, temperature.isFinite else {
         throw AlignmentError.invalidArgument("rloo needs a temperature > 0, got \(temperature)")
@@ -46,10 +50,12 @@ public func rloo(
             policy, prompts: prompts, task: task, temperature: temperature, rng: &rng)
         let rollout = ContinuationBatch(prompts: prompts, continuations: continuations)
         let scores = try scoreSequences(reward, rollout.sequences, function: "rloo")
-        let old = sequenceSums(policy.continuationScores(batch: rollout, head: nil, temperature: temperature).logp
-            .map(Double.init), length: c)
-        let ref = sequenceSums(reference.continuationScores(batch: rollout, head: nil, temperature: temperature).logp
-            .map(Double.init), length: c)
+        let old = sequenceSums(
+            policy.continuationScores(batch: rollout, head: nil, temperature: temperature).logp
+                .map(Double.init), length: c)
+        let ref = sequenceSums(
+            reference.continuationScores(batch: rollout, head: nil, temperature: temperature).logp
+                .map(Double.init), length: c)
         let kl = zip(old, ref).map { $0 - $1 }
         let rewards = zip(scores, kl).map { $0 - beta * $1 }
         let advantages = leaveOneOutAdvantages(rewards, groupSize: samples).map(Float.init)

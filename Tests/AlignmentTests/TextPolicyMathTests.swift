@@ -99,7 +99,9 @@ struct TextPolicyMathTests {
         // z = 0.5·((−3 + 3.5) − (−5 + 4)) = 0.75; −log σ(0.75) = log(1 + e^−0.75)
         let loss = dpoLoss(chosen: -3, rejected: -5, referenceChosen: -3.5, referenceRejected: -4, beta: 0.5)
         #expect(abs(loss - 0.38687100611489994) < 1e-12)
-        #expect(abs(dpoLoss(chosen: -2, rejected: -2, referenceChosen: -2, referenceRejected: -2, beta: 1) - mathLog(2)) < 1e-15)
+        #expect(
+            abs(dpoLoss(chosen: -2, rejected: -2, referenceChosen: -2, referenceRejected: -2, beta: 1) - mathLog(2))
+                < 1e-15)
     }
 
     @Test(arguments: [(1, 0.0), (2, 0.19314718055994531), (4, 0.6362943611198906), (256, 4.549083694479562)])

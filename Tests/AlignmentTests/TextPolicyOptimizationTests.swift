@@ -79,13 +79,16 @@ struct TextPolicyOptimizationTests {
         // Greedy draws use no randomness: each sequence must be its own prompt's greedy continuation.
         #expect(
             try model.sample(prompts: [p, q], tokens: 5, temperature: 0, rng: &r1)
-                == [model.sample(prompt: p, tokens: 5, temperature: 0, rng: &r1)[0],
-                    model.sample(prompt: q, tokens: 5, temperature: 0, rng: &r1)[0]])
+                == [
+                    model.sample(prompt: p, tokens: 5, temperature: 0, rng: &r1)[0],
+                    model.sample(prompt: q, tokens: 5, temperature: 0, rng: &r1)[0],
+                ])
     }
 
     @Test func continuationLogProbabilitiesMatchTheTapeFreeForward() throws {
         let (task, model, _) = try world(seed: 2)
-        let prompts = Array(task.prompts[0..<3]), continuations = [[1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [5, 4, 3, 2, 1]]
+        let prompts = Array(task.prompts[0..<3]),
+            continuations = [[1, 2, 3, 4, 5], [0, 0, 0, 0, 0], [5, 4, 3, 2, 1]]
         let batch = ContinuationBatch(prompts: prompts, continuations: continuations)
         let logp = model.continuationScores(batch: batch, head: nil).logp
         for b in 0..<3 {
@@ -142,7 +145,8 @@ struct TextPolicyOptimizationTests {
         let (task, model, _) = try world(seed: 5)
         let prompts = Array(task.prompts[0..<2])
         let sequences = ContinuationBatch(
-            prompts: prompts + prompts, continuations: [[1, 2, 3, 4, 5], [6, 5, 4, 3, 2], [0, 1, 0, 1, 0], [2, 2, 2, 3, 3]])
+            prompts: prompts + prompts,
+            continuations: [[1, 2, 3, 4, 5], [6, 5, 4, 3, 2], [0, 1, 0, 1, 0], [2, 2, 2, 3, 3]])
         let reference: [Float] = [-14, -15, -13.5, -16]
         func loss(_ m: GPT) -> (Double, [Tensor?]) {
             let tape = Tape()
@@ -256,16 +260,19 @@ struct TextPolicyOptimizationTests {
         var head: ValueHead? = nil
         // 6 + 7 tokens exceed the context of 12.
         #expect(throws: AlignmentError.self) {
-            try ppo(&model, valueHead: &head, reward: countE(task), task: task, settings: PPOSettings(steps: 1), rng: &rng)
+            try ppo(
+                &model, valueHead: &head, reward: countE(task), task: task, settings: PPOSettings(steps: 1), rng: &rng)
         }
         let (short, _, _) = try world(seed: 12)
         #expect(throws: AlignmentError.self) {
-            try ppo(&model, valueHead: &head, reward: countE(short), task: short,
-                    settings: PPOSettings(steps: 1, batch: 6, minibatch: 4), rng: &rng)
+            try ppo(
+                &model, valueHead: &head, reward: countE(short), task: short,
+                settings: PPOSettings(steps: 1, batch: 6, minibatch: 4), rng: &rng)
         }
         #expect(throws: AlignmentError.self) {
-            try ppo(&model, valueHead: &head, reward: { _ in [1] }, task: short,
-                    settings: PPOSettings(steps: 1, batch: 4, minibatch: 2), rng: &rng)
+            try ppo(
+                &model, valueHead: &head, reward: { _ in [1] }, task: short,
+                settings: PPOSettings(steps: 1, batch: 4, minibatch: 2), rng: &rng)
         }
         #expect(head == nil)
     }
