@@ -155,6 +155,7 @@ func say(_ text: String) {
     try bench.languageModelSampling()
     try bench.storeAtScale()
     try bench.textRewardScoring()
+    try bench.textPolicyOptimization()
     print(Report.table(bench.figures, quick: quick))
 }
 

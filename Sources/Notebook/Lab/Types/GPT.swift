@@ -3,8 +3,9 @@ import Language
 import Models
 import Store
 
-/// A GPT language model bound to a name, with the character vocabulary it reads and writes and its AdamW state
-/// (nil before any training). A value: `frozen = lm` copies it, and the copy's checkpoint reuses every tensor.
+/// A GPT language model bound to a name, with the character vocabulary it reads and writes, its AdamW state (nil
+/// before any training) and, once `ppo` has trained it, the value head PPO fitted beside it (TRL's
+/// `AutoModelForCausalLMWithValueHead`). A value: `frozen = lm` copies it, and the copy's checkpoint reuses every tensor.
 ///
 /// Whatever makes a GPT binding builds one of these: the `GPT(vocab:…)` constructor, `pretrain`, a checkpoint read
 /// back by `StoredValueReader`, and an imported Hugging Face model (`GPTValue(model: gpt, tokenizer: tokens)`).
@@ -12,11 +13,13 @@ struct GPTValue: CheckpointedValue {
     var model: GPT
     var tokenizer: CharTokenizer
     var optimizer: Adam?
+    var valueHead: ValueHead?
 
-    init(model: GPT, tokenizer: CharTokenizer, optimizer: Adam? = nil) {
+    init(model: GPT, tokenizer: CharTokenizer, optimizer: Adam? = nil, valueHead: ValueHead? = nil) {
         self.model = model
         self.tokenizer = tokenizer
         self.optimizer = optimizer
+        self.valueHead = valueHead
     }
 
     var labType: any LabType.Type { GPTType.self }
@@ -25,13 +28,15 @@ struct GPTValue: CheckpointedValue {
     var displayText: String {
         let c = model.config
         return "GPT(\(c.layers) layers, \(c.heads) heads, dim \(c.dim), context \(c.context), vocabulary \(c.vocab); "
-            + "\(model.parameterCount) parameters, \(optimizer?.step ?? 0) steps trained)"
+            + "\(model.parameterCount) parameters, \(optimizer?.step ?? 0) steps trained"
+            + (valueHead == nil ? ")" : "; value head)")
     }
 }
 
 /// `GPT`: a GPT-2 language model over characters, stored as a checkpoint of kind "gpt" (`GPT.stateDict`): its
 /// sizes, its parameters under GPT-2's names, its vocabulary (`tokenizer.scalars`) and AdamW's moments and step, so
-/// pretraining resumes exactly where it stopped.
+/// pretraining resumes exactly where it stopped; a PPO-trained policy adds its value head under TRL's names
+/// (`v_head.summary.weight`, `v_head.summary.bias`).
 enum GPTType: CheckpointLabType {
     static let id = LabTypeID.gpt
     static let summary = "a GPT-2 language model over characters; pretrain trains it, sample and perplexity read it"
@@ -59,11 +64,14 @@ enum GPTType: CheckpointLabType {
     }
 
     static func stateDict(of value: GPTValue) -> StateDict {
-        value.model.stateDict(tokenizer: value.tokenizer, optimizer: value.optimizer)
+        var dict = value.model.stateDict(tokenizer: value.tokenizer, optimizer: value.optimizer)
+        value.valueHead?.append(to: &dict)
+        return dict
     }
 
     static func restore(_ dict: StateDict) throws -> GPTValue {
         let (model, tokenizer, optimizer) = try GPT.load(dict)
-        return GPTValue(model: model, tokenizer: tokenizer, optimizer: optimizer)
+        let head = try ValueHead.load(dict, dim: model.config.dim)
+        return GPTValue(model: model, tokenizer: tokenizer, optimizer: optimizer, valueHead: head)
     }
 }
