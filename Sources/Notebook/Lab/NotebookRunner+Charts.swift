@@ -14,9 +14,10 @@ extension NotebookRunner {
         set { lab.progress = newValue }
     }
 
-    /// Lets `plot.metric` read the metric points this run has already committed.
+    /// Lets `plot.metric` read the metric points this run has already committed, and `plot.sweep` a sweep's runs.
     func connectCharts() {
         let (store, run) = (self.store, runID)
         lab.committedMetrics = { name in try store.metrics(run: run, name: name).map { ($0.step, $0.value) } }
+        lab.sweepCurves = { sweep, metric in try store.sweepCurves(sweep: sweep, metric: metric) }
     }
 }

@@ -119,7 +119,46 @@ extension LabBuiltins {
                         yRange: labels.ylim(args)), named: labels.name(args), lab, context)
                 return .nil
             },
+            sweepPlot(lab, labels),
         ]
+    }
+
+    /// `plot.sweep(3, "p.gold")`: per grid point of sweep 3, the metric's mean over the seeds by step with its 95%
+    /// interval shaded (Student t over the runs that logged the step). It reads the runs the sweep has when the cell
+    /// runs, as `load` reads the latest version: a replay after the sweep has grown draws the larger sweep.
+    static func sweepPlot(_ lab: LabState, _ labels: ChartLabels) -> Builtin {
+        let sweep = Param.positional("sweep", .int, in: .integer(1...1_000_000_000))
+        let metric = Param.positional("metric", .string)
+        return Builtin(
+            "plot.sweep", [sweep, metric] + labels.all,
+            doc:
+                "Means by step of a metric over each point's seeds in a sweep, with 95% intervals shaded: plot.sweep(3, \"p.gold\")."
+        ) { args, context in
+            let (id, name) = (try sweep(args), try metric(args))
+            let curves: [SweepCurve]
+            do {
+                curves = try lab.sweepCurves(Int64(id), name)
+            } catch let error as StoreError {
+                throw sweep.error(args, "\(error)")
+            }
+            guard !curves.isEmpty else {
+                throw metric.error(args, "names a metric no succeeded run of sweep \(id) logged: '\(name)'")
+            }
+            let series = curves.map { curve in
+                let x = curve.steps.map(Double.init)
+                return Series(
+                    "\(curve.label) (n=\(curve.runs.count))", x: x, y: curve.means,
+                    low: zip(curve.means, curve.intervals).map { $1?.low ?? $0 },
+                    high: zip(curve.means, curve.intervals).map { $1?.high ?? $0 })
+            }
+            let (title, xLabel) = (try labels.title(args), try labels.xlabel(args))
+            try draw(
+                Chart.line(
+                    title: title.isEmpty ? "\(name) over sweep \(id)" : title, series: series,
+                    xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: try labels.ylabel(args).isEmpty ? name : labels.ylabel(args),
+                    yRange: labels.ylim(args)), named: labels.name(args), lab, context)
+            return .nil
+        }
     }
 
     /// Prints the chart as text and keeps its SVG for the cell's commit, under a name unique within the cell.
