@@ -211,7 +211,8 @@ public enum SVGChart {
                     series.x[$0].isFinite && band.low[$0].isFinite && band.high[$0].isFinite
                 }
                 let x = { (i: Int) in l.chart.isCategoricalLine ? l.slotCentre(Int(series.x[i])) : l.x(series.x[i]) }
-                let outline = inside.map { (x($0), l.y(band.high[$0])) } + inside.reversed().map { (x($0), l.y(band.low[$0])) }
+                let outline =
+                    inside.map { (x($0), l.y(band.high[$0])) } + inside.reversed().map { (x($0), l.y(band.low[$0])) }
                 out.element(
                     "polygon",
                     [
@@ -245,7 +246,8 @@ public enum SVGChart {
                     "class": "mark", "x1": n(x), "x2": n(x), "y1": n(l.plot.minY), "y2": n(l.plot.maxY),
                     "stroke-dasharray": "4 3",
                 ])
-            out.open("text", ["class": "mark-label", "x": n(x + 3), "y": n(l.plot.minY + 10), "stroke": "none"],
+            out.open(
+                "text", ["class": "mark-label", "x": n(x + 3), "y": n(l.plot.minY + 10), "stroke": "none"],
                 text: mark.label)
         }
         out.end("g")

@@ -211,7 +211,8 @@ public enum TextChart {
         if chart.series.contains(where: { $0.band != nil }) { lines.append(fit("· 95% interval", width)) }
         let shown = chart.isCategoricalLine ? [] : chart.marks.filter { $0.x >= xMin && $0.x <= xMax }
         if !shown.isEmpty {
-            lines.append(fit("┊ " + shown.map { "\(TextChart.number($0.x)) \($0.label)" }.joined(separator: " · "), width))
+            lines.append(
+                fit("┊ " + shown.map { "\(TextChart.number($0.x)) \($0.label)" }.joined(separator: " · "), width))
         }
         return lines
     }

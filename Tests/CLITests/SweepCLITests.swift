@@ -135,7 +135,10 @@ import Testing
             """)
         #expect(bands == "2")
         for (source, message) in [
-            ("plot.sweep(9, \"gold\")", "plot.rlhf:1:12: error: plot.sweep(): argument 'sweep' unknown sweep '9' (latest is 1)"),
+            (
+                "plot.sweep(9, \"gold\")",
+                "plot.rlhf:1:12: error: plot.sweep(): argument 'sweep' unknown sweep '9' (latest is 1)"
+            ),
             (
                 "plot.sweep(1, \"nothing\")",
                 "plot.rlhf:1:15: error: plot.sweep(): argument 'metric' names a metric no succeeded run of sweep 1 logged: 'nothing'"

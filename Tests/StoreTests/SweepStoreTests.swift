@@ -139,7 +139,9 @@ import Testing
             #expect(abs((curves[0].intervals[1]?.high ?? 0) - (7.0 / 3 + half)) < 1e-9)
             #expect(curves[1].means == [-1, 0.5] && curves[1].intervals.allSatisfy { $0 == nil })
             #expect(try store.sweepCurves(sweep: sweep, metric: "nothing").isEmpty)
-            #expect(throws: StoreError.unknownSweep(8, latest: sweep)) { try store.sweepCurves(sweep: 8, metric: "gold") }
+            #expect(throws: StoreError.unknownSweep(8, latest: sweep)) {
+                try store.sweepCurves(sweep: 8, metric: "gold")
+            }
         }
     }
 }

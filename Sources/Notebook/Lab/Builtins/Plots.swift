@@ -101,22 +101,31 @@ extension LabBuiltins {
             ) { args, context in
                 let names = try metricNames(args)
                 var series: [Series] = []
+                var marks: [Mark] = []
                 for name in names {
                     let committed = try lab.committedMetrics(name)
-                    let current = lab.metrics.filter { $0.name == name }.map { (step: $0.step, value: $0.value) }
-                    let points = committed + current
+                    let current = lab.metrics.filter { $0.name == name }.map {
+                        (step: $0.step, value: $0.value, cell: "this cell")
+                    }
+                    let points = (committed + current).sorted { $0.step < $1.step }
                     guard !points.isEmpty else {
                         throw metricNames.error(args, "names a metric with no points in this run: '\(name)'")
                     }
                     series.append(Series(name, x: points.map { Double($0.step) }, y: points.map(\.value)))
+                    // Where one cell's points end and the next cell's begin (once per step, for all the series).
+                    for (a, b) in zip(points, points.dropFirst())
+                    where a.cell != b.cell && !marks.contains(where: { $0.x == Double(b.step) }) {
+                        marks.append(Mark(x: Double(b.step), label: b.cell))
+                    }
                 }
+                marks.sort { $0.x < $1.x }
                 let title = try labels.title(args)
                 let xLabel = try labels.xlabel(args)
                 try draw(
                     Chart.line(
                         title: title.isEmpty ? names.joined(separator: ", ") : title, series: series,
                         xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: labels.ylabel(args),
-                        yRange: labels.ylim(args)), named: labels.name(args), lab, context)
+                        yRange: labels.ylim(args), marks: marks), named: labels.name(args), lab, context)
                 return .nil
             },
             sweepPlot(lab, labels),
@@ -155,7 +164,8 @@ extension LabBuiltins {
             try draw(
                 Chart.line(
                     title: title.isEmpty ? "\(name) over sweep \(id)" : title, series: series,
-                    xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: try labels.ylabel(args).isEmpty ? name : labels.ylabel(args),
+                    xLabel: xLabel.isEmpty ? "step" : xLabel,
+                    yLabel: try labels.ylabel(args).isEmpty ? name : labels.ylabel(args),
                     yRange: labels.ylim(args)), named: labels.name(args), lab, context)
             return .nil
         }
