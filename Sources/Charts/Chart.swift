@@ -30,11 +30,15 @@ public struct Chart: Sendable, Equatable {
     public var boxes: [BoxStatistics]
     /// A fixed y range (like matplotlib's `ylim`); nil to fit the data.
     public var yRange: ClosedRange<Double>?
+    /// Vertical lines across a numeric line chart (matplotlib's `axvline`), e.g. where one cell's points end and
+    /// the next cell's begin.
+    public var marks: [Mark]
 
     public init(
         kind: Kind, title: String = "", xLabel: String = "", yLabel: String = "", categories: [String] = [],
-        series: [Series] = [], boxes: [BoxStatistics] = [], yRange: ClosedRange<Double>? = nil
+        series: [Series] = [], boxes: [BoxStatistics] = [], yRange: ClosedRange<Double>? = nil, marks: [Mark] = []
     ) {
+        self.marks = marks
         self.kind = kind
         self.title = title
         self.xLabel = xLabel
@@ -48,11 +52,11 @@ public struct Chart: Sendable, Equatable {
     /// Lines over numeric x (each series carries its own x), or over `categories` when given.
     public static func line(
         title: String = "", series: [Series], categories: [String] = [], xLabel: String = "",
-        yLabel: String = "", markers: Bool = false, yRange: ClosedRange<Double>? = nil
+        yLabel: String = "", markers: Bool = false, yRange: ClosedRange<Double>? = nil, marks: [Mark] = []
     ) -> Chart {
         Chart(
             kind: .line(markers: markers), title: title, xLabel: xLabel, yLabel: yLabel, categories: categories,
-            series: series, yRange: yRange)
+            series: series, yRange: yRange, marks: marks)
     }
 
     /// Bars, one group per category with one bar per series.
@@ -79,7 +83,7 @@ public struct Chart: Sendable, Equatable {
     var dataExtent: (min: Double, max: Double)? {
         var values: [Double]
         switch kind {
-        case .line: values = series.flatMap(\.y)
+        case .line: values = series.flatMap { $0.y + ($0.band?.low ?? []) + ($0.band?.high ?? []) }
         case .bars: values = series.flatMap(\.y) + [0]
         case .box: values = boxes.flatMap { [$0.lowerWhisker, $0.upperWhisker] + $0.outliers }
         }
@@ -110,11 +114,36 @@ public struct Chart: Sendable, Equatable {
     }
 }
 
+/// A vertical line at `x` with a short label (drawn at the top of an SVG chart; text charts draw the line only).
+public struct Mark: Sendable, Equatable {
+    public var x: Double
+    public var label: String
+
+    public init(x: Double, label: String) {
+        self.x = x
+        self.label = label
+    }
+}
+
 /// A named series of points (lines) or values (bars; `x` is then 0, 1, …).
 public struct Series: Sendable, Equatable {
     public var name: String
     public var x: [Double]
     public var y: [Double]
+    /// An interval around each point of a line (a confidence band: `low[i] ≤ y[i] ≤ high[i]`), shaded between its
+    /// bounds; nil for none.
+    public var band: (low: [Double], high: [Double])?
+
+    public static func == (a: Series, b: Series) -> Bool {
+        a.name == b.name && a.x == b.x && a.y == b.y && a.band?.low == b.band?.low && a.band?.high == b.band?.high
+    }
+
+    /// A line of (x, y) points with an interval [low, high] around each (lists cut to the shortest).
+    public init(_ name: String, x: [Double], y: [Double], low: [Double], high: [Double]) {
+        let n = min(x.count, y.count, low.count, high.count)
+        self.init(name, x: Array(x.prefix(n)), y: Array(y.prefix(n)))
+        band = (Array(low.prefix(n)), Array(high.prefix(n)))
+    }
 
     /// A series of values at x = 0, 1, 2, …
     public init(_ name: String, _ y: [Double]) {

@@ -206,6 +206,20 @@ public enum SVGChart {
             let points = zip(series.x, series.y).filter { $0.0.isFinite && $0.1.isFinite }
             let xy = points.map { (l.chart.isCategoricalLine ? l.slotCentre(Int($0.0)) : l.x($0.0), l.y($0.1)) }
             out.begin("g", ["class": "series", "data-name": series.name])
+            if let band = series.band {
+                let inside = (0..<series.x.count).filter {
+                    series.x[$0].isFinite && band.low[$0].isFinite && band.high[$0].isFinite
+                }
+                let x = { (i: Int) in l.chart.isCategoricalLine ? l.slotCentre(Int(series.x[i])) : l.x(series.x[i]) }
+                let outline =
+                    inside.map { (x($0), l.y(band.high[$0])) } + inside.reversed().map { (x($0), l.y(band.low[$0])) }
+                out.element(
+                    "polygon",
+                    [
+                        "class": "band", "fill": colour, "fill-opacity": "0.18", "stroke": "none",
+                        "points": outline.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " "),
+                    ])
+            }
             out.element(
                 "polyline",
                 [
@@ -222,6 +236,21 @@ public enum SVGChart {
             }
             out.end("g")
         }
+        guard let xAxis = l.xAxis, !chart.marks.isEmpty else { return }
+        out.begin("g", ["class": "marks", "stroke": "#888888", "font-size": n(tickFontSize - 2), "fill": "#555555"])
+        for mark in chart.marks where mark.x >= xAxis.domain.lowerBound && mark.x <= xAxis.domain.upperBound {
+            let x = l.x(mark.x)
+            out.element(
+                "line",
+                [
+                    "class": "mark", "x1": n(x), "x2": n(x), "y1": n(l.plot.minY), "y2": n(l.plot.maxY),
+                    "stroke-dasharray": "4 3",
+                ])
+            out.open(
+                "text", ["class": "mark-label", "x": n(x + 3), "y": n(l.plot.minY + 10), "stroke": "none"],
+                text: mark.label)
+        }
+        out.end("g")
     }
 
     /// A long line reduced to what a screen can show: per whole pixel of x, the first, lowest, highest and last

@@ -149,6 +149,33 @@ public enum TextChart {
             }
         }
         var grid = canvas.characters()
+        // Bands and vertical marks fill only cells no line passes through, so the lines stay readable.
+        if !chart.isCategoricalLine {
+            for mark in chart.marks where mark.x >= xMin && mark.x <= xMax {
+                let column = Int(dotX(mark.x)) / 2
+                for row in 0..<rows where column < columns && grid[row][column].glyph == " " {
+                    grid[row][column] = ("┊", nil)
+                }
+            }
+        }
+        for (s, series) in chart.series.enumerated() {
+            guard let band = series.band else { continue }
+            let points = (0..<series.x.count).filter {
+                series.x[$0].isFinite && band.low[$0].isFinite && band.high[$0].isFinite
+            }
+            for (i, j) in zip(points, points.dropFirst()) {
+                let (x0, x1) = (dotX(series.x[i]), dotX(series.x[j]))
+                for column in (Int(x0) / 2)...max(Int(x0) / 2, Int(x1) / 2) where column < columns {
+                    let t = x1 > x0 ? Axis.clamped((Double(column * 2) - x0) / (x1 - x0)) : 0
+                    let high = dotY(band.high[i] + (band.high[j] - band.high[i]) * t)
+                    let low = dotY(band.low[i] + (band.low[j] - band.low[i]) * t)
+                    for row in (Int(high) / 4)...max(Int(high) / 4, Int(low) / 4)
+                    where row < rows && grid[row][column].glyph == " " {
+                        grid[row][column] = ("·", s)
+                    }
+                }
+            }
+        }
         for mark in markCells where mark.row < rows && mark.column < columns {
             grid[mark.row][mark.column] = (mark.glyph, mark.series)
         }
@@ -180,6 +207,12 @@ public enum TextChart {
         if !chart.yLabel.isEmpty { lines.append("y: " + fit(chart.yLabel, width - 3)) }
         if chart.series.count > 1 || (useMarkers && !chart.series.isEmpty && !chart.series[0].name.isEmpty) {
             lines.append(fit(legend(chart.series.map(\.name), glyphs: markerGlyphs), width))
+        }
+        if chart.series.contains(where: { $0.band != nil }) { lines.append(fit("· 95% interval", width)) }
+        let shown = chart.isCategoricalLine ? [] : chart.marks.filter { $0.x >= xMin && $0.x <= xMax }
+        if !shown.isEmpty {
+            lines.append(
+                fit("┊ " + shown.map { "\(TextChart.number($0.x)) \($0.label)" }.joined(separator: " · "), width))
         }
         return lines
     }

@@ -104,6 +104,51 @@ import Testing
         #expect(edited.stdout.hasPrefix("sweep 2 ·"), "\(edited.stdout)")
     }
 
+    /// `plot.sweep` in a later notebook draws each point's mean by step with its interval: gold is 10·kl + seed·step
+    /// at steps 1 and 2, so kl=0 has means 2 and 4 and kl=1 means 12 and 14 over seeds 1–3.
+    @Test func plotSweepDrawsEachPointsMeanWithItsInterval() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let nb = try cli.write(
+            "nb.rlhf",
+            """
+            # %% parameters
+            kl = 0
+            run_seed = 1
+            # %% train
+            for step in [1, 2] {
+                log_metric("gold", 10 * kl + run_seed * step, step: step)
+            }
+            """)
+        #expect(try cli("sweep", nb, "--param", "kl=0,1", "--seeds", "3").status == 0)
+        let plot = try cli.write("plot.rlhf", "plot.sweep(1, \"gold\")\n")
+        let run = try cli("run", plot)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("gold over sweep 1"))
+        #expect(run.stdout.contains("● kl=0 (n=3)   ■ kl=1 (n=3)") && run.stdout.contains("· 95% interval"))
+        // One shaded band per point in the stored SVG.
+        let bands = try cli.scalar(
+            """
+            SELECT (length(t) - length(replace(t, 'class="band"', ''))) / length('class="band"') FROM
+            (SELECT CAST(b.data AS TEXT) AS t FROM artifacts a JOIN blobs b ON b.hash = a.blob_hash
+             WHERE a.name = 'gold-over-sweep-1.svg')
+            """)
+        #expect(bands == "2")
+        for (source, message) in [
+            (
+                "plot.sweep(9, \"gold\")",
+                "plot.rlhf:1:12: error: plot.sweep(): argument 'sweep' unknown sweep '9' (latest is 1)"
+            ),
+            (
+                "plot.sweep(1, \"nothing\")",
+                "plot.rlhf:1:15: error: plot.sweep(): argument 'metric' names a metric no succeeded run of sweep 1 logged: 'nothing'"
+            ),
+        ] {
+            let bad = try cli("run", try cli.write("plot.rlhf", source + "\n"))
+            #expect(bad.status != 0 && bad.stderr.contains(message), "\(bad.stderr)")
+        }
+    }
+
     @Test func aFailingRunIsReportedAndTheRestRun() throws {
         let cli = try CLI()
         defer { cli.remove() }

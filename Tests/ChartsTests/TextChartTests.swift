@@ -91,3 +91,37 @@ import Testing
         #expect(text.filter { $0 == "●" }.count >= 5)
     }
 }
+
+/// Confidence bands and vertical marks on line charts (`plot.sweep`, cell boundaries of `plot.metric`).
+@Suite struct BandAndMarkTests {
+    /// y = 0 with the band [−1, 1] on a fixed axis −2…2: 12 rows of 4 dots, dot y = (1 − (v + 2)/4)·47, so the band
+    /// spans dots 11.75 (row 2) to 35.25 (row 8).
+    static let banded = Chart.line(
+        series: [Series("mean", x: [0, 1, 2], y: [0, 0, 0], low: [-1, -1, -1], high: [1, 1, 1])], yRange: -2...2,
+        marks: [Mark(x: 1, label: "cell b")])
+
+    @Test func theBandShadesOnlyTheRowsBetweenItsBoundsAndMarksDrawAColumn() {
+        let lines = TextChart.render(Self.banded, width: 40).split(separator: "\n", omittingEmptySubsequences: false)
+        let plotRows = Array(lines.prefix(12))
+        let shaded = plotRows.indices.filter { plotRows[$0].contains("·") }
+        // Rows 2 and 8 hold the band's edges; row 6 is the line itself (dot 23.5 rounds to 24), which the band never
+        // paints over; rows outside 2…8 stay empty.
+        #expect(shaded == [2, 3, 4, 5, 7, 8], "\(lines.joined(separator: "\n"))")
+        #expect(plotRows.indices.filter { plotRows[$0].contains("┊") } == [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 11])
+        #expect(lines.contains("· 95% interval"))
+        #expect(lines.contains("┊ 1 cell b"))
+    }
+
+    @Test func theSVGBandIsAPolygonAroundTheLineAndAMarkIsADashedLine() {
+        let svg = SVGChart.render(Self.banded)
+        let polygon = svg.components(separatedBy: "<polygon ").dropFirst().first ?? ""
+        #expect(polygon.contains("class=\"band\""))
+        let points = polygon.components(separatedBy: "points=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+        #expect(points.split(separator: " ").count == 6)  // three highs, then three lows back
+        #expect(svg.contains("class=\"mark\"") && svg.contains(">cell b</text>"))
+        // The band widens the y extent the chart fits when no range is fixed.
+        var free = Self.banded
+        free.yRange = nil
+        #expect(free.dataExtent.map { [$0.min, $0.max] } == [-1, 1])
+    }
+}

@@ -66,17 +66,22 @@ import Testing
         #expect(blobs == .integer(2))
     }
 
-    @Test func metricChartReadsCommittedPointsAndThisCellsPoints() throws {
+    @Test func metricChartReadsCommittedPointsAndThisCellsPointsAndMarksWhereEachCellBegins() throws {
         let s = try Session()
-        _ = s.run("for i in range(3) { log_metric(\"m\", i * 2) }")
+        _ = s.runner.execute(source: "for i in range(3) { log_metric(\"m\", i * 2) }", key: "a", title: "a")
+        _ = s.runner.execute(source: "log_metric(\"m\", 7)\nlog_metric(\"m\", 8)", key: "b", title: "b")
         guard case .committed = s.run("log_metric(\"m\", 10)\nplot.metric(\"m\", name: \"m\")") else {
             Issue.record("plot.metric failed: \(s.output)")
             return
         }
         let svg = String(decoding: try #require(try s.store.artifacts(run: s.runner.runID).first).data, as: UTF8.self)
-        // Four points: steps 0, 1, 2 committed and step 3 from this cell.
+        // Six points: steps 0–2 from cell a, 3–4 from cell b, step 5 from this cell.
         let points = try #require(svg.components(separatedBy: "points=\"").dropFirst().first?.prefix { $0 != "\"" })
-        #expect(points.split(separator: " ").count == 4)
+        #expect(points.split(separator: " ").count == 6)
+        // Cell b begins at step 3 and this cell at step 5: one dashed line each, labelled, in the SVG and the text.
+        #expect(svg.components(separatedBy: "class=\"mark\"").count == 3)
+        #expect(svg.contains(">b</text>") && svg.contains(">this cell</text>"))
+        #expect(s.output.contains("┊ 3 b · 5 this cell"), "\(s.output)")
     }
 
     @Test(arguments: [

@@ -115,4 +115,33 @@ import Testing
             #expect(throws: StoreError.unknownRun(9, latest: 4)) { try store.comparison(runs: [1, 9]) }
         }
     }
+
+    /// `plot.sweep`'s data: per point, the mean by step over the seeds' latest succeeded runs with a t-interval.
+    @Test func sweepCurvesAverageEachStepOverThePointsSeeds() throws {
+        try withTemporaryStore { store, _ in
+            let grid = SweepGrid(axes: [.init(name: "kl", literals: ["0", "0.1", "1"])], seeds: [1, 2, 3])
+            let sweep = try store.sweep(notebook: "nb.rlhf", source: "a", grid: grid).id
+            // Point 0: gold at step 1 is 1, 2, 4 over the seeds (a failed run of seed 2 is left out); step 0 is −1.
+            _ = try Self.member(store, sweep: sweep, point: 0, seed: 1, gold: 1)
+            _ = try Self.member(store, sweep: sweep, point: 0, seed: 2, gold: 100, status: .failed)
+            _ = try Self.member(store, sweep: sweep, point: 0, seed: 2, gold: 2)
+            _ = try Self.member(store, sweep: sweep, point: 0, seed: 3, gold: 4)
+            // Point 1: one seed, so a mean without an interval; point 2: no run, so no curve.
+            _ = try Self.member(store, sweep: sweep, point: 1, seed: 3, gold: 0.5)
+            let curves = try store.sweepCurves(sweep: sweep, metric: "gold")
+            #expect(curves.map(\.label) == ["kl=0", "kl=0.1"])
+            #expect(curves.map(\.runs) == [[1, 3, 4], [5]])
+            #expect(curves[0].steps == [0, 1] && curves[0].means == [-1, 7.0 / 3])
+            // Step 0: three equal values, so a zero-width interval; step 1: 7/3 ± t(0.975, 2)·√(7/3)/√3.
+            let half = 4.302652729749462 * (7.0 / 3).squareRoot() / 3.0.squareRoot()
+            #expect(curves[0].intervals[0]?.low == -1 && curves[0].intervals[0]?.high == -1)
+            #expect(abs((curves[0].intervals[1]?.low ?? 0) - (7.0 / 3 - half)) < 1e-9)
+            #expect(abs((curves[0].intervals[1]?.high ?? 0) - (7.0 / 3 + half)) < 1e-9)
+            #expect(curves[1].means == [-1, 0.5] && curves[1].intervals.allSatisfy { $0 == nil })
+            #expect(try store.sweepCurves(sweep: sweep, metric: "nothing").isEmpty)
+            #expect(throws: StoreError.unknownSweep(8, latest: sweep)) {
+                try store.sweepCurves(sweep: 8, metric: "gold")
+            }
+        }
+    }
 }

@@ -19,7 +19,9 @@ final class LabState {
     /// Columns a chart printed as text may use.
     var chartWidth = 80
     /// This run's committed points of one metric series, ordered by step (set by the runner, which owns the store).
-    var committedMetrics: (String) throws -> [(step: Int, value: Double)] = { _ in [] }
+    var committedMetrics: (String) throws -> [(step: Int, value: Double, cell: String)] = { _ in [] }
+    /// A sweep's curves of one metric, for `plot.sweep` (the store's `sweepCurves`).
+    var sweepCurves: (Int64, String) throws -> [SweepCurve] = { _, _ in [] }
     /// Where long built-ins report progress (done, total); the CLI draws it on stderr, never into cell output.
     var progress: (Int, Int) -> Void = { _, _ in }
     /// The store and run the session commits to, for version references, `load` and `rollback`.

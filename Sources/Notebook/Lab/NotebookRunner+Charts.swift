@@ -14,9 +14,16 @@ extension NotebookRunner {
         set { lab.progress = newValue }
     }
 
-    /// Lets `plot.metric` read the metric points this run has already committed.
+    /// Lets `plot.metric` read the metric points this run has already committed, and `plot.sweep` a sweep's runs.
     func connectCharts() {
         let (store, run) = (self.store, runID)
-        lab.committedMetrics = { name in try store.metrics(run: run, name: name).map { ($0.step, $0.value) } }
+        lab.committedMetrics = { name in
+            var cells: [Int64: String] = [:]
+            for cell in try store.run(run).cells { if let commit = cell.commit { cells[commit] = cell.key } }
+            return try store.committedMetrics(run: run).filter { $0.point.name == name }.map {
+                (step: $0.point.step, value: $0.point.value, cell: cells[$0.commit] ?? "")
+            }
+        }
+        lab.sweepCurves = { sweep, metric in try store.sweepCurves(sweep: sweep, metric: metric) }
     }
 }

@@ -101,25 +101,74 @@ extension LabBuiltins {
             ) { args, context in
                 let names = try metricNames(args)
                 var series: [Series] = []
+                var marks: [Mark] = []
                 for name in names {
                     let committed = try lab.committedMetrics(name)
-                    let current = lab.metrics.filter { $0.name == name }.map { (step: $0.step, value: $0.value) }
-                    let points = committed + current
+                    let current = lab.metrics.filter { $0.name == name }.map {
+                        (step: $0.step, value: $0.value, cell: "this cell")
+                    }
+                    let points = (committed + current).sorted { $0.step < $1.step }
                     guard !points.isEmpty else {
                         throw metricNames.error(args, "names a metric with no points in this run: '\(name)'")
                     }
                     series.append(Series(name, x: points.map { Double($0.step) }, y: points.map(\.value)))
+                    // Where one cell's points end and the next cell's begin (once per step, for all the series).
+                    for (a, b) in zip(points, points.dropFirst())
+                    where a.cell != b.cell && !marks.contains(where: { $0.x == Double(b.step) }) {
+                        marks.append(Mark(x: Double(b.step), label: b.cell))
+                    }
                 }
+                marks.sort { $0.x < $1.x }
                 let title = try labels.title(args)
                 let xLabel = try labels.xlabel(args)
                 try draw(
                     Chart.line(
                         title: title.isEmpty ? names.joined(separator: ", ") : title, series: series,
                         xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: labels.ylabel(args),
-                        yRange: labels.ylim(args)), named: labels.name(args), lab, context)
+                        yRange: labels.ylim(args), marks: marks), named: labels.name(args), lab, context)
                 return .nil
             },
+            sweepPlot(lab, labels),
         ]
+    }
+
+    /// `plot.sweep(3, "p.gold")`: per grid point of sweep 3, the metric's mean over the seeds by step with its 95%
+    /// interval shaded (Student t over the runs that logged the step). It reads the runs the sweep has when the cell
+    /// runs, as `load` reads the latest version: a replay after the sweep has grown draws the larger sweep.
+    static func sweepPlot(_ lab: LabState, _ labels: ChartLabels) -> Builtin {
+        let sweep = Param.positional("sweep", .int, in: .integer(1...1_000_000_000))
+        let metric = Param.positional("metric", .string)
+        return Builtin(
+            "plot.sweep", [sweep, metric] + labels.all,
+            doc:
+                "Means by step of a metric over each point's seeds in a sweep, with 95% intervals shaded: plot.sweep(3, \"p.gold\")."
+        ) { args, context in
+            let (id, name) = (try sweep(args), try metric(args))
+            let curves: [SweepCurve]
+            do {
+                curves = try lab.sweepCurves(Int64(id), name)
+            } catch let error as StoreError {
+                throw sweep.error(args, "\(error)")
+            }
+            guard !curves.isEmpty else {
+                throw metric.error(args, "names a metric no succeeded run of sweep \(id) logged: '\(name)'")
+            }
+            let series = curves.map { curve in
+                let x = curve.steps.map(Double.init)
+                return Series(
+                    "\(curve.label) (n=\(curve.runs.count))", x: x, y: curve.means,
+                    low: zip(curve.means, curve.intervals).map { $1?.low ?? $0 },
+                    high: zip(curve.means, curve.intervals).map { $1?.high ?? $0 })
+            }
+            let (title, xLabel) = (try labels.title(args), try labels.xlabel(args))
+            try draw(
+                Chart.line(
+                    title: title.isEmpty ? "\(name) over sweep \(id)" : title, series: series,
+                    xLabel: xLabel.isEmpty ? "step" : xLabel,
+                    yLabel: try labels.ylabel(args).isEmpty ? name : labels.ylabel(args),
+                    yRange: labels.ylim(args)), named: labels.name(args), lab, context)
+            return .nil
+        }
     }
 
     /// Prints the chart as text and keeps its SVG for the cell's commit, under a name unique within the cell.

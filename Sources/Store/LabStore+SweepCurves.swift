@@ -1,0 +1,44 @@
+import GRDB
+
+/// One grid point's curve of a metric over the seeds of a sweep: at each step, the mean of the runs' values and its
+/// 95% confidence interval (Student t over the runs that logged that step).
+public struct SweepCurve: Sendable, Equatable {
+    /// The point's parameters, as `name=literal`.
+    public var label: String
+    /// The runs averaged (each seed's latest succeeded run), in id order.
+    public var runs: [Int64]
+    public var steps: [Int]
+    /// The mean and interval at each step; `interval[i]` is nil where fewer than two runs logged `steps[i]`.
+    public var means: [Double]
+    public var intervals: [(low: Double, high: Double)?]
+
+    public static func == (a: SweepCurve, b: SweepCurve) -> Bool {
+        a.label == b.label && a.runs == b.runs && a.steps == b.steps && a.means == b.means
+            && a.intervals.map { $0?.low } == b.intervals.map { $0?.low }
+            && a.intervals.map { $0?.high } == b.intervals.map { $0?.high }
+    }
+}
+
+extension LabStore {
+    /// The curve of metric `name` at each point of sweep `id` that has a succeeded run (the runs `comparison(sweep:)`
+    /// takes), in grid order: what `plot.sweep` draws. Steps are the union of the runs' steps; a step is averaged
+    /// over the runs that logged it.
+    public func sweepCurves(sweep id: Int64, metric name: String) throws -> [SweepCurve] {
+        let comparison = try comparison(sweep: id)
+        return try comparison.groups.compactMap { group in
+            guard !group.runs.isEmpty else { return nil }
+            var values: [Int: [Double]] = [:]  // step → one value per run that logged it, in run order
+            for run in group.runs {
+                for point in try metrics(run: run, name: name) { values[point.step, default: []].append(point.value) }
+            }
+            guard !values.isEmpty else { return nil }
+            let steps = values.keys.sorted()
+            let summaries = steps.map { MeanInterval(values[$0] ?? []) }
+            let label = group.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
+            return SweepCurve(
+                label: label.isEmpty ? "all runs" : label, runs: group.runs, steps: steps,
+                means: summaries.map { $0?.mean ?? .nan },
+                intervals: summaries.map { s in s.flatMap { s in s.low.flatMap { low in s.high.map { (low, $0) } } } })
+        }
+    }
+}
