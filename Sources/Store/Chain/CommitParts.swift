@@ -150,12 +150,18 @@ struct CommitParts: Equatable {
 
     private static func feedbackPart(_ db: Database, commit: Int64) throws -> String {
         var digests: [String] = []
+        // Migration v8 hashes the commits of older stores before v13 has added the text columns: read them as NULL.
+        let hasText = try db.columns(in: "feedback").contains { $0.name == "prompt_text" }
+        let textColumns =
+            hasText
+            ? "f.prompt_text, f.chosen_text, f.rejected_text, f.sampling"
+            : "NULL AS prompt_text, NULL AS chosen_text, NULL AS rejected_text, NULL AS sampling"
         for (marker, column) in [("added", "added_in"), ("removed", "removed_in")] {
             for row in try Row.fetchAll(
                 db,
                 sql: """
                     SELECT o.name, f.uid, f.row_hash, f.prompt, f.chosen, f.rejected, f.annotator, f.seed,
-                           f.prompt_text, f.chosen_text, f.rejected_text, f.sampling
+                           \(textColumns)
                     FROM feedback f JOIN objects o ON o.id = f.object_id
                     WHERE f.\(column) IN (SELECT id FROM versions WHERE commit_id = ?)
                     """, arguments: [commit])

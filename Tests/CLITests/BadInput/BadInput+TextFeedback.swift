@@ -55,9 +55,9 @@ extension BadInputCorpus {
             \(call)
 
             """, error: "nb.rlhf:6:\(error)")
-        c.files = [
+        c.files.merge([
             "t.txt": languageModelText, "other.txt": Array("té".utf8), "nospace.txt": Array("tobeornottobe".utf8),
-        ]
+        ]) { $1 }
         return c
     }
 

@@ -8,7 +8,7 @@ import Models
 extension LabBuiltins {
     static func evaluationBuiltins(_ lab: LabState) -> [Builtin] {
         [
-            .overloaded([evaluateOne()] + comparisons(lab, named: "evaluate")),
+            .overloaded([evaluateOne()] + comparisons(lab, named: "evaluate") + [textEvaluateBuiltin(lab)]),
             .overloaded(comparisons(lab, named: "compare")),
             expectedGold(), overoptimizationBuiltin(lab),
         ] + scorecards()

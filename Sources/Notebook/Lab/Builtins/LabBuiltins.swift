@@ -77,13 +77,19 @@ enum LabBuiltins {
     static func lastValues(_ metrics: [Metric]) -> Value {
         var names: [String] = []
         for m in metrics where !names.contains(m.name) { names.append(m.name) }
-        var fields: [(String, Value)] = []
-        for n in names {
-            let series = metrics.filter { $0.name == n }
-            fields.append((n + "_start", .double(series.first?.value ?? .nan)))
-            fields.append((n, .double(series.last?.value ?? .nan)))
+        return lastValues(metrics, names.map { ($0, $0) })
+    }
+
+    /// A record of the first (`FIELD_start`) and last value of each series named, under the field given (TRL's
+    /// `objective/kl` read as `kl`); a series never logged gives NaN.
+    static func lastValues(_ metrics: [Metric], _ fields: [(field: String, series: String)]) -> Value {
+        var record: [(String, Value)] = []
+        for (field, name) in fields {
+            let series = metrics.filter { $0.name == name }
+            record.append((field + "_start", .double(series.first?.value ?? .nan)))
+            record.append((field, .double(series.last?.value ?? .nan)))
         }
-        return .record(Record(fields))
+        return .record(Record(record))
     }
 }
 

@@ -8,8 +8,10 @@ import Models
 extension LabBuiltins {
     static func policyOptimisationBuiltins(_ lab: LabState) -> [Builtin] {
         [
-            policyModel(lab), samplingPolicy(lab), finetuneBuiltin(lab), policyGradientBuiltin(lab, .rloo),
-            policyGradientBuiltin(lab, .ppo), dpoBuiltin(lab),
+            policyModel(lab), samplingPolicy(lab), finetuneBuiltin(lab),
+            .overloaded([policyGradientBuiltin(lab, .rloo), textRLOOBuiltin(lab)]),
+            .overloaded([policyGradientBuiltin(lab, .ppo), textPPOBuiltin(lab)]),
+            .overloaded([dpoBuiltin(lab), textDPOBuiltin(lab)]), bestOfNBuiltin(lab),
         ]
     }
 

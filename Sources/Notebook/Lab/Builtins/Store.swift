@@ -81,7 +81,7 @@ extension LabBuiltins {
             Builtin(
                 "remove", [prefs, removing],
                 doc:
-                    "Removes the rows for which `where` returns true: remove(prefs, where: fn(r) { r.annotator == \"coin\" }). Returns how many."
+                    "Removes the rows for which `where` returns true: remove(prefs, where: fn(r) { r.annotator == \"coin\" }); a row is {uid, prompt, annotator, seed, chosen, rejected}, and a text row also has prompt_text, chosen_text and rejected_text. Returns how many."
             ) { args, context in
                 let (dataset, test) = (try prefs(args), try removing(args))
                 var kept: [PreferencePair] = []
@@ -168,15 +168,22 @@ extension LabBuiltins {
         }
     }
 
-    /// Calls a row predicate with the row as a record {uid, prompt, annotator, seed, chosen, rejected}.
+    /// Calls a row predicate with the row as a record {uid, prompt, annotator, seed, chosen, rejected}, and for a text
+    /// row also {prompt_text, chosen_text, rejected_text}.
     private static func matches(_ test: Function, _ row: PreferencePair, _ context: CallContext) throws -> Bool {
-        let record = Value.record(
-            Record([
-                ("uid", .int(Int(row.uid))), ("prompt", .int(row.prompt)), ("annotator", .string(row.annotator)),
-                ("seed", .string(String(row.seed))),
-                ("chosen", .list(row.chosen.map { .double(Double($0)) })),
-                ("rejected", .list(row.rejected.map { .double(Double($0)) })),
-            ]))
+        var fields: [(String, Value)] = [
+            ("uid", .int(Int(row.uid))), ("prompt", .int(row.prompt)), ("annotator", .string(row.annotator)),
+            ("seed", .string(String(row.seed))),
+            ("chosen", .list(row.chosen.map { .double(Double($0)) })),
+            ("rejected", .list(row.rejected.map { .double(Double($0)) })),
+        ]
+        if let text = row.text {
+            fields += [
+                ("prompt_text", .string(text.prompt)), ("chosen_text", .string(text.chosen)),
+                ("rejected_text", .string(text.rejected)),
+            ]
+        }
+        let record = Value.record(Record(fields))
         guard case let .bool(result) = try context.call(test, [record]) else {
             throw context.error("`where` must return true or false")
         }
