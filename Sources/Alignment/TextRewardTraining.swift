@@ -11,13 +11,16 @@ public let textRewardAdam = AdamWSettings(beta1: 0.9, beta2: 0.999, epsilon: 1e-
 /// Stiennon et al. 2020). Mirrors the vector `fit`: pairs are shuffled each epoch by `rng` and taken `batch` at a
 /// time, one Adam step each (`textRewardAdam`, moments in `optimizer`, created on the first call).
 ///
+/// With `freezeTrunk` only the head learns (a probe of the pretrained features): the trunk's parameters enter the
+/// tape as constants, so no gradient reaches them and their bits never change.
+///
 /// With `heldOut` > 0 that fraction of the pairs is set aside first (drawn from `rng`) and never trained on. Logs per
 /// epoch: `loss` (mean training loss over the epoch), `accuracy` (fraction of pairs ranked the annotator's way after
 /// the epoch: on the held-out pairs when there are any, else on all), `train_accuracy` (with `heldOut` > 0), and with
 /// a `task`, `gold_agreement` and `calibration_error` (see `assess`) on the same pairs as `accuracy`.
 public func fit(
     _ rm: inout TextRewardModel, optimizer: inout Adam?, tokenizer: CharTokenizer, on all: PreferenceDataset,
-    epochs: Int, lr: Double, batch: Int, heldOut: Double = 0, task: TextTask? = nil,
+    epochs: Int, lr: Double, batch: Int, heldOut: Double = 0, freezeTrunk: Bool = false, task: TextTask? = nil,
     rng: inout RNG, control: TrainingControl = TrainingControl()
 ) throws -> [Metric] {
     guard epochs >= 1 else { throw AlignmentError.invalidArgument("fit needs epochs ≥ 1, got \(epochs)") }
@@ -45,7 +48,7 @@ public func fit(
                 if control.isCancelled() { throw AlignmentError.cancelled }
                 let idx = Array(order[start..<min(start + batch, order.count)])
                 var (loss, gradients) = textBradleyTerryStep(
-                    rm, params, tokens: data.stacked(idx), pairs: idx.count, time: data.time)
+                    rm, params, tokens: data.stacked(idx), pairs: idx.count, time: data.time, freezeTrunk: freezeTrunk)
                 lossSum += Double(loss) * Double(idx.count)
                 clipGradientNorm(&gradients, maxNorm: textRewardAdam.clip)
                 adam.updateAdamW(
@@ -78,12 +81,13 @@ public func fit(
 /// The Bradley–Terry loss of one batch and its gradient for each parameter (in `TextRewardModel.parameters` order).
 ///
 /// `tokens` stacks the batch's rejected sequences over its chosen ones (`TextPreferenceSequences.stacked`), so both go
-/// through the model in one pass.
-func textBradleyTerryStep(_ rm: TextRewardModel, _ params: [Tensor], tokens: [Int], pairs b: Int, time: Int) -> (
-    loss: Float, gradients: [Tensor]
-) {
+/// through the model in one pass. With `freezeTrunk` the trunk's gradients are zero (it is not differentiated).
+func textBradleyTerryStep(
+    _ rm: TextRewardModel, _ params: [Tensor], tokens: [Int], pairs b: Int, time: Int, freezeTrunk: Bool = false
+) -> (loss: Float, gradients: [Tensor]) {
     let tape = Tape()
-    let p = params.map { tape.leaf($0) }
+    let head = params.count - 1
+    let p = params.indices.map { i in freezeTrunk && i != head ? tape.constant(params[i]) : tape.leaf(params[i]) }
     let r = rm.scores(on: tape, parameters: p, tokens: tokens, batch: 2 * b, time: time)  // [2b, 1]
     let (rr, rc) = (tape.rows(r, 0..<b), tape.rows(r, b..<(2 * b)))  // [b, 1] each
     let loss = tape.neg(tape.mean(tape.logSigmoid(tape.sub(rc, rr))))

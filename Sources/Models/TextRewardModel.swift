@@ -14,9 +14,20 @@ import Engine
 /// Ziegler et al. (2019) and Stiennon et al. (2020) start the reward model from the pretrained language model, so it
 /// begins with the model's knowledge of the text; the trunk's language-model head (tied to `wte`) is kept but unused.
 public struct TextRewardModel: Sendable, Equatable {
+    /// Which final hidden states the head reads.
+    public enum Readout: String, Sendable, CaseIterable {
+        /// The last token's, as `GPT2ForSequenceClassification` and Ziegler et al. (2019) read it.
+        case last
+        /// Every token's, the head's outputs averaged over the sequence: a sum of per-position scores, as a lexicon
+        /// judge such as VADER sums word valences. Two sequences that share a prefix have equal hidden states over
+        /// it (attention is causal), so in a pair with one prompt only the continuations' positions differ.
+        case mean
+    }
+
     public var trunk: GPT
     /// `score.weight` [1, dim].
     public var head: Tensor
+    public var readout: Readout
 
     /// The head's name in Hugging Face's `GPT2ForSequenceClassification`.
     public static let headName = "score.weight"
@@ -25,16 +36,18 @@ public struct TextRewardModel: Sendable, Equatable {
     /// N(0, 0.02) from `rng` as `GPT2ForSequenceClassification._init_weights` draws it. Random rather than zero so
     /// the very first step already sends a gradient into the trunk (with a zero head, ∂r/∂hidden = 0 and only the
     /// head would move at first), while scores still start near 0.
-    public init(trunk: GPT, rng: inout RNG) {
+    public init(trunk: GPT, readout: Readout = .last, rng: inout RNG) {
         self.trunk = trunk
+        self.readout = readout
         head = rng.normalTensor([1, trunk.config.dim], scale: 0.02)
     }
 
     /// A reward model from given parts (shapes checked by `load`, the route user data takes).
-    public init(trunk: GPT, head: Tensor) {
+    public init(trunk: GPT, head: Tensor, readout: Readout = .last) {
         precondition(head.shape == [1, trunk.config.dim], "TextRewardModel: head \(head.shape)")
         self.trunk = trunk
         self.head = head
+        self.readout = readout
     }
 
     public var config: GPTConfig { trunk.config }
@@ -68,14 +81,36 @@ public struct TextRewardModel: Sendable, Equatable {
     public func scores(on tape: Tape, parameters p: [Var], tokens: [Int], batch: Int, time: Int) -> Var {
         precondition(p.count == trunk.parameters.count + 1, "TextRewardModel.scores: \(p.count) parameters")
         let hidden = trunk.hidden(on: tape, parameters: Array(p.dropLast()), tokens: tokens, batch: batch, time: time)
-        let last = tape.embedding(hidden, ids: Self.lastRows(batch: batch, time: time))  // [B, D]
-        return tape.matmulTransposed(last, p[p.count - 1])  // [B, 1]
+        switch readout {
+        case .last:
+            let last = tape.embedding(hidden, ids: Self.lastRows(batch: batch, time: time))  // [B, D]
+            return tape.matmulTransposed(last, p[p.count - 1])  // [B, 1]
+        case .mean:
+            let each = tape.matmulTransposed(hidden, p[p.count - 1])  // [B·T, 1]
+            return tape.matmul(tape.constant(Self.meanPool(batch: batch, time: time)), each)  // [B, 1]
+        }
+    }
+
+    /// [batch, batch·time]: row b averages the `time` rows of sequence b.
+    static func meanPool(batch: Int, time: Int) -> Tensor {
+        var pool = Tensor(zeros: [batch, batch * time])
+        let share = 1 / Float(time)
+        for b in 0..<batch {
+            for t in 0..<time { pool.data[b * batch * time + b * time + t] = share }
+        }
+        return pool
     }
 
     /// One score per sequence, computed without a tape through the inference kernels (`GPTDecoder`): the same bits as
     /// `scores(on:…)`, at a fraction of the cost, for evaluation and for scoring a policy's samples.
     public func scores(tokens: [Int], batch: Int, time: Int) -> [Float] {
         precondition(batch >= 1 && time >= 1 && time <= config.context, "TextRewardModel.scores: \(batch) × \(time)")
+        if readout == .mean {
+            // Every position's hidden state is needed: the tape's forward pass with the parameters as constants.
+            let tape = Tape()
+            let p = parameters.map { tape.constant($0) }
+            return tape.value(scores(on: tape, parameters: p, tokens: tokens, batch: batch, time: time)).data
+        }
         let d = config.dim
         let decoder = GPTDecoder(trunk, batch: batch, languageModelHead: false)
         let hidden = decoder.lastHidden(tokens: tokens, time: time)  // [B, D]
@@ -93,6 +128,8 @@ public struct TextRewardModel: Sendable, Equatable {
 extension TextRewardModel {
     /// The checkpoint kind of a text reward model.
     public static let stateDictKind = "text_reward"
+    /// The config entry (value 1) of a checkpoint whose head reads the mean over tokens.
+    static let meanReadoutKey = "score.readout_mean"
 
     /// The saved form: the trunk's sizes as config, the trunk's parameters under their GPT-2 names and the head as
     /// `score.weight`, the tokenizer's vocabulary as `tokenizer.scalars` (as `GPT.stateDict` saves it), and Adam's
@@ -102,6 +139,8 @@ extension TextRewardModel {
         dict.kind = Self.stateDictKind
         let scalars = dict.tensors.removeLast()  // tokenizer.scalars
         dict.tensors.append((Self.headName, head))
+        // A last-token model's checkpoint is as it was before readouts existed.
+        if readout == .mean { dict.config.append((Self.meanReadoutKey, 1)) }
         dict.tensors.append(scalars)
         if let optimizer {
             dict.config.append(("adam.step", optimizer.step))
@@ -130,7 +169,8 @@ extension TextRewardModel {
             guard t.shape == shape else { throw StateDictError.wrongShape(name: name, expected: shape, got: t.shape) }
             return t
         }
-        let model = TextRewardModel(trunk: trunk, head: try tensor(headName, [1, c.dim]))
+        let readout: Readout = dict.configValue(meanReadoutKey) == 1 ? .mean : .last
+        let model = TextRewardModel(trunk: trunk, head: try tensor(headName, [1, c.dim]), readout: readout)
         guard let step = dict.configValue("adam.step") else { return (model, tokenizer, nil) }
         let (names, shapes) = (parameterNames(layers: c.layers), parameterShapes(c))
         let m = try zip(names, shapes).map { try tensor("adam.m." + $0, $1) }

@@ -36,22 +36,29 @@ struct TextRewardTrainingTests {
         return PreferenceDataset(rows: rows)
     }
 
-    static func toyModel(seed: UInt64, context: Int = 8) -> TextRewardModel {
+    static func toyModel(seed: UInt64, context: Int = 8, readout: TextRewardModel.Readout = .last) -> TextRewardModel {
         var rng = RNG(seed: seed)
         let lm = GPT(config: GPTConfig(vocab: 4, layers: 1, heads: 2, dim: 16, context: context), rng: &rng)
-        return TextRewardModel(trunk: lm, rng: &rng)
+        return TextRewardModel(trunk: lm, readout: readout, rng: &rng)
     }
 
     /// The Bradley–Terry loss's gradient against central differences of the loss itself, for entries of the head, of
-    /// a trunk projection, of a layer norm and of the token embedding (which the tape reaches only through the trunk).
-    @Test(arguments: [
-        (parameter: "score.weight", entries: [0, 5, 15]),
-        (parameter: "transformer.h.0.attn.c_attn.weight", entries: [0, 100, 700]),
-        (parameter: "transformer.h.0.ln_2.weight", entries: [3, 9]),
-        (parameter: "transformer.wte.weight", entries: [1, 40, 63]),
-    ])
-    func gradientMatchesFiniteDifferences(parameter: String, entries: [Int]) throws {
-        var rm = Self.toyModel(seed: 4)
+    /// a trunk projection, of a layer norm and of the token embedding (which the tape reaches only through the trunk),
+    /// for either readout.
+    @Test(
+        arguments: [
+            (parameter: "score.weight", entries: [0, 5, 15]),
+            (parameter: "transformer.h.0.attn.c_attn.weight", entries: [0, 100, 700]),
+            (parameter: "transformer.h.0.ln_2.weight", entries: [3, 9]),
+            (parameter: "transformer.wte.weight", entries: [1, 40, 63]),
+        ], TextRewardModel.Readout.allCases)
+    func gradientMatchesFiniteDifferences(
+        _ target: (parameter: String, entries: [Int]), readout: TextRewardModel.Readout
+    )
+        throws
+    {
+        let (parameter, entries) = target
+        var rm = Self.toyModel(seed: 4, readout: readout)
         // Larger random weights than GPT-2's initialisation, so every path carries a gradient worth measuring.
         var rng = RNG(seed: 6)
         rm.parameters = rm.parameters.map { t in
@@ -72,8 +79,36 @@ struct TextRewardTrainingTests {
             minus[index].data[entry] -= h
             let numeric = (loss(plus) - loss(minus)) / Double(2 * h)
             let analytic = Double(gradient[index].data[entry])
-            #expect(abs(analytic - numeric) <= 2e-4 + 2e-2 * abs(numeric), "\(parameter)[\(entry)]")
+            #expect(abs(analytic - numeric) <= 2e-4 + 2e-2 * abs(numeric), "\(readout) \(parameter)[\(entry)]")
         }
+    }
+
+    /// A frozen trunk gets no gradient while the head gets exactly the one it gets when everything trains, and a
+    /// frozen `fit` leaves every trunk bit as it was and moves the head.
+    @Test(arguments: TextRewardModel.Readout.allCases)
+    func aFrozenTrunkTrainsOnlyTheHead(readout: TextRewardModel.Readout) throws {
+        var rm = Self.toyModel(seed: 5, readout: readout)
+        let pairs = try Self.toyPairs(12, seed: 2)
+        let data = try TextPreferenceSequences(pairs, tokenizer: Self.tokenizer, context: 8, function: "test")
+        let tokens = data.stacked([0, 1, 2, 3])
+        let all = textBradleyTerryStep(rm, rm.parameters, tokens: tokens, pairs: 4, time: data.time)
+        let frozen = textBradleyTerryStep(
+            rm, rm.parameters, tokens: tokens, pairs: 4, time: data.time, freezeTrunk: true)
+        #expect(frozen.loss.bitPattern == all.loss.bitPattern)
+        #expect(frozen.gradients.last?.data.map(\.bitPattern) == all.gradients.last?.data.map(\.bitPattern))
+        #expect(frozen.gradients.dropLast().allSatisfy { $0.data.allSatisfy { $0 == 0 } })
+        #expect(all.gradients.dropLast().contains { $0.data.contains { $0 != 0 } })
+
+        let before = rm
+        var optimizer: Adam? = nil
+        var rng = RNG(seed: 3)
+        _ = try fit(
+            &rm, optimizer: &optimizer, tokenizer: Self.tokenizer, on: pairs, epochs: 2, lr: 1e-2, batch: 4,
+            freezeTrunk: true, rng: &rng)
+        #expect(
+            rm.trunk.parameters.map { $0.data.map(\.bitPattern) }
+                == before.trunk.parameters.map { $0.data.map(\.bitPattern) })
+        #expect(rm.head != before.head)
     }
 
     /// The loss is −mean log σ(r⁺ − r⁻), the scores being the model's own.

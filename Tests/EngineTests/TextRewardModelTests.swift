@@ -66,6 +66,33 @@ struct TextRewardModelTests {
         #expect(rm.scores(tokens: Array(tokens[6...]), batch: 1, time: 6)[0].bitPattern == scores[1].bitPattern)
     }
 
+    /// With the mean readout a score is the mean over the sequence's positions of head · hidden state, and a pair
+    /// that shares a prompt differs only by its continuations' positions: the prompt's hidden states are equal
+    /// (causal attention), so their share of the two scores is the same.
+    @Test func aMeanScoreAveragesTheHeadOverEveryPosition() {
+        let config = GPTConfig(vocab: 7, layers: 2, heads: 2, dim: 8, context: 6)
+        var rm = Self.randomModel(config, seed: 3)
+        rm.readout = .mean
+        let tokens = [1, 4, 6, 0, 2, 5, 1, 4, 6, 3, 3, 1]  // one prompt (1, 4, 6), two continuations
+        let tape = Tape()
+        let hidden = tape.value(
+            rm.trunk.hidden(
+                on: tape, parameters: rm.trunk.parameters.map { tape.constant($0) }, tokens: tokens, batch: 2, time: 6))
+        func headTimesRow(_ r: Int) -> Double {
+            var sum = 0.0
+            for j in 0..<8 { sum += Double(hidden.data[r * 8 + j]) * Double(rm.head.data[j]) }
+            return sum
+        }
+        let scores = rm.scores(tokens: tokens, batch: 2, time: 6)
+        for b in 0..<2 {
+            let expected = (0..<6).map { headTimesRow(b * 6 + $0) }.reduce(0, +) / 6
+            #expect(abs(Double(scores[b]) - expected) <= 1e-5 * max(1, abs(expected)))
+        }
+        for t in 0..<3 { #expect(abs(headTimesRow(t) - headTimesRow(6 + t)) <= 1e-6) }
+        #expect(rm.scores(tokens: Array(tokens[6...]), batch: 1, time: 6)[0].bitPattern == scores[1].bitPattern)
+        #expect(Self.tapeScores(rm, tokens: tokens, batch: 2, time: 6).map(\.bitPattern) == scores.map(\.bitPattern))
+    }
+
     /// The head is the generator's next `dim` normal draws times 0.02, after the trunk (copied, unchanged).
     @Test func theHeadIsDrawnNormalWithScaleTwoHundredths() {
         var rng = RNG(seed: 11)
@@ -88,6 +115,12 @@ struct TextRewardModelTests {
         var rng = RNG(seed: 1)
         let shapes = TextRewardModel.parameterShapes(config)
         let adam = Adam(step: 7, m: shapes.map { rng.normalTensor($0) }, v: shapes.map { rng.normalTensor($0) })
+        var mean = rm
+        mean.readout = .mean
+        // A last-token checkpoint has no readout entry (it reads and hashes as before readouts existed).
+        #expect(rm.stateDict(tokenizer: tokenizer, optimizer: nil).configValue("score.readout_mean") == nil)
+        #expect(mean.stateDict(tokenizer: tokenizer, optimizer: nil).configValue("score.readout_mean") == 1)
+        #expect(try TextRewardModel.load(mean.stateDict(tokenizer: tokenizer, optimizer: adam)).0 == mean)
         for optimizer in [nil, adam] {
             let dict = rm.stateDict(tokenizer: tokenizer, optimizer: optimizer)
             #expect(dict.kind == "text_reward")

@@ -13,13 +13,18 @@ extension LabBuiltins {
 
     static func textRewardModelBuiltin(_ lab: LabState) -> Builtin {
         let lm = Param.positional("lm", .gpt)
+        let readout = Param.labelled("readout", .string, default: "last")
         return Builtin(
-            "TextRewardModel", [lm],
+            "TextRewardModel", [lm, readout],
             doc:
-                "A reward model over text started from the language model: its GPT trunk (copied) and a scalar head on the last token, N(0, 0.02) from the run's generator (GPT2ForSequenceClassification's layout)."
+                "A reward model over text started from the language model: its GPT trunk (copied) and a scalar head, N(0, 0.02) from the run's generator, on the last token's final hidden state (readout: \"last\", GPT2ForSequenceClassification's layout) or averaged over every token's (readout: \"mean\")."
         ) { args, _ in
             let value = try lm(args)
-            let model = TextRewardModel(trunk: value.model, rng: &lab.rng)
+            let name = try readout(args)
+            guard let kind = TextRewardModel.Readout(rawValue: name) else {
+                throw readout.error(args, "must be \"last\" or \"mean\", got \"\(name)\"")
+            }
+            let model = TextRewardModel(trunk: value.model, readout: kind, rng: &lab.rng)
             return .native(TextRewardModelValue(model: model, tokenizer: value.tokenizer))
         }
     }
@@ -31,12 +36,13 @@ extension LabBuiltins {
         let lr = Param.labelled("lr", .number, default: 1e-4, in: LabBuiltins.learningRate)
         let batch = Param.labelled("batch", .int, default: 16, in: LabBuiltins.rows)
         let heldOut = Param.labelled("held_out", .number, default: 0.0, in: LabBuiltins.fraction)
+        let freeze = Param.labelled("freeze_trunk", .bool, default: false)
         let task = Param.optional("task", .textTask)
         let series = Param<String?>.seriesName
         return Builtin(
-            "fit", [rm, prefs, epochs, lr, batch, heldOut, task, series],
+            "fit", [rm, prefs, epochs, lr, batch, heldOut, freeze, task, series],
             doc:
-                "Trains the text reward model on text preferences (each side the prompt then its continuation, all of one length) with the Bradley–Terry loss and Adam, gradients clipped to norm 1; logs NAME.loss and NAME.accuracy per epoch (held_out: accuracy on that fraction, kept out of training, and NAME.train_accuracy); task: also logs gold_agreement (pairs ranked as the task's gold ranks the continuations, gold ties counting ½) and calibration_error."
+                "Trains the text reward model on text preferences (each side the prompt then its continuation, all of one length) with the Bradley–Terry loss and Adam, gradients clipped to norm 1 (freeze_trunk: only the head learns, a probe of the pretrained features); logs NAME.loss and NAME.accuracy per epoch (held_out: accuracy on that fraction, kept out of training, and NAME.train_accuracy); task: also logs gold_agreement (pairs ranked as the task's gold ranks the continuations, gold ties counting ½) and calibration_error."
         ) { args, context in
             var value = try rm(args)
             let (data, textTask) = (try prefs(args), try task(args)?.task)
@@ -47,7 +53,7 @@ extension LabBuiltins {
                 try fit(
                     &value.model, optimizer: &value.optimizer, tokenizer: value.tokenizer, on: data,
                     epochs: epochs(args), lr: lr(args), batch: batch(args), heldOut: heldOut(args),
-                    task: textTask, rng: &lab.rng, control: lab.control)
+                    freezeTrunk: freeze(args), task: textTask, rng: &lab.rng, control: lab.control)
             }
             rm.writeBack(value, in: args, lab: lab)
             lab.record(metrics, prefix: try series.seriesPrefix(args, default: rm.variable(args)))

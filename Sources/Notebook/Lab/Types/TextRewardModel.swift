@@ -22,7 +22,7 @@ struct TextRewardModelValue: CheckpointedValue {
     var displayText: String {
         let c = model.config
         return "TextRewardModel(GPT trunk of \(c.layers) layers, \(c.heads) heads, dim \(c.dim), context "
-            + "\(c.context), vocabulary \(c.vocab), and a scalar head on the last token; \(model.parameterCount) "
+            + "\(c.context), vocabulary \(c.vocab), and a scalar head on \(model.readout == .last ? "the last token" : "the mean over tokens"); \(model.parameterCount) "
             + "parameters, \(optimizer?.step ?? 0) steps trained)"
     }
 }
@@ -51,6 +51,10 @@ enum TextRewardModelType: CheckpointLabType {
             },
             LabMember("trained_steps", "int", "Adam steps taken so far (0 before any training)") {
                 .int($0.optimizer?.step ?? 0)
+            },
+            LabMember("readout", "string", "which hidden states the head reads: \"last\" token or \"mean\" over tokens")
+            {
+                .string($0.model.readout.rawValue)
             },
         ]
     }
