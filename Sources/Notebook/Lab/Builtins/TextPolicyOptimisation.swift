@@ -29,43 +29,30 @@ extension LabBuiltins {
         target.map { .adaptive(initial: beta, target: $0, horizon: horizon) } ?? .fixed(beta)
     }
 
-    static func textPPOBuiltin(_ lab: LabState) -> Builtin {
+    /// The parameters `ppo` and `rloo` on text share, and the steps around the optimiser they share.
+    private struct TextRLParameters {
         let lm = Param.inPlace("lm", .gpt), rm = Param.positional("rm", .textRewardModel)
         let task = Param.positional("task", .textTask)
         let steps = Param.labelled("steps", .int, default: 20, in: LabBuiltins.steps)
-        let batch = Param.labelled("batch", .int, default: 64, in: rows)
-        let lr = Param.labelled("lr", .number, default: 1.41e-5, in: learningRate)
-        let kl = Param.labelled("kl", .number, default: 0.2, in: weight)
         let targetKL = Param.optional("target_kl", .number, in: .number(above: 0, atMost: 1e6))
         let horizon = Param.labelled("horizon", .number, default: 10000.0, in: .number(above: 0, atMost: 1e9))
-        let epochs = Param.labelled("epochs", .int, default: 4, in: .integer(1...1000))
-        let minibatch = Param.labelled("minibatch", .int, default: 16, in: rows)
         let clip = Param.labelled("clip", .number, default: 0.2, in: .number(above: 0, atMost: 100))
         let temperature = Param.labelled("temperature", .number, default: 1.0, in: .number(above: 0, atMost: 100))
         let reference = Param.optional("reference", .gpt), named = Param<String?>.seriesName
-        return Builtin(
-            "ppo",
-            [
-                lm, rm, task, steps, batch, lr, kl, targetKL, horizon, epochs, minibatch, clip, temperature, reference,
-                named,
-            ],
-            doc:
-                "PPO on text as TRL's PPOTrainer runs it: per step one continuation per training prompt, per-token reward −kl·(log π − log π_ref) plus the RM score at the last token, GAE (γ 1, λ 0.95) from a value head kept with the GPT, whitened advantages, clipped policy and value losses, `epochs` passes of `minibatch`-sequence Adam steps; `target_kl:` makes kl adaptive. Logs NAME.objective/kl, .objective/kl_coef, .objective/entropy, .ppo/loss/policy, .ppo/loss/value, .ppo/policy/clipfrac, .ppo/policy/approxkl, .ppo/returns/mean, .proxy, .gold per step."
-        ) { args, context in
-            var value = try lm(args)
-            let (textTask, referenceModel) = (try task(args).task, try reference(args)?.model)
+
+        /// One call's policy, task, frozen reference (nil: the policy as it is), reward and KL control.
+        func read(_ args: Arguments, kl: Param<Double>) throws -> (
+            policy: GPTValue, task: TextTask, reference: GPT?, reward: ([[Int]]) -> [Double], kl: KLControl
+        ) {
+            let value = try lm(args)
             let reward = try textReward(try rm(args), for: value, rm, args)
-            var settings = PPOSettings(
-                steps: try steps(args), batch: try batch(args), minibatch: try minibatch(args),
-                epochs: try epochs(args),
-                lr: try lr(args), kl: klControl(try kl(args), target: try targetKL(args), horizon: try horizon(args)))
-            settings.clip = try clip(args)
-            settings.temperature = Float(try temperature(args))
-            let metrics = try context.lab {
-                try ppo(
-                    &value.model, valueHead: &value.valueHead, reward: reward, task: textTask, settings: settings,
-                    reference: referenceModel, rng: &lab.rng, control: lab.control)
-            }
+            let control = klControl(try kl(args), target: try targetKL(args), horizon: try horizon(args))
+            return (value, try task(args).task, try reference(args)?.model, reward, control)
+        }
+
+        /// Writes the trained policy back, records its series under its name and returns the first and last proxy,
+        /// gold, KL, KL weight and entropy.
+        func finish(_ value: GPTValue, _ metrics: [Metric], _ args: Arguments, lab: LabState) throws -> Value {
             lm.writeBack(value, in: args, lab: lab)
             lab.record(metrics, prefix: try named.seriesPrefix(args, default: lm.variable(args)))
             return lastValues(
@@ -77,48 +64,62 @@ extension LabBuiltins {
         }
     }
 
+    static func textPPOBuiltin(_ lab: LabState) -> Builtin {
+        let shared = TextRLParameters()
+        let batch = Param.labelled("batch", .int, default: 64, in: rows)
+        let lr = Param.labelled("lr", .number, default: 1.41e-5, in: learningRate)
+        let kl = Param.labelled("kl", .number, default: 0.2, in: weight)
+        let epochs = Param.labelled("epochs", .int, default: 4, in: .integer(1...1000))
+        let minibatch = Param.labelled("minibatch", .int, default: 16, in: rows)
+        return Builtin(
+            "ppo",
+            [
+                shared.lm, shared.rm, shared.task, shared.steps, batch, lr, kl, shared.targetKL, shared.horizon, epochs,
+                minibatch, shared.clip, shared.temperature, shared.reference, shared.named,
+            ],
+            doc:
+                "PPO on text as TRL's PPOTrainer runs it: per step one continuation per training prompt, per-token reward −kl·(log π − log π_ref) plus the RM score at the last token, GAE (γ 1, λ 0.95) from a value head kept with the GPT, whitened advantages, clipped policy and value losses, `epochs` passes of `minibatch`-sequence Adam steps; `target_kl:` makes kl adaptive. Logs NAME.objective/kl, .objective/kl_coef, .objective/entropy, .ppo/loss/policy, .ppo/loss/value, .ppo/policy/clipfrac, .ppo/policy/approxkl, .ppo/returns/mean, .proxy, .gold per step."
+        ) { args, context in
+            var call = try shared.read(args, kl: kl)
+            var settings = PPOSettings(
+                steps: try shared.steps(args), batch: try batch(args), minibatch: try minibatch(args),
+                epochs: try epochs(args), lr: try lr(args), kl: call.kl)
+            settings.clip = try shared.clip(args)
+            settings.temperature = Float(try shared.temperature(args))
+            let metrics = try context.lab {
+                try ppo(
+                    &call.policy.model, valueHead: &call.policy.valueHead, reward: call.reward, task: call.task,
+                    settings: settings, reference: call.reference, rng: &lab.rng, control: lab.control)
+            }
+            return try shared.finish(call.policy, metrics, args, lab: lab)
+        }
+    }
+
     static func textRLOOBuiltin(_ lab: LabState) -> Builtin {
-        let lm = Param.inPlace("lm", .gpt), rm = Param.positional("rm", .textRewardModel)
-        let task = Param.positional("task", .textTask)
-        let steps = Param.labelled("steps", .int, default: 20, in: LabBuiltins.steps)
+        let shared = TextRLParameters()
         let batch = Param.labelled("batch", .int, default: 16, in: rows)
         let samples = Param.labelled("samples", .int, default: 4, in: .integer(2...maxRows))
         let lr = Param.labelled("lr", .number, default: 1e-5, in: learningRate)
         let kl = Param.labelled("kl", .number, default: 0.05, in: weight)
-        let targetKL = Param.optional("target_kl", .number, in: .number(above: 0, atMost: 1e6))
-        let horizon = Param.labelled("horizon", .number, default: 10000.0, in: .number(above: 0, atMost: 1e9))
         let epochs = Param.labelled("epochs", .int, default: 1, in: .integer(1...1000))
-        let clip = Param.labelled("clip", .number, default: 0.2, in: .number(above: 0, atMost: 100))
-        let temperature = Param.labelled("temperature", .number, default: 1.0, in: .number(above: 0, atMost: 100))
-        let reference = Param.optional("reference", .gpt), named = Param<String?>.seriesName
         return Builtin(
             "rloo",
             [
-                lm, rm, task, steps, batch, samples, lr, kl, targetKL, horizon, epochs, clip, temperature, reference,
-                named,
+                shared.lm, shared.rm, shared.task, shared.steps, batch, samples, lr, kl, shared.targetKL,
+                shared.horizon, epochs, shared.clip, shared.temperature, shared.reference, shared.named,
             ],
             doc:
                 "RLOO on text as TRL's RLOOTrainer: `samples` continuations per prompt, sequence reward = RM score − kl·Σ(log π − log π_ref), advantage = reward − mean of the prompt's other samples, `epochs` steps on the clipped sequence ratio. Logs NAME.objective/kl, .objective/kl_coef, .objective/entropy, .loss/policy, .proxy, .gold per step."
         ) { args, context in
-            var value = try lm(args)
-            let (textTask, referenceModel) = (try task(args).task, try reference(args)?.model)
-            let reward = try textReward(try rm(args), for: value, rm, args)
-            let control = klControl(try kl(args), target: try targetKL(args), horizon: try horizon(args))
+            var call = try shared.read(args, kl: kl)
             let metrics = try context.lab {
                 try rloo(
-                    &value.model, reward: reward, task: textTask, steps: steps(args), batch: batch(args),
-                    samples: samples(args), epochs: epochs(args), lr: lr(args), kl: control, clip: clip(args),
-                    temperature: Float(temperature(args)), reference: referenceModel, rng: &lab.rng,
-                    trainingControl: lab.control)
+                    &call.policy.model, reward: call.reward, task: call.task, steps: shared.steps(args),
+                    batch: batch(args), samples: samples(args), epochs: epochs(args), lr: lr(args), kl: call.kl,
+                    clip: shared.clip(args), temperature: Float(shared.temperature(args)), reference: call.reference,
+                    rng: &lab.rng, trainingControl: lab.control)
             }
-            lm.writeBack(value, in: args, lab: lab)
-            lab.record(metrics, prefix: try named.seriesPrefix(args, default: lm.variable(args)))
-            return lastValues(
-                metrics,
-                [
-                    ("proxy", "proxy"), ("gold", "gold"), ("kl", "objective/kl"), ("kl_coef", "objective/kl_coef"),
-                    ("entropy", "objective/entropy"),
-                ])
+            return try shared.finish(call.policy, metrics, args, lab: lab)
         }
     }
 
