@@ -197,4 +197,21 @@ public struct Judgement: Sendable, Equatable {
 
     /// Fraction of judges who voted against the verdict (0 when all agreed).
     public var disagreement: Double { Double(judges - agreeing) / Double(judges) }
+
+    /// The annotator column of the row this judgement labels: the annotator's name, and for a panel how its judges
+    /// split (`panel(…): 2 of 3`).
+    public func label(of annotator: Annotator) -> String {
+        judges > 1 ? "\(annotator.name): \(agreeing) of \(judges)" : annotator.name
+    }
+
+    /// The disagreement a row's annotator column records: a panel's split read back from `label(of:)` (the same bits
+    /// as `disagreement`), 0 for a single annotator. The store keeps the column, not the number.
+    public static func disagreement(label: String) -> Double {
+        guard let colon = label.lastIndex(of: ":") else { return 0 }
+        let words = label[label.index(after: colon)...].split(separator: " ")
+        guard words.count == 3, words[1] == "of", let agreeing = Int(words[0]), let judges = Int(words[2]),
+            judges > 1, (0...judges).contains(agreeing)
+        else { return 0 }
+        return Judgement(prefersFirst: true, agreeing: agreeing, judges: judges).disagreement
+    }
 }

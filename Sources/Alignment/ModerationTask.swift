@@ -118,7 +118,7 @@ public func collect(
             gold: task.gold(prompt: prompt, test: false, candidate: i), length: Annotator.length(a[...]),
             over: task.gold(prompt: prompt, test: false, candidate: j), length: Annotator.length(b[...]), rng: &r)
         if !verdict.prefersFirst { swap(&a, &b) }
-        let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
+        let label = verdict.label(of: annotator)
         out.append(
             prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
     }

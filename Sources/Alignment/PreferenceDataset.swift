@@ -168,7 +168,7 @@ public func collect(
         let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
         if !verdict.prefersFirst { swap(&a, &b) }
         // A panel's row says how its members split, so the split is stored with the row.
-        let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
+        let label = verdict.label(of: annotator)
         out.append(
             prompt: prompt, chosen: a, rejected: b, annotator: label, seed: rowSeed, disagreement: verdict.disagreement)
     }

@@ -158,7 +158,7 @@ public func collectByUncertainty(
         var (r, a, b) = (drawn[i].generator, drawn[i].a, drawn[i].b)
         let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
         if !verdict.prefersFirst { swap(&a, &b) }
-        let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
+        let label = verdict.label(of: annotator)
         out.append(
             prompt: drawn[i].prompt, chosen: a, rejected: b, annotator: label, seed: drawn[i].seed,
             disagreement: verdict.disagreement)

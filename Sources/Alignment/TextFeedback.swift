@@ -38,7 +38,7 @@ public func collect(
             swap(&a, &b)
             swap(&textA, &textB)
         }
-        let label = verdict.judges > 1 ? "\(annotator.name): \(verdict.agreeing) of \(verdict.judges)" : annotator.name
+        let label = verdict.label(of: annotator)
         out.append(
             prompt: prompt, chosen: a.map(Float.init), rejected: b.map(Float.init), annotator: label, seed: rowSeed,
             disagreement: verdict.disagreement,

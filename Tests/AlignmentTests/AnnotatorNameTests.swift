@@ -48,3 +48,22 @@ func storedNamesStillRead(name: String, annotator: Annotator) throws {
 func unknownNamesAreRefused(name: String, message: String) {
     #expect(throws: AlignmentError.invalidArgument(message)) { try Annotator(name: name) }
 }
+
+/// A row's annotator column records a panel's split, and the disagreement read back from it has the judgement's bits
+/// (so a dataset restored from the store keeps its `disagreement`); a single annotator's column reads as 0.
+@Test(arguments: [(3, 3), (2, 3), (1, 3), (0, 3), (4, 7), (1, 2)])
+func aPanelsSplitIsReadBackFromItsLabel(agreeing: Int, judges: Int) {
+    let panel = Annotator.panel([.oracle, .bradleyTerry(noise: 0.1), .biased(toward: "length", weight: 1)])
+    let verdict = Judgement(prefersFirst: false, agreeing: agreeing, judges: judges)
+    let label = verdict.label(of: panel)
+    #expect(label == panel.name + ": \(agreeing) of \(judges)")
+    #expect(Judgement.disagreement(label: label).bitPattern == verdict.disagreement.bitPattern)
+}
+
+@Test(arguments: [
+    Annotator.oracle.name, Annotator.bradleyTerry(noise: 0.1).name, "panel(oracle, coin): x of 3", "a: 4 of 3", "",
+])
+func aLabelWithoutASplitReadsAsNoDisagreement(label: String) {
+    #expect(Judgement.disagreement(label: label) == 0)
+    #expect(Judgement(prefersFirst: true, agreeing: 1, judges: 1).label(of: .oracle) == "oracle")
+}

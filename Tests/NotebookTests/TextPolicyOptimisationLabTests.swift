@@ -1,4 +1,3 @@
-import Alignment
 import Engine
 import Foundation
 import Models
@@ -6,6 +5,7 @@ import Sentiment
 import Store
 import Testing
 
+@testable import Alignment
 @testable import Language
 @testable import Notebook
 
@@ -198,4 +198,21 @@ private func field(_ runner: NotebookRunner, _ record: String, _ name: String) -
     }
     #expect(kept.dataset.rows.map(\.uid) == expected.map(\.uid))
     #expect(all.dataset.rows.allSatisfy { $0.text != nil })
+}
+
+/// A preference dataset written to the store and restored (as `--resume` and `load` restore it) keeps each row's
+/// panel disagreement, read back from the row's annotator column.
+@Test func aRestoredDatasetKeepsItsPanelsDisagreement() throws {
+    let panel = Annotator.panel([.oracle, .bradleyTerry(noise: 0.3), .coin])
+    let rows = [(3, 3), (2, 3), (1, 3)].enumerated().map { i, split in
+        let verdict = Judgement(prefersFirst: true, agreeing: split.0, judges: split.1)
+        return PreferencePair(
+            uid: Int64(i + 1), prompt: i, chosen: [1, 0], rejected: [0, 1], annotator: verdict.label(of: panel),
+            seed: 7,
+            disagreement: verdict.disagreement)
+    }
+    let value = DatasetValue(dataset: PreferenceDataset(rows: rows))
+    let restored = try PreferencesType.restore(rows: PreferencesType.dataset(of: value).rows)
+    #expect(restored.dataset.rows.map(\.disagreement) == rows.map(\.disagreement))
+    #expect(restored.dataset.disagreement == value.dataset.disagreement && value.dataset.disagreement > 0)
 }

@@ -62,6 +62,7 @@ enum PreferencesType: DatasetLabType {
                     PreferencePair(
                         uid: row.uid, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
                         annotator: row.annotator, seed: row.seed,
+                        disagreement: Judgement.disagreement(label: row.annotator),
                         text: row.text.map {
                             PreferenceText(prompt: $0.prompt, chosen: $0.chosen, rejected: $0.rejected)
                         },
