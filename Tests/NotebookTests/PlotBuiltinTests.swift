@@ -84,7 +84,28 @@ import Testing
         #expect(s.output.contains("┊ 3 b · 5 this cell"), "\(s.output)")
     }
 
+    /// With `x:` each point is drawn at the other metric's value at its step; steps the other metric lacks are left
+    /// out, and no cell marks are drawn (the x axis is not steps).
+    @Test func aMetricAgainstAnotherMetric() throws {
+        let s = try Session()
+        _ = s.runner.execute(
+            source: "for i in range(4) { log_metric(\"gold\", i * 10) }\n"
+                + "for i in range(3) { log_metric(\"kl\", i * i) }",
+            key: "a", title: "a")
+        guard case .committed = s.run("plot.metric(\"gold\", x: \"kl\", name: \"g\")") else {
+            Issue.record("plot.metric failed: \(s.output)")
+            return
+        }
+        let svg = String(decoding: try #require(try s.store.artifacts(run: s.runner.runID).first).data, as: UTF8.self)
+        // Steps 0–2 have both metrics (kl 0, 1, 4; gold 0, 10, 20); gold's step 3 has no kl and is left out.
+        let points = try #require(svg.components(separatedBy: "points=\"").dropFirst().first?.prefix { $0 != "\"" })
+        #expect(points.split(separator: " ").count == 3)
+        #expect(!svg.contains("class=\"mark\""))
+        #expect(svg.contains(">kl</text>"), "the x axis is labelled with the metric's name")
+    }
+
     @Test(arguments: [
+        ("plot.metric(\"m\", x: \"nope\")", "argument 'x' names a metric with no points in this run: 'nope'"),
         ("plot.bar([\"a\", \"b\"], [1])", "argument 'values' has 1 values for 2 labels"),
         (
             "plot.bars([\"a\"], series: {before: [1], after: [\"x\"]})",

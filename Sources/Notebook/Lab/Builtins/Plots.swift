@@ -42,7 +42,7 @@ extension LabBuiltins {
         }
         let barLabels = Param.positional("labels", .strings), values = Param.positional("values", .numbers)
         let series = Param.labelled("series", .namedSeries), groups = Param.positional("groups", .namedSeries)
-        let metricNames = Param.positional("names", .metricNames)
+        let metricNames = Param.positional("names", .metricNames), xMetric = Param.optional("x", .string)
         return [
             Builtin(
                 "plot", [y] + labels.all,
@@ -95,21 +95,40 @@ extension LabBuiltins {
                 return .nil
             },
             Builtin(
-                "plot.metric", [metricNames] + labels.all,
+                "plot.metric", [metricNames, xMetric] + labels.all,
                 doc:
-                    "Line chart of metric series of this run by step (e.g. \"rm.loss\"): committed points and this cell's."
+                    "Line chart of metric series of this run by step (e.g. \"rm.loss\"): committed points and this cell's. x: another metric as the x axis, each point drawn at that metric's value at the same step and joined in the order of x (steps where it has none are left out): plot.metric(\"p.gold\", x: \"p.objective/kl\")."
             ) { args, context in
                 let names = try metricNames(args)
-                var series: [Series] = []
-                var marks: [Mark] = []
-                for name in names {
+                /// A series' committed points and this cell's, by step.
+                func points(_ name: String, _ param: Param<some Any>) throws -> [(
+                    step: Int, value: Double, cell: String
+                )] {
                     let committed = try lab.committedMetrics(name)
                     let current = lab.metrics.filter { $0.name == name }.map {
                         (step: $0.step, value: $0.value, cell: "this cell")
                     }
                     let points = (committed + current).sorted { $0.step < $1.step }
                     guard !points.isEmpty else {
-                        throw metricNames.error(args, "names a metric with no points in this run: '\(name)'")
+                        throw param.error(args, "names a metric with no points in this run: '\(name)'")
+                    }
+                    return points
+                }
+                let axis = try xMetric(args)
+                let xAt = try axis.map { name in
+                    Dictionary(try points(name, xMetric).map { ($0.step, $0.value) }) { _, last in last }
+                }
+                var series: [Series] = []
+                var marks: [Mark] = []
+                for name in names {
+                    let points = try points(name, metricNames)
+                    if let xAt {
+                        // A curve over the other metric: its points in the order of their x (ties by step).
+                        let pairs = points.compactMap { p in xAt[p.step].map { (x: $0, y: p.value) } }
+                            .enumerated().sorted { ($0.element.x, $0.offset) < ($1.element.x, $1.offset) }.map(
+                                \.element)
+                        series.append(Series(name, x: pairs.map(\.x), y: pairs.map(\.y)))
+                        continue
                     }
                     series.append(Series(name, x: points.map { Double($0.step) }, y: points.map(\.value)))
                     // Where one cell's points end and the next cell's begin (once per step, for all the series).
@@ -118,13 +137,16 @@ extension LabBuiltins {
                         marks.append(Mark(x: Double(b.step), label: b.cell))
                     }
                 }
+                if axis != nil, series.allSatisfy({ $0.x.isEmpty }) {
+                    throw xMetric.error(args, "has no point at any step of \(names.joined(separator: ", "))")
+                }
                 marks.sort { $0.x < $1.x }
                 let title = try labels.title(args)
                 let xLabel = try labels.xlabel(args)
                 try draw(
                     Chart.line(
                         title: title.isEmpty ? names.joined(separator: ", ") : title, series: series,
-                        xLabel: xLabel.isEmpty ? "step" : xLabel, yLabel: labels.ylabel(args),
+                        xLabel: xLabel.isEmpty ? axis ?? "step" : xLabel, yLabel: labels.ylabel(args),
                         yRange: labels.ylim(args), marks: marks), named: labels.name(args), lab, context)
                 return .nil
             },
