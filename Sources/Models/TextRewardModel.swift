@@ -106,10 +106,18 @@ public struct TextRewardModel: Sendable, Equatable {
     public func scores(tokens: [Int], batch: Int, time: Int) -> [Float] {
         precondition(batch >= 1 && time >= 1 && time <= config.context, "TextRewardModel.scores: \(batch) × \(time)")
         if readout == .mean {
-            // Every position's hidden state is needed: the tape's forward pass with the parameters as constants.
-            let tape = Tape()
-            let p = parameters.map { tape.constant($0) }
-            return tape.value(scores(on: tape, parameters: p, tokens: tokens, batch: batch, time: time)).data
+            // Every position's hidden state is needed: the tape's forward pass with the parameters as constants, 64
+            // sequences at a time (the pooling matrix grows with the square of the batch; rows never mix).
+            var out: [Float] = []
+            out.reserveCapacity(batch)
+            for start in stride(from: 0, to: batch, by: 64) {
+                let n = min(64, batch - start)
+                let tape = Tape()
+                let p = parameters.map { tape.constant($0) }
+                let slice = Array(tokens[(start * time)..<((start + n) * time)])
+                out += tape.value(scores(on: tape, parameters: p, tokens: slice, batch: n, time: time)).data
+            }
+            return out
         }
         let d = config.dim
         let decoder = GPTDecoder(trunk, batch: batch, languageModelHead: false)

@@ -13,9 +13,10 @@ extension Bench {
         say("P11 one PPO iteration on text, 64 × 32 tokens, 4 epochs…")
         let iterations = quick ? 2 : 3
         let ours = try Workloads.textPPOIteration(repeats: iterations)
-        for threads in [0, 1] {
+        // The peer takes a positive thread count: all cores (our kernels use them too), then one.
+        for threads in Set([ProcessInfo.processInfo.activeProcessorCount, 1]).sorted(by: >) {
             let peer = Processes.peer("ppo_text_torch.py", ["\(iterations)", "\(threads)"])
-            let theirs = peer?["seconds"]
+            let theirs = peer?["seconds_per_iteration"]
             let used = peer?["threads"].map { " on \(Int($0)) thread\($0 == 1 ? "" : "s")" } ?? ""
             say(
                 "P11: \(Report.number(ours)) s, PyTorch \(theirs.map(Report.number) ?? "absent")\(used), "

@@ -91,6 +91,12 @@ struct TextRewardModelTests {
         for t in 0..<3 { #expect(abs(headTimesRow(t) - headTimesRow(6 + t)) <= 1e-6) }
         #expect(rm.scores(tokens: Array(tokens[6...]), batch: 1, time: 6)[0].bitPattern == scores[1].bitPattern)
         #expect(Self.tapeScores(rm, tokens: tokens, batch: 2, time: 6).map(\.bitPattern) == scores.map(\.bitPattern))
+        // More sequences than one pass takes (64): each still scores as it does alone.
+        var rng = RNG(seed: 5)
+        let many = (0..<(70 * 6)).map { _ in rng.int(below: 7) }
+        let together = rm.scores(tokens: many, batch: 70, time: 6)
+        let alone = (0..<70).map { rm.scores(tokens: Array(many[($0 * 6)..<($0 * 6 + 6)]), batch: 1, time: 6)[0] }
+        #expect(together.map(\.bitPattern) == alone.map(\.bitPattern))
     }
 
     /// The head is the generator's next `dim` normal draws times 0.02, after the trunk (copied, unchanged).
