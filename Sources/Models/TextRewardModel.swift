@@ -101,8 +101,9 @@ public struct TextRewardModel: Sendable, Equatable {
         return pool
     }
 
-    /// One score per sequence, computed without a tape through the inference kernels (`GPTDecoder`): the same bits as
-    /// `scores(on:…)`, at a fraction of the cost, for evaluation and for scoring a policy's samples.
+    /// One score per sequence, for evaluation and for scoring a policy's samples, with the same bits as `scores(on:…)`.
+    /// A last-token head runs without a tape through the inference kernels (`GPTDecoder`), at a fraction of the cost;
+    /// a mean readout needs every position's hidden state and runs the tape's forward pass.
     public func scores(tokens: [Int], batch: Int, time: Int) -> [Float] {
         precondition(batch >= 1 && time >= 1 && time <= config.context, "TextRewardModel.scores: \(batch) × \(time)")
         if readout == .mean {
