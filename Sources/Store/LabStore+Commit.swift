@@ -34,6 +34,10 @@ extension LabStore {
             var versions: [VersionInfo] = []
             var feedbackRows = 0
             for object in prepared {
+                var context = context
+                context.note = cell.loads.first { $0.contentHash == object.contentHash }.map {
+                    "loaded from \($0.run)/\($0.object)@\($0.version)"
+                }
                 guard let written = try writeVersion(db, object, context: context) else { continue }
                 versions.append(written.info)
                 feedbackRows += written.feedbackRows
@@ -42,6 +46,10 @@ extension LabStore {
             try writeBindings(db, cell.bindings, run: run, commit: commitID, cell: cell.cell.ordinal)
             _ = try DBArtifact.write(db, cell.artifacts, run: run, commit: commitID)
             try CommitChain.seal(db, commit: commitID, metrics: cell.metrics.map(CommitParts.Point.init))
+            if let elapsed = cell.elapsedMs {
+                cellRow.durationMs = elapsed()
+                try cellRow.update(db, columns: [DBCell.Columns.durationMs])
+            }
             return CommitSummary(
                 commit: commitID, newVersions: versions, bytesWritten: versions.reduce(0) { $0 + $1.bytesWritten },
                 metrics: cell.metrics.count, feedbackRows: feedbackRows, artifacts: cell.artifacts.count)

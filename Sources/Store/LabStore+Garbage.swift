@@ -181,6 +181,7 @@ extension LabStore {
         try db.execute(sql: "DELETE FROM commits WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM cells WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "UPDATE runs SET parent_run = NULL WHERE parent_run = ?", arguments: [run])
+        try db.execute(sql: "UPDATE runs SET replay_of = NULL WHERE replay_of = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM run_tags WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM sweep_runs WHERE run_id = ?", arguments: [run])
         try db.execute(sql: "DELETE FROM run_environment WHERE run_id = ?", arguments: [run])

@@ -80,7 +80,7 @@ extension LabStore {
                         WHERE o.run_id = r.id) AS versions,
                        (SELECT coalesce(sum(m.points), 0) FROM metric_series m WHERE m.run_id = r.id) AS metrics,
                        (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
-                       r.deleted_at, r.parent_run, r.resumed_at_cell, r.name, r.note,
+                       r.deleted_at, r.parent_run, r.resumed_at_cell, r.replay_of, r.name, r.note,
                        (SELECT group_concat(tag, char(10)) FROM (SELECT t.tag FROM run_tags t
                         WHERE t.run_id = r.id ORDER BY t.tag)) AS tags
                 FROM runs r WHERE \(condition) ORDER BY r.id
@@ -95,7 +95,7 @@ extension LabStore {
                 failedCell: row["failed_cell"], objects: row["objects"], versions: row["versions"],
                 metrics: row["metrics"], parameters: row["parameters"], lastCommittedCell: row["last_cell"],
                 deletedAt: row["deleted_at"], parentRun: row["parent_run"], resumedAtCell: row["resumed_at_cell"],
-                name: row["name"], note: row["note"],
+                replayOf: row["replay_of"], name: row["name"], note: row["note"],
                 tags: (row["tags"] as String?)?.split(separator: "\n").map(String.init) ?? [])
         }
     }

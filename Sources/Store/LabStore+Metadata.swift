@@ -12,7 +12,8 @@ extension LabStore {
         }
         for tag in metadata.tags { try RunMetadata.checkTag(tag) }
         try db.execute(
-            sql: "UPDATE runs SET name = ?, note = ? WHERE id = ?", arguments: [metadata.name, metadata.note, run])
+            sql: "UPDATE runs SET name = ?, note = ?, replay_of = ? WHERE id = ?",
+            arguments: [metadata.name, metadata.note, metadata.replayOf, run])
         for tag in metadata.tags {
             try db.execute(sql: "INSERT INTO run_tags (run_id, tag) VALUES (?, ?)", arguments: [run, tag])
         }
@@ -72,10 +73,11 @@ extension LabStore {
     public func metadata(run: Int64) throws -> RunMetadata {
         try read { db in
             _ = try DBRun.existing(db, id: run)
-            let row = try Row.fetchOne(db, sql: "SELECT name, note FROM runs WHERE id = ?", arguments: [run])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT name, note, replay_of FROM runs WHERE id = ?", arguments: [run])
             return RunMetadata(
                 name: row?["name"], note: row?["note"], tags: try Self.tags(db, run: run),
-                environment: try Self.environment(db, run: run))
+                environment: try Self.environment(db, run: run), replayOf: row?["replay_of"])
         }
     }
 

@@ -123,3 +123,58 @@ import Testing
         #expect(RunParameters.split(json).map { "\($0.name)=\($0.value)" } == expected)
     }
 }
+
+/// Provenance kept by the commit itself: the replayed run, a loaded version's source, and the time of the commit.
+@Suite struct CommitProvenanceTests {
+    @Test func aReplayRecordsTheRunItReplays() throws {
+        try withTemporaryStore { store, _ in
+            let original = try store.beginRun(notebook: "nb.rlhf", source: "", parameters: "{}")
+            let replay = try store.beginRun(
+                notebook: "nb.rlhf", source: "", parameters: "{}", metadata: RunMetadata(replayOf: original))
+            #expect(try store.metadata(run: replay).replayOf == original)
+            #expect(try store.runs().map(\.replayOf) == [nil, original])
+        }
+    }
+
+    /// The clock the cell passes is read as the commit's last write, so the recorded time is the one it returns then,
+    /// not the `durationMs` measured before the commit began.
+    @Test(arguments: [nil, 1234.5] as [Double?])
+    func theRecordedTimeIsReadWhenTheCommitEnds(_ atEnd: Double?) throws {
+        try withTemporaryStore { store, _ in
+            let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+            var commit = CellCommit(
+                cell: CellRecord(ordinal: 1, key: "a", title: "a", source: "x = 1"), output: "", durationMs: 5)
+            if let atEnd { commit.elapsedMs = { atEnd } }
+            _ = try store.commit(run: run, commit)
+            #expect(try store.run(run).cells.map(\.durationMs) == [atEnd ?? 5])
+        }
+    }
+
+    /// A version with the content of a loaded one is noted with its source; other versions of the commit are not.
+    @Test func aVersionEqualToALoadedOneIsNotedWithItsSource() throws {
+        try withTemporaryStore { store, _ in
+            func checkpoint(_ value: Float) -> ObjectState {
+                .checkpoint(
+                    Checkpoint(
+                        kind: "policy", config: "{}",
+                        tensors: [StoredTensor(name: "w", shape: [1, 2], values: [value, value])]))
+            }
+            let first = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+            _ = try store.commit(
+                run: first,
+                CellCommit(
+                    cell: CellRecord(ordinal: 1, key: "a", title: "a", source: ""), output: "", durationMs: 1,
+                    objects: [("p", checkpoint(1))]))
+            let (loaded, _) = try store.state(VersionRef(run: first, object: "p"))
+            let second = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+            _ = try store.commit(
+                run: second,
+                CellCommit(
+                    cell: CellRecord(ordinal: 1, key: "b", title: "b", source: ""), output: "", durationMs: 1,
+                    objects: [("q", checkpoint(1)), ("other", checkpoint(2))], loads: [loaded]))
+            let notes = try store.log(run: second, object: "q").map(\.note)
+            #expect(notes == ["loaded from \(first)/p@1"])
+            #expect(try store.log(run: second, object: "other").map(\.note) == [nil])
+        }
+    }
+}

@@ -16,6 +16,9 @@ final class LabState {
     var checkpoints: [(name: String, state: ObjectState)] = []
     /// Files (chart SVGs) the current cell produced, in order; committed with the cell.
     var artifacts: [Artifact] = []
+    /// The stored versions the current cell's `load` calls read, in order; the commit notes a version it writes with
+    /// the same content as loaded from one of them.
+    var loads: [VersionInfo] = []
     /// Columns a chart printed as text may use.
     var chartWidth = 80
     /// This run's committed points of one metric series, ordered by step (set by the runner, which owns the store).
@@ -88,5 +91,6 @@ final class LabState {
         metrics = []
         checkpoints = []
         artifacts = []
+        loads = []
     }
 }

@@ -89,7 +89,7 @@ public final class NotebookRunner {
         defer { interpreter.output = sink }
         let clock = ContinuousClock()
         let start = clock.now
-        func elapsed() -> Double {
+        let elapsed: @Sendable () -> Double = {
             let d = clock.now - start
             return Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
         }
@@ -102,12 +102,14 @@ public final class NotebookRunner {
             let (bindings, objects) = BindingEncoder.encode(globals: interpreter.globals, rng: lab.rng)
             let commit = CellCommit(
                 cell: record, output: output.joined(separator: "\n"), durationMs: elapsed(),
-                objects: lab.checkpoints + objects, metrics: lab.metrics, bindings: bindings, artifacts: lab.artifacts)
+                objects: lab.checkpoints + objects, metrics: lab.metrics, bindings: bindings, artifacts: lab.artifacts,
+                loads: lab.loads, elapsedMs: elapsed)
             let summary = try store.commit(run: runID, commit)
             lab.metrics = []
             lab.checkpoints = []
             lab.artifacts = []
-            return .committed(summary, durationMs: commit.durationMs)
+            lab.loads = []
+            return .committed(summary, durationMs: elapsed())
         } catch {
             interpreter.globals = globalsBefore
             lab.restore(labBefore)

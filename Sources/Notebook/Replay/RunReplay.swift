@@ -40,7 +40,8 @@ public struct RunReplay {
         let steps = try steps(notebook)
         // A resumed run (`--resume`, `--cells`) replays from the same state of its parent. The replay records the
         // environment it ran in, not the original's: that is what a replay on another machine tells apart.
-        let metadata = RunMetadata(environment: .current(notebook: original.run.notebook))
+        let metadata = RunMetadata(
+            environment: .current(notebook: original.run.notebook), replayOf: original.run.id)
         let runner =
             try original.run.parentRun.map { parent in
                 try NotebookRunner(

@@ -14,16 +14,19 @@ public struct RunMetadata: Sendable, Codable, Equatable {
     public var environment: RunEnvironment?
     /// The sweep point the run belongs to (`rlhf sweep` starts it so); nil otherwise.
     public var sweep: SweepMembership?
+    /// The run this one replays (`rlhf replay`); nil for a run of its own.
+    public var replayOf: Int64?
 
     public init(
         name: String? = nil, note: String? = nil, tags: [String] = [], environment: RunEnvironment? = nil,
-        sweep: SweepMembership? = nil
+        sweep: SweepMembership? = nil, replayOf: Int64? = nil
     ) {
         self.name = name
         self.note = note
         self.tags = Array(Set(tags)).sorted()
         self.environment = environment
         self.sweep = sweep
+        self.replayOf = replayOf
     }
 
     static let maximumLength = 100

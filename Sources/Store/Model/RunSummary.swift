@@ -22,6 +22,8 @@ public struct RunSummary: Sendable, Codable, Equatable {
     /// For a run started with `--resume` or `--cells`: the run it continues and the first cell it ran.
     public var parentRun: Int64?
     public var resumedAtCell: Int?
+    /// For a run made by `rlhf replay`: the run it replays.
+    public var replayOf: Int64?
     /// `--name`, unique in the store; nil for an unnamed run.
     public var name: String?
     /// `--note`.

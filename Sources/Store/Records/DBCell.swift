@@ -10,6 +10,7 @@ struct DBCell: Codable, FetchableRecord, MutablePersistableRecord {
         static let id = Column("id")
         static let runId = Column("run_id")
         static let commitId = Column("commit_id")
+        static let durationMs = Column("duration_ms")
     }
 
     var id: Int64?

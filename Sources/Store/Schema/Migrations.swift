@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("v11-sweeps", migrate: v11Sweeps)
         migrator.registerMigration("v12-metric-series", migrate: v12MetricSeries)
         migrator.registerMigration("v13-feedback-text", migrate: v13FeedbackText)
+        migrator.registerMigration("v14-replay-of", migrate: v14ReplayOf)
         return migrator
     }
 

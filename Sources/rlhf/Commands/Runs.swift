@@ -59,6 +59,11 @@ struct Runs: ParsableCommand {
             header.insert("NAME", at: 1)
             for i in runs.indices { rows[i].insert(runs[i].name ?? "-", at: 1) }
         }
+        // An ORIGIN column only when a run was replayed or resumed from another, for the same reason.
+        if runs.contains(where: { origin($0) != nil }), let notebook = header.firstIndex(of: "NOTEBOOK") {
+            header.insert("ORIGIN", at: notebook + 1)
+            for i in runs.indices { rows[i].insert(origin(runs[i]) ?? "-", at: notebook + 1) }
+        }
         for group in groups {
             switch group {
             case .tags:
@@ -85,6 +90,12 @@ struct Runs: ParsableCommand {
             }
         }
         print(Format.table(header, rows))
+    }
+
+    /// `replay of 1`, `continues 4 from cell 3` (`--resume`, `--cells`); nil for a run of its own.
+    private func origin(_ r: RunSummary) -> String? {
+        if let original = r.replayOf { return "replay of \(original)" }
+        return r.parentRun.map { "continues \($0) from cell \(r.resumedAtCell ?? 1)" }
     }
 
     /// `failed at cell 3`, `interrupted after cell 2`, `interrupted before cell 3` (a resumed run).

@@ -25,6 +25,7 @@ struct Show: ParsableCommand {
                 "rlhf \(e.rlhfVersion) (\(e.build)) · \(e.gitDescription) · host \(e.host) · \(e.os) · kernels "
                     + "\(e.kernels) · \(e.threads) thread\(e.threads == 1 ? "" : "s")")
         }
+        if let original = r.replayOf { print("replay of run \(original)") }
         if let parent = r.parentRun { print("continues run \(parent) from cell \(r.resumedAtCell ?? 1)") }
         if let deleted = r.deletedAt { print("deleted \(deleted) (rlhf gc purges it)") }
         print("")

@@ -18,8 +18,10 @@ extension LabBuiltins {
         ) { args, context in
             let ref = try ref(args)
             return try stored(lab, context) {
-                let parsed = try VersionRef(parsing: ref)
-                return try StoredValueReader.value(of: try $0.state(parsed).1, name: ref)
+                let (info, state) = try $0.state(try VersionRef(parsing: ref))
+                let value = try StoredValueReader.value(of: state, name: ref)
+                lab.loads.append(info)
+                return value
             }
         }
     }
