@@ -123,7 +123,8 @@ struct ScaleStore {
         let steps = big ? Self.bigRunSteps : Self.stepsPerRun
         let cells = big ? 120 : Self.cellsPerRun
         let heads = (0..<Self.objectsPerCell).map { o in
-            StoredTensor(name: "head", shape: [16, 16], values: rng.normalTensor([16, 16]).data + [Float(o)])
+            // The last value names the object, so the run's four heads differ from one another.
+            StoredTensor(name: "head", shape: [16, 16], values: rng.normalTensor([16, 16]).data.dropLast() + [Float(o)])
         }
         let drift = Double(rng.normal()) * 0.1
         for cell in 0..<cells {

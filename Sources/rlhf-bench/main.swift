@@ -1,10 +1,12 @@
 import Foundation
 
 // rlhf-bench: RLHF Lab's workloads P1–P13 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
-// Usage: swift run -c release rlhf-bench [--quick] [--only P1,P2,…]
-//        (run from the repository root, so peers and notebooks are found)
+// Usage: swift run -c release rlhf-bench [--quick] [--only P1,P2,…] [--keep]
+//        (run from the repository root, so peers and notebooks are found; --keep leaves the stores it built, e.g.
+//        P13's, in the folder it names at the end, for profiling the commands on them)
 
 let quick = CommandLine.arguments.contains("--quick")
+let keep = CommandLine.arguments.contains("--keep")
 /// The workloads asked for with `--only P1,P3`; nil runs all of them.
 let only: Set<String>? = CommandLine.arguments.firstIndex(of: "--only").map { i in
     let list = i + 1 < CommandLine.arguments.count ? CommandLine.arguments[i + 1] : ""
@@ -145,7 +147,9 @@ func say(_ text: String) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
         "rlhf-bench-\(ProcessInfo.processInfo.processIdentifier)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+    defer {
+        if keep { say("stores kept in \(folder.path)") } else { try? FileManager.default.removeItem(at: folder) }
+    }
     var bench = Bench(folder: folder)
     try bench.rewardTraining()
     try bench.metricLogging()

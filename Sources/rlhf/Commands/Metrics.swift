@@ -79,7 +79,11 @@ struct Metrics: ParsableCommand {
             }
             out.write(prefix)
             out.write(nameBytes)
-            out.write(value.isNaN ? "\(step),nan\n" : "\(step),\(value)\n")
+            out.write(decimal: step)
+            out.write(byte: UInt8(ascii: ","))
+            // `description` is what "\(value)" prints, without building the line as an interpolated string.
+            out.write(value.isNaN ? "nan" : value.description)
+            out.write(byte: UInt8(ascii: "\n"))
         }
         out.flush()
     }

@@ -19,6 +19,20 @@ struct OutputBuffer {
         if bytes.count >= Self.capacity - 256 { flush() }
     }
 
+    /// `n` in decimal, written digit by digit (no string is built).
+    mutating func write(decimal n: Int) {
+        if n < 0 { bytes.append(UInt8(ascii: "-")) }
+        let start = bytes.count
+        var magnitude = n.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
+    }
+
+    mutating func write(byte: UInt8) { bytes.append(byte) }
+
     mutating func flush() {
         bytes.withUnsafeBytes { rlhf_write_stdout($0.baseAddress, $0.count) }
         bytes.removeAll(keepingCapacity: true)
