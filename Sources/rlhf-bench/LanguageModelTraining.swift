@@ -66,10 +66,19 @@ enum LanguageModelTraining {
     /// The CPU's model name from /proc/cpuinfo ("unknown CPU" elsewhere).
     static var cpuModel: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map {
-            $0.trimmingCharacters(in: .whitespaces)
-        } ?? "unknown CPU"
+        let lines = info.split(separator: "\n")
+        func field(_ name: String) -> String? {
+            lines.first { $0.hasPrefix(name) && $0.dropFirst(name.count).first.map { $0 == " " || $0 == "\t" } == true }
+                .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        // Virtual machines often hide the model ("AMD EPYC"): family and model tell the core generation apart
+        // (AMD family 25 model 0–15 is Zen 3, 16–31 and 160+ Zen 4; family 26 is Zen 5), the flags the widest vectors.
+        let flags = Set((field("flags") ?? "").split(separator: " ").map(String.init))
+        let vectors = flags.contains("avx512f") ? "AVX-512" : flags.contains("avx2") ? "AVX2" : "no AVX2"
+        let generation = [field("cpu family").map { "family \($0)" }, field("model").map { "model \($0)" }]
+            .compactMap { $0 }.joined(separator: " ")
+        return "\(field("model name") ?? "unknown CPU") (\(generation.isEmpty ? "" : generation + ", ")\(vectors))"
     }
 
     /// Runs this executable as the training child; its `key=value` figures.
