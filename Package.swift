@@ -60,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "rlhf",
             dependencies: [
-                "Language", "Notebook", "Store", "Charts", "CReadline", "Interop", "Models",
+                "Language", "Notebook", "Store", "Charts", "CReadline", "Interop", "Models", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -9,6 +9,9 @@
 #include "KernelsInternal.h"
 
 #include <math.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -180,6 +183,15 @@ static void start_helper(void) {
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     helper.running = pthread_create(&thread, &attributes, helper_main, NULL) == 0;
     pthread_attr_destroy(&attributes);
+}
+
+void rlhf_keep_large_buffers(void) {
+#if defined(__GLIBC__)
+    // Up to 256 MB a buffer comes from the heap, and up to 1 GB of freed heap is kept for the next step rather than
+    // given back: a GPT step frees and reallocates the same activations every iteration.
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 }
 
 int rlhf_kernels_threads(void) {

@@ -14,4 +14,8 @@ public enum KernelConfiguration {
 
     /// Threads a big product may use (`RLHF_THREADS`).
     public static var threads: Int { Int(rlhf_kernels_threads()) }
+
+    /// Keeps large tensor buffers in the heap between training steps instead of mapping fresh pages for each (glibc);
+    /// programs call it once at start-up. No result depends on it.
+    public static func keepLargeBuffers() { rlhf_keep_large_buffers() }
 }

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 // rlhf-bench: RLHF Lab's workloads P1–P13 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
@@ -163,6 +164,7 @@ func say(_ text: String) {
     print(Report.table(bench.figures, quick: quick))
 }
 
+KernelConfiguration.keepLargeBuffers()
 if LanguageModelTraining.runChildIfAsked() { exit(0) }
 
 do {

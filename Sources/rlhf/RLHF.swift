@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Notebook
 
@@ -22,6 +23,12 @@ struct RLHF: ParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+
+    /// Start-up before the arguments are parsed: large tensor buffers stay in the heap between training steps.
+    static func main() {
+        KernelConfiguration.keepLargeBuffers()
+        main(nil)
+    }
 
     mutating func run() throws {
         try Shell(storePath: try failing { try store.checkedPath() }).run()

@@ -26,6 +26,10 @@ RLHFKernelLevel rlhf_kernels_set_level(RLHFKernelLevel level);
 
 /// How many threads a big product may use: 2 (the caller and one helper) unless RLHF_THREADS=1 or changed.
 int rlhf_kernels_threads(void);
+/// Keeps large buffers in the heap between uses (glibc's malloc otherwise maps and unmaps each buffer above its
+/// dynamic mmap threshold, so every training step faults in and zeroes fresh pages). Call once at start-up, before
+/// threads start; a no-op where the C library is not glibc. Changes no result, only where memory comes from.
+void rlhf_keep_large_buffers(void);
 
 /// Allows 1 or 2 threads; returns the number now allowed. Rows are split between threads whole, so results are the
 /// same bits either way.
