@@ -5,14 +5,16 @@
 #   scripts/science_sweeps.sh [RLHF_BINARY] [SEEDS]
 #
 # RLHF_BINARY defaults to .build/release/rlhf (build it with `swift build -c release --product rlhf`); SEEDS defaults
-# to 1-12 (any `rlhf sweep --seeds` form). JOBS (default 1) runs that many runs at once; CSV=1 also prints each table
+# to 1-20 (any `rlhf sweep --seeds` form). JOBS (default 1) runs that many runs at once; CSV=1 also prints each table
 # as CSV. The store is deleted at the end unless KEEP=1, which prints its path (then `rlhf report --sweep ID` draws it).
 #
-# Time, 12 seeds, JOBS=1, on a 2-core AMD EPYC shared with other work: see docs/science.md ("Regenerating").
+# Time, measured once with the debug build, 20 seeds, JOBS=1, on a 2-core AMD EPYC shared with other builds: 831 s
+# (dpo_vs_ppo 425 s, iterative 205 s, active_learning 195 s, 80 runs). A single debug run of each notebook takes
+# 4-6 s on its own, so on an idle machine expect about 7 min in debug; the release build was not timed.
 set -euo pipefail
 
 rlhf="${1:-.build/release/rlhf}"
-seeds="${2:-1-12}"
+seeds="${2:-1-20}"
 jobs="${JOBS:-1}"
 cd "$(dirname "$0")/.."
 [ -x "$rlhf" ] || { echo "error: no rlhf binary at $rlhf (build it, or pass its path)" >&2; exit 2; }
@@ -38,8 +40,19 @@ compare() {
 }
 
 echo "== sweep 1: rlhf sweep notebooks/dpo_vs_ppo.rlhf --seeds $seeds $(sweep notebooks/dpo_vs_ppo.rlhf)"
-compare 1 matched.ppo_minus_dpo.kl0.25 matched.ppo_minus_dpo.kl0.5 matched.ppo_minus_dpo.kl1
+# A matched difference is logged only where both frontiers reach that KL: its n (`--json`) can be below N.
+compare 1 matched.ppo_minus_dpo.kl0.25 matched.ppo_minus_dpo.kl0.5 matched.ppo_minus_dpo.kl1 \
+    matched.ppo_minus_dpo.kl2 matched.ppo_minus_dpo.kl3
 compare 1 matched.ppo.kl0.25 matched.dpo.kl0.25 matched.ppo.kl0.5 matched.dpo.kl0.5 matched.ppo.kl1 matched.dpo.kl1
+compare 1 matched.ppo.kl2 matched.dpo.kl2 matched.ppo.kl3 matched.dpo.kl3
+"$rlhf" compare --sweep 1 --store "$store" --json | python3 -c '
+import json, sys
+metrics = json.load(sys.stdin)["groups"][0]["metrics"]
+for name, m in sorted(metrics.items()):
+    if name.startswith("matched.") and m["missing"]:
+        print("%s: n %d, %d seeds outside a frontier" % (name, m["n"], m["missing"]))
+'
+echo
 compare 1 start.gold rloo.gold rloo.kl adaptive.gold adaptive.kl
 
 echo "== sweep 2: rlhf sweep notebooks/iterative.rlhf --seeds $seeds $(sweep notebooks/iterative.rlhf)"
