@@ -1,6 +1,6 @@
 /// Piecewise-linear interpolation through points given in any order. Its use is reading runs made at several
-/// settings at one fixed x — gold reward at a fixed KL along each method's frontier — so that two methods are compared
-/// at equal x rather than at equal knob values.
+/// settings at one fixed x — gold reward at a fixed KL along each method's frontier — so that two methods are
+/// compared at equal x rather than at equal knob values.
 enum Interpolation {
     /// y at `x` on the polyline through the points taken in ascending x (equal xs keep their given order; a point
     /// exactly at `x` gives its own y, the first such point if several), or nil when `x` lies outside
