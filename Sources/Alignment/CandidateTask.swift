@@ -127,8 +127,8 @@ extension CandidateTask {
         return expectation(policy.logProbabilities(testPrompts), of: goldTable(Array(0..<testPrompts.rows), test: true))
     }
 
-    /// KL(π ‖ π_ref) over the held-out prompts (exact, no sampling): the same measure for every method, so policies
-    /// trained by PPO (whose logged KL is one training batch's) and DPO (all training prompts) compare at equal KL.
+    /// KL(π ‖ π_ref) over the held-out prompts (exact, no sampling): one measure for every method, so PPO's
+    /// policies (whose logged KL is one training batch's) and DPO's (all training prompts) compare at equal KL.
     public func expectedKL(_ policy: SamplingPolicy, reference: SamplingPolicy) throws -> Double {
         try check(samplingPolicy: policy)
         try check(samplingPolicy: reference)

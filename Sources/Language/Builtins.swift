@@ -7,8 +7,8 @@ public enum Builtins {
     static let maximumRange = 10_000_000
 
     /// `print`, `str`, `type`; `len`, `int`, `float`; `round`, `format`, `min`, `max`, `abs`, `sqrt`, `exp`, `log`;
-    /// `range`, `sum`, `mean`, `append`, `keys`, `map`, `filter`, `sorted`, `interpolate`. Each parameter is a typed `Param`: the
-    /// binder has checked every argument before a body reads it.
+    /// `range`, `sum`, `mean`, `append`, `keys`, `map`, `filter`, `sorted`, `interpolate`. Each parameter is a typed
+    /// `Param`: the binder has checked every argument before a body reads it.
     public static var core: [Builtin] {
         output + conversions + arithmetic + lists
     }
