@@ -126,6 +126,16 @@ extension CandidateTask {
         try check(samplingPolicy: policy)
         return expectation(policy.logProbabilities(testPrompts), of: goldTable(Array(0..<testPrompts.rows), test: true))
     }
+
+    /// KL(π ‖ π_ref) over the held-out prompts (exact, no sampling): one measure for every method, so PPO's
+    /// policies (whose logged KL is one training batch's) and DPO's (all training prompts) compare at equal KL.
+    public func expectedKL(_ policy: SamplingPolicy, reference: SamplingPolicy) throws -> Double {
+        try check(samplingPolicy: policy)
+        try check(samplingPolicy: reference)
+        return PolicyStatistics(
+            logp: policy.logProbabilities(testPrompts), reference: reference.logProbabilities(testPrompts)
+        ).kl
+    }
 }
 
 extension VectorTask: CandidateTask {

@@ -7,8 +7,8 @@ public enum Builtins {
     static let maximumRange = 10_000_000
 
     /// `print`, `str`, `type`; `len`, `int`, `float`; `round`, `format`, `min`, `max`, `abs`, `sqrt`, `exp`, `log`;
-    /// `range`, `sum`, `mean`, `append`, `keys`, `map`, `filter`, `sorted`. Each parameter is a typed `Param`: the
-    /// binder has checked every argument before a body reads it.
+    /// `range`, `sum`, `mean`, `append`, `keys`, `map`, `filter`, `sorted`, `interpolate`. Each parameter is a typed
+    /// `Param`: the binder has checked every argument before a body reads it.
     public static var core: [Builtin] {
         output + conversions + arithmetic + lists
     }
@@ -266,7 +266,36 @@ public enum Builtins {
                 if let failure { throw list.error(args, "must hold comparable values: \(failure.message)") }
                 return .list(sorted)
             },
+            interpolate,
         ]
+    }
+
+    /// `interpolate(xs, ys, at: x)`: see `Interpolation.linear`.
+    private static var interpolate: Builtin {
+        let xs = Param.positional("xs", .list), ys = Param.positional("ys", .list)
+        let at = Param.labelled("at", .number)
+        return Builtin(
+            "interpolate", [xs, ys, at],
+            doc:
+                "y at x on the straight segments through the points (xs[i], ys[i]) taken in ascending x; nil outside [min(xs), max(xs)] (no extrapolation): interpolate(kls, golds, at: 2)."
+        ) { args, _ in
+            func finite(_ param: Param<[Value]>) throws -> [Double] {
+                try param(args).map { element in
+                    guard let number = element.doubleValue, number.isFinite else {
+                        throw param.error(args, "must hold finite numbers, found \(element.displayText(limit: 40))")
+                    }
+                    return number
+                }
+            }
+            let (x, y) = (try finite(xs), try finite(ys))
+            guard !x.isEmpty else { throw xs.error(args, "must not be empty") }
+            guard x.count == y.count else {
+                throw ys.error(args, "must have as many elements as xs (\(x.count)), found \(y.count)")
+            }
+            let point = try at(args)
+            guard point.isFinite else { throw at.error(args, "must be a finite number") }
+            return Interpolation.linear(xs: x, ys: y, at: point).map(Value.double) ?? .nil
+        }
     }
 
     /// How many elements `range(start, end, step:)` has, or nil if more than `Int.max` (the subtraction overflows).

@@ -175,6 +175,7 @@ import Testing
         ("collect(mt, annotator: ann, pairs: 2)", "Preferences"),
         ("SamplingPolicy(mt, hidden: 4)", "SamplingPolicy"),
         ("expected_gold(SamplingPolicy(st, hidden: 4), st)", "number"),
+        ("expected_kl(SamplingPolicy(mt, hidden: 4), SamplingPolicy(mt, hidden: 4), mt)", "number"),
     ])
     func eachOverloadAndCapabilityRuns(_ call: String, _ type: String) throws {
         let (runner, _) = try BuiltinDeclarationTests.session()

@@ -10,7 +10,7 @@ extension LabBuiltins {
         [
             .overloaded([evaluateOne()] + comparisons(lab, named: "evaluate") + [textEvaluateBuiltin(lab)]),
             .overloaded(comparisons(lab, named: "compare")),
-            expectedGold(), overoptimizationBuiltin(lab),
+            expectedGold(), expectedKL(), overoptimizationBuiltin(lab),
         ] + scorecards()
     }
 
@@ -88,6 +88,20 @@ extension LabBuiltins {
         ) { args, context in
             let (model, candidates) = (try policy(args), try task(args).candidateTask)
             return .double(try context.lab { try candidates.expectedGold(model) })
+        }
+    }
+
+    static func expectedKL() -> Builtin {
+        let policy = Param.positional("policy", .samplingPolicy)
+        let reference = Param.positional("reference", .samplingPolicy)
+        let task = Param.positional("task", .candidateTask)
+        return Builtin(
+            "expected_kl", [policy, reference, task],
+            doc:
+                "KL(π ‖ reference) averaged over the task's held-out prompts (exact, no sampling): one measure of drift for PPO, RLOO and DPO alike."
+        ) { args, context in
+            let (model, anchor, candidates) = (try policy(args), try reference(args), try task(args).candidateTask)
+            return .double(try context.lab { try candidates.expectedKL(model, reference: anchor) })
         }
     }
 
