@@ -76,8 +76,8 @@ extension LabStore {
                        (SELECT c.ordinal FROM cells c WHERE c.run_id = r.id AND c.status = 'failed'
                         ORDER BY c.id LIMIT 1) AS failed_cell,
                        (SELECT count(*) FROM objects o WHERE o.run_id = r.id) AS objects,
-                       (SELECT count(*) FROM versions v JOIN objects o ON o.id = v.object_id
-                        WHERE o.run_id = r.id) AS versions,
+                       (SELECT coalesce(sum((SELECT max(v.version) FROM versions v WHERE v.object_id = o.id)), 0)
+                        FROM objects o WHERE o.run_id = r.id) AS versions,
                        (SELECT coalesce(sum(m.points), 0) FROM metric_series m WHERE m.run_id = r.id) AS metrics,
                        (SELECT max(c.ordinal) FROM cells c WHERE c.run_id = r.id AND c.status = 'ok') AS last_cell,
                        r.deleted_at, r.parent_run, r.resumed_at_cell, r.replay_of, r.name, r.note,
@@ -85,18 +85,20 @@ extension LabStore {
                         WHERE t.run_id = r.id ORDER BY t.tag)) AS tags
                 FROM runs r WHERE \(condition) ORDER BY r.id
                 """, arguments: arguments)
+        // An object's versions are numbered 1, 2, … and never deleted, so its count is its highest number: one index
+        // seek per object rather than a walk over every version of a 100,000-version store.
+        // Columns by position: a lookup by name searches the row's columns case-insensitively, which lowercases
+        // names for every value of a long listing.
         return try rows.map { row in
-            let id: Int64 = row["id"]
-            var status = try RunStatus(stored: row["status"], run: id)
+            let id: Int64 = row[0]
+            var status = try RunStatus(stored: row[2], run: id)
             if status == .running && !hasLiveWriter(run: id) { status = .interrupted }
             return RunSummary(
-                id: id, notebook: row["notebook"], status: status,
-                startedAt: row["started_at"], finishedAt: row["finished_at"], cells: row["cells"],
-                failedCell: row["failed_cell"], objects: row["objects"], versions: row["versions"],
-                metrics: row["metrics"], parameters: row["parameters"], lastCommittedCell: row["last_cell"],
-                deletedAt: row["deleted_at"], parentRun: row["parent_run"], resumedAtCell: row["resumed_at_cell"],
-                replayOf: row["replay_of"], name: row["name"], note: row["note"],
-                tags: (row["tags"] as String?)?.split(separator: "\n").map(String.init) ?? [])
+                id: id, notebook: row[1], status: status, startedAt: row[3], finishedAt: row[4], cells: row[6],
+                failedCell: row[7], objects: row[8], versions: row[9], metrics: row[10], parameters: row[5],
+                lastCommittedCell: row[11], deletedAt: row[12], parentRun: row[13], resumedAtCell: row[14],
+                replayOf: row[15], name: row[16], note: row[17],
+                tags: (row[18] as String?)?.split(separator: "\n").map(String.init) ?? [])
         }
     }
 }

@@ -182,6 +182,8 @@ import Testing
             #expect(try dump(store.path) == before)
             let forced = try store.collectGarbage(dryRun: false, force: true)
             #expect(forced.purgedRuns == [parent])
+            // gc purges with foreign keys unenforced; the writer enforces them again afterwards.
+            #expect(try store.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
             // The chain is re-linked; a binding pinned into the purged run is now reported as broken, truthfully.
             let problems = try store.check()
             #expect(

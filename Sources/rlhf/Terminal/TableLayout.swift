@@ -37,6 +37,7 @@ struct TableLayout {
         guard let first = s.unicodeScalars.first, "0123456789+-.,iInN".unicodeScalars.contains(first) else {
             return false
         }
-        return Double(s.contains(",") ? s.replacingOccurrences(of: ",", with: "") : s) != nil
+        // Byte tests, not Foundation's `contains`, which costs a CFString search per cell of a long listing.
+        return Double(s.utf8.contains(UInt8(ascii: ",")) ? String(s.filter { $0 != "," }) : s) != nil
     }
 }
