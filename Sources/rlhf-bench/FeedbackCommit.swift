@@ -80,6 +80,9 @@ extension Bench {
                 workload: "P12 collect of 100,000 pairs (before the commit)", ours: ours.collectSeconds, unit: "s",
                 peer: nil, target: .none))
         // What the user waits for: the setup cell and the collect cell, committed, by `rlhf run` (minus the setup alone).
+        guard FileManager.default.fileExists(atPath: Processes.rlhf.path) else {
+            return say("P12: no rlhf beside rlhf-bench (`swift build -c release --product rlhf`): end to end skipped")
+        }
         let withFeedback = folder.appendingPathComponent("p12-collect.rlhf").path
         let setupOnly = folder.appendingPathComponent("p12-setup.rlhf").path
         try FeedbackCommit.notebook(pairs: pairs).write(toFile: withFeedback, atomically: true, encoding: .utf8)
