@@ -120,7 +120,8 @@ enum ContentHash {
                 } while count > 0
                 prefix[20] = UInt8(ascii: ":")
                 hasher.update(
-                    bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: prefix[(20 - digits)...])))
+                    bufferPointer: UnsafeRawBufferPointer(
+                        UnsafeMutableBufferPointer(rebasing: prefix[(20 - digits)...])))
             }
             hasher.update(bufferPointer: bytes)
             withUnsafeBytes(of: UInt8(ascii: "\n")) { hasher.update(bufferPointer: $0) }

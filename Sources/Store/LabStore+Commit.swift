@@ -15,8 +15,7 @@ extension LabStore {
     ///
     /// `progress` receives (done, total) while a commit of at least ``CommitProgress/threshold`` dataset rows hashes
     /// and writes them (each row counts twice: hashed, then written); it is never called for smaller commits.
-    public func commit(run: Int64, _ cell: CellCommit, progress: ((Int, Int) -> Void)? = nil) throws -> CommitSummary
-    {
+    public func commit(run: Int64, _ cell: CellCommit, progress: ((Int, Int) -> Void)? = nil) throws -> CommitSummary {
         let rows = cell.objects.reduce(0) { total, object in
             if case .dataset(_, _, let rows) = object.state { return total + rows.count }
             return total

@@ -12,6 +12,9 @@ enum FeedbackCommit {
         var rowsPerSecond: Double
         /// Seconds `collect` took to draw and judge the pairs (before the commit).
         var collectSeconds: Double
+        /// Rows per second re-committing the same rows: encoding, hashing and comparing with the alive rows, no write.
+        /// The first commit's time less this one's is about what writing the rows and their chain digests costs.
+        var unchangedRowsPerSecond: Double
     }
 
     /// The quickstart's task, policy and annotator at dim 100; rows converted as the notebook's `Preferences` type
@@ -31,21 +34,37 @@ enum FeedbackCommit {
                 annotator: pair.annotator, seed: pair.seed)
         }
         var attempt = 0
+        var last: (store: LabStore, run: Int64)?
+        func commit(_ store: LabStore, _ run: Int64, ordinal: Int) throws -> CommitSummary {
+            try store.commit(
+                run: run,
+                CellCommit(
+                    cell: CellRecord(ordinal: ordinal, key: "feedback\(ordinal)", title: "", source: ""), output: "",
+                    durationMs: 0,
+                    objects: [("prefs", .dataset(kind: "preferences", config: "{\"dim\":100}", rows: rows))],
+                    bindings: [("prefs", .object(name: "prefs"))]))
+        }
         let seconds = try medianSeconds(repeats) {
             attempt += 1
             let store = try LabStore(path: folder.appendingPathComponent("p12-\(attempt).sqlite").path)
             let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
-            let summary = try store.commit(
-                run: run,
-                CellCommit(
-                    cell: CellRecord(ordinal: 1, key: "feedback", title: "", source: ""), output: "", durationMs: 0,
-                    objects: [("prefs", .dataset(kind: "preferences", config: "{\"dim\":100}", rows: rows))],
-                    bindings: [("prefs", .object(name: "prefs"))]))
+            let summary = try commit(store, run, ordinal: 1)
             guard summary.feedbackRows == pairs else {
                 throw BenchError.failed("P12 committed \(summary.feedbackRows) rows, not \(pairs)")
             }
+            last = (store, run)
         }
-        return Figures(rowsPerSecond: Double(pairs) / seconds, collectSeconds: collectSeconds)
+        guard let last else { throw BenchError.failed("P12 made no store") }
+        var ordinal = 1
+        let unchanged = try medianSeconds(repeats) {
+            ordinal += 1
+            guard try commit(last.store, last.run, ordinal: ordinal).feedbackRows == 0 else {
+                throw BenchError.failed("P12's unchanged re-commit added rows")
+            }
+        }
+        return Figures(
+            rowsPerSecond: Double(pairs) / seconds, collectSeconds: collectSeconds,
+            unchangedRowsPerSecond: Double(pairs) / unchanged)
     }
 
     /// A two-cell notebook: the quickstart's setup, then one cell that collects `pairs` preferences.
@@ -75,6 +94,10 @@ extension Bench {
             Figure(
                 workload: "P12 feedback rows committed in one cell", ours: ours.rowsPerSecond, unit: "rows/s",
                 peer: peer?["rows_per_s"].map { ("raw SQLite (Python)", $0) }, target: .atLeast(500_000)))
+        figures.append(
+            Figure(
+                workload: "P12 re-commit of the same rows (hash and compare, no write)",
+                ours: ours.unchangedRowsPerSecond, unit: "rows/s", peer: nil, target: .none))
         figures.append(
             Figure(
                 workload: "P12 collect of 100,000 pairs (before the commit)", ours: ours.collectSeconds, unit: "s",

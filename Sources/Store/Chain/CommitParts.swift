@@ -92,7 +92,8 @@ struct CommitParts: Equatable {
         else { throw StoreError.database("", "commit \(commit) is missing") }
         return CommitParts(hashes: [
             runPart(row), cellPart(row), try bindingsPart(db, commit: commit), try versionsPart(db, commit: commit),
-            try feedbackPart(db, commit: commit, added: addedFeedback), metricsPart(metrics), try artifactsPart(db, commit: commit),
+            try feedbackPart(db, commit: commit, added: addedFeedback), metricsPart(metrics),
+            try artifactsPart(db, commit: commit),
         ])
     }
 
