@@ -74,12 +74,20 @@ enum ContentHash {
         return text.hash
     }
 
+    /// Lowercase hex, two digits a byte (written into one buffer: a commit of many rows makes many of these).
     static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = hexDigits[Int(byte >> 4)]
+                    text[2 * index + 1] = hexDigits[Int(byte & 0x0f)]
+                }
+                return bytes.count * 2
+            }
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Feeds length-prefixed fields to SHA-256.
     struct Canonical {
@@ -90,13 +98,33 @@ enum ContentHash {
         }
 
         mutating func field(_ text: String) {
-            field(Data(text.utf8))
+            var text = text
+            text.withUTF8 { field(UnsafeRawBufferPointer($0)) }
         }
 
         mutating func field(_ bytes: Data) {
-            hasher.update(data: Data("\(bytes.count):".utf8))
-            hasher.update(data: bytes)
-            hasher.update(data: Data("\n".utf8))
+            bytes.withUnsafeBytes { field($0) }
+        }
+
+        /// `<byte count>:<bytes>\n`, the count in decimal ASCII. Fed without building any intermediate `Data`:
+        /// committing a large dataset hashes several fields of every row.
+        mutating func field(_ bytes: UnsafeRawBufferPointer) {
+            // 20 digits hold any Int; the colon follows them.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { prefix in
+                var digits = 0
+                var count = bytes.count
+                repeat {
+                    prefix[20 - 1 - digits] = UInt8(ascii: "0") + UInt8(count % 10)
+                    count /= 10
+                    digits += 1
+                } while count > 0
+                prefix[20] = UInt8(ascii: ":")
+                hasher.update(
+                    bufferPointer: UnsafeRawBufferPointer(
+                        UnsafeMutableBufferPointer(rebasing: prefix[(20 - digits)...])))
+            }
+            hasher.update(bufferPointer: bytes)
+            withUnsafeBytes(of: UInt8(ascii: "\n")) { hasher.update(bufferPointer: $0) }
         }
 
         var hash: String { ContentHash.hex(hasher.finalize()) }

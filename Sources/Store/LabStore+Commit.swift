@@ -12,9 +12,17 @@ extension LabStore {
     ///     objects: [("policy", .checkpoint(policy))], metrics: [MetricPoint(name: "loss", step: 1, value: 0.7)],
     ///     bindings: [("policy", .object(name: "policy"))]))
     /// ```
-    public func commit(run: Int64, _ cell: CellCommit) throws -> CommitSummary {
-        let prepared = try prepare(cell)
-        return try write { db in
+    ///
+    /// `progress` receives (done, total) while a commit of at least ``CommitProgress/threshold`` dataset rows hashes
+    /// and writes them (each row counts twice: hashed, then written); it is never called for smaller commits.
+    public func commit(run: Int64, _ cell: CellCommit, progress: ((Int, Int) -> Void)? = nil) throws -> CommitSummary {
+        let rows = cell.objects.reduce(0) { total, object in
+            if case .dataset(_, _, let rows) = object.state { return total + rows.count }
+            return total
+        }
+        let counter = CommitProgress(rows: rows, report: progress)
+        let prepared = try prepare(cell, progress: counter)
+        let summary = try write { db in
             _ = try DBRun.running(db, id: run)
             let createdAt = Timestamp.now()
             var cellRow = DBCell(
@@ -33,19 +41,27 @@ extension LabStore {
             )
             var versions: [VersionInfo] = []
             var feedbackRows = 0
+            var addedFeedback: [String] = []
             for object in prepared {
                 var context = context
                 context.note = cell.loads.first { $0.contentHash == object.contentHash }.map {
                     "loaded from \($0.run)/\($0.object)@\($0.version)"
                 }
-                guard let written = try writeVersion(db, object, context: context) else { continue }
+                guard
+                    let written = try writeVersion(
+                        db, object, context: context, progress: counter, addedFeedback: &addedFeedback)
+                else {
+                    if case .dataset(let dataset) = object { counter.skip(dataset.rows.count) }
+                    continue
+                }
                 versions.append(written.info)
                 feedbackRows += written.feedbackRows
             }
             try DBMetric.insert(db, run: run, commit: commitID, cell: cell.cell.ordinal, points: cell.metrics)
             try writeBindings(db, cell.bindings, run: run, commit: commitID, cell: cell.cell.ordinal)
             _ = try DBArtifact.write(db, cell.artifacts, run: run, commit: commitID)
-            try CommitChain.seal(db, commit: commitID, metrics: cell.metrics.map(CommitParts.Point.init))
+            try CommitChain.seal(
+                db, commit: commitID, metrics: cell.metrics.map(CommitParts.Point.init), addedFeedback: addedFeedback)
             if let elapsed = cell.elapsedMs {
                 cellRow.durationMs = elapsed()
                 try cellRow.update(db, columns: [DBCell.Columns.durationMs])
@@ -54,18 +70,22 @@ extension LabStore {
                 commit: commitID, newVersions: versions, bytesWritten: versions.reduce(0) { $0 + $1.bytesWritten },
                 metrics: cell.metrics.count, feedbackRows: feedbackRows, artifacts: cell.artifacts.count)
         }
+        counter.finish()
+        return summary
     }
 
     /// Validates and hashes every object outside the write transaction.
     ///
     /// An object may be listed several times: each state is a successive version (a cell that trains a model in a
     /// loop leaves one checkpoint per training call), and a state equal to the one before it adds nothing.
-    private func prepare(_ cell: CellCommit) throws -> [PreparedObject] {
+    private func prepare(_ cell: CellCommit, progress: CommitProgress) throws -> [PreparedObject] {
         var bound = Set<String>()
         for binding in cell.bindings where !bound.insert(binding.name).inserted {
             throw StoreError.badCommit(cell: cell.cell.ordinal, reason: "name '\(binding.name)' is bound twice")
         }
-        return try cell.objects.map { try PreparedObject(name: $0.name, state: $0.state, cell: cell.cell.ordinal) }
+        return try cell.objects.map {
+            try PreparedObject(name: $0.name, state: $0.state, cell: cell.cell.ordinal, progress: progress)
+        }
     }
 
     /// What every version written by one commit shares.
@@ -79,9 +99,11 @@ extension LabStore {
     }
 
     /// Writes a new version of `object` if its content hash differs from its latest version; nil when unchanged.
-    private func writeVersion(_ db: Database, _ object: PreparedObject, context: VersionContext) throws
-        -> (info: VersionInfo, feedbackRows: Int)?
-    {
+    /// Appends to `addedFeedback` the chain digest of each feedback row it adds (see ``CommitParts``).
+    private func writeVersion(
+        _ db: Database, _ object: PreparedObject, context: VersionContext, progress: CommitProgress,
+        addedFeedback: inout [String]
+    ) throws -> (info: VersionInfo, feedbackRows: Int)? {
         let owner = try findOrCreateObject(db, run: context.run, name: object.name, kind: object.kind, context: context)
         guard let objectID = owner.id else { throw StoreError.database(path, "inserting the object returned no id") }
         let latest = try DBVersion.latest(db, object: objectID)
@@ -110,14 +132,21 @@ extension LabStore {
             }
             return (info(version, name: object.name, context: context), 0)
         case .dataset(let dataset):
-            let alive = try DBFeedback.aliveNow(db, object: objectID)
-            var aliveByUID: [Int64: DBFeedback] = [:]
-            for row in alive { aliveByUID[row.uid] = row }
-            var incomingHash: [Int64: String] = [:]
-            for row in dataset.rows { incomingHash[row.uid] = row.rowHash }
+            let alive = try DBFeedback.aliveKeys(db, object: objectID)
             // A uid whose content changed is a relabel: the old row is removed and the new one added.
-            let added = dataset.rows.filter { aliveByUID[$0.uid]?.rowHash != $0.rowHash }
-            let removed = alive.filter { incomingHash[$0.uid] != $0.rowHash }
+            var added = dataset.rows
+            var removed: [DBFeedback.Key] = []
+            if !alive.isEmpty {
+                var aliveHash: [Int64: String] = [:]
+                aliveHash.reserveCapacity(alive.count)
+                for row in alive { aliveHash[row.uid] = row.rowHash }
+                var incomingHash: [Int64: String] = [:]
+                incomingHash.reserveCapacity(dataset.rows.count)
+                for row in dataset.rows { incomingHash[row.uid] = row.rowHash }
+                added = dataset.rows.filter { aliveHash[$0.uid] != $0.rowHash }
+                removed = alive.filter { incomingHash[$0.uid] != $0.rowHash }
+            }
+            progress.skip(dataset.rows.count - added.count)
             var version = DBVersion(
                 objectId: objectID, version: number, commitId: context.commit, kind: dataset.kind,
                 contentHash: dataset.contentHash, config: dataset.config,
@@ -127,14 +156,13 @@ extension LabStore {
             guard let versionID = version.id else {
                 throw StoreError.database(path, "inserting a version returned no id")
             }
-            try DBFeedback.markRemoved(db, ids: removed.compactMap(\.id), in: versionID)
+            try DBFeedback.markRemoved(db, ids: removed.map(\.id), in: versionID)
+            let insert = try DBFeedback.Insert(db)
+            addedFeedback.reserveCapacity(addedFeedback.count + added.count)
             for row in added {
-                var record = DBFeedback(
-                    objectId: objectID, uid: row.uid, prompt: row.prompt, chosen: row.chosen, rejected: row.rejected,
-                    annotator: row.annotator, seed: Int64(bitPattern: row.seed), rowHash: row.rowHash,
-                    addedIn: versionID, removedIn: nil, promptText: row.text?.prompt, chosenText: row.text?.chosen,
-                    rejectedText: row.text?.rejected, sampling: row.text?.sampling)
-                try record.insert(db)
+                try insert.execute(row, object: objectID, addedIn: versionID)
+                addedFeedback.append(CommitParts.addedFeedbackDigest(object: dataset.name, row: row))
+                progress.advance()
             }
             return (info(version, name: object.name, context: context), added.count)
         }

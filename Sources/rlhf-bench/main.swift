@@ -161,6 +161,7 @@ func say(_ text: String) {
     try bench.storeAtScale()
     try bench.textRewardScoring()
     try bench.textPolicyOptimization()
+    try bench.feedbackCommit()
     print(Report.table(bench.figures, quick: quick))
 }
 

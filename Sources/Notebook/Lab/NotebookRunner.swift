@@ -28,6 +28,9 @@ public final class NotebookRunner {
     var ordinal = 0
     /// Seconds a cell may run before it is cancelled (`--cell-timeout`); nil for no limit.
     public var cellTimeout: Double?
+    /// Receives (done, total) while a cell's commit hashes and writes a large dataset (see `LabStore.commit`);
+    /// like ``progress``, never cell output.
+    public var commitProgress: (Int, Int) -> Void = { _, _ in }
 
     /// Starts a run. `notebook` is nil for the interactive shell; `metadata` is its name, tags, note and environment.
     public convenience init(
@@ -104,7 +107,7 @@ public final class NotebookRunner {
                 cell: record, output: output.joined(separator: "\n"), durationMs: elapsed(),
                 objects: lab.checkpoints + objects, metrics: lab.metrics, bindings: bindings, artifacts: lab.artifacts,
                 loads: lab.loads, elapsedMs: elapsed)
-            let summary = try store.commit(run: runID, commit)
+            let summary = try store.commit(run: runID, commit, progress: commitProgress)
             lab.metrics = []
             lab.checkpoints = []
             lab.artifacts = []

@@ -29,8 +29,11 @@ enum CommitChain {
 
     /// Computes and stores the parts and hash of `commit`, which must be the newest commit (called last in the
     /// transaction that writes it). `metrics` are the points it measured.
-    static func seal(_ db: Database, commit: Int64, metrics: [CommitParts.Point]) throws {
-        let parts = try CommitParts.load(db, commit: commit, metrics: metrics)
+    /// `addedFeedback`: see ``CommitParts/load(_:commit:metrics:addedFeedback:)``.
+    static func seal(
+        _ db: Database, commit: Int64, metrics: [CommitParts.Point], addedFeedback: [String]? = nil
+    ) throws {
+        let parts = try CommitParts.load(db, commit: commit, metrics: metrics, addedFeedback: addedFeedback)
         let hash = link(parent: try parentHash(db, before: commit), parts: parts)
         try db.execute(
             sql: "UPDATE commits SET parts = ?, hash = ? WHERE id = ?", arguments: [parts.text, hash, commit])

@@ -74,7 +74,12 @@ struct CommitParts: Equatable {
 
     /// Reads a commit's content from the database. `metrics` are the commit's points (the caller has them: the cell
     /// that was just committed, or a pass over all points in commit order), so no query scans a run's points.
-    static func load(_ db: Database, commit: Int64, metrics: [Point]) throws -> CommitParts {
+    ///
+    /// `addedFeedback`, when given, is the digests (``addedFeedbackDigest(object:row:)``) of every feedback row the
+    /// commit's versions add, computed by the commit that writes them; nil reads the rows back.
+    static func load(_ db: Database, commit: Int64, metrics: [Point], addedFeedback: [String]? = nil) throws
+        -> CommitParts
+    {
         guard
             let row = try Row.fetchOne(
                 db,
@@ -87,7 +92,8 @@ struct CommitParts: Equatable {
         else { throw StoreError.database("", "commit \(commit) is missing") }
         return CommitParts(hashes: [
             runPart(row), cellPart(row), try bindingsPart(db, commit: commit), try versionsPart(db, commit: commit),
-            try feedbackPart(db, commit: commit), metricsPart(metrics), try artifactsPart(db, commit: commit),
+            try feedbackPart(db, commit: commit, added: addedFeedback), metricsPart(metrics),
+            try artifactsPart(db, commit: commit),
         ])
     }
 
@@ -148,16 +154,17 @@ struct CommitParts: Equatable {
         return text.hash
     }
 
-    private static func feedbackPart(_ db: Database, commit: Int64) throws -> String {
-        var digests: [String] = []
+    private static func feedbackPart(_ db: Database, commit: Int64, added: [String]?) throws -> String {
+        var digests: [String] = added ?? []
         // Migration v8 hashes the commits of older stores before v13 has added the text columns: read them as NULL.
         let hasText = try db.columns(in: "feedback").contains { $0.name == "prompt_text" }
         let textColumns =
             hasText
             ? "f.prompt_text, f.chosen_text, f.rejected_text, f.sampling"
             : "NULL AS prompt_text, NULL AS chosen_text, NULL AS rejected_text, NULL AS sampling"
-        for (marker, column) in [("added", "added_in"), ("removed", "removed_in")] {
-            for row in try Row.fetchAll(
+        let read = added == nil ? [("added", "added_in"), ("removed", "removed_in")] : [("removed", "removed_in")]
+        for (marker, column) in read {
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT o.name, f.uid, f.row_hash, f.prompt, f.chosen, f.rejected, f.annotator, f.seed,
@@ -165,19 +172,36 @@ struct CommitParts: Equatable {
                     FROM feedback f JOIN objects o ON o.id = f.object_id
                     WHERE f.\(column) IN (SELECT id FROM versions WHERE commit_id = ?)
                     """, arguments: [commit])
-            {
-                var digest = ContentHash.Canonical(tag: "rlhf-commit-feedback-row-v1")
-                digest.field(marker)
-                let values = Array(row.databaseValues)
-                // The text columns (v13) join the digest only on a text row, so every older commit hashes as before.
-                let text = values[8...]
-                for value in text.allSatisfy(\.isNull) ? values[..<8] : values[...] { digest.value(value) }
-                digests.append(digest.hash)
+            while let row = try rows.next() {
+                digests.append(feedbackDigest(marker, Array(row.databaseValues)))
             }
         }
         var text = ContentHash.Canonical(tag: "rlhf-commit-feedback-v1")
         for digest in digests.sorted() { text.field(digest) }
         return text.hash
+    }
+
+    /// One added or removed row's digest from its stored values: object name, uid, row hash, prompt, chosen,
+    /// rejected, annotator, seed, then the four text columns (v13), which join the digest only on a text row, so every
+    /// older commit hashes as before.
+    static func feedbackDigest(_ marker: String, _ values: [DatabaseValue]) -> String {
+        var digest = ContentHash.Canonical(tag: "rlhf-commit-feedback-row-v1")
+        digest.field(marker)
+        let text = values[8...]
+        for value in text.allSatisfy(\.isNull) ? values[..<8] : values[...] { digest.value(value) }
+        return digest.hash
+    }
+
+    /// The digest of a row this commit adds, from the values it is about to store (exactly the values
+    /// ``feedbackPart(_:commit:added:)`` would read back), so the commit need not read its rows back.
+    static func addedFeedbackDigest(object: String, row: PreparedDataset.Row) -> String {
+        var values: [DatabaseValue] = [
+            object.databaseValue, row.uid.databaseValue, row.rowHash.databaseValue, row.prompt.databaseValue,
+            row.chosen.databaseValue, row.rejected.databaseValue, row.annotator.databaseValue,
+            Int64(bitPattern: row.seed).databaseValue,
+        ]
+        values += [row.text?.prompt, row.text?.chosen, row.text?.rejected, row.text?.sampling].map(\.databaseValue)
+        return feedbackDigest("added", values)
     }
 
     static func metricsPart(_ points: [Point]) -> String {

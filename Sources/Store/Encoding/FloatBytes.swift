@@ -3,13 +3,18 @@ import Foundation
 /// The on-disk form of Float32 vectors: raw little-endian IEEE-754 bytes, bit-exact (NaN payloads and -0 kept).
 enum FloatBytes {
     static func encode(_ values: [Float]) -> Data {
-        var data = Data(count: values.count * 4)
-        data.withUnsafeMutableBytes { buffer in
-            for (index, value) in values.enumerated() {
-                buffer.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
+        #if _endian(little)
+            // The array's own bytes are already the stored form.
+            return values.withUnsafeBytes { Data($0) }
+        #else
+            var data = Data(count: values.count * 4)
+            data.withUnsafeMutableBytes { buffer in
+                for (index, value) in values.enumerated() {
+                    buffer.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: index * 4, as: UInt32.self)
+                }
             }
-        }
-        return data
+            return data
+        #endif
     }
 
     /// Nil when the byte count is not a multiple of 4.

@@ -44,6 +44,48 @@ struct DBFeedback: Codable, FetchableRecord, MutablePersistableRecord {
         try DBFeedback.filter(Columns.objectId == object && Columns.removedIn == nil).order(Columns.uid).fetchAll(db)
     }
 
+    /// What a commit compares a dataset's incoming rows with: an alive row's id, uid and hash.
+    struct Key {
+        var id: Int64
+        var uid: Int64
+        var rowHash: String
+    }
+
+    /// The keys of the rows ``aliveNow(_:object:)`` returns, in the same order, without reading their vectors.
+    static func aliveKeys(_ db: Database, object: Int64) throws -> [Key] {
+        var keys: [Key] = []
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, uid, row_hash FROM feedback WHERE object_id = ? AND removed_in IS NULL ORDER BY uid",
+            arguments: [object])
+        while let row = try rows.next() {
+            keys.append(Key(id: row[0], uid: row[1], rowHash: row[2]))
+        }
+        return keys
+    }
+
+    /// Inserts new rows with one prepared statement: what `insert(_:)` of a record writes, without encoding a
+    /// record per row (a commit may add 100,000 rows).
+    struct Insert {
+        private let statement: Statement
+
+        init(_ db: Database) throws {
+            statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO feedback (object_id, uid, prompt, chosen, rejected, annotator, seed, row_hash, added_in,
+                                          removed_in, prompt_text, chosen_text, rejected_text, sampling)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)
+                    """)
+        }
+
+        func execute(_ row: PreparedDataset.Row, object: Int64, addedIn version: Int64) throws {
+            statement.setUncheckedArguments([
+                object, row.uid, row.prompt, row.chosen, row.rejected, row.annotator, Int64(bitPattern: row.seed),
+                row.rowHash, version, row.text?.prompt, row.text?.chosen, row.text?.rejected, row.text?.sampling,
+            ])
+            try statement.execute()
+        }
+    }
+
     /// Rows alive at version number `version`: added at or before it, not removed at or before it; ordered by uid.
     static func alive(_ db: Database, object: Int64, version: Int) throws -> [DBFeedback] {
         try DBFeedback.fetchAll(

@@ -19,7 +19,10 @@ struct PreparedDataset: Sendable {
     var rows: [Row]
     var contentHash: String
 
-    init(name: String, kind: String, config: String, rows: [FeedbackRow], cell: Int) throws {
+    init(
+        name: String, kind: String, config: String, rows: [FeedbackRow], cell: Int,
+        progress: CommitProgress? = nil
+    ) throws {
         var seen = Set<Int64>()
         var prepared: [Row] = []
         prepared.reserveCapacity(rows.count)
@@ -36,6 +39,7 @@ struct PreparedDataset: Sendable {
                 Row(
                     uid: row.uid, prompt: row.prompt, chosen: chosen, rejected: rejected, annotator: row.annotator,
                     seed: row.seed, text: row.text, rowHash: hash))
+            progress?.advance()
         }
         prepared.sort { $0.uid < $1.uid }
         self.name = name

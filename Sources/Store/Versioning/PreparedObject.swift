@@ -28,12 +28,13 @@ enum PreparedObject: Sendable {
     }
 
     /// Validates and hashes `state`; bad tensors throw `StoreError.badTensor`, duplicate uids `StoreError.badCommit`.
-    init(name: String, state: ObjectState, cell: Int) throws {
+    init(name: String, state: ObjectState, cell: Int, progress: CommitProgress? = nil) throws {
         switch state {
         case .checkpoint(let checkpoint):
             self = .checkpoint(try PreparedCheckpoint(name: name, checkpoint: checkpoint))
         case .dataset(let kind, let config, let rows):
-            self = .dataset(try PreparedDataset(name: name, kind: kind, config: config, rows: rows, cell: cell))
+            self = .dataset(
+                try PreparedDataset(name: name, kind: kind, config: config, rows: rows, cell: cell, progress: progress))
         }
     }
 }

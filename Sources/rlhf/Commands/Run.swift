@@ -122,6 +122,7 @@ struct Run: ParsableCommand {
         RunSignalWatcher(request: runner.cancelRequest).start()
         let progress = ProgressReporter(quiet: quiet)
         runner.progress = progress.update
+        runner.commitProgress = progress.updateCommit
         runner.chartWidth = TerminalSize.columns
         let total = notebook.codeCells.count
         if !quiet {

@@ -15,9 +15,12 @@ final class ProgressReporter {
     private var lastTotal = 0
     private var drawn = false
 
+    /// `lineInterval`: seconds between two plain lines; `RLHF_PROGRESS_SECONDS` sets it (0 prints every update, for
+    /// logs that want more than a line every 5 seconds).
     init(
         quiet: Bool, isTerminal: Bool = isatty(2) != 0,
-        noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] != nil, lineInterval: Duration = .seconds(5)
+        noColor: Bool = ProcessInfo.processInfo.environment["NO_COLOR"] != nil,
+        lineInterval: Duration = ProgressReporter.intervalFromEnvironment()
     ) {
         self.quiet = quiet
         self.isTerminal = isTerminal
@@ -26,8 +29,24 @@ final class ProgressReporter {
         start = clock.now
     }
 
+    static func intervalFromEnvironment() -> Duration {
+        guard let text = ProcessInfo.processInfo.environment["RLHF_PROGRESS_SECONDS"], let seconds = Double(text),
+            seconds.isFinite, seconds >= 0
+        else { return .seconds(5) }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
     /// Called by the running built-in with the steps done so far and the total.
     func update(_ done: Int, _ total: Int) {
+        update(done, total, label: nil)
+    }
+
+    /// Called while a cell's commit hashes and writes a large dataset: lines read `committing 2048/200000 …`.
+    func updateCommit(_ done: Int, _ total: Int) {
+        update(done, total, label: "committing")
+    }
+
+    private func update(_ done: Int, _ total: Int, label: String?) {
         guard !quiet, total > 0 else { return }
         let now = clock.now
         if done < lastDone || total != lastTotal {
@@ -48,7 +67,8 @@ final class ProgressReporter {
             if now - lastDraw < lineInterval { return }
         }
         lastDraw = now
-        let line = ProgressReporter.describe(done: done, total: total, elapsed: now - start, width: isTerminal ? 24 : 0)
+        var line = ProgressReporter.describe(done: done, total: total, elapsed: now - start, width: isTerminal ? 24 : 0)
+        if let label { line.text = " " + label + line.text }
         if isTerminal {
             let bar = color ? "\u{1B}[36m" + line.bar + "\u{1B}[0m" : line.bar
             write("\r" + bar + line.text + (color ? "\u{1B}[K" : "   "))

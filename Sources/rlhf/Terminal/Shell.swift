@@ -19,6 +19,7 @@ struct Shell {
                 output: { print($0) })
         }
         runner.progress = progress.update
+        runner.commitProgress = progress.updateCommit
         runner.chartWidth = TerminalSize.columns
         let reader = LineReader(
             historyPath: history, completions: { runner.completionWords + ShellCommands.names })
