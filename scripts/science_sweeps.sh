@@ -10,9 +10,10 @@
 # to 1-20 (any `rlhf sweep --seeds` form). JOBS (default 1) runs that many runs at once; CSV=1 also prints each table
 # as CSV. The store is deleted at the end unless KEEP=1, which prints its path (then `rlhf report --sweep ID` draws it).
 #
-# Time, measured once with the debug build, 20 seeds, JOBS=1, on a 2-core AMD EPYC shared with other builds: 831 s
-# (dpo_vs_ppo 425 s, iterative 205 s, active_learning 195 s, 80 runs). A single debug run of each notebook takes
-# 4-6 s on its own, so on an idle machine expect about 7 min in debug; the release build was not timed.
+# Time, measured with the debug build, 20 seeds, JOBS=1, on a 2-core AMD EPYC shared with other builds: 831 s for
+# dpo_vs_ppo, iterative and active_learning (425, 205, 195 s) and 640 s for the other six (reward_hacking 64 s,
+# annotators 120 s, overoptimization 122 s, evaluation 153 s, moderation 145 s, customer_service 36 s). A single
+# debug run of each notebook takes 1.5-6 s on its own; the release build was not timed.
 set -euo pipefail
 
 rlhf="${1:-.build/release/rlhf}"
@@ -132,6 +133,7 @@ echo "== sweep $id: rlhf sweep notebooks/moderation.rlhf --seeds $seeds $took"
 compare $id accuracy.before accuracy.ppo accuracy.dpo ppo_gain.mean dpo_gain.mean ppo_minus_dpo.mean
 compare $id ppo_gain.gold dpo_gain.gold "ppo_gain.hate speech" ppo_gain.misinformation ppo_gain.spam
 compare $id "ppo_gain.adult content" ppo_gain.violence "dpo_gain.hate speech" dpo_gain.misinformation dpo_gain.spam
+compare $id "dpo_gain.adult content" dpo_gain.violence
 fi
 
 if wanted customer_service; then
@@ -140,4 +142,6 @@ sweep notebooks/customer_service.rlhf
 echo "== sweep $id: rlhf sweep notebooks/customer_service.rlhf --seeds $seeds $took"
 compare $id support.before.satisfaction support.after.satisfaction gain.satisfaction gain.resolution_rate
 compare $id gain.appropriateness gain.turns best_minus_after.satisfaction best_minus_after.turns
+compare $id support.before.resolution_rate support.after.resolution_rate support.after.appropriateness \
+    support.before.turns support.after.turns
 fi
