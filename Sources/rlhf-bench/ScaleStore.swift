@@ -124,7 +124,8 @@ struct ScaleStore {
         let cells = big ? 120 : Self.cellsPerRun
         let heads = (0..<Self.objectsPerCell).map { o in
             // The last value names the object, so the run's four heads differ from one another.
-            StoredTensor(name: "head", shape: [16, 16], values: rng.normalTensor([16, 16]).data.dropLast() + [Float(o)])
+            StoredTensor(
+                name: "head", shape: [16, 16], values: rng.normalTensor([16, 16]).data.dropLast() + [Float(o)])
         }
         let drift = Double(rng.normal()) * 0.1
         for cell in 0..<cells {

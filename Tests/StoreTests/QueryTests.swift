@@ -56,7 +56,7 @@ import Testing
             #expect(
                 columns == [
                     "id", "notebook", "source", "parameters", "status", "started_at", "finished_at", "deleted_at",
-                    "parent_run", "resumed_at_cell", "name", "note",
+                    "parent_run", "resumed_at_cell", "name", "note", "replay_of",
                 ])
             #expect(!(try store.query("PRAGMA user_version").rows.isEmpty))
         }
