@@ -49,10 +49,10 @@ extension LabStore {
     /// Makes the rows alive at version number `target` the alive rows of version `into`; returns bytes copied.
     private func restoreRows(_ db: Database, object: Int64, target: Int, into version: Int64) throws -> Int {
         let wanted = try DBFeedback.alive(db, object: object, version: target)
-        let current = try DBFeedback.aliveNow(db, object: object)
+        let current = try DBFeedback.aliveKeys(db, object: object).map(\.id)
         let wantedIDs = Set(wanted.compactMap(\.id))
-        let currentIDs = Set(current.compactMap(\.id))
-        try DBFeedback.markRemoved(db, ids: current.compactMap(\.id).filter { !wantedIDs.contains($0) }, in: version)
+        let currentIDs = Set(current)
+        try DBFeedback.markRemoved(db, ids: current.filter { !wantedIDs.contains($0) }, in: version)
         var bytes = 0
         for row in wanted where !currentIDs.contains(row.id ?? -1) {
             var revived = row

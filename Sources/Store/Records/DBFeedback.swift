@@ -39,19 +39,14 @@ struct DBFeedback: Codable, FetchableRecord, MutablePersistableRecord {
     /// Bytes of vector data this row adds to the store.
     var byteCount: Int { chosen.count + rejected.count }
 
-    /// Rows alive at the object's latest version (versions only append, so: never removed).
-    static func aliveNow(_ db: Database, object: Int64) throws -> [DBFeedback] {
-        try DBFeedback.filter(Columns.objectId == object && Columns.removedIn == nil).order(Columns.uid).fetchAll(db)
-    }
-
-    /// What a commit compares a dataset's incoming rows with: an alive row's id, uid and hash.
+    /// An alive row's id, uid and hash: what a commit compares incoming rows with, and what a rollback may remove.
     struct Key {
         var id: Int64
         var uid: Int64
         var rowHash: String
     }
 
-    /// The keys of the rows ``aliveNow(_:object:)`` returns, in the same order, without reading their vectors.
+    /// The keys (id, uid, hash) of the rows alive now, ordered by uid, without reading their vectors.
     static func aliveKeys(_ db: Database, object: Int64) throws -> [Key] {
         var keys: [Key] = []
         let rows = try Row.fetchCursor(
