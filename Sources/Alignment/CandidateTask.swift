@@ -139,23 +139,24 @@ extension CandidateTask {
 }
 
 extension VectorTask: CandidateTask {
-    public var responseDim: Int { dim }
-
     public func response(prompt i: Int, test: Bool, candidate k: Int) -> [Float] {
-        Array(candidates.data[(k * dim)..<(k * dim + dim)])
+        reading(prompt: (test ? testPrompts : prompts).rowSlice(i), response: candidates.rowSlice(k))
     }
 
     public func gold(prompt i: Int, test: Bool, candidate k: Int) -> Float {
-        gold(candidates.data[(k * dim)..<(k * dim + dim)])
+        gold(candidates.rowSlice(k), direction: direction(prompt: i, test: test))
     }
 
-    /// The candidate index of each row's chosen and rejected response.
+    /// The candidate index of each row's chosen and rejected response (the response part of a contextual row).
     public func candidateIndices(_ data: PreferenceDataset) throws -> (chosen: [Int], rejected: [Int]) {
         var index: [[Float]: Int] = [:]
-        for i in 0..<candidateCount { index[Array(candidates.data[(i * dim)..<(i * dim + dim)])] = i }
+        for i in 0..<candidateCount { index[Array(candidates.rowSlice(i))] = i }
+        let skip = responseDim - dim
         var c: [Int] = [], r: [Int] = []
         for row in data.rows {
-            guard let i = index[row.chosen], let j = index[row.rejected] else {
+            guard row.chosen.count == responseDim, row.rejected.count == responseDim,
+                let i = index[Array(row.chosen.dropFirst(skip))], let j = index[Array(row.rejected.dropFirst(skip))]
+            else {
                 throw AlignmentError.invalidArgument(
                     "preference \(row.uid) does not compare two of the task's candidates; collect the pairs without a policy"
                 )

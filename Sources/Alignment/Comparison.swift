@@ -22,19 +22,30 @@ public func confidenceInterval(_ s: Summary) -> ClosedRange<Double> {
     return (s.mean - half)...(s.mean + half)
 }
 
-/// Compares two deterministic policies by the gold reward of their responses to each held-out prompt and by the
-/// verdicts of `judge` on the pairs of responses.
+/// Compares two Gaussian policies N(π(x), σ²I) on the held-out prompts: each prompt's gold is the exact expected gold
+/// of each policy's samples (as `evaluate` reports it), and `judge` compares one sample of each.
 public func compare(
     _ original: PolicyModel, _ aligned: PolicyModel, task: VectorTask, judge: Annotator,
     rng: inout RNG
 ) throws -> Comparison {
     try task.check(policy: original)
     try task.check(policy: aligned)
+    let (mo, ma) = (original(task.testPrompts), aligned(task.testPrompts))
+    let all = Array(0..<task.testCount)
+    var so = [Float](), sa = [Float]()
+    for i in 0..<task.testCount {
+        so += mo.rowSlice(i).map { $0 + task.noise * rng.normal() }
+        sa += ma.rowSlice(i).map { $0 + task.noise * rng.normal() }
+    }
     return compare(
-        responses: original(task.testPrompts), aligned(task.testPrompts), task: task, judge: judge, rng: &rng)
+        gold: task.expectedGold(means: mo, prompts: all, test: true),
+        task.expectedGold(means: ma, prompts: all, test: true),
+        samples: Tensor(shape: mo.shape, data: so), Tensor(shape: ma.shape, data: sa), task: task, judge: judge,
+        rng: &rng)
 }
 
-/// Compares two sampling policies: one sampled response from each per held-out prompt.
+/// Compares two sampling policies: gold is that of one sampled response from each per held-out prompt, which the
+/// judge compares.
 public func compare(
     _ original: SamplingPolicy, _ aligned: SamplingPolicy, task: VectorTask, judge: Annotator,
     rng: inout RNG
@@ -47,19 +58,26 @@ public func compare(
         io.append(SamplingPolicy.sample(lo, row: i, rng: &rng))
         ia.append(SamplingPolicy.sample(la, row: i, rng: &rng))
     }
+    let (a, b) = (task.candidates.gatherRows(io), task.candidates.gatherRows(ia))
+    let all = Array(0..<task.testCount)
     return compare(
-        responses: task.candidates.gatherRows(io), task.candidates.gatherRows(ia), task: task, judge: judge, rng: &rng)
+        gold: task.gold(responses: a, prompts: all, test: true), task.gold(responses: b, prompts: all, test: true),
+        samples: a, b, task: task, judge: judge, rng: &rng)
 }
 
-func compare(responses a: Tensor, _ b: Tensor, task: VectorTask, judge: Annotator, rng: inout RNG) -> Comparison {
-    let (ga, gb) = (task.gold(a).map(Double.init), task.gold(b).map(Double.init))
-    let dim = task.dim
+/// Summarises each side's gold per held-out prompt and has `judge` compare the two sampled responses to each prompt.
+func compare(
+    gold ga: [Float], _ gb: [Float], samples a: Tensor, _ b: Tensor, task: VectorTask, judge: Annotator,
+    rng: inout RNG
+) -> Comparison {
     var wins = 0.0
     for i in 0..<a.rows {
-        let ra = a.data[(i * dim)..<(i * dim + dim)], rb = b.data[(i * dim)..<(i * dim + dim)]
-        if judge.judge(rb, ra, gold: task.gold, rng: &rng).prefersFirst { wins += 1 }
+        let u = task.direction(prompt: i, test: true)
+        if judge.judge(b.rowSlice(i), a.rowSlice(i), gold: { task.gold($0, direction: u) }, rng: &rng).prefersFirst {
+            wins += 1
+        }
     }
-    let (so, sa) = (Summary(ga), Summary(gb))
+    let (so, sa) = (Summary(ga.map(Double.init)), Summary(gb.map(Double.init)))
     return Comparison(
         original: so, aligned: sa, originalCI: confidenceInterval(so), alignedCI: confidenceInterval(sa),
         winRate: wins / Double(a.rows), judge: judge.name)

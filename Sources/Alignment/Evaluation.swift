@@ -38,27 +38,29 @@ public struct Summary: Sendable, Equatable {
 
 /// What a policy's responses to the held-out test prompts are worth.
 public struct Evaluation: Sendable, Equatable {
-    /// Hidden gold reward of each response, summarised.
+    /// Expected gold reward of the policy's samples to each prompt, summarised.
     public var gold: Summary
-    /// The reward model's scores of the same responses, when a reward model was given.
+    /// The reward model's mean score of the policy's samples to each prompt, when a reward model was given.
     public var rmScore: Summary?
-    /// Mean distance ‖π(x)‖ of the responses from the origin (how far the policy has run).
+    /// Mean distance ‖π(x)‖ of the policy's mean responses from the origin (how far the policy has run).
     public var responseNorm: Double
-    /// Gold reward of each response, in test-prompt order (what a box plot draws).
+    /// Expected gold reward per prompt, in test-prompt order (what a box plot draws).
     public var goldSamples: [Double] = []
 }
 
-/// Scores a policy's responses to the task's held-out test prompts by the hidden gold reward (the seed's Slide 11,
-/// measured instead of drawn from `uniform(2, 4)`).
+/// Scores the Gaussian policy N(π(x), σ²I) on the task's held-out test prompts (the seed's Slide 11, measured instead
+/// of drawn from `uniform(2, 4)`): gold is the exact expected gold of its samples, the reward model's score the mean
+/// over samples drawn from a generator fixed by the task (`VectorTask.expectedScores`).
 public func evaluate(_ policy: PolicyModel, task: VectorTask, rewardModel rm: RewardModel? = nil) throws -> Evaluation {
     try task.check(policy: policy)
     if let rm { try task.check(rewardModel: rm) }
-    let y = policy(task.testPrompts)  // [testCount, dim]
-    let gold = task.gold(y).map(Double.init)
+    let y = policy(task.testPrompts)  // [testCount, dim], the means
+    let all = Array(0..<task.testCount)
+    let gold = task.expectedGold(means: y, prompts: all, test: true).map(Double.init)
     let norms = (0..<y.rows).map { i in Double(y.row(i).data.reduce(0) { $0 + $1 * $1 }.squareRoot()) }
     return Evaluation(
         gold: Summary(gold),
-        rmScore: rm.map { Summary($0.scores(y).map(Double.init)) },
+        rmScore: rm.map { Summary(task.expectedScores($0, means: y, prompts: all, test: true).map(Double.init)) },
         responseNorm: norms.reduce(0, +) / Double(norms.count),
         goldSamples: gold)
 }

@@ -6,7 +6,8 @@ public struct OveroptimizationPoint: Sendable, Equatable {
     public var steps: Int
     /// √KL(π ‖ π_start), averaged over the held-out prompts, for Gaussian policies of spread σ: ‖π(x) − π₀(x)‖ / (√2·σ).
     public var sqrtKL: Double
-    /// Mean RM score (proxy reward) and gold reward of the responses to the held-out prompts.
+    /// Mean RM score (proxy reward) of the Gaussian policy's samples and their expected gold reward, over the held-out
+    /// prompts (as `evaluate` measures them).
     public var proxy: Double
     public var gold: Double
 }
@@ -30,9 +31,11 @@ public func overoptimization(
         var kl = 0.0
         for i in 0..<y.count { kl += Double((y.data[i] - y0.data[i]) * (y.data[i] - y0.data[i])) }
         kl /= 2 * Double(task.noise) * Double(task.noise) * Double(y.rows)
+        let all = Array(0..<task.testCount)
         return OveroptimizationPoint(
-            steps: step, sqrtKL: kl.squareRoot(), proxy: Summary(rm.scores(y).map(Double.init)).mean,
-            gold: Summary(task.gold(y).map(Double.init)).mean)
+            steps: step, sqrtKL: kl.squareRoot(),
+            proxy: Summary(task.expectedScores(rm, means: y, prompts: all, test: true).map(Double.init)).mean,
+            gold: Summary(task.expectedGold(means: y, prompts: all, test: true).map(Double.init)).mean)
     }
     var policy = start
     var points = [measure(policy, 0)]

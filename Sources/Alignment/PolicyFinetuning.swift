@@ -4,13 +4,15 @@ import Models
 /// Fine-tunes a policy to maximise a reward model's score of its responses (the seed's Slide 6), optionally with a
 /// penalty that keeps it near a frozen reference policy.
 ///
-/// Each step draws `batch` training prompts and minimises
-/// `−mean r(π(x)) + β · mean KL(π(·|x) ‖ π_ref(·|x))`, reading both policies as Gaussians of spread σ = `task.noise`
-/// around their outputs, so KL = ‖π(x) − π_ref(x)‖² / 2σ². With β = 0 this is the seed's method, which lets the reward
-/// model's score run away. `reference` defaults to the policy as it was when the call began.
+/// Both policies are read as Gaussians of spread σ = `task.noise` around their outputs. Each step draws `batch`
+/// training prompts and one sample y = π(x) + σε per prompt, and minimises `−mean r(y) + β · mean KL(π(·|x) ‖ π_ref(·|x))`
+/// with KL = ‖π(x) − π_ref(x)‖² / 2σ²: the reward is that of the policy's samples, as the KL is that of its
+/// distribution (the gradient of r flows through y = π(x) + σε, the reparameterisation trick). With β = 0 this is the
+/// seed's method, which lets the reward model's score run away. `reference` defaults to the policy as it was when the
+/// call began.
 ///
-/// Returns per step: `rm_score` (mean RM score of the batch), `gold` (mean hidden gold reward of the batch,
-/// for measurement only — it never reaches the gradient), `kl` and `loss`.
+/// Returns per step: `rm_score` (mean RM score of the batch's samples), `gold` (mean expected gold reward of the
+/// batch's Gaussians, exact — for measurement only, it never reaches the gradient), `kl` and `loss`.
 public func finetune(
     _ policy: inout PolicyModel, rewardModel rm: RewardModel, task: VectorTask, steps: Int, lr: Double,
     kl beta: Double, batch: Int, reference: PolicyModel? = nil, rng: inout RNG,
@@ -37,9 +39,11 @@ public func finetune(
         let tape = Tape()
         var params = policy.network.parameters
         let p = params.map { tape.leaf($0) }
-        let y = policy.network.forward(tape.constant(x), parameters: p, on: tape)  // [batch, dim]
+        let y = policy.network.forward(tape.constant(x), parameters: p, on: tape)  // [batch, dim], the means
+        let sample = tape.add(y, tape.constant(rng.normalTensor([batch, task.dim], scale: task.noise)))
+        let read = task.contextual ? tape.concatColumns(tape.constant(x), sample) : sample
         let frozen = rm.network.parameters.map { tape.constant($0) }
-        let r = rm.network.forward(y, parameters: frozen, on: tape)  // [batch, 1]
+        let r = rm.network.forward(read, parameters: frozen, on: tape)  // [batch, 1]
         let score = tape.mean(r)
         let d = tape.sub(y, tape.constant(reference(x)))
         let klTerm = tape.scale(tape.sum(tape.mul(d, d)), klScale)  // mean KL over the batch
@@ -50,7 +54,7 @@ public func finetune(
         policy.network.parameters = params
         try finite.check(policy.network, at: step)
 
-        let gold = task.gold(tape.value(y)).reduce(0, +) / Float(batch)
+        let gold = task.expectedGold(means: tape.value(y), prompts: idx, test: false).reduce(0, +) / Float(batch)
         metrics.append(Metric("rm_score", step: step, Double(tape.value(score).data[0])))
         metrics.append(Metric("gold", step: step, Double(gold)))
         metrics.append(Metric("kl", step: step, Double(tape.value(klTerm).data[0])))

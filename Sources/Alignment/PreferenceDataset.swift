@@ -145,7 +145,8 @@ public struct PreferenceDataset: Sendable, Equatable {
 ///
 /// Each pair draws a prompt and two responses: two distinct fixed candidates of the task, or — when `policy` is given —
 /// two samples `policy(prompt) + σ·ε` around the policy's answer, which is how Slide 7's later rounds ask about what the
-/// current policy actually says. The annotator judges them by the hidden gold reward. New rows are appended to `into`.
+/// current policy actually says. The annotator judges them by the hidden gold reward. New rows are appended to `into`;
+/// a row stores what a reward model reads (`VectorTask.reading`: a contextual task's rows hold the prompt too).
 public func collect(
     task: VectorTask, policy: PolicyModel?, annotator: Annotator, pairs: Int,
     into dataset: PreferenceDataset = PreferenceDataset(), rng: inout RNG,
@@ -154,18 +155,17 @@ public func collect(
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
     if let policy { try task.check(policy: policy) }
     try dataset.checkVectorRows()
-    if dataset.count > 0 && dataset.dim != task.dim {
-        throw AlignmentError.shapeMismatch(
-            "dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
-    }
+    if dataset.count > 0 { try task.check(dataset) }
     let means = policy.map { $0(task.prompts) }  // [promptCount, dim]
     var out = dataset
     for n in 0..<pairs {
         if n % 256 == 0 { try control.checkpoint(n, of: pairs) }
         let rowSeed = rng.next()
         var r = RNG(seed: rowSeed)
-        var (prompt, a, b) = task.drawPair(means: means, rng: &r)
-        let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
+        let (prompt, ya, yb) = task.drawPair(means: means, rng: &r)
+        let verdict = task.judge(ya, yb, prompt: prompt, by: annotator, rng: &r)
+        let x = task.prompts.rowSlice(prompt)
+        var (a, b) = (task.reading(prompt: x, response: ya), task.reading(prompt: x, response: yb))
         if !verdict.prefersFirst { swap(&a, &b) }
         // A panel's row says how its members split, so the split is stored with the row.
         let label = verdict.label(of: annotator)

@@ -77,13 +77,14 @@ public struct RewardEnsemble: Sendable, Equatable {
         guard data.count > 0 else {
             throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair")
         }
-        guard input == task.dim, data.dim == task.dim else {
+        guard input == task.responseDim, data.dim == task.responseDim else {
             throw AlignmentError.shapeMismatch(
-                "ensemble reads \(input) values, preferences hold \(data.dim), the task's responses have \(task.dim)")
+                "ensemble reads \(input) values, preferences hold \(data.dim), the task's responses have \(task.responseDim)"
+            )
         }
         let (c, r) = data.batch(Array(0..<data.count))
         let margins = zip(scores(c), scores(r)).map { $0 - $1 }
-        let gold = zip(task.gold(c), task.gold(r)).map { $0 - $1 }
+        let gold = data.rows.map { task.gold(reading: $0.chosen[...]) - task.gold(reading: $0.rejected[...]) }
         return Double(zip(margins, gold).filter { ($0 > 0 && $1 > 0) || ($0 < 0 && $1 < 0) }.count) / Double(data.count)
     }
 
@@ -130,33 +131,35 @@ public func collectByUncertainty(
 ) throws -> PreferenceDataset {
     guard pairs >= 1 else { throw AlignmentError.invalidArgument("collect needs pairs ≥ 1, got \(pairs)") }
     guard pool >= 1 else { throw AlignmentError.invalidArgument("collect needs pool ≥ 1, got \(pool)") }
-    guard ensemble.input == task.dim else {
+    guard ensemble.input == task.responseDim else {
         throw AlignmentError.shapeMismatch(
-            "ensemble reads \(ensemble.input) values but the task's responses have \(task.dim)")
+            "ensemble reads \(ensemble.input) values but the task's responses have \(task.responseDim)")
     }
     if let policy { try task.check(policy: policy) }
     try dataset.checkVectorRows()
-    if dataset.count > 0 && dataset.dim != task.dim {
-        throw AlignmentError.shapeMismatch(
-            "dataset holds responses of \(dataset.dim) values but the task's have \(task.dim)")
-    }
+    if dataset.count > 0 { try task.check(dataset) }
     let means = policy.map { $0(task.prompts) }
     var drawn: [(seed: UInt64, generator: RNG, prompt: Int, a: [Float], b: [Float])] = []
     for n in 0..<(pairs * pool) {
         if n % 256 == 0 { try control.checkpoint(n, of: pairs * pool) }
         let seed = rng.next()
         var r = RNG(seed: seed)
-        let (prompt, a, b) = task.drawPair(means: means, rng: &r)
-        drawn.append((seed, r, prompt, a, b))
+        let (prompt, ya, yb) = task.drawPair(means: means, rng: &r)
+        drawn.append((seed, r, prompt, ya, yb))
     }
-    let spread = ensemble.rankingUncertainty(Tensor.stack(rows: drawn.map(\.a)), Tensor.stack(rows: drawn.map(\.b)))
+    let source = task.prompts
+    func read(_ i: Int, _ y: [Float]) -> [Float] { task.reading(prompt: source.rowSlice(drawn[i].prompt), response: y) }
+    let spread = ensemble.rankingUncertainty(
+        Tensor.stack(rows: drawn.indices.map { read($0, drawn[$0].a) }),
+        Tensor.stack(rows: drawn.indices.map { read($0, drawn[$0].b) }))
     // Most uncertain first; ties keep draw order, so the choice is deterministic.
     let chosen = drawn.indices.sorted { spread[$0] != spread[$1] ? spread[$0] > spread[$1] : $0 < $1 }.prefix(pairs)
         .sorted()
     var out = dataset
     for i in chosen {
-        var (r, a, b) = (drawn[i].generator, drawn[i].a, drawn[i].b)
-        let verdict = annotator.judge(a[...], b[...], gold: task.gold, rng: &r)
+        var r = drawn[i].generator
+        let verdict = task.judge(drawn[i].a, drawn[i].b, prompt: drawn[i].prompt, by: annotator, rng: &r)
+        var (a, b) = (read(i, drawn[i].a), read(i, drawn[i].b))
         if !verdict.prefersFirst { swap(&a, &b) }
         let label = verdict.label(of: annotator)
         out.append(
@@ -181,9 +184,12 @@ extension VectorTask {
         let i = r.int(below: candidateCount)
         var j = r.int(below: candidateCount - 1)
         if j >= i { j += 1 }
-        return (
-            prompt, Array(candidates.data[(i * dim)..<(i * dim + dim)]),
-            Array(candidates.data[(j * dim)..<(j * dim + dim)])
-        )
+        return (prompt, Array(candidates.rowSlice(i)), Array(candidates.rowSlice(j)))
+    }
+
+    /// The annotator's verdict on two responses to training prompt `prompt`, judged by that prompt's gold.
+    func judge(_ a: [Float], _ b: [Float], prompt: Int, by annotator: Annotator, rng: inout RNG) -> Judgement {
+        let u = direction(prompt: prompt, test: false)
+        return annotator.judge(a[...], b[...], gold: { gold($0, direction: u) }, rng: &rng)
     }
 }

@@ -18,13 +18,10 @@ public func assess(_ rm: RewardModel, on data: PreferenceDataset, task: VectorTa
         throw AlignmentError.emptyDataset("assessing a reward model needs at least one preference pair")
     }
     try task.check(rewardModel: rm)
-    guard data.dim == task.dim else {
-        throw AlignmentError.shapeMismatch(
-            "preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
-    }
+    try task.check(data)
     let (chosen, rejected) = data.batch(Array(0..<data.count))
     let margins = zip(rm.scores(chosen), rm.scores(rejected)).map { Double($0 - $1) }
-    let goldMargins = zip(task.gold(chosen), task.gold(rejected)).map { Double($0 - $1) }
+    let goldMargins = data.rows.map { Double(task.gold(reading: $0.chosen[...]) - task.gold(reading: $0.rejected[...])) }
     let n = Double(data.count)
     let accuracy = Double(margins.filter { $0 > 0 }.count) / n
     let gold = Double(zip(margins, goldMargins).filter { ($0 > 0 && $1 > 0) || ($0 < 0 && $1 < 0) }.count) / n
@@ -73,10 +70,7 @@ public func split(_ data: PreferenceDataset, heldOut fraction: Double, rng: inou
 /// Fraction of rows whose chosen response has the higher gold reward: how often the annotator told the truth.
 public func goldAgreement(_ data: PreferenceDataset, task: VectorTask) throws -> Double {
     guard data.count > 0 else { throw AlignmentError.emptyDataset("gold agreement needs at least one preference pair") }
-    guard data.dim == task.dim else {
-        throw AlignmentError.shapeMismatch(
-            "preferences hold responses of \(data.dim) values but the task's have \(task.dim)")
-    }
-    let right = data.rows.filter { task.gold($0.chosen[...]) > task.gold($0.rejected[...]) }.count
+    try task.check(data)
+    let right = data.rows.filter { task.gold(reading: $0.chosen[...]) > task.gold(reading: $0.rejected[...]) }.count
     return Double(right) / Double(data.count)
 }

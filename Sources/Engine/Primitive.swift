@@ -19,6 +19,7 @@ enum Primitive: String, CaseIterable, Sendable {
     case pick  // [n, k], one column per row → [n, 1]
     case sumRows  // [n, k] → [n, 1]
     case rows  // [n, k] → [hi − lo, k], rows lo..<hi
+    case concatColumns  // [n, a] and [n, b] → [n, a + b], each row a's then b's
     case sum  // → [1]
     case mean  // → [1]
     // The transformer's ops (Tape+Transformer.swift)

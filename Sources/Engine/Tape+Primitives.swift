@@ -225,6 +225,29 @@ extension Tape {
         }
     }
 
+    /// Each row of `a` [n, p] followed by the same row of `b` [n, q] → [n, p + q] (a contextual reward model reads
+    /// its prompt and response side by side this way).
+    public func concatColumns(_ a: Var, _ b: Var) -> Var {
+        let (ta, tb) = (values[a.id], values[b.id])
+        precondition(ta.rows == tb.rows, "concatColumns: \(ta.shape) and \(tb.shape) differ in rows")
+        let (p, q, n) = (ta.columns, tb.columns, ta.rows)
+        var out = [Float]()
+        out.reserveCapacity(n * (p + q))
+        for i in 0..<n {
+            out.append(contentsOf: ta.data[(i * p)..<(i * p + p)])
+            out.append(contentsOf: tb.data[(i * q)..<(i * q + q)])
+        }
+        return record(.concatColumns, Tensor(shape: [n, p + q], data: out), from: a, b) { g, grads in
+            // each half of an output row's gradient goes back to the row it came from
+            grads.add(to: a, shape: ta.shape) { da in
+                for i in 0..<n { for j in 0..<p { da[i * p + j] += g.data[i * (p + q) + j] } }
+            }
+            grads.add(to: b, shape: tb.shape) { db in
+                for i in 0..<n { for j in 0..<q { db[i * q + j] += g.data[i * (p + q) + p + j] } }
+            }
+        }
+    }
+
     // MARK: Reductions
 
     /// Σ a → [1]

@@ -40,6 +40,12 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
         return Tensor(shape: [1, n], data: Array(data[(i * n)..<(i * n + n)]))
     }
 
+    /// The values of row `i` of a matrix, without copying.
+    public func rowSlice(_ i: Int) -> ArraySlice<Float> {
+        let n = columns
+        return data[(i * n)..<(i * n + n)]
+    }
+
     /// Rows at the given indices, stacked in that order: `[indices.count, columns]`.
     public func gatherRows(_ indices: [Int]) -> Tensor {
         let n = columns

@@ -25,6 +25,7 @@ let gradientCases: [GradientCase] = [
         name: "linear with ReLU", shapes: [[3, 4], [5, 4], [1, 5]],
         build: { t, v in t.linear(v[0], weight: v[1], bias: v[2], relu: true) }, avoidZero: true),
     GradientCase(name: "rows", shapes: [[5, 3]]) { t, v in t.rows(v[0], 1..<4) },
+    GradientCase(name: "concatColumns", shapes: [[3, 2], [3, 4]]) { t, v in t.concatColumns(v[0], v[1]) },
     GradientCase(name: "add", shapes: [[3, 4], [3, 4]]) { t, v in t.add(v[0], v[1]) },
     GradientCase(name: "add broadcast row", shapes: [[3, 4], [1, 4]]) { t, v in t.add(v[0], v[1]) },
     GradientCase(name: "sub", shapes: [[3, 4], [3, 4]]) { t, v in t.sub(v[0], v[1]) },

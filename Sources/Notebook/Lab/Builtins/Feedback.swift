@@ -130,7 +130,7 @@ extension TaskValue {
             return try collectActively(request, lab: lab, context: context)
         }
         return try context.lab {
-            try LabBuiltins.checkValues(request.pairs + (request.into?.count ?? 0), 2 * task.dim, args, "pairs")
+            try LabBuiltins.checkValues(request.pairs + (request.into?.count ?? 0), 2 * task.responseDim, args, "pairs")
             return try collect(
                 task: task, policy: request.policy, annotator: request.annotator, pairs: request.pairs,
                 into: request.into ?? PreferenceDataset(), rng: &lab.rng, control: lab.control)
@@ -151,7 +151,7 @@ extension TaskValue {
         }
         return try context.lab {
             try LabBuiltins.checkValues(
-                request.pairs * request.pool + (request.into?.count ?? 0), 2 * task.dim, args, "pairs")
+                request.pairs * request.pool + (request.into?.count ?? 0), 2 * task.responseDim, args, "pairs")
             return try collectByUncertainty(
                 task: task, policy: request.policy, ensemble: ensemble, annotator: request.annotator,
                 pairs: request.pairs, pool: request.pool, into: request.into ?? PreferenceDataset(), rng: &lab.rng,

@@ -100,8 +100,9 @@ extension LabBuiltins {
             ) { args, context in
                 let (dataset, vectorTask, judge) = (try prefs(args), try task(args), try annotator(args))
                 let test = try selecting(args)
-                if dataset.count > 0, dataset.dim != vectorTask.dim {
-                    throw task.error(args, "has dimension \(vectorTask.dim); the responses have \(dataset.dim)")
+                if dataset.count > 0, dataset.dim != vectorTask.responseDim {
+                    throw task.error(
+                        args, "has dimension \(vectorTask.responseDim); the responses have \(dataset.dim)")
                 }
                 var rows: [PreferencePair] = []
                 var changed = 0
@@ -113,7 +114,8 @@ extension LabBuiltins {
                     let seed = lab.rng.next()
                     var rng = RNG(seed: seed)
                     let first = judge.prefersFirst(
-                        gold: vectorTask.gold(row.chosen[...]), over: vectorTask.gold(row.rejected[...]), rng: &rng)
+                        gold: vectorTask.gold(reading: row.chosen[...]), over: vectorTask.gold(reading: row.rejected[...]),
+                        rng: &rng)
                     rows.append(
                         PreferencePair(
                             uid: row.uid, prompt: row.prompt, chosen: first ? row.chosen : row.rejected,

@@ -16,17 +16,18 @@ extension LabBuiltins {
         let candidates = Param.labelled("candidates", .int, default: 64, in: .integer(2...maxRows))
         let testPrompts = Param.labelled("test_prompts", .int, default: 200, in: testRows)
         let noise = Param.labelled("noise", .number, default: 1.0, in: .number(above: 0, atMost: 1000))
+        let contextual = Param.labelled("contextual", .bool, default: false)
         return Builtin(
-            "VectorTask", [dim, prompts, candidates, testPrompts, noise],
+            "VectorTask", [dim, prompts, candidates, testPrompts, noise, contextual],
             doc:
-                "The seed's vector world: prompts, candidate responses and a hidden gold reward, drawn from the run's generator."
+                "The seed's vector world: prompts, candidate responses and a hidden gold reward (prompt-dependent when contextual; a reward model then reads task.reward_input values), drawn from the run's generator."
         ) { args, context in
             let task = try context.lab {
                 let counts = try [prompts(args), candidates(args), testPrompts(args)]
                 try checkValues(counts.reduce(0, +), dim(args), args, dim.name)
                 return try VectorTask(
                     dim: dim(args), prompts: counts[0], candidates: counts[1], testPrompts: counts[2],
-                    noise: Float(noise(args)), seed: lab.rng.next())
+                    noise: Float(noise(args)), contextual: contextual(args), seed: lab.rng.next())
             }
             return .native(TaskValue(task: task))
         }

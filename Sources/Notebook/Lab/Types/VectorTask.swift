@@ -9,7 +9,7 @@ struct TaskValue: LabValue {
 
     var displayText: String {
         "VectorTask(dim: \(task.dim), prompts: \(task.promptCount), candidates: \(task.candidateCount), "
-            + "test prompts: \(task.testCount))"
+            + "test prompts: \(task.testCount)\(task.contextual ? ", contextual" : ""))"
     }
 }
 
@@ -26,18 +26,30 @@ enum VectorTaskType: BindingLabType {
                 .int($0.task.candidateCount)
             },
             LabMember("test_prompts", "int", "held-out prompts, never trained on") { .int($0.task.testCount) },
-            LabMember("noise", "float", "spread of the prompts around the gold direction") {
+            LabMember("noise", "float", "spread σ of a policy's samples around its output (the σ its KL reads)") {
                 .double(Double($0.task.noise))
+            },
+            LabMember("contextual", "bool", "whether gold's direction depends on the prompt") {
+                .bool($0.task.contextual)
+            },
+            LabMember("reward_input", "int", "values a reward model reads: dim, or prompt then response (2·dim)") {
+                .int($0.task.responseDim)
             },
             LabMember("gold_optimum", "float", "the highest gold reward any response can reach") {
                 .double(Double($0.task.goldOptimum))
             },
+            LabMember(
+                "expected_gold_optimum", "float",
+                "the highest expected gold of a policy's samples (gold_optimum less the spread's cost α·dim·noise²)"
+            ) { .double(Double($0.task.expectedGoldOptimum)) },
         ]
     }
 
-    /// `{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"123","test_prompts":200}`.
+    /// `{"$type":"VectorTask","candidates":64,"dim":8,"noise":1.0,"prompts":256,"seed":"123","test_prompts":200}`;
+    /// `"contextual":true` only when it is, so every task stored before contextual tasks existed keeps its form.
     struct Parameters: Codable, Equatable {
         var candidates: Int
+        var contextual: Bool?
         var dim: Int
         var noise: Float
         var prompts: Int
@@ -45,7 +57,7 @@ enum VectorTaskType: BindingLabType {
         var testPrompts: Int
 
         enum CodingKeys: String, CodingKey {
-            case candidates, dim, noise, prompts, seed
+            case candidates, contextual, dim, noise, prompts, seed
             case testPrompts = "test_prompts"
         }
     }
@@ -53,7 +65,7 @@ enum VectorTaskType: BindingLabType {
     static func parameters(of value: TaskValue) -> Parameters {
         let t = value.task
         return Parameters(
-            candidates: t.candidateCount, dim: t.dim, noise: t.noise, prompts: t.promptCount, seed: t.seed,
+            candidates: t.candidateCount, contextual: t.contextual ? true : nil, dim: t.dim, noise: t.noise, prompts: t.promptCount, seed: t.seed,
             testPrompts: t.testCount)
     }
 
@@ -61,6 +73,6 @@ enum VectorTaskType: BindingLabType {
         TaskValue(
             task: try VectorTask(
                 dim: p.dim, prompts: p.prompts, candidates: p.candidates, testPrompts: p.testPrompts, noise: p.noise,
-                seed: p.seed))
+                contextual: p.contextual ?? false, seed: p.seed))
     }
 }
