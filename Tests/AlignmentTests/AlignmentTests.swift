@@ -23,10 +23,10 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
     let alpha = task.curvature
     #expect(abs(alpha - 1 / (2 * 4)) < 1e-7)
     let best = u.map { $0 / (2 * alpha) }
-    #expect(abs(task.gold(best[...]) - task.goldOptimum) < 1e-4)
+    #expect(abs(task.gold(reading: best[...]) - task.goldOptimum) < 1e-4)
     // Moving away from y* in any direction loses gold.
     for scale: Float in [0.5, 1.5, 3] {
-        #expect(task.gold(best.map { $0 * scale }[...]) < task.goldOptimum)
+        #expect(task.gold(reading: best.map { $0 * scale }[...]) < task.goldOptimum)
     }
 }
 
@@ -53,7 +53,7 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
     var rng = RNG(seed: 8)
     func goldAgreement(_ annotator: Annotator) throws -> Double {
         let d = try collect(task: task, policy: nil, annotator: annotator, pairs: 4000, rng: &rng)
-        return Double(d.rows.filter { task.gold($0.chosen[...]) > task.gold($0.rejected[...]) }.count) / Double(d.count)
+        return Double(d.rows.filter { task.gold(reading: $0.chosen[...]) > task.gold(reading: $0.rejected[...]) }.count) / Double(d.count)
     }
     let coin = try goldAgreement(.coin)
     let clean = try goldAgreement(.bradleyTerry(noise: 0))

@@ -59,7 +59,7 @@ import Testing
     }
     #expect(data.count == 10)
     #expect(labelled.allSatisfy { $0 >= threshold - 1e-9 })
-    #expect(data.rows.allSatisfy { task.gold($0.chosen[...]) >= task.gold($0.rejected[...]) })
+    #expect(data.rows.allSatisfy { task.gold(reading: $0.chosen[...]) >= task.gold(reading: $0.rejected[...]) })
 }
 
 @Test func ensembleFitLearnsAndMembersDiffer() throws {
