@@ -98,8 +98,12 @@ extension CandidateTask {
     /// Checks that a reward model reads this task's responses.
     func check(rewardModel rm: RewardModel) throws {
         guard rm.input == responseDim else {
+            // A contextual vector task's reward model reads the prompt too, which a newcomer cannot guess from sizes.
+            let hint =
+                (self as? VectorTask)?.contextual == true
+                ? " (the prompt, then the response: RewardModel(input: task.reward_input, …))" : ""
             throw AlignmentError.shapeMismatch(
-                "reward model reads \(rm.input) values but the task's responses have \(responseDim)")
+                "reward model reads \(rm.input) values but the task's responses have \(responseDim)" + hint)
         }
     }
 

@@ -21,7 +21,9 @@ public func assess(_ rm: RewardModel, on data: PreferenceDataset, task: VectorTa
     try task.check(data)
     let (chosen, rejected) = data.batch(Array(0..<data.count))
     let margins = zip(rm.scores(chosen), rm.scores(rejected)).map { Double($0 - $1) }
-    let goldMargins = data.rows.map { Double(task.gold(reading: $0.chosen[...]) - task.gold(reading: $0.rejected[...])) }
+    let goldMargins = data.rows.map {
+        Double(task.gold(reading: $0.chosen[...]) - task.gold(reading: $0.rejected[...]))
+    }
     let n = Double(data.count)
     let accuracy = Double(margins.filter { $0 > 0 }.count) / n
     let gold = Double(zip(margins, goldMargins).filter { ($0 > 0 && $1 > 0) || ($0 < 0 && $1 < 0) }.count) / n

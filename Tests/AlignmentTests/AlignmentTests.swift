@@ -53,7 +53,8 @@ func bradleyTerryNoiseOutsideZeroOneIsRefused(_ noise: Double) {
     var rng = RNG(seed: 8)
     func goldAgreement(_ annotator: Annotator) throws -> Double {
         let d = try collect(task: task, policy: nil, annotator: annotator, pairs: 4000, rng: &rng)
-        return Double(d.rows.filter { task.gold(reading: $0.chosen[...]) > task.gold(reading: $0.rejected[...]) }.count) / Double(d.count)
+        return Double(d.rows.filter { task.gold(reading: $0.chosen[...]) > task.gold(reading: $0.rejected[...]) }.count)
+            / Double(d.count)
     }
     let coin = try goldAgreement(.coin)
     let clean = try goldAgreement(.bradleyTerry(noise: 0))

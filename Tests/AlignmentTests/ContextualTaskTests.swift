@@ -41,7 +41,9 @@ func goldFollowsThePromptsDirection(contextual: Bool) throws {
             let sq = y.reduce(0.0) { $0 + Double($1) * Double($1) }
             let gold = dot - Double(task.curvature) * sq
             #expect(abs(Double(task.gold(prompt: source.rowSlice(i), response: y[...])) - gold) < 1e-5)
-            #expect(abs(Double(task.gold(responses: Tensor(shape: [1, 5], data: y), prompts: [i], test: test)[0]) - gold) < 1e-5)
+            #expect(
+                abs(Double(task.gold(responses: Tensor(shape: [1, 5], data: y), prompts: [i], test: test)[0]) - gold)
+                    < 1e-5)
             // A preference row holds the prompt first when gold depends on it.
             let reading = task.reading(prompt: source.rowSlice(i), response: y)
             #expect(reading == (contextual ? Array(source.rowSlice(i)) + y : y))
@@ -157,9 +159,12 @@ func evaluateReportsTheExpectedGoldOfTheSamples(contextual: Bool) throws {
     // Step 0's gold is measured before the update, on the prompts the step drew first from the generator.
     let idx = (0..<5).map { _ in replay.int(below: task.promptCount) }
     let means = start(task.prompts.gatherRows(idx))
-    let gold = (0..<5).reduce(0.0) { total, r in
-        total + Double(task.gold(prompt: task.prompts.rowSlice(idx[r]), response: means.rowSlice(r)) - task.spreadCost)
-    } / 5
+    let gold =
+        (0..<5).reduce(0.0) { total, r in
+            total
+                + Double(
+                    task.gold(prompt: task.prompts.rowSlice(idx[r]), response: means.rowSlice(r)) - task.spreadCost)
+        } / 5
     let logged = try #require(metrics.first { $0.name == "gold" && $0.step == 0 })
     #expect(abs(logged.value - gold) < 1e-5)
 }

@@ -7,7 +7,7 @@ let smallNotebook = """
     # # A small run
     # %% setup id=setup
     seed(5)
-    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
+    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20, contextual: false)
     policy = PolicyModel(input: 8, hidden: 8, output: 8)
     rm = RewardModel(input: 8, hidden: 8)
     # %% feedback id=feedback
@@ -108,7 +108,7 @@ let smallNotebook = """
             """
             # %% one
             seed(1)
-            task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+            task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
             # %% two
             rm = RewardModel(input: 4, hidden: 4)
             # %% three

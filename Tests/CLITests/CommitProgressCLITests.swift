@@ -8,7 +8,7 @@ import Testing
     static let notebook = """
         # %% setup
         seed(3)
-        task = VectorTask(dim: 4, prompts: 16, candidates: 8)
+        task = VectorTask(dim: 4, prompts: 16, candidates: 8, contextual: false)
         policy = PolicyModel(input: 4, hidden: 8, output: 4)
 
         # %% feedback

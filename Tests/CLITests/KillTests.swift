@@ -17,7 +17,7 @@ let killPointNotebook = """
     seed_value = 3
     # %% setup id=setup
     seed(seed_value)
-    task = VectorTask(dim: 16, prompts: 64, candidates: 32, test_prompts: 20)
+    task = VectorTask(dim: 16, prompts: 64, candidates: 32, test_prompts: 20, contextual: false)
     policy = PolicyModel(input: 16, hidden: 32, output: 16)
     rm = RewardModel(input: 16, hidden: 32)
     # %% feedback id=feedback

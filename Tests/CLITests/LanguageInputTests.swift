@@ -109,7 +109,7 @@ struct LanguageInputTests {
             "lab.rlhf",
             """
             seed(1)
-            task = VectorTask(dim: 4, candidates: 8)
+            task = VectorTask(dim: 4, candidates: 8, contextual: false)
             policy = PolicyModel(input: 4, hidden: 8, output: 4)
             x = \(call)
 

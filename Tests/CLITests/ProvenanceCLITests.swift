@@ -16,7 +16,7 @@ import Testing
         q = load("1/p")
         # %% train id=train
         seed(5)
-        task = VectorTask(dim: 4, prompts: 16, candidates: 8, test_prompts: 4)
+        task = VectorTask(dim: 4, prompts: 16, candidates: 8, test_prompts: 4, contextual: false)
         rm = RewardModel(input: 4, hidden: 8)
         f = finetune(q, rm, task, steps: 3, lr: 1e-2, kl: 0.1)
         # %% back id=back

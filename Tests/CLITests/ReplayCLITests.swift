@@ -159,7 +159,7 @@ import Testing
         let cli = try CLI()
         defer { cli.remove() }
         let session = """
-            seed(2); task = VectorTask(dim: 6, prompts: 20, candidates: 10, test_prompts: 10)
+            seed(2); task = VectorTask(dim: 6, prompts: 20, candidates: 10, test_prompts: 10, contextual: false)
             p = PolicyModel(input: 6, hidden: 6, output: 6); rm = RewardModel(input: 6, hidden: 6)
             prefs = collect(task, policy: p, annotator: BradleyTerry(noise: 0.1), pairs: 40)
             print(nope)
@@ -180,7 +180,7 @@ import Testing
         let cli = try CLI()
         defer { cli.remove() }
         let session = """
-            seed(1); task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+            seed(1); task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
             p = PolicyModel(input: 4, hidden: 4, output: 4); rm = RewardModel(input: 4, hidden: 4)
             finetune(p, rm, task, steps: 3)
             :rollback p 1

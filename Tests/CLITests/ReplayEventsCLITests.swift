@@ -7,7 +7,7 @@ import Testing
 /// backfilled, replays the rollback where it happened.
 @Suite struct ReplayEventsCLITests {
     static let session = """
-        seed(1); task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+        seed(1); task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
         p = PolicyModel(input: 4, hidden: 4, output: 4); rm = RewardModel(input: 4, hidden: 4)
         finetune(p, rm, task, steps: 3)
         :rollback p 1

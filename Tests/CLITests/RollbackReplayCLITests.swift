@@ -8,7 +8,7 @@ import Testing
     static let notebook = """
         # %% setup
         seed(5)
-        task = VectorTask(dim: 4, prompts: 16, candidates: 6, test_prompts: 8)
+        task = VectorTask(dim: 4, prompts: 16, candidates: 6, test_prompts: 8, contextual: false)
         sp = SamplingPolicy(task, hidden: 4)
         rm = RewardModel(input: 4, hidden: 4)
         ens = RewardEnsemble(input: 4, hidden: 4, members: 2)

@@ -8,7 +8,7 @@ import Testing
     static let setup = """
         # %% setup id=setup
         seed(3)
-        task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 10)
+        task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 10, contextual: false)
         p = PolicyModel(input: 8, hidden: 8, output: 8)
         rm = RewardModel(input: 8, hidden: 8)
         sp = SamplingPolicy(task, hidden: 8)

@@ -68,7 +68,7 @@ import Testing
         var mark = shell.mark
         shell.type(
             """
-            seed(3); task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 10); \
+            seed(3); task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 10, contextual: false); \
             p = PolicyModel(input: 8, hidden: 8, output: 8); rm = RewardModel(input: 8, hidden: 8); \
             sp = SamplingPolicy(task, hidden: 8); prefs = collect(task, annotator: BradleyTerry(), pairs: 64)\r
             """)
@@ -110,7 +110,7 @@ import Testing
             """
             # %% setup
             seed(4)
-            task = VectorTask(dim: 6, prompts: 20, candidates: 10, test_prompts: 10)
+            task = VectorTask(dim: 6, prompts: 20, candidates: 10, test_prompts: 10, contextual: false)
             p = PolicyModel(input: 6, hidden: 6, output: 6)
             rm = RewardModel(input: 6, hidden: 6)
             # %% train

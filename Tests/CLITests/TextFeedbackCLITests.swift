@@ -169,7 +169,7 @@ import Testing
         let source = """
             # %% setup id=setup
             seed(5)
-            task = VectorTask(dim: 3, prompts: 8, candidates: 4, test_prompts: 4)
+            task = VectorTask(dim: 3, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
             prefs = collect(task, annotator: Oracle(), pairs: 5)
             """
         #expect(try cli("run", try cli.write("v.rlhf", source), "--quiet").status == 0)

@@ -12,7 +12,7 @@ import Testing
 @Suite struct BuiltinDeclarationTests {
     static let fixtures = """
         seed(1)
-        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
         mt = ModerationTask(dim: 4, items: 8, test_items: 4)
         st = SupportTask(dim: 4, conversations: 8, test_conversations: 4)
         p = PolicyModel(input: 4, hidden: 4, output: 4)

@@ -42,7 +42,7 @@ func runtimeErrorsNameTheCellAndItsLine(line: String, expected: String) throws {
     let text = """
         # %% a id=a
         seed(1)
-        task = VectorTask(dim: 2, prompts: 8, candidates: 4, test_prompts: 4)
+        task = VectorTask(dim: 2, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
         x = PolicyModel(input: 2, hidden: 2, output: 2)
         # %% b id=b
         # a comment line is skipped

@@ -671,7 +671,7 @@ struct CellFileTests {
             # # Quickstart — the seed's slides 2–7, made to work
             # %% setup id=setup
             seed(42)
-            task = VectorTask(dim: 100, candidates: 64)
+            task = VectorTask(dim: 100, candidates: 64, contextual: false)
             policy = PolicyModel(input: 100, hidden: 64, output: 100)
             rm = RewardModel(input: 100, hidden: 64)
             # %% feedback id=feedback

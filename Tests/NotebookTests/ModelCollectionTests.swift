@@ -10,7 +10,7 @@ import Testing
 private let collectionNotebook = """
     # %% setup id=setup
     seed(3)
-    task = VectorTask(dim: 4, prompts: 16, candidates: 8, test_prompts: 8)
+    task = VectorTask(dim: 4, prompts: 16, candidates: 8, test_prompts: 8, contextual: false)
     rm = RewardModel(input: 4, hidden: 4)
     ps = [PolicyModel(input: 4, hidden: 4, output: 4), PolicyModel(input: 4, hidden: 4, output: 4)]
     best = {policy: PolicyModel(input: 4, hidden: 4, output: 4), kl: 0.5}

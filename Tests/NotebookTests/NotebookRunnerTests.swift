@@ -9,7 +9,7 @@ import Testing
 private let miniNotebook = """
     # %% setup id=setup
     seed(7)
-    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
+    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20, contextual: false)
     policy = PolicyModel(input: 8, hidden: 8, output: 8)
     rm = RewardModel(input: 8, hidden: 8)
     # %% feedback id=feedback
@@ -88,7 +88,7 @@ private func count(_ store: LabStore, _ sql: String) throws -> Int64 {
     let text = """
         # %% one
         seed(1)
-        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
         rm = RewardModel(input: 4, hidden: 4)
         policy = PolicyModel(input: 4, hidden: 4, output: 4)
         # %% two
@@ -201,7 +201,7 @@ private func count(_ store: LabStore, _ sql: String) throws -> Int64 {
     ] as [(String, String)])
 func builtinMisuseGetsALocatedError(source: String, expected: String) throws {
     let setup =
-        "# %% s\nseed(1)\ntask = VectorTask(dim: 4, prompts: 4, candidates: 4, test_prompts: 4)\n"
+        "# %% s\nseed(1)\ntask = VectorTask(dim: 4, prompts: 4, candidates: 4, test_prompts: 4, contextual: false)\n"
         + "rm = RewardModel(input: 4, hidden: 2)\nprefs = collect(task, annotator: Coin(), pairs: 4)\n"
         + "p = PolicyModel(input: 4, hidden: 2, output: 4)\n"
     let (store, runner, _, folder) = try runNotebook(setup)

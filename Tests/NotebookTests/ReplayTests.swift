@@ -12,7 +12,7 @@ private let replayNotebook = """
     steps = 8
     # %% setup id=setup
     seed(11)
-    task = VectorTask(dim: dim, prompts: 24, candidates: 12, test_prompts: 10)
+    task = VectorTask(dim: dim, prompts: 24, candidates: 12, test_prompts: 10, contextual: false)
     policy = PolicyModel(input: dim, hidden: 8, output: dim)
     rm = RewardModel(input: dim, hidden: 8)
     prefs = collect(task, policy: policy, annotator: BradleyTerry(noise: 0.1), pairs: 60)

@@ -11,7 +11,7 @@ import Testing
 private let resumeNotebook = """
     # %% setup id=setup
     seed(11)
-    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
+    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20, contextual: false)
     policy = PolicyModel(input: 8, hidden: 8, output: 8)
     rm = RewardModel(input: 8, hidden: 8)
     judge = BradleyTerry(noise: 0.1)
@@ -210,7 +210,7 @@ func aResumedRunIsBitwiseTheUninterruptedRun(from cell: Int) throws {
     let text = """
         # %% setup id=setup
         seed(4)
-        task = VectorTask(dim: 6, prompts: 24, candidates: 12, test_prompts: 10)
+        task = VectorTask(dim: 6, prompts: 24, candidates: 12, test_prompts: 10, contextual: false)
         ens = RewardEnsemble(input: 6, hidden: 6, members: 3)
         sampler = SamplingPolicy(task, hidden: 8)
         panel = Panel(annotators: [Oracle(), BradleyTerry(noise: 0.2), Biased(weight: 0.5)])

@@ -9,7 +9,7 @@ import Testing
 private let editsNotebook = """
     # %% setup id=setup
     seed(5)
-    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20)
+    task = VectorTask(dim: 8, prompts: 32, candidates: 16, test_prompts: 20, contextual: false)
     policy = PolicyModel(input: 8, hidden: 8, output: 8)
     rm = RewardModel(input: 8, hidden: 8)
     # %% feedback id=feedback

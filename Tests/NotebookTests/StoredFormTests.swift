@@ -19,8 +19,8 @@ let everyType = """
     tt = TextTask(c, policy: lm, prompt_chars: 3, continuation: 4, prompts: 5, test_prompts: 2)
     trm = TextRewardModel(lm)
     seed(123)
-    vt = VectorTask(dim: 8)
-    vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1)
+    vt = VectorTask(dim: 8, contextual: false)
+    vt2 = VectorTask(dim: 3, prompts: 10, candidates: 5, test_prompts: 7, noise: 0.1, contextual: false)
     mt = ModerationTask(dim: 6, items: 40, test_items: 30, noise: 0.25)
     st = SupportTask(dim: 5, conversations: 20, test_conversations: 10, noise: 1e-3)
     coin = Coin()
@@ -38,6 +38,7 @@ let everyType = """
     finetune(p, rm, vt2, steps: 2)
     fit(ens, prefs, epochs: 1, batch: 2)
     vt3 = VectorTask(dim: 4, prompts: 6, candidates: 3, test_prompts: 2, contextual: true)
+    vt4 = VectorTask(dim: 2, prompts: 2, candidates: 2, test_prompts: 1)
     """
 
 /// The stored forms `everyType` commits, byte for byte (the Corpus, GPT and TextRewardModel rows added with those types). Obtained once from the code before the type registry (commit
@@ -47,9 +48,9 @@ let everyType = """
 private let expectedBindings: [(name: String, json: String)] = [
     (
         // The generator's state at the end: it moved when `finetune` began drawing the Gaussian policy's samples and
-        // when vt3 was added (issue 16); every other binding kept its bytes.
+        // when vt3 and vt4 were added (issue 16); every other binding kept its bytes.
         "$rng",
-        #"{"$type":"RNG","state":["9864301919884654196","6960263840547984478","16389674405780526066","13263466768393464335"]}"#
+        #"{"$type":"RNG","state":["5792637922876065829","792927421344674264","14825047242700596614","4020090560843523922"]}"#
     ),
     ("bi", #"{"$type":"Annotator","name":"biased(toward: length, weight: -0.75)"}"#),
     ("bt", #"{"$type":"Annotator","name":"bradleyTerry(noise: 0.1)"}"#),
@@ -90,10 +91,15 @@ private let expectedBindings: [(name: String, json: String)] = [
         "vt2",
         #"{"$type":"VectorTask","candidates":5,"dim":3,"noise":0.1,"prompts":10,"seed":"17885451940711451998","test_prompts":7}"#
     ),
-    // Added with contextual tasks (issue 16): the flag is written only when true, so vt and vt2 keep their bytes.
+    // Added with contextual tasks (issue 16): the flag is written only when true, so vt and vt2 keep their bytes;
+    // vt4 says that a notebook's VectorTask is contextual unless it says otherwise.
     (
         "vt3",
         #"{"$type":"VectorTask","candidates":3,"contextual":true,"dim":4,"noise":1.0,"prompts":6,"seed":"5583860683093352827","test_prompts":2}"#
+    ),
+    (
+        "vt4",
+        #"{"$type":"VectorTask","candidates":2,"contextual":true,"dim":2,"noise":1.0,"prompts":2,"seed":"6344849385534932729","test_prompts":1}"#
     ),
 ]
 

@@ -295,7 +295,7 @@ extension BadInputCorpus {
                 "language/types/\(name)",
                 """
                 # %% c id=c
-                task = VectorTask(dim: 4, candidates: 8)
+                task = VectorTask(dim: 4, candidates: 8, contextual: false)
                 policy = PolicyModel(input: 4, hidden: 8, output: 4)
                 x = \(call)
 

@@ -7,7 +7,7 @@ extension BadInputCorpus {
     /// Built in the failing cell itself, so the failure rolls them back and the case commits nothing.
     static let numericSetup = """
         seed(1)
-        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4)
+        task = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, contextual: false)
         p = PolicyModel(input: 4, hidden: 4, output: 4)
         rm = RewardModel(input: 4, hidden: 4)
         sp = SamplingPolicy(task, hidden: 4)
@@ -159,7 +159,7 @@ extension BadInputCorpus {
     ].map { name, call, error in
         .notebook(
             "numeric/blow-up-\(name)",
-            "# %% bad id=bad\n\(numericSetup)\ntiny = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, noise: 1e-30)\n\(call)\n",
+            "# %% bad id=bad\n\(numericSetup)\ntiny = VectorTask(dim: 4, prompts: 8, candidates: 4, test_prompts: 4, noise: 1e-30, contextual: false)\n\(call)\n",
             error: error)
     }
 
@@ -185,7 +185,7 @@ extension BadInputCorpus {
             (
                 "finetune",
                 "p = PolicyModel(input: 4, hidden: 4, output: 4)\nrm = RewardModel(input: 4, hidden: 4)\n"
-                    + "task = VectorTask(dim: 4)\nfinetune(p, rm, task, steps: 1000000)", "6:9"
+                    + "task = VectorTask(dim: 4, contextual: false)\nfinetune(p, rm, task, steps: 1000000)", "6:9"
             ),
             ("function-calls", "fn f(k) { return k + 1 }\nwhile true { n = f(n) }", nil),
         ].map { (name: String, body: String, place: String?) in

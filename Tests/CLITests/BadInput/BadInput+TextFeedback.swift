@@ -40,7 +40,7 @@ extension BadInputCorpus {
         ),
         (
             "text-label-agreement-vector",
-            "x = label_agreement(collect(VectorTask(dim: 2, prompts: 4, candidates: 2, test_prompts: 2), "
+            "x = label_agreement(collect(VectorTask(dim: 2, prompts: 4, candidates: 2, test_prompts: 2, contextual: false), "
                 + "annotator: Oracle(), pairs: 2), task)",
             "20: error: preference uid 1 holds vector responses, not text: a TextTask judges "
                 + "continuations"

@@ -114,7 +114,8 @@ extension LabBuiltins {
                     let seed = lab.rng.next()
                     var rng = RNG(seed: seed)
                     let first = judge.prefersFirst(
-                        gold: vectorTask.gold(reading: row.chosen[...]), over: vectorTask.gold(reading: row.rejected[...]),
+                        gold: vectorTask.gold(reading: row.chosen[...]),
+                        over: vectorTask.gold(reading: row.rejected[...]),
                         rng: &rng)
                     rows.append(
                         PreferencePair(

@@ -16,7 +16,7 @@ extension LabBuiltins {
         let candidates = Param.labelled("candidates", .int, default: 64, in: .integer(2...maxRows))
         let testPrompts = Param.labelled("test_prompts", .int, default: 200, in: testRows)
         let noise = Param.labelled("noise", .number, default: 1.0, in: .number(above: 0, atMost: 1000))
-        let contextual = Param.labelled("contextual", .bool, default: false)
+        let contextual = Param.labelled("contextual", .bool, default: true)
         return Builtin(
             "VectorTask", [dim, prompts, candidates, testPrompts, noise, contextual],
             doc:

@@ -65,7 +65,8 @@ enum VectorTaskType: BindingLabType {
     static func parameters(of value: TaskValue) -> Parameters {
         let t = value.task
         return Parameters(
-            candidates: t.candidateCount, contextual: t.contextual ? true : nil, dim: t.dim, noise: t.noise, prompts: t.promptCount, seed: t.seed,
+            candidates: t.candidateCount, contextual: t.contextual ? true : nil, dim: t.dim, noise: t.noise,
+            prompts: t.promptCount, seed: t.seed,
             testPrompts: t.testCount)
     }
 
