@@ -35,9 +35,11 @@ public enum ModelExport: String, CaseIterable, Sendable {
     }
 }
 
-/// A checkpoint the chosen format cannot write.
+/// A checkpoint the chosen format cannot write, or a file that cannot come in as a checkpoint: one line saying why.
 public struct ExportRefusal: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
 }
 
 extension StateDict {

@@ -36,14 +36,8 @@ public enum PreferenceExport {
         .array(values.map { $0.isFinite ? .number("\($0)") : .null })
     }
 
-    /// Writes the lines (each ending in a newline) to `path`, replacing it atomically; an unwritable path is an
-    /// ``ExportRefusal`` naming it.
+    /// Writes the lines (each ending in a newline) to `path` (see ``OutputFile/write(_:to:)``).
     public static func write(_ lines: [String], to path: String) throws {
-        let bytes = Data(lines.map { $0 + "\n" }.joined().utf8)
-        do {
-            try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ExportRefusal(description: "cannot write '\(path)': \((error as NSError).localizedDescription)")
-        }
+        try OutputFile.write(Data(lines.map { $0 + "\n" }.joined().utf8), to: path)
     }
 }

@@ -59,3 +59,11 @@ struct PreparedCheckpoint: Sendable {
                 + "numbers is never committed")
     }
 }
+
+extension Checkpoint {
+    /// The hash the store gives this checkpoint when it commits it (`rlhf log` shows it), so a file written outside
+    /// the store can say which stored version it is; throws as a commit would for a tensor that does not fit its shape.
+    public func contentHash() throws -> String {
+        try PreparedCheckpoint(name: "checkpoint", checkpoint: self).contentHash
+    }
+}

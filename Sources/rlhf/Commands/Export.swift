@@ -1,56 +1,95 @@
 import ArgumentParser
 import Interop
+import Notebook
 import Store
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Write a version in a format other tools read: --format hf, a Hugging Face GPT-2 directory; --format "
-            + "jsonl, a preference dataset as TRL's prompt/chosen/rejected records.",
+            "Write a version in a format other tools read: a safetensors file PyTorch loads, a Hugging Face GPT-2 "
+            + "directory, or a preference dataset as TRL's prompt/chosen/rejected records.",
         discussion: """
+            Example: rlhf export 1/rm@3 -o rm.safetensors, then in Python \
+            model.load_state_dict(safetensors.torch.load_file("rm.safetensors")) for the seed's RewardModel class. \
+            The names and layouts are a PyTorch state_dict's (layer1.weight [hidden, input], layer1.bias [hidden], \
+            layer2.*); the file's __metadata__ holds rlhf.kind, rlhf.config (the sizes), rlhf.source, \
+            rlhf.content_hash and rlhf.version. Adam's state is left out unless --with-optimizer. Any model exports \
+            this way; rlhf import FILE.safetensors --as NAME brings one back.
+
             Example: rlhf export 1/lm@3 --format hf -o lm-hf, then in Python \
             GPT2LMHeadModel.from_pretrained("lm-hf"). The directory holds config.json, model.safetensors (GPT-2's \
             names and layouts, F32), vocab.json, tokenizer.json and tokenizer_config.json; --format hf takes 'gpt' \
             checkpoints only.
 
-            Example: rlhf export 1/prefs@2 --format jsonl -o prefs.jsonl, then in Python \
+            Example: rlhf export 1/prefs@2 -o prefs.jsonl, then in Python \
             datasets.load_dataset("json", data_files="prefs.jsonl"). One JSON object per feedback row, in uid order: \
             prompt, chosen and rejected (a text row's strings; a vector row's prompt index and arrays of numbers), \
             then uid, annotator, seed (a decimal string) and version. Without -o the lines go to standard output.
+
+            Without --format the format is the extension of -o: .safetensors or .jsonl.
             """)
 
     /// The formats, and what each exports.
     enum Format: String, CaseIterable {
+        case safetensors
         case hf
         case jsonl
+
+        /// The format a file name asks for by its extension, if any.
+        init?(extensionOf path: String) {
+            guard let dot = path.lastIndex(of: "."), path[dot...].contains(where: { $0 != "/" }) else { return nil }
+            let ext = String(path[path.index(after: dot)...])
+            guard ext != Format.hf.rawValue, let format = Format(rawValue: ext) else { return nil }
+            self = format
+        }
     }
 
     @OptionGroup var store: StoreOptions
     @Argument(help: ArgumentHelp("The version, RUN/NAME[@N] (the latest without @N).", valueName: "run/name"))
     var model: String
-    @Option(help: ArgumentHelp("The format: hf (a GPT) or jsonl (preferences).", valueName: "format"))
-    var format: String
+    @Option(
+        help: ArgumentHelp(
+            "The format: safetensors (any model), hf (a GPT) or jsonl (preferences); by default the extension of -o.",
+            valueName: "format"))
+    var format: String?
     @Option(
         name: [.short, .long],
         help: ArgumentHelp(
-            "Directory (hf, created if missing) or file (jsonl; standard output without -o) to write.",
+            "File (safetensors; jsonl, standard output without -o) or directory (hf, created if missing) to write.",
             valueName: "path"))
     var out: String?
+    @Flag(help: "safetensors: include Adam's moments (adam.m.NAME, adam.v.NAME) and its step count in the metadata.")
+    var withOptimizer = false
 
     func run() throws {
         let ref = try parseReference(model)
-        guard let chosen = Format(rawValue: format) else {
-            printError(
-                "error: unknown format '\(format)'; use "
-                    + Format.allCases.map { "--format \($0.rawValue)" }.joined(separator: " or "))
-            throw ExitCode.failure
-        }
+        let chosen = try chosenFormat()
         if out?.isEmpty == true {
             printError(
                 "error: -o needs the path of a \(chosen == .hf ? "directory" : "file") to write into; it is empty")
             throw ExitCode.failure
         }
+        if withOptimizer && chosen != .safetensors {
+            printError("error: --with-optimizer applies to --format safetensors only")
+            throw ExitCode.failure
+        }
         switch chosen {
+        case .safetensors:
+            guard let out else {
+                printError("error: --format safetensors needs -o FILE.safetensors, the file to write")
+                throw ExitCode.failure
+            }
+            let (info, checkpoint) = try failing { try store.openReadOnly().checkpoint(ref) }
+            let provenance = [
+                (key: "rlhf.source", value: "\(info.run)/\(info.object)@\(info.version)"),
+                (key: "rlhf.content_hash", value: info.contentHash), (key: "rlhf.version", value: LabVersion.number),
+            ]
+            let bytes = try failing {
+                try CheckpointSafetensors.file(checkpoint, withOptimizer: withOptimizer, provenance: provenance)
+                    .encoded()
+            }
+            try failing { try OutputFile.write(bytes, to: out) }
+            print("\(out) · \(info.run)/\(info.object)@\(info.version) (\(checkpoint.kind))")
         case .hf:
             guard let out, let exporter = ModelExport(rawValue: chosen.rawValue) else {
                 printError("error: --format hf needs -o DIR, the directory to write into")
@@ -69,5 +108,20 @@ struct Export: ParsableCommand {
             try failing { try PreferenceExport.write(lines, to: out) }
             print("\(out) · \(lines.count) rows of \(info.run)/\(info.object)@\(info.version)")
         }
+    }
+
+    /// `--format`, or else the extension of `-o`; neither is an error listing both ways.
+    private func chosenFormat() throws -> Format {
+        let list = Format.allCases.map { "--format \($0.rawValue)" }.joined(separator: ", ")
+        if let format {
+            guard let chosen = Format(rawValue: format) else {
+                printError("error: unknown format '\(format)'; use \(list)")
+                throw ExitCode.failure
+            }
+            return chosen
+        }
+        if let out, let inferred = Format(extensionOf: out) { return inferred }
+        printError("error: say which format to write: \(list), or -o with a .safetensors or .jsonl name")
+        throw ExitCode.failure
     }
 }

@@ -8,17 +8,31 @@ import Store
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Bring a Hugging Face GPT-2 directory into the store as a new run binding NAME to the model.",
+        abstract:
+            "Bring a model into the store as a new run binding NAME to it: a safetensors file or a Hugging Face "
+            + "GPT-2 directory.",
         discussion: """
-            Example: rlhf import lm-hf --as lm. The run has one cell, NAME = load_hf("/absolute/DIR"), committed like \
-            any other, so the model is versioned (RUN/NAME@1), replayable while DIR is unchanged, and load("RUN/NAME") \
-            reads it in a cell. DIR is what rlhf export --format hf writes: config.json, model.safetensors, vocab.json.
+            Example: rlhf import rm.safetensors --as rm. The run has one cell, NAME = \
+            load_safetensors("/absolute/FILE"), committed like any other, so the model is versioned (RUN/NAME@1), \
+            replayable while FILE is unchanged, and load("RUN/NAME") reads it in a cell. FILE is what rlhf export \
+            -o FILE.safetensors writes, or a PyTorch state_dict of the seed's PolicyModel or RewardModel saved by \
+            safetensors.torch.save_file; for such a file, which does not say what it holds, add --type RewardModel.
+
+            Example: rlhf import lm-hf --as lm. The cell is NAME = load_hf("/absolute/DIR"); DIR is what rlhf export \
+            --format hf writes: config.json, model.safetensors, vocab.json.
             """)
 
     @OptionGroup var store: StoreOptions
-    @ArgumentParser.Argument(help: ArgumentHelp("The directory to read.", valueName: "dir")) var dir: String
+    @ArgumentParser.Argument(
+        help: ArgumentHelp("The .safetensors file or Hugging Face directory to read.", valueName: "path"))
+    var dir: String
     @Option(name: .customLong("as"), help: ArgumentHelp("The name to bind the model to.", valueName: "name"))
     var name: String
+    @Option(
+        help: ArgumentHelp(
+            "A .safetensors file's model type (PolicyModel, RewardModel, …) when its metadata does not say.",
+            valueName: "type"))
+    var type: String?
 
     func run() throws {
         guard Self.isIdentifier(name) else {
@@ -30,10 +44,22 @@ struct Import: ParsableCommand {
             printError("error: the directory to import is empty; give the path of a Hugging Face directory")
             throw ExitCode.failure
         }
-        // Read it once before anything is written: a bad directory is an error and the store is left as it was.
-        _ = try failing { try GPT2Directory.read(from: dir) }
+        // Read it once before anything is written: a bad file or directory is an error and the store is left as
+        // it was.
         let absolute = URL(fileURLWithPath: dir).standardizedFileURL.path
-        let source = "\(name) = load_hf(\(Lexer.stringLiteral(absolute)))"
+        let source: String
+        if dir.hasSuffix(".safetensors") {
+            try failing { try NotebookRunner.checkSafetensors(path: absolute, type: type) }
+            let typeArgument = type.map { ", as: \(Lexer.stringLiteral($0))" } ?? ""
+            source = "\(name) = load_safetensors(\(Lexer.stringLiteral(absolute))\(typeArgument))"
+        } else {
+            if type != nil {
+                printError("error: --type applies to a .safetensors file; a Hugging Face directory holds a GPT")
+                throw ExitCode.failure
+            }
+            _ = try failing { try GPT2Directory.read(from: dir) }
+            source = "\(name) = load_hf(\(Lexer.stringLiteral(absolute)))"
+        }
         let parsed = CellFile.parse(path: "rlhf import", text: source)
         let syntaxErrors = NotebookRunner.syntaxErrors(in: parsed)
         if let first = syntaxErrors.first {

@@ -1,6 +1,7 @@
 import Alignment
 import Language
 import Models
+import Store
 
 /// The lab's parameter types: each is a name `rlhf builtins` prints and the matcher the binder runs, so
 /// `fit(_ rm: inout RewardModel, …)` admits exactly reward models. A capability (`CandidateTask`) matches any value
@@ -23,6 +24,17 @@ extension ArgumentType where Output == RewardModel {
                 return nil
             }
             return model
+        }
+    }
+}
+
+extension ArgumentType where Output == Checkpoint {
+    /// Any model, whatever its type: a value the store keeps as a checkpoint, read as that checkpoint (`save`).
+    static var model: ArgumentType<Checkpoint> {
+        ArgumentType("model", noun: "a model") { value in
+            guard case .native(let native as any LabValue) = value, case .checkpoint(let type) = native.labType.storage
+            else { return nil }
+            return type.checkpoint(of: native)
         }
     }
 }

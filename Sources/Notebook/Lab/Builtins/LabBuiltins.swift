@@ -13,7 +13,9 @@ enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
         runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
             + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
-            + sentimentBuiltins(lab) + textRewardModelBuiltins(lab) + huggingFaceBuiltins(lab) + storeBuiltins(lab)
+            + sentimentBuiltins(lab) + textRewardModelBuiltins(lab) + huggingFaceBuiltins(lab)
+            + safetensorsBuiltins(lab)
+            + storeBuiltins(lab)
             + plotBuiltins(lab)
     }
 
