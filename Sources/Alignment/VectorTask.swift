@@ -108,6 +108,16 @@ public struct VectorTask: Sendable, Equatable {
         return u.map { $0 / norm }
     }
 
+    /// What gold hides, for a peer to score responses exactly as the lab does (`rlhf export RUN/task`): u₀, W of a
+    /// contextual task (nil otherwise), and the unit direction u(x) of every training and held-out prompt (u₀ in every
+    /// row when gold does not depend on the prompt).
+    public var hiddenGold: (direction: [Float], context: Tensor?, promptDirections: Tensor, testDirections: Tensor) {
+        func table(_ count: Int, test: Bool) -> Tensor {
+            Tensor.stack(rows: (0..<count).map { direction(prompt: $0, test: test) })
+        }
+        return (goldDirection, context, table(promptCount, test: false), table(testCount, test: true))
+    }
+
     /// The unit direction gold rewards for training prompt `i` (held-out prompt `i` when `test`).
     func direction(prompt i: Int, test: Bool) -> [Float] {
         guard let table = test ? testDirections : promptDirections else { return goldDirection }

@@ -26,7 +26,13 @@ struct Export: ParsableCommand {
             prompt, chosen and rejected (a text row's strings; a vector row's prompt index and arrays of numbers), \
             then uid, annotator, seed (a decimal string) and version. Without -o the lines go to standard output.
 
-            Without --format the format is the extension of -o: .safetensors or .jsonl.
+            Example: rlhf export 1/task -o task, for a task (VectorTask, ModerationTask, SupportTask, TextTask): the \
+            store keeps a task as its parameters and seed, so this writes what they make, task/task.safetensors \
+            (prompts, the held-out split, every candidate's response and gold, the hidden gold's parameters) and \
+            task/task.json (type, parameters, sizes, how gold is computed, what each tensor holds), for evaluating \
+            on exactly the lab's inputs elsewhere.
+
+            Without --format the format is the extension of -o (.safetensors or .jsonl), or task when NAME is a task.
             """)
 
     /// The formats, and what each exports.
@@ -34,12 +40,15 @@ struct Export: ParsableCommand {
         case safetensors
         case hf
         case jsonl
+        case task
 
         /// The format a file name asks for by its extension, if any.
         init?(extensionOf path: String) {
             guard let dot = path.lastIndex(of: "."), path[dot...].contains(where: { $0 != "/" }) else { return nil }
             let ext = String(path[path.index(after: dot)...])
-            guard ext != Format.hf.rawValue, let format = Format(rawValue: ext) else { return nil }
+            guard ext != Format.hf.rawValue, ext != Format.task.rawValue, let format = Format(rawValue: ext) else {
+                return nil
+            }
             self = format
         }
     }
@@ -49,13 +58,15 @@ struct Export: ParsableCommand {
     var model: String
     @Option(
         help: ArgumentHelp(
-            "The format: safetensors (any model), hf (a GPT) or jsonl (preferences); by default the extension of -o.",
+            "The format: safetensors (any model), hf (a GPT), jsonl (preferences) or task; by default the extension "
+                + "of -o, or task for a task.",
             valueName: "format"))
     var format: String?
     @Option(
         name: [.short, .long],
         help: ArgumentHelp(
-            "File (safetensors; jsonl, standard output without -o) or directory (hf, created if missing) to write.",
+            "File (safetensors; jsonl, standard output without -o) or directory (hf and task, created if missing) to "
+                + "write.",
             valueName: "path"))
     var out: String?
     @Flag(help: "safetensors: include Adam's moments (adam.m.NAME, adam.v.NAME) and its step count in the metadata.")
@@ -63,10 +74,10 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let ref = try parseReference(model)
-        let chosen = try chosenFormat()
+        let chosen = try chosenFormat(ref)
         if out?.isEmpty == true {
-            printError(
-                "error: -o needs the path of a \(chosen == .hf ? "directory" : "file") to write into; it is empty")
+            let folder = chosen == .hf || chosen == .task
+            printError("error: -o needs the path of a \(folder ? "directory" : "file") to write into; it is empty")
             throw ExitCode.failure
         }
         if withOptimizer && chosen != .safetensors {
@@ -98,6 +109,18 @@ struct Export: ParsableCommand {
             let (info, checkpoint) = try failing { try store.openReadOnly().checkpoint(ref) }
             let files = try failing { try exporter.export(checkpoint, info: info, to: out) }
             for file in files { print(file.path) }
+        case .task:
+            guard let out, ref.version == nil else {
+                printError(
+                    ref.version == nil
+                        ? "error: a task exports into a directory: add -o DIR"
+                        : "error: a task has no versions (the store keeps its parameters); drop @\(ref.version ?? 0)")
+                throw ExitCode.failure
+            }
+            let files = try failing {
+                try TaskExport(store: try store.openReadOnly(), run: ref.run, name: ref.object).write(to: out)
+            }
+            for file in files { print(file) }
         case .jsonl:
             let (info, rows) = try failing { try store.openReadOnly().datasetRows(ref) }
             let lines = PreferenceExport.jsonLines(rows, version: info.version)
@@ -110,8 +133,9 @@ struct Export: ParsableCommand {
         }
     }
 
-    /// `--format`, or else the extension of `-o`; neither is an error listing both ways.
-    private func chosenFormat() throws -> Format {
+    /// `--format`, or else the extension of `-o`, or else task when the run binds a task to the name; none of these
+    /// is an error listing the ways.
+    private func chosenFormat(_ ref: VersionRef) throws -> Format {
         let list = Format.allCases.map { "--format \($0.rawValue)" }.joined(separator: ", ")
         if let format {
             guard let chosen = Format(rawValue: format) else {
@@ -121,6 +145,10 @@ struct Export: ParsableCommand {
             return chosen
         }
         if let out, let inferred = Format(extensionOf: out) { return inferred }
+        if ref.version == nil, (try? TaskExport(store: try store.openReadOnly(), run: ref.run, name: ref.object)) != nil
+        {
+            return .task
+        }
         printError("error: say which format to write: \(list), or -o with a .safetensors or .jsonl name")
         throw ExitCode.failure
     }
