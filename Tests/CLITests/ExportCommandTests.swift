@@ -69,7 +69,7 @@ import Testing
             ),
             (
                 ["1/lm", "--format", "onnx", "-o", "out"],
-                "error: unknown format 'onnx'; use --format hf or --format jsonl"
+                "error: unknown format 'onnx'; use --format hf or --format jsonl or --format ipynb"
             ),
             (
                 ["1/lm", "--format", "hf", "-o", ""],

@@ -6,7 +6,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Write a version in a format other tools read: --format hf, a Hugging Face GPT-2 directory; --format "
-            + "jsonl, a preference dataset as TRL's prompt/chosen/rejected records.",
+            + "jsonl, a preference dataset as TRL's prompt/chosen/rejected records; --format ipynb, a whole run as a "
+            + "Jupyter notebook.",
         discussion: """
             Example: rlhf export 1/lm@3 --format hf -o lm-hf, then in Python \
             GPT2LMHeadModel.from_pretrained("lm-hf"). The directory holds config.json, model.safetensors (GPT-2's \
@@ -17,28 +18,36 @@ struct Export: ParsableCommand {
             datasets.load_dataset("json", data_files="prefs.jsonl"). One JSON object per feedback row, in uid order: \
             prompt, chosen and rejected (a text row's strings; a vector row's prompt index and arrays of numbers), \
             then uid, annotator, seed (a decimal string) and version. Without -o the lines go to standard output.
+
+            Example: rlhf export 1 --format ipynb -o run.ipynb, then jupyter lab run.ipynb. A run id, not a version: \
+            the notebook (nbformat 4.5) has a markdown cell with the run's header, then one code cell per stored cell \
+            with its source, its ordinal as execution count, what it printed (stdout), the charts it drew (SVG) and a \
+            failure's message (an error output). Without -o the notebook goes to standard output.
             """)
 
     /// The formats, and what each exports.
     enum Format: String, CaseIterable {
         case hf
         case jsonl
+        case ipynb
     }
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The version, RUN/NAME[@N] (the latest without @N).", valueName: "run/name"))
+    @Argument(
+        help: ArgumentHelp(
+            "The version, RUN/NAME[@N] (the latest without @N); for ipynb, a run id.", valueName: "run/name"))
     var model: String
-    @Option(help: ArgumentHelp("The format: hf (a GPT) or jsonl (preferences).", valueName: "format"))
+    @Option(help: ArgumentHelp("The format: hf (a GPT), jsonl (preferences) or ipynb (a run).", valueName: "format"))
     var format: String
     @Option(
         name: [.short, .long],
         help: ArgumentHelp(
-            "Directory (hf, created if missing) or file (jsonl; standard output without -o) to write.",
+            "Directory (hf, created if missing) or file (jsonl, ipynb; standard output without -o) to write.",
             valueName: "path"))
     var out: String?
 
     func run() throws {
-        let ref = try parseReference(model)
+        let ref = try format == Format.ipynb.rawValue ? Self.runReference(model) : parseReference(model)
         guard let chosen = Format(rawValue: format) else {
             printError(
                 "error: unknown format '\(format)'; use "
@@ -68,6 +77,8 @@ struct Export: ParsableCommand {
             }
             try failing { try PreferenceExport.write(lines, to: out) }
             print("\(out) · \(lines.count) rows of \(info.run)/\(info.object)@\(info.version)")
+        case .ipynb:
+            try exportNotebook(run: ref.run)
         }
     }
 }
