@@ -110,7 +110,7 @@ def main():
     charts = sum(
         check_cell(f"{args.notebook}: cell {cell.id}", cell, row, db) for cell, row in zip(nb.cells[1:], rows)
     )
-    print(f"{args.notebook}: valid nbformat 4.5; {len(rows)} cells and {charts} charts equal run {args.run}'s in the store")
+    print(f"{args.notebook}: valid nbformat 4.5; {len(rows)} cells and {charts} chart{'' if charts == 1 else 's'} equal run {args.run}'s in the store")
 
 
 if __name__ == "__main__":
