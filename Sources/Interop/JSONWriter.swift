@@ -23,15 +23,19 @@ enum JSONWriter {
         return out + "\""
     }
 
-    /// The value indented by two spaces per level, members in the order given, as Python's `json.dumps(indent=2)`.
-    static func pretty(_ value: JSONValue, level: Int = 0) -> String {
-        let inner = String(repeating: "  ", count: level + 1)
-        let outer = String(repeating: "  ", count: level)
+    /// The value indented by `indent` spaces per level, members in the order given, as Python's
+    /// `json.dumps(indent=2)` (Jupyter writes notebooks with `indent=1`).
+    static func pretty(_ value: JSONValue, indent: Int = 2, level: Int = 0) -> String {
+        let inner = String(repeating: " ", count: indent * (level + 1))
+        let outer = String(repeating: " ", count: indent * level)
         switch value {
         case let .array(items) where !items.isEmpty:
-            return "[\n" + items.map { inner + pretty($0, level: level + 1) }.joined(separator: ",\n") + "\n\(outer)]"
+            let lines = items.map { inner + pretty($0, indent: indent, level: level + 1) }
+            return "[\n" + lines.joined(separator: ",\n") + "\n\(outer)]"
         case let .object(members) where !members.isEmpty:
-            let lines = members.map { inner + quoted($0.key) + ": " + pretty($0.value, level: level + 1) }
+            let lines = members.map {
+                inner + quoted($0.key) + ": " + pretty($0.value, indent: indent, level: level + 1)
+            }
             return "{\n" + lines.joined(separator: ",\n") + "\n\(outer)}"
         default:
             return value.compactText

@@ -10,13 +10,16 @@ extension LabStore {
     /// handed over. Past `timeout` seconds of work inside SQLite (time spent in `row` does not count) the query
     /// stops with ``QueryError/timedOut(seconds:)``; nil means no limit.
     /// SQL SQLite cannot compile -> ``StoreError/sql(_:)``. Errors thrown by `columns` or `row` stop the query.
+    /// A blob is handed over by its size (``QueryCell/blob(_:)``), or with its bytes (``QueryCell/bytes(_:)``) when
+    /// `readsBlobs` is true.
     ///
     /// ```swift
     /// try store.query("SELECT name, step, value FROM metrics", timeout: 30,
     ///                 columns: { print($0) }, row: { print($0) })
     /// ```
     public func query(
-        _ sql: String, timeout: Double? = nil, columns: ([String]) throws -> Void, row: ([QueryCell]) throws -> Void
+        _ sql: String, timeout: Double? = nil, readsBlobs: Bool = false, columns: ([String]) throws -> Void,
+        row: ([QueryCell]) throws -> Void
     ) throws {
         let queue = try Self.openReadOnlyQueue(path: path)
         do {
@@ -25,7 +28,8 @@ extension LabStore {
                 let tables = try String.fetchAll(
                     db, sql: "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')")
                 let execution = QueryExecution(
-                    connection: connection, policy: QueryPolicy(tables: tables), timeout: timeout)
+                    connection: connection, policy: QueryPolicy(tables: tables), timeout: timeout,
+                    readsBlobs: readsBlobs)
                 try execution.run(sql, columns: columns, row: row)
             }
         } catch let error as DatabaseError {

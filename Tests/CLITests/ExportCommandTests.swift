@@ -69,7 +69,7 @@ import Testing
             ),
             (
                 ["1/lm", "--format", "onnx", "-o", "out"],
-                "error: unknown format 'onnx'; use --format safetensors, --format hf, --format jsonl, --format task"
+                "error: unknown format 'onnx'; use --format safetensors, --format hf, --format jsonl, --format task, --format ipynb"
             ),
             (
                 ["1/lm", "--format", "hf", "-o", ""],

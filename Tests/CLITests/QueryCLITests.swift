@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 /// `rlhf query` through the built executable: output that is valid whatever the result, the authorizer's refusals,
@@ -181,5 +182,97 @@ extension CLI {
         process.waitUntilExit()
         let kilobytes = try String(contentsOf: report, encoding: .utf8).split(separator: "\n").last.flatMap { Int($0) }
         return (lines, (kilobytes ?? Int.max / 1024) * 1024)
+    }
+}
+
+/// `--blobs`: a blob as its size (the default), its bytes in base64 or hex, or its little-endian Float32 values.
+extension QueryCLITests {
+    /// 1.0 and -2.0 as little-endian Float32.
+    static let twoFloats = "X'0000803F000000C0'"
+
+    @Test(
+        arguments: [
+            ("size", #"{"blob_bytes": 8}"#, "<blob 8 bytes>"),
+            ("base64", #""AACAPwAAAMA=""#, "AACAPwAAAMA="),
+            ("hex", #""0000803f000000c0""#, "0000803f000000c0"),
+            ("floats", "[1.0, -2.0]", "1.0 -2.0"),
+        ])
+    func blobsAreWrittenInTheFormAsked(form: String, json: String, csv: String) throws {
+        try withStore { cli in
+            let sql = "SELECT \(Self.twoFloats) AS b, 'x' AS t"
+            let j = try cli("query", sql, "--json", "--blobs", form)
+            #expect(j.status == 0 && j.stderr.isEmpty, "\(j.stderr)")
+            #expect(j.stdout == "[\n  {\"b\": \(json), \"t\": \"x\"}\n]\n")
+            let c = try cli("query", sql, "--csv", "--blobs", form)
+            #expect(c.status == 0 && c.stderr.isEmpty, "\(c.stderr)")
+            #expect(c.stdout == "b,t\n\(csv),x\n")
+        }
+        // Without --blobs: today's form.
+        try withStore { cli in
+            let r = try cli("query", "SELECT X'00' AS b", "--json")
+            #expect(r.stdout == "[\n  {\"b\": {\"blob_bytes\": 1}}\n]\n")
+        }
+    }
+
+    @Test func nonFiniteFloatsAreStringsInJSON() throws {
+        try withStore { cli in
+            let r = try cli("query", "SELECT X'0000807F000080FF0000C07F' AS b", "--json", "--blobs", "floats")
+            #expect(r.stdout == "[\n  {\"b\": [\"inf\", \"-inf\", \"nan\"]}\n]\n", "\(r.stderr)")
+        }
+    }
+
+    /// A stored tensor's blob read back as floats is the tensor's values; as base64, its little-endian bytes.
+    @Test func aStoredTensorsBlobIsItsValues() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let values: [Float] = [0.5, -1, 3.25, 1e-3]
+        let store = try LabStore(path: cli.store)
+        let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+        _ = try store.commit(
+            run: run,
+            CellCommit(
+                cell: CellRecord(ordinal: 1, key: "1", title: "", source: "w = …"), output: "", durationMs: 0,
+                objects: [
+                    (
+                        "w",
+                        .checkpoint(
+                            Checkpoint(
+                                kind: "policy", config: "{}",
+                                tensors: [StoredTensor(name: "weight", shape: [2, 2], values: values)]))
+                    )
+                ]))
+        try store.finishRun(run, status: .succeeded)
+        let sql = "SELECT b.data FROM version_tensors t JOIN blobs b ON b.hash = t.blob_hash WHERE t.name = 'weight'"
+        let floats = try cli("query", sql, "--json", "--blobs", "floats")
+        #expect(floats.status == 0, "\(floats.stderr)")
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(floats.stdout.utf8)) as? [[String: [Double]]])
+        #expect(rows.count == 1 && rows[0]["data"]?.map { Float($0) } == values)
+        let base64 = try cli("query", sql, "--csv", "--blobs", "base64")
+        let bytes = values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        #expect(base64.stdout == "data\n\(Data(bytes).base64EncodedString())\n")
+    }
+
+    @Test(
+        arguments: [
+            ("SELECT 1 AS a, X'000000' AS odd", "--json", "column 'odd' of row 1 is a blob of 3 bytes"),
+            ("SELECT X'00000000' AS v UNION ALL SELECT X'00'", "--csv", "column 'v' of row 2 is a blob of 1 byte"),
+        ])
+    func floatsOfABlobThatIsNotWholeFloat32ValuesIsAnError(sql: String, format: String, message: String) throws {
+        try withStore { cli in
+            let r = try cli("query", sql, format, "--blobs", "floats")
+            #expect(r.status == 1)
+            #expect(
+                r.stderr == "error: \(message), not whole Float32 values (4 bytes each); --blobs size, base64 or hex "
+                    + "print any blob\n")
+        }
+    }
+
+    @Test func blobsNeedJSONOrCSV() throws {
+        try withStore { cli in
+            let r = try cli("query", "SELECT X'00' AS b", "--blobs", "hex")
+            #expect(r.status != 0 && r.stdout.isEmpty)
+            #expect(r.stderr.contains("--blobs hex needs --json or --csv"), "\(r.stderr)")
+        }
     }
 }

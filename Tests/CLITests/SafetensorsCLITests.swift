@@ -108,11 +108,11 @@ import Testing
         arguments: [
             (
                 ["export", "1/rm"],
-                "error: say which format to write: --format safetensors, --format hf, --format jsonl, --format task, or -o with a .safetensors or .jsonl name"
+                "error: say which format to write: --format safetensors, --format hf, --format jsonl, --format task, --format ipynb, or -o with a .safetensors, .jsonl or .ipynb name"
             ),
             (
                 ["export", "1/rm", "-o", "x.onnx"],
-                "error: say which format to write: --format safetensors, --format hf, --format jsonl, --format task, or -o with a .safetensors or .jsonl name"
+                "error: say which format to write: --format safetensors, --format hf, --format jsonl, --format task, --format ipynb, or -o with a .safetensors, .jsonl or .ipynb name"
             ),
             (
                 ["export", "1/rm", "--format", "safetensors"],

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -30,12 +31,15 @@ final class QueryExecution {
     /// `PRAGMA journal_mode` writing whether or not it is given a mode, so its own verdict is not asked then.
     private var isReportingPragma = false
     private var pastDeadline = false
+    /// Whether a blob is handed over with its bytes (``QueryCell/bytes(_:)``) or by its size only.
+    private let readsBlobs: Bool
 
     /// Runs on `connection`, which must stay open and unused by anyone else until ``run(_:columns:row:)`` returns.
-    init(connection: OpaquePointer, policy: QueryPolicy, timeout: Double?) {
+    init(connection: OpaquePointer, policy: QueryPolicy, timeout: Double?, readsBlobs: Bool = false) {
         self.connection = connection
         self.policy = policy
         self.timeout = timeout
+        self.readsBlobs = readsBlobs
         limit = timeout.map { UInt64(min(max($0, 0), 1e9) * 1e9) }
     }
 
@@ -168,6 +172,11 @@ final class QueryExecution {
             guard let bytes = sqlite3_column_text(statement, index) else { return .text("") }
             let count = Int(sqlite3_column_bytes(statement, index))
             return .text(String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self))
+        case SQLITE_BLOB where readsBlobs:
+            // The pointer first, then the size, as SQLite asks.
+            let start = sqlite3_column_blob(statement, index)
+            let count = Int(sqlite3_column_bytes(statement, index))
+            return .bytes(start.map { Data(bytes: $0, count: count) } ?? Data())
         case SQLITE_BLOB:
             return .blob(Int(sqlite3_column_bytes(statement, index)))
         default:

@@ -7,7 +7,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Write a version in a format other tools read: a safetensors file PyTorch loads, a Hugging Face GPT-2 "
-            + "directory, or a preference dataset as TRL's prompt/chosen/rejected records.",
+            + "directory, a preference dataset as TRL's prompt/chosen/rejected records, a task's arrays, or a whole run "
+            + "as a Jupyter notebook.",
         discussion: """
             Example: rlhf export 1/rm@3 -o rm.safetensors, then in Python \
             model.load_state_dict(safetensors.torch.load_file("rm.safetensors")) for the seed's RewardModel class. \
@@ -32,7 +33,13 @@ struct Export: ParsableCommand {
             task/task.json (type, parameters, sizes, how gold is computed, what each tensor holds), for evaluating \
             on exactly the lab's inputs elsewhere.
 
-            Without --format the format is the extension of -o (.safetensors or .jsonl), or task when NAME is a task.
+            Example: rlhf export 1 -o run.ipynb, then jupyter lab run.ipynb. A run id, not a version: the notebook \
+            (nbformat 4.5) has a markdown cell with the run's header, then one code cell per stored cell with its \
+            source, its ordinal as execution count, what it printed (stdout), the charts it drew (SVG) and a \
+            failure's message (an error output). Without -o (and with --format ipynb) it goes to standard output.
+
+            Without --format the format is the extension of -o (.safetensors, .jsonl or .ipynb), or task when NAME \
+            is a task.
             """)
 
     /// The formats, and what each exports.
@@ -41,6 +48,7 @@ struct Export: ParsableCommand {
         case hf
         case jsonl
         case task
+        case ipynb
 
         /// The format a file name asks for by its extension, if any.
         init?(extensionOf path: String) {
@@ -54,27 +62,31 @@ struct Export: ParsableCommand {
     }
 
     @OptionGroup var store: StoreOptions
-    @Argument(help: ArgumentHelp("The version, RUN/NAME[@N] (the latest without @N).", valueName: "run/name"))
+    @Argument(
+        help: ArgumentHelp(
+            "The version, RUN/NAME[@N] (the latest without @N); for ipynb, a run id.", valueName: "run/name"))
     var model: String
     @Option(
         help: ArgumentHelp(
-            "The format: safetensors (any model), hf (a GPT), jsonl (preferences) or task; by default the extension "
-                + "of -o, or task for a task.",
+            "The format: safetensors (any model), hf (a GPT), jsonl (preferences), task or ipynb (a run); by default "
+                + "the extension of -o, or task for a task.",
             valueName: "format"))
     var format: String?
     @Option(
         name: [.short, .long],
         help: ArgumentHelp(
-            "File (safetensors; jsonl, standard output without -o) or directory (hf and task, created if missing) to "
-                + "write.",
+            "File (safetensors; jsonl and ipynb, standard output without -o) or directory (hf and task, created if "
+                + "missing) to write.",
             valueName: "path"))
     var out: String?
     @Flag(help: "safetensors: include Adam's moments (adam.m.NAME, adam.v.NAME) and its step count in the metadata.")
     var withOptimizer = false
 
     func run() throws {
-        let ref = try parseReference(model)
-        let chosen = try chosenFormat(ref)
+        // --format ipynb exports a whole run: its argument is a run id (`1`), not RUN/NAME.
+        let named = try namedFormat()
+        let ref = try named == .ipynb ? Self.runReference(model) : parseReference(model)
+        let chosen = try named ?? inferredFormat(ref)
         if out?.isEmpty == true {
             let folder = chosen == .hf || chosen == .task
             printError("error: -o needs the path of a \(folder ? "directory" : "file") to write into; it is empty")
@@ -130,26 +142,33 @@ struct Export: ParsableCommand {
             }
             try failing { try PreferenceExport.write(lines, to: out) }
             print("\(out) · \(lines.count) rows of \(info.run)/\(info.object)@\(info.version)")
+        case .ipynb:
+            try exportNotebook(run: ref.run)
         }
     }
 
-    /// `--format`, or else the extension of `-o`, or else task when the run binds a task to the name; none of these
-    /// is an error listing the ways.
-    private func chosenFormat(_ ref: VersionRef) throws -> Format {
-        let list = Format.allCases.map { "--format \($0.rawValue)" }.joined(separator: ", ")
+    /// `--format`, or else the extension of `-o`; nil when neither names one.
+    private func namedFormat() throws -> Format? {
         if let format {
             guard let chosen = Format(rawValue: format) else {
-                printError("error: unknown format '\(format)'; use \(list)")
+                printError("error: unknown format '\(format)'; use \(Self.formatList)")
                 throw ExitCode.failure
             }
             return chosen
         }
-        if let out, let inferred = Format(extensionOf: out) { return inferred }
+        return out.flatMap(Format.init(extensionOf:))
+    }
+
+    /// task when the run binds a task to the name; otherwise an error listing the ways to say the format.
+    private func inferredFormat(_ ref: VersionRef) throws -> Format {
         if ref.version == nil, (try? TaskExport(store: try store.openReadOnly(), run: ref.run, name: ref.object)) != nil
         {
             return .task
         }
-        printError("error: say which format to write: \(list), or -o with a .safetensors or .jsonl name")
+        printError(
+            "error: say which format to write: \(Self.formatList), or -o with a .safetensors, .jsonl or .ipynb name")
         throw ExitCode.failure
     }
+
+    private static var formatList: String { Format.allCases.map { "--format \($0.rawValue)" }.joined(separator: ", ") }
 }

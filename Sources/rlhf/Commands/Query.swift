@@ -11,12 +11,24 @@ struct Query: ParsableCommand {
             pure functions (aggregates, math, text, date, json_*), and reporting pragmas such as \
             `PRAGMA table_info(runs)`; anything else is refused before any statement runs. Rows are printed as they \
             are read. In --json, a repeated column name gets :2, :3…; non-finite reals are "inf", "-inf", "nan".
+
+            Blobs: by default --json shows a blob as {"blob_bytes": N} and --csv as <blob N bytes>. --blobs base64 or \
+            --blobs hex writes its bytes as a string; --blobs floats reads them as little-endian Float32 values (a \
+            tensor's, a feedback vector's) and writes a JSON array of numbers, or in CSV the numbers separated by \
+            spaces; a blob whose length is not a multiple of 4 is an error naming its column and row. Example: \
+            rlhf query --json --blobs floats "SELECT t.name, b.data FROM version_tensors t JOIN blobs b ON \
+            b.hash = t.blob_hash WHERE t.version_id = 1"
             """)
 
     @OptionGroup var store: StoreOptions
     @Argument(help: "The SQL to run.") var sql: String
     @Flag(help: "Print JSON (an array of objects).") var json = false
     @Flag(help: "Print CSV.") var csv = false
+    @Option(
+        help: ArgumentHelp(
+            "How --json and --csv write a blob: size (its size only), base64, hex, or floats (little-endian Float32 "
+                + "values).", valueName: "form"))
+    var blobs = QueryBlobForm.size
     @Option(
         help: ArgumentHelp(
             "Stop the query after this many seconds of work (at most 86400; waiting for the output to be read does not "
@@ -28,6 +40,9 @@ struct Query: ParsableCommand {
 
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if blobs != .size && !json && !csv {
+            throw ValidationError("--blobs \(blobs.rawValue) needs --json or --csv (the table shows a blob's size)")
+        }
     }
 
     func run() throws {
@@ -35,7 +50,9 @@ struct Query: ParsableCommand {
         let lab = try store.openReadOnly()
         var printer = makePrinter()
         do {
-            try lab.query(sql, timeout: seconds, columns: { printer.begin(columns: $0) }, row: { printer.add($0) })
+            try lab.query(
+                sql, timeout: seconds, readsBlobs: blobs.readsBytes, columns: { printer.begin(columns: $0) },
+                row: { try printer.add($0) })
         } catch {
             fflush(nil)  // the rows printed so far, before the error
             printError("error: \(error)")
@@ -46,8 +63,8 @@ struct Query: ParsableCommand {
 
     private func makePrinter() -> any QueryPrinter {
         let write: (String) -> Void = { print($0) }
-        if json { return QueryJSONPrinter(write: write) }
-        if csv { return QueryCSVPrinter(write: write) }
+        if json { return QueryJSONPrinter(write: write, blobs: blobs) }
+        if csv { return QueryCSVPrinter(write: write, blobs: blobs) }
         return QueryTablePrinter(write: write)
     }
 

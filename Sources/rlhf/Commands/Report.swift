@@ -59,4 +59,4 @@ struct Report: ParsableCommand {
 }
 
 /// "1 chart", "2 charts".
-private func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

@@ -87,9 +87,7 @@ struct RunReport {
     }
 
     private func section(_ cell: CellInfo) -> String {
-        let versions = detail.objects.flatMap(\.versions).filter {
-            $0.cellOrdinal == cell.ordinal && cell.commit == $0.commit
-        }
+        let versions = detail.versions(committedBy: cell)
         var out = "<section class=\"cell \(cell.status.rawValue)\" id=\"cell-\(cell.ordinal)\">\n"
         out +=
             "<h3><span class=\"ordinal\">[\(cell.ordinal)]</span> \(escape(cell.title.isEmpty ? cell.key : cell.title))"
@@ -98,20 +96,15 @@ struct RunReport {
         out += "</small></h3>\n"
         out += "<pre class=\"source\"><code>\(escape(cell.source))</code></pre>\n"
         // Each chart goes where the cell printed its text form; the text itself is left out of the page.
-        var rest = Substring(cell.output)
-        var figures: [String] = []
-        for artifact in artifacts where artifact.commit == cell.commit && artifact.mediaType == "image/svg+xml" {
-            let figure =
-                "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
-                + "<figcaption>\(escape(artifact.name)) · sha256 \(artifact.hash.prefix(12))</figcaption></figure>\n"
-            if let text = artifact.text, !text.isEmpty, let range = rest.range(of: text) {
-                out += outputBlock(rest[..<range.lowerBound]) + figure
-                rest = rest[range.upperBound...]
-            } else {
-                figures.append(figure)
+        for part in cell.outputParts(charts: artifacts) {
+            switch part {
+            case .text(let text): out += outputBlock(text)
+            case .chart(let artifact, _):
+                out +=
+                    "<figure id=\"chart-\(artifact.commit)-\(artifact.position)\">\(inlineSVG(artifact.data))"
+                    + "<figcaption>\(escape(artifact.name)) · sha256 \(artifact.hash.prefix(12))</figcaption></figure>\n"
             }
         }
-        out += outputBlock(rest) + figures.joined()
         if let error = cell.error { out += "<pre class=\"error\">\(escape(error))</pre>\n" }
         if !versions.isEmpty {
             out += "<p class=\"versions\">new versions: "
@@ -123,7 +116,7 @@ struct RunReport {
     }
 
     /// Output text as a block, without the blank edges left where a chart was cut out; nothing when empty.
-    private func outputBlock(_ text: Substring) -> String {
+    private func outputBlock(_ text: String) -> String {
         let trimmed = text.trimmingCharacters(in: .newlines)
         return trimmed.isEmpty ? "" : "<pre class=\"output\">\(escape(trimmed))</pre>\n"
     }
@@ -167,10 +160,8 @@ struct RunReport {
     /// Where the run's generator was seeded: every successful cell's `seed(…)` lines, quoted from its source (a run
     /// that never calls `seed` starts from seed 0).
     private var seeds: String {
-        let calls = detail.cells.filter { $0.status == .ok }.flatMap { cell in
-            cell.source.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { $0.hasPrefix("seed(") }
-                .map { "<a href=\"#cell-\(cell.ordinal)\">cell \(cell.ordinal)</a>: <code>\(escape($0))</code>" }
+        let calls = detail.seedCalls.map {
+            "<a href=\"#cell-\($0.cell)\">cell \($0.cell)</a>: <code>\(escape($0.call))</code>"
         }
         return calls.isEmpty ? "0 (the run's default; no <code>seed()</code> call)" : calls.joined(separator: " · ")
     }
