@@ -82,29 +82,15 @@ public struct TaskExport {
         case let .native(task as ModerationTaskValue):
             typeName = task.typeName
             arrays += Self.candidateArrays(task.task)
-            fields +=
-                Self.sizes(task.task) + [
-                    ("candidate_names", .list(ModerationTask.actions.map(Value.string))),
-                    (
-                        "gold",
-                        .string(
-                            "−|action − the item's right action| (0 for the right one); a response is the item's "
-                                + "features then the action one-hot")
-                    ),
-                ]
+            fields += Self.oneHot(
+                task.task, names: ModerationTask.actions,
+                gold: "−|action − the item's right action| (0 for the right one)", item: "item", choice: "action")
         case let .native(task as SupportTaskValue):
             typeName = task.typeName
             arrays += Self.candidateArrays(task.task)
-            fields +=
-                Self.sizes(task.task) + [
-                    ("candidate_names", .list(SupportTask.replies.map(Value.string))),
-                    (
-                        "gold",
-                        .string(
-                            "the customer's satisfaction with the reply; a response is the conversation's features "
-                                + "then the reply one-hot")
-                    ),
-                ]
+            fields += Self.oneHot(
+                task.task, names: SupportTask.replies, gold: "the customer's satisfaction with the reply",
+                item: "conversation", choice: "reply")
         case let .native(task as TextTaskValue):
             typeName = task.typeName
             let t = task.task
@@ -185,6 +171,16 @@ public struct TaskExport {
             ("gold", [n, k], train.gold, "hidden gold reward of each candidate"),
             ("test_responses", [m, k, task.responseDim], test.responses, "the same for the held-out prompts"),
             ("test_gold", [m, k], test.gold, "the same for the held-out prompts"),
+        ]
+    }
+
+    /// The fields of a task whose response is the prompt's features then the chosen candidate one-hot.
+    static func oneHot(_ task: some CandidateTask, names: [String], gold: String, item: String, choice: String)
+        -> [(String, Value)]
+    {
+        sizes(task) + [
+            ("candidate_names", .list(names.map(Value.string))),
+            ("gold", .string("\(gold); a response is the \(item)'s features then the \(choice) one-hot")),
         ]
     }
 
