@@ -36,7 +36,7 @@ import Testing
         "VectorTask": "task", "ModerationTask": "mt", "SupportTask": "st", "CandidateTask": "st",
         "PolicyModel": "p", "RewardModel": "rm", "RewardEnsemble": "ens", "SamplingPolicy": "sp",
         "Preferences": "prefs", "Annotator": "ann", "list of Annotators": "[ann, Oracle()]", "Corpus": "corpus",
-        "GPT": "lm", "TextTask": "tt", "TextRewardModel": "trm",
+        "GPT": "lm", "TextTask": "tt", "TextRewardModel": "trm", "model": "rm",
     ]
 
     /// Values to offer a parameter that must refuse one: the first its type does not admit is used.

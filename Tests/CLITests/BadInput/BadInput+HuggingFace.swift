@@ -11,15 +11,15 @@ extension BadInputCorpus {
         .cli("hf/export-a-dataset", ["export", "1/prefs", "--format", "hf", "-o", "{dir}/hf"], error: "1/prefs"),
         .cli(
             "hf/export-unknown-format", ["export", "1/policy", "--format", "onnx", "-o", "{dir}/hf"],
-            error: "unknown format 'onnx'; use --format hf"),
+            error: "unknown format 'onnx'; use --format safetensors, --format hf"),
         .cli("hf/export-unknown-object", ["export", "1/lm", "--format", "hf", "-o", "{dir}/hf"], error: "'lm'"),
         .cli("hf/export-bad-reference", ["export", "1/lm@0", "--format", "hf", "-o", "{dir}/hf"], error: "'0'"),
         .cli(
             "hf/export-empty-output", ["export", "1/policy", "--format", "hf", "-o", ""],
             error: "-o needs the path of a directory to write into; it is empty"),
         .cli(
-            "hf/export-no-format", ["export", "1/policy", "-o", "{dir}/hf"], exit: 64,
-            error: "Missing expected argument '--format <format>'"),
+            "hf/export-no-format", ["export", "1/policy", "-o", "{dir}/hf"],
+            error: "say which format to write: --format safetensors"),
     ]
 
     /// A one-layer GPT-2 `config.json` of width 4 over 3 characters; `edit` replaces text in it.

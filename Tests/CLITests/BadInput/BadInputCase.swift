@@ -71,7 +71,8 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 /// Every bad-input case, by area. Each area lives in its own file, `BadInput+<Area>.swift`.
 enum BadInputCorpus {
     static var all: [BadInputCase] {
-        cli + store + query + numeric + language + languageModels + huggingFace + sentiment + textFeedback
+        cli + store + query + numeric + language + languageModels + huggingFace + interop + sentiment
+            + textFeedback
     }
 
     /// The one finished run every case's store starts with: objects, versions, feedback and metrics to refer to.
