@@ -53,6 +53,24 @@ public struct PreferencePair: Sendable, Equatable {
     }
 }
 
+extension PreferencePair {
+    /// The continuations' token ids: the stored ones, or, for a text pair imported without them (both empty), its
+    /// words encoded by `tokenizer` (a character-level tokenizer's ids are its characters'). `function` names the
+    /// built-in in an error.
+    func continuationTokens(_ tokenizer: CharTokenizer, function: String) throws -> (chosen: [Float], rejected: [Float])
+    {
+        guard let text, chosen.isEmpty, rejected.isEmpty else { return (chosen, rejected) }
+        do {
+            return (
+                try tokenizer.encode(text.chosen).map(Float.init), try tokenizer.encode(text.rejected).map(Float.init)
+            )
+        } catch {
+            throw AlignmentError.shapeMismatch(
+                "\(function): the continuations of preference \(uid) do not fit the model's vocabulary: \(error)")
+        }
+    }
+}
+
 /// A set of preference pairs; a value, so each version the store keeps is just the rows alive at that moment.
 public struct PreferenceDataset: Sendable, Equatable {
     public private(set) var rows: [PreferencePair]

@@ -102,11 +102,12 @@ struct TextPairs {
             do { prompt = try task.tokenizer.encode(text.prompt) } catch {
                 throw AlignmentError.invalidArgument("dpo: row \(row.uid)'s prompt: \(error)")
             }
-            let tokens = [row.chosen, row.rejected].map { $0.map { Int(exactly: $0) ?? -1 } }
+            let continuations = try row.continuationTokens(task.tokenizer, function: "dpo")
+            let tokens = [continuations.chosen, continuations.rejected].map { $0.map { Int(exactly: $0) ?? -1 } }
             guard prompt.count == task.promptLength, tokens.allSatisfy({ $0.count == task.continuation }) else {
                 throw AlignmentError.shapeMismatch(
-                    "dpo: row \(row.uid) has a \(prompt.count)-token prompt and \(row.chosen.count)- and "
-                        + "\(row.rejected.count)-token continuations; the task's are \(task.promptLength) and "
+                    "dpo: row \(row.uid) has a \(prompt.count)-token prompt and \(tokens[0].count)- and "
+                        + "\(tokens[1].count)-token continuations; the task's are \(task.promptLength) and "
                         + "\(task.continuation)")
             }
             guard tokens.joined().allSatisfy({ $0 >= 0 && $0 < task.tokenizer.count }) else {

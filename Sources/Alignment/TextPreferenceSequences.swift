@@ -1,7 +1,8 @@
 import Models
 
 /// Text preference pairs as the token sequences a text reward model reads: each side is the prompt's tokens followed
-/// by its continuation's ids (`tokenizer.encode(text.prompt) + chosen` and `+ rejected`).
+/// by its continuation's ids (`tokenizer.encode(text.prompt) + chosen` and `+ rejected`; a pair imported without ids
+/// has its continuations' words encoded too).
 ///
 /// Every sequence of a dataset must have the same length, so a batch of them is one rectangular [rows, time] block
 /// and the reward model's head reads the same position in every row; `TextTask` makes its prompts and continuations
@@ -36,8 +37,10 @@ struct TextPreferenceSequences {
                     "\(function): the prompt of preference \(row.uid) does not fit the reward model's vocabulary: "
                         + "\(error)")
             }
-            chosen.append(prompt + (try Self.ids(row.chosen, uid: row.uid, tokenizer: tokenizer, function)))
-            rejected.append(prompt + (try Self.ids(row.rejected, uid: row.uid, tokenizer: tokenizer, function)))
+            let continuations = try row.continuationTokens(tokenizer, function: function)
+            chosen.append(prompt + (try Self.ids(continuations.chosen, uid: row.uid, tokenizer: tokenizer, function)))
+            rejected.append(
+                prompt + (try Self.ids(continuations.rejected, uid: row.uid, tokenizer: tokenizer, function)))
         }
         let time = chosen[0].count
         for (row, (c, r)) in zip(data.rows, zip(chosen, rejected)) where c.count != time || r.count != time {

@@ -12,6 +12,8 @@ import Store
 /// `chosen` and `rejected` are arrays of numbers (Float32 values in their shortest round-trip form; a non-finite
 /// value is `null`, which JSON lacks) and its `prompt` is the task's prompt index. `seed` is a decimal string, as in
 /// every stored form, because a 64-bit seed does not fit the signed 64-bit integers Arrow reads JSON numbers into.
+/// A text row then carries what the store keeps beside its words, so ``PreferenceImport`` brings back the same
+/// content: `prompt_index`, `chosen_tokens` and `rejected_tokens` (token ids) and, when recorded, `sampling`.
 public enum PreferenceExport {
     /// One line per row, sorted by uid, without newlines.
     public static func jsonLines(_ rows: [FeedbackRow], version: Int) -> [String] {
@@ -25,11 +27,28 @@ public enum PreferenceExport {
             } else {
                 (.number(String(row.prompt)), numbers(row.chosen), numbers(row.rejected))
             }
-        return JSONValue.fields([
-            "prompt": prompt, "chosen": chosen, "rejected": rejected, "uid": .number(String(row.uid)),
-            "annotator": .string(row.annotator), "seed": .string(String(row.seed)),
-            "version": .number(String(version)),
-        ]).compactText
+        var members: [JSONMember] = [
+            JSONMember(key: "prompt", value: prompt), JSONMember(key: "chosen", value: chosen),
+            JSONMember(key: "rejected", value: rejected), JSONMember(key: "uid", value: .number(String(row.uid))),
+            JSONMember(key: "annotator", value: .string(row.annotator)),
+            JSONMember(key: "seed", value: .string(String(row.seed))),
+            JSONMember(key: "version", value: .number(String(version))),
+        ]
+        if let text = row.text {
+            members += [
+                JSONMember(key: "prompt_index", value: .number(String(row.prompt))),
+                JSONMember(key: "chosen_tokens", value: tokens(row.chosen)),
+                JSONMember(key: "rejected_tokens", value: tokens(row.rejected)),
+            ]
+            if let sampling = text.sampling { members.append(JSONMember(key: "sampling", value: .string(sampling))) }
+        }
+        return JSONValue.object(members).compactText
+    }
+
+    /// Token ids (whole numbers the store keeps as Floats) as integers; anything else, which no tokenizer made, as
+    /// `null`.
+    private static func tokens(_ ids: [Float]) -> JSONValue {
+        .array(ids.map { $0 >= 0 && $0 < 0x100_0000 && $0 == $0.rounded() ? .number(String(Int($0))) : .null })
     }
 
     private static func numbers(_ values: [Float]) -> JSONValue {

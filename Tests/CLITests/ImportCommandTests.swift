@@ -49,7 +49,10 @@ import Testing
             "error: --as '3x' is not a variable name (letters, digits and _, not starting with a digit)"
         ),
         (["out", "--as", "if"], "error: --as 'if' cannot be bound: unexpected '='"),
-        (["", "--as", "lm"], "error: the directory to import is empty; give the path of a Hugging Face directory"),
+        (
+            ["", "--as", "lm"],
+            "error: the path to import is empty; give a .safetensors or .jsonl file or a Hugging Face directory"
+        ),
     ])
     func refusesWithOneLineAndNoRun(arguments: [String], expected: String) throws {
         let cli = try CLI()

@@ -25,7 +25,9 @@ struct Export: ParsableCommand {
             Example: rlhf export 1/prefs@2 -o prefs.jsonl, then in Python \
             datasets.load_dataset("json", data_files="prefs.jsonl"). One JSON object per feedback row, in uid order: \
             prompt, chosen and rejected (a text row's strings; a vector row's prompt index and arrays of numbers), \
-            then uid, annotator, seed (a decimal string) and version. Without -o the lines go to standard output.
+            then uid, annotator, seed (a decimal string) and version (a text row then its prompt_index, token ids \
+            and sampling, so rlhf import F.jsonl --as NAME brings back the same content). Without -o the lines go \
+            to standard output.
 
             Example: rlhf export 1/task -o task, for a task (VectorTask, ModerationTask, SupportTask, TextTask): the \
             store keeps a task as its parameters and seed, so this writes what they make, task/task.safetensors \

@@ -97,7 +97,8 @@ struct SweepProcesses {
             ["run", file, "--store", store, "--quiet", "--sweep-member", member]
             + plan.arguments(point: point, seed: seed)
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("rlhf-sweep-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        // A file that could not be made is reported by FileHandle(forWritingTo:) below, with its reason.
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errors)
         process.standardInput = FileHandle.nullDevice

@@ -44,6 +44,17 @@ extension BadInputCorpus {
             files: ["m.safetensors": bytes], exit: 1, error: error)
     }
 
+    private static func importingPreferences(_ name: String, _ lines: [[UInt8]], skipBad: Bool = false, error: String)
+        -> BadInputCase
+    {
+        BadInputCase(
+            name: "interop/import-prefs-\(name)",
+            arguments: ["import", "{dir}/p.jsonl", "--as", "p", "--store", "{store}"] + (skipBad ? ["--skip-bad"] : []),
+            files: ["p.jsonl": Array(lines.joined(separator: [0x0A]))], exit: 1, error: error)
+    }
+
+    private static let goodPair = Array(#"{"prompt":0,"chosen":[1],"rejected":[2]}"#.utf8)
+
     private static let weight = #""layer1.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}"#
 
     private static let importCases: [BadInputCase] = [
@@ -76,6 +87,13 @@ extension BadInputCorpus {
             name: "interop/import-type-for-a-directory",
             arguments: ["import", "{dir}", "--as", "m", "--type", "GPT", "--store", "{store}"], exit: 1,
             error: "--type applies to a .safetensors file"),
+        importingPreferences(
+            "not-utf8", [goodPair, [0x7B, 0xC3, 0x28, 0x7D]], error: "p.jsonl:2: error: not UTF-8 text"),
+        importingPreferences(
+            "not-an-object", [goodPair, Array("\"text\"".utf8)],
+            error: "p.jsonl:2: error: a string, not a JSON object"),
+        importingPreferences(
+            "only-bad-lines", [Array("[]".utf8), Array("7".utf8)], skipBad: true, error: "holds no good line"),
     ]
 
     private static let cellCases: [BadInputCase] = [
@@ -89,5 +107,11 @@ extension BadInputCorpus {
         .notebook(
             "interop/load-unknown-type", "m = load_safetensors(\"none.safetensors\", as: \"Tensor\")\n",
             error: "argument 'as' must name a model type"),
+        .notebook(
+            "interop/load-preferences-missing", "p = load_preferences(\"none.jsonl\")\n",
+            error: "load_preferences(): argument 'file' cannot be loaded: no such file"),
+        .notebook(
+            "interop/load-preferences-empty-path", "p = load_preferences(\"\")\n",
+            error: "argument 'file' must name a file, got an empty path"),
     ]
 }

@@ -11,12 +11,13 @@ import Store
 /// `rlhf builtins` prints them.
 enum LabBuiltins {
     static func all(_ lab: LabState) -> [Builtin] {
-        runBuiltins(lab) + taskBuiltins(lab) + feedbackBuiltins(lab) + rewardModelBuiltins(lab)
-            + policyOptimisationBuiltins(lab) + evaluationBuiltins(lab) + languageModelBuiltins(lab)
-            + sentimentBuiltins(lab) + textRewardModelBuiltins(lab) + huggingFaceBuiltins(lab)
-            + safetensorsBuiltins(lab)
-            + storeBuiltins(lab)
-            + plotBuiltins(lab)
+        let areas: [[Builtin]] = [
+            runBuiltins(lab), taskBuiltins(lab), feedbackBuiltins(lab), rewardModelBuiltins(lab),
+            policyOptimisationBuiltins(lab), evaluationBuiltins(lab), languageModelBuiltins(lab),
+            sentimentBuiltins(lab), textRewardModelBuiltins(lab), huggingFaceBuiltins(lab), safetensorsBuiltins(lab),
+            preferenceFileBuiltins(lab), storeBuiltins(lab), plotBuiltins(lab),
+        ]
+        return Array(areas.joined())
     }
 
     /// `seed` and `log_metric`: the run's generator and its free-form metrics.
