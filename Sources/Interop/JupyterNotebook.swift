@@ -77,13 +77,7 @@ public struct JupyterNotebook: Sendable, Equatable {
     }
 
     /// Writes ``json`` to `path`, replacing it atomically; an unwritable path is an ``ExportRefusal`` naming it.
-    public func write(to path: String) throws {
-        do {
-            try Data(json.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw ExportRefusal(description: "cannot write '\(path)': \(FileProblem.reason(error))")
-        }
-    }
+    public func write(to path: String) throws { try OutputFile.write(Data(json.utf8), to: path) }
 
     // MARK: - From the store
 

@@ -167,4 +167,24 @@ struct JupyterNotebookTests {
         #expect(notebook.cells[0].source.hasPrefix("# Run 1 · shell session\n"))
         #expect(notebook.cells[1].outputs.isEmpty)
     }
+
+    /// A cell that failed and one that was cancelled end in an error output named as Jupyter names them: `Error`,
+    /// and `Cancelled` for an interrupt (as a kernel's KeyboardInterrupt is named for its cause).
+    @Test(arguments: [(CellStatus.failed, "Error"), (CellStatus.cancelled, "Cancelled")])
+    func anUnfinishedCellsErrorIsNamedByHowItEnded(status: CellStatus, name: String) throws {
+        let dir = GPT2DirectoryTests.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try LabStore(path: dir + "/lab.sqlite")
+        let run = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+        try store.recordFailure(
+            run: run, cell: CellRecord(ordinal: 1, key: "1", title: "", source: "train()"), output: "step 1\n",
+            error: "stopped at step 2\nmore", durationMs: 3, status: status)
+        let notebook = try JupyterNotebook(store: store, run: run)
+        #expect(
+            notebook.cells[1].outputs == [
+                .stdout("step 1\n"),
+                .error(name: name, value: "stopped at step 2", traceback: ["stopped at step 2", "more"]),
+            ])
+    }
 }
