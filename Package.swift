@@ -33,10 +33,13 @@ let package = Package(
             name: "Alignment", dependencies: ["Engine", "Models", "Sentiment"], swiftSettings: optimizedEvenInDebug),
         // Sentiment models that judge text (VADER): the gold reward of text tasks. Depends on nothing.
         .target(name: "Sentiment", swiftSettings: optimizedEvenInDebug),
+        // SQLite's process-wide options, set before the store opens its first connection (see its header).
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         // The versioned SQLite store: runs, cells, commits, content-addressed checkpoints, feedback, metrics.
         .target(
             name: "Store",
             dependencies: [
+                "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The raw C API, for `rlhf query`'s authorizer and progress handler.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

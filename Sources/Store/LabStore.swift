@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import Foundation
 import GRDB
 
@@ -119,7 +120,13 @@ public final class LabStore: Sendable {
         }
     }
 
+    /// SQLite's process-wide options (multi-thread mode, no memory statistics), set once before the first
+    /// connection: every connection is made with ``configuration(readonly:)``, which reads this first. Its value is
+    /// SQLite's result code.
+    static let sqliteOptions: Int32 = rlhf_sqlite_configure()
+
     static func configuration(readonly: Bool) -> Configuration {
+        _ = sqliteOptions
         var config = Configuration()
         config.readonly = readonly
         config.foreignKeysEnabled = true

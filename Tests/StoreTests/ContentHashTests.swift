@@ -69,4 +69,40 @@ import Testing
         #expect(a.contentHash == b.contentHash)
         #expect(a.contentHash != c.contentHash)
     }
+
+    /// The canonical stream, fed through the buffer in blocks, hashes exactly as the stream built whole: fields of
+    /// every size (empty, across a block boundary, larger than a block), and integers and bit patterns written
+    /// without making their strings are the fields their strings would be.
+    @Test func canonicalHashIsTheHashOfTheWholeStream() {
+        var generator = SystemRandomNumberGenerator()
+        var canonical = ContentHash.Canonical(tag: "test-v1")
+        var stream = Data("7:test-v1\n".utf8)
+        func add(_ text: String) { stream += Data("\(text.utf8.count):\(text)\n".utf8) }
+        let integers: [Int64] = [0, 9, 10, -1, -10, 1234, .max, .min]
+        let patterns: [UInt64] = [
+            0, 1, 0xf, 0x10, 0xabc, 0x8000_0000_0000_0000, .max, (-0.0).bitPattern, 1.5.bitPattern,
+        ]
+        for round in 0..<2_000 {
+            let size = round % 500 == 7 ? 70_000 : [0, 1, 13, 300][round % 4]
+            let bytes = Data((0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            canonical.field(bytes)
+            stream += Data("\(size):".utf8) + bytes + Data("\n".utf8)
+            let integer = integers[round % integers.count]
+            canonical.field(decimal: integer)
+            add(String(integer))
+            let bits = round < patterns.count ? patterns[round] : UInt64.random(in: 0...(.max), using: &generator)
+            canonical.field(hex: bits)
+            add(String(bits, radix: 16))
+        }
+        for size in [65_535, 65_536, 65_537, 200_000] {
+            let bytes = Data(repeating: UInt8(size % 251), count: size)
+            canonical.field(bytes)
+            stream += Data("\(size):".utf8) + bytes + Data("\n".utf8)
+        }
+        #expect(canonical.hash == ContentHash.blob(stream))
+        // Reading the hash does not end the stream: more fields still count.
+        canonical.field("more")
+        add("more")
+        #expect(canonical.hash == ContentHash.blob(stream))
+    }
 }

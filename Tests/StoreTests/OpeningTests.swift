@@ -5,6 +5,17 @@ import Testing
 @testable import Store
 
 @Suite struct OpeningTests {
+    /// SQLite's process-wide options are set before the first connection opens (multi-thread mode and no memory
+    /// statistics): the result is SQLITE_OK, not SQLITE_MISUSE (too late), and the store works under them.
+    @Test func sqliteOptionsAreSetBeforeTheFirstConnection() throws {
+        let folder = try makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
+        _ = try store.beginRun(notebook: nil, source: "", parameters: "{}")
+        #expect(LabStore.sqliteOptions == 0)  // SQLITE_OK
+        #expect(try store.runs().count == 1)
+    }
+
     @Test func createsMissingFoldersAndReopens() throws {
         let folder = try makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -206,13 +206,15 @@ struct CommitParts: Equatable {
 
     static func metricsPart(_ points: [Point]) -> String {
         var text = ContentHash.Canonical(tag: "rlhf-commit-metrics-v1")
-        let sorted = points.sorted { a, b in
-            (a.name, Int64.fromDatabaseValue(a.step) ?? .min) < (b.name, Int64.fromDatabaseValue(b.step) ?? .min)
-        }
-        for point in sorted {
-            text.field(point.name)
-            text.value(point.step)
-            text.value(canonical(point.value))
+        // By name, then step: each distinct name is ranked once, so the sort compares integers, not strings.
+        let names = Set(points.map(\.name)).sorted()
+        let rank = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let keys = points.map { (rank[$0.name] ?? 0, Int64.fromDatabaseValue($0.step) ?? .min) }
+        let order = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        for index in order {
+            text.field(points[index].name)
+            text.value(points[index].step)
+            text.value(canonical(points[index].value))
         }
         return text.hash
     }
@@ -248,10 +250,10 @@ extension ContentHash.Canonical {
             field("null")
         case .int64(let integer):
             field("int")
-            field(String(integer))
+            field(decimal: integer)
         case .double(let real):
             field("real")
-            field(String(real.bitPattern, radix: 16))
+            field(hex: real.bitPattern)
         case .string(let text):
             field("text")
             field(text)
