@@ -1,8 +1,24 @@
+import GRDB
 import Testing
 
 @testable import Store
 
 @Suite struct HistoryTests {
+    /// The listing's reads of a run's first failed and last committed cell are answered by `cells_run_status`
+    /// (migration v15), not by reading every cell row of the run.
+    @Test(arguments: [
+        "SELECT c.ordinal FROM cells c WHERE c.run_id = 1 AND c.status = 'failed' ORDER BY c.id LIMIT 1",
+        "SELECT max(c.ordinal) FROM cells c WHERE c.run_id = 1 AND c.status = 'ok'",
+    ])
+    func cellStatusReadsUseTheCoveringIndex(sql: String) throws {
+        try withTemporaryStore { store, _ in
+            let plan = try store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String? ?? "" }
+            }
+            #expect(plan.contains { $0.contains("USING COVERING INDEX cells_run_status") }, "\(plan)")
+        }
+    }
+
     @Test func runDetailListsCellsObjectsAndVersions() throws {
         try withTemporaryStore { store, _ in
             let run = try store.beginRun(

@@ -20,6 +20,7 @@ enum Migrations {
         migrator.registerMigration("v12-metric-series", migrate: v12MetricSeries)
         migrator.registerMigration("v13-feedback-text", migrate: v13FeedbackText)
         migrator.registerMigration("v14-replay-of", migrate: v14ReplayOf)
+        migrator.registerMigration("v15-cell-status-index", migrate: v15CellStatusIndex)
         return migrator
     }
 
