@@ -43,8 +43,11 @@ import Testing
     @Test func csvOfEverySeriesEqualsTheQueriedRows() throws {
         let cli = try CLI()
         defer { cli.remove() }
+        // 6,000 points of ~30 bytes fill the 64 KB output buffer a few times over.
         let nb = try cli.write(
-            "small.rlhf", smallNotebook + "\nlog_metric(\"final\", 0.1)\nlog_metric(\"final\", 1e-7)\n")
+            "small.rlhf",
+            smallNotebook + "\nlog_metric(\"final\", 0.1)\nlog_metric(\"final\", 1e-7)\n"
+                + "for i in range(6000) {\n    log_metric(\"many\", i / 7 - 300)\n}\n")
         #expect(try cli("run", nb, "--quiet").status == 0)
         let csv = try cli("metrics", "1", "--csv")
         #expect(csv.status == 0, "\(csv.stderr)")
@@ -54,7 +57,7 @@ import Testing
         let queried = try cli(
             "query", "--csv", "SELECT name, step, value FROM metrics WHERE run_id = 1 ORDER BY name, step")
         let rows = queried.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
-        #expect(points.count == rows.count && rows.count > 40)
+        #expect(points.count == rows.count && rows.count > 6_040)
         for (point, row) in zip(points, rows) {
             #expect(point[0] == "1" && point[1] == row[0] && point[2] == row[1])
             #expect(Double(point[3]) == Double(row[2]), "\(point) vs \(row)")

@@ -81,8 +81,8 @@ struct Metrics: ParsableCommand {
             out.write(nameBytes)
             out.write(decimal: step)
             out.write(byte: UInt8(ascii: ","))
-            // `description` is what "\(value)" prints, without building the line as an interpolated string.
-            out.write(value.isNaN ? "nan" : value.description)
+            // What "\(value)" prints (`description`, `nan` for NaN), without building a string for it.
+            value.write(to: &out)
             out.write(byte: UInt8(ascii: "\n"))
         }
         out.flush()
