@@ -133,4 +133,45 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli.store)) == before)
         #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("run.ipynb").path))
     }
+
+    /// An exported run runs again from its notebook: `rlhf run run.ipynb` makes the same cells (keys, titles,
+    /// sources) and, the seed being in a cell, the same models to the last bit; a notebook of another nbformat is
+    /// one error and no run.
+    @Test func anExportedNotebookRunsAgainToTheSameModels() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let source = """
+            # %% setup id=setup
+            seed(5)
+            task = VectorTask(dim: 4, prompts: 16, candidates: 8, test_prompts: 8, contextual: false)
+            rm = RewardModel(input: 4, hidden: 6)
+            # %% Fit the reward model id=fit
+            prefs = collect(task, annotator: Oracle(), pairs: 40)
+            fit(rm, prefs, epochs: 3, lr: 1e-2, batch: 8)
+            print(accuracy(rm, prefs))
+            """
+        let first = try cli("run", try cli.write("nb.rlhf", source))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try cli("export", "1", "-o", "run.ipynb").status == 0)
+        let again = try cli("run", "run.ipynb")
+        #expect(again.status == 0, "\(again.stderr)")
+        let cells = "SELECT group_concat(key || '|' || title || '|' || source, '#') FROM (SELECT * FROM cells "
+        #expect(
+            try cli.scalar(cells + "WHERE run_id = 2 ORDER BY ordinal)")
+                == (try cli.scalar(cells + "WHERE run_id = 1 ORDER BY ordinal)")))
+        let hashes =
+            "SELECT group_concat(o.name || '@' || v.version || '=' || v.content_hash, ' ') FROM versions v "
+            + "JOIN objects o ON o.id = v.object_id WHERE o.run_id = "
+        #expect(try cli.scalar(hashes + "2") == (try cli.scalar(hashes + "1")))
+        #expect(try cli.scalar(hashes + "1").contains("rm@2="))
+        #expect(try cli("replay", "2", "--verify", "--quiet").status == 0)
+
+        _ = try cli.write("old.ipynb", #"{"nbformat": 3, "worksheets": []}"#)
+        let old = try cli("run", "old.ipynb")
+        #expect(old.status == 1)
+        #expect(
+            old.stderr == "old.ipynb:1:1: error: nbformat 3: rlhf reads nbformat 4 notebooks "
+                + "(Jupyter's format since 2015; `jupyter nbconvert --to notebook` upgrades an older one)\n")
+        #expect(try cli.scalar("SELECT count(*) FROM runs") == "3")  // the two runs and the replay
+    }
 }

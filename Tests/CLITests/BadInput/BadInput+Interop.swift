@@ -92,6 +92,14 @@ extension BadInputCorpus {
         importingPreferences(
             "not-an-object", [goodPair, Array("\"text\"".utf8)],
             error: "p.jsonl:2: error: a string, not a JSON object"),
+        BadInputCase(
+            name: "interop/run-nbformat-3", arguments: ["run", "{dir}/old.ipynb", "--store", "{store}"],
+            files: ["old.ipynb": Array(#"{"nbformat": 3, "worksheets": []}"#.utf8)], exit: 1,
+            error: "old.ipynb:1:1: error: nbformat 3: rlhf reads nbformat 4 notebooks"),
+        BadInputCase(
+            name: "interop/run-ipynb-not-json", arguments: ["run", "{dir}/bad.ipynb", "--store", "{store}"],
+            files: ["bad.ipynb": Array("{\"cells\": [".utf8)], exit: 1,
+            error: "bad.ipynb:1:1: error: not a Jupyter notebook: not JSON"),
         importingPreferences(
             "only-bad-lines", [Array("[]".utf8), Array("7".utf8)], skipBad: true, error: "holds no good line"),
     ]
