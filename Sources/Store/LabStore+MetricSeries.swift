@@ -58,6 +58,29 @@ extension LabStore {
         }
     }
 
+    /// Hands over a run's metric points as ``forEachMetricPoint(run:name:_:)`` does, each with when it was recorded:
+    /// the time of the commit that wrote it (`2025-11-25T13:12:52.123Z`), for trackers that put every point on a
+    /// clock (MLflow's `timestamp`).
+    public func forEachMetricPoint(
+        run: Int64,
+        timed body: (_ name: String, _ step: Int, _ value: Double, _ recordedAt: String) throws -> Void
+    ) throws {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT n.name, p.step, p.value, c.created_at FROM metric_points p
+                    JOIN metric_names n ON n.id = p.name_id JOIN commits c ON c.id = p.commit_id
+                    WHERE p.run_id = ? ORDER BY n.name, p.step
+                    """, arguments: [run])
+            while let row = try rows.next() {
+                let value: Double? = row[2]
+                try body(row[0], row[1], value ?? .nan, row[3])
+            }
+        }
+    }
+
     /// A run's series from `metric_series`, ordered by name.
     private static func series(_ db: Database, run: Int64) throws -> [(
         id: Int64, name: String, points: Int, lastStep: Int

@@ -55,14 +55,7 @@ public struct OutputFolder {
     /// The file `stored` would be written to, now reserved in this export; refuses a path that would leave the
     /// folder or a symbolic link already in its place.
     public mutating func reserve(_ stored: String) throws -> URL {
-        let safe = Self.safeName(stored)
-        var name = safe
-        var n = 1
-        while used.contains(name.lowercased()) {
-            n += 1
-            name = Self.numbered(safe, n)
-        }
-        used.insert(name.lowercased())
+        let name = Self.uniqueName(stored, among: &used)
         let file = url.appendingPathComponent(name, isDirectory: false).standardizedFileURL
         guard file.deletingLastPathComponent().path == url.path, file.lastPathComponent == name else {
             throw Refusal(description: "refusing to write '\(name)': it would land outside '\(url.path)'")
@@ -71,6 +64,20 @@ public struct OutputFolder {
             throw Refusal(description: "refusing to write through the symbolic link '\(file.path)'")
         }
         return file
+    }
+
+    /// The safe form of `stored` (``safeName(_:)``), numbered `-2`, `-3`… before its extension while `used` (lower-cased
+    /// names) holds it, then added to `used`: the names files get in one export, also where no folder is written.
+    public static func uniqueName(_ stored: String, among used: inout Set<String>) -> String {
+        let safe = safeName(stored)
+        var name = safe
+        var n = 1
+        while used.contains(name.lowercased()) {
+            n += 1
+            name = numbered(safe, n)
+        }
+        used.insert(name.lowercased())
+        return name
     }
 
     /// `stored` as a file name: characters outside `A–Z a–z 0–9 . _ -` become `_` (one per Unicode scalar), a

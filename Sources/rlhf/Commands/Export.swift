@@ -8,7 +8,7 @@ struct Export: ParsableCommand {
         abstract:
             "Write a version in a format other tools read: a safetensors file PyTorch loads, a Hugging Face GPT-2 "
             + "directory, a preference dataset as TRL's prompt/chosen/rejected records, a task's arrays, or a whole run "
-            + "as a Jupyter notebook.",
+            + "as a Jupyter notebook or logged to an MLflow tracking server.",
         discussion: """
             Example: rlhf export 1/rm@3 -o rm.safetensors, then in Python \
             model.load_state_dict(safetensors.torch.load_file("rm.safetensors")) for the seed's RewardModel class. \
@@ -40,6 +40,16 @@ struct Export: ParsableCommand {
             source, its ordinal as execution count, what it printed (stdout), the charts it drew (SVG) and a \
             failure's message (an error output). Without -o (and with --format ipynb) it goes to standard output.
 
+            Example: rlhf export 1 --mlflow http://127.0.0.1:5000, then open the printed URL in the MLflow UI. The \
+            run goes to MLflow's tracking REST API: an experiment (--experiment, else the notebook's name; created \
+            if missing), a run named as ours (or "run 1") with our start and end times and status (FINISHED, FAILED, \
+            KILLED), the parameters as params, tags (mlflow.source.name, mlflow.note.content, \
+            mlflow.source.git.commit, rlhf.run_id, rlhf.store, rlhf.version, rlhf.cells, where it ran, the run's \
+            own tags), every metric point with its step and its commit's time, in requests within MLflow's batch \
+            limits, then the charts (charts/*.svg) and the run as a notebook (run-1.ipynb) as artifacts, and \
+            models/NAME.safetensors with --with-models. MLFLOW_TRACKING_TOKEN (bearer) or MLFLOW_TRACKING_USERNAME \
+            and MLFLOW_TRACKING_PASSWORD (basic) authenticate, as for MLflow's own client. The store is only read.
+
             Without --format the format is the extension of -o (.safetensors, .jsonl or .ipynb), or task when NAME \
             is a task.
             """)
@@ -66,7 +76,8 @@ struct Export: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @Argument(
         help: ArgumentHelp(
-            "The version, RUN/NAME[@N] (the latest without @N); for ipynb, a run id.", valueName: "run/name"))
+            "The version, RUN/NAME[@N] (the latest without @N); for ipynb and --mlflow, a run id.",
+            valueName: "run/name"))
     var model: String
     @Option(
         help: ArgumentHelp(
@@ -83,8 +94,23 @@ struct Export: ParsableCommand {
     var out: String?
     @Flag(help: "safetensors: include Adam's moments (adam.m.NAME, adam.v.NAME) and its step count in the metadata.")
     var withOptimizer = false
+    @Option(
+        help: ArgumentHelp(
+            "Log the run (a run id) to the MLflow tracking server at this URI: params, tags, every metric point, the "
+                + "charts and the run as a notebook.",
+            valueName: "uri"))
+    var mlflow: String?
+    @Option(
+        help: ArgumentHelp(
+            "--mlflow: the experiment to log into, created if missing (default: the run's notebook name, or rlhf).",
+            valueName: "name"))
+    var experiment: String?
+    @Flag(help: "--mlflow: also upload each model's latest version as models/NAME.safetensors.")
+    var withModels = false
 
     func run() throws {
+        try checkMLflowOptions()
+        if let mlflow { return try exportToMLflow(uri: mlflow) }
         // --format ipynb exports a whole run: its argument is a run id (`1`), not RUN/NAME.
         let named = try namedFormat()
         let ref = try named == .ipynb ? Self.runReference(model) : parseReference(model)
@@ -105,14 +131,7 @@ struct Export: ParsableCommand {
                 throw ExitCode.failure
             }
             let (info, checkpoint) = try failing { try store.openReadOnly().checkpoint(ref) }
-            let provenance = [
-                (key: "rlhf.source", value: "\(info.run)/\(info.object)@\(info.version)"),
-                (key: "rlhf.content_hash", value: info.contentHash), (key: "rlhf.version", value: LabVersion.number),
-            ]
-            let bytes = try failing {
-                try CheckpointSafetensors.file(checkpoint, withOptimizer: withOptimizer, provenance: provenance)
-                    .encoded()
-            }
+            let bytes = try failing { try Self.safetensors(info, checkpoint, withOptimizer: withOptimizer) }
             try failing { try OutputFile.write(bytes, to: out) }
             print("\(out) · \(info.run)/\(info.object)@\(info.version) (\(checkpoint.kind))")
         case .hf:

@@ -32,6 +32,22 @@ extension BadInputCorpus {
         .cli(
             "interop/export-ipynb-of-a-version", ["export", "1/policy", "-o", "{dir}/r.ipynb"], error: "not a run id"),
         .cli("interop/export-ipynb-unknown-run", ["export", "9", "-o", "{dir}/r.ipynb"], error: "unknown run '9'"),
+        // --mlflow: refused before any request (port 9 is never reached).
+        .cli(
+            "interop/mlflow-not-http", ["export", "1", "--mlflow", "file:///tmp/mlruns"],
+            error: "--mlflow needs the tracking server's http:// or https:// URI, not 'file:///tmp/mlruns'"),
+        .cli(
+            "interop/mlflow-with-out", ["export", "1", "--mlflow", "http://127.0.0.1:9", "-o", "{dir}/r.ipynb"],
+            error: "--mlflow logs the run to a tracking server; drop -o"),
+        .cli(
+            "interop/mlflow-unknown-run", ["export", "9", "--mlflow", "http://127.0.0.1:9"],
+            error: "unknown run '9'"),
+        .cli(
+            "interop/mlflow-of-a-version", ["export", "1/policy", "--mlflow", "http://127.0.0.1:9"],
+            error: "'1/policy' is not a run id; --mlflow logs a whole run"),
+        .cli(
+            "interop/mlflow-experiment-without-mlflow", ["export", "1", "-o", "{dir}/r.ipynb", "--experiment", "x"],
+            error: "--experiment applies to --mlflow only"),
     ]
 
     private static func importing(_ name: String, _ bytes: [UInt8], type: String? = nil, error: String)
