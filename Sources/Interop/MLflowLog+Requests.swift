@@ -78,7 +78,12 @@ extension MLflowLog {
     /// Logs the run: finds or creates the experiment, creates the run, sends every batch, uploads the artifacts and
     /// sets the status, saying what it did through `progress`. A failure after the run exists marks it FAILED (as
     /// far as the server still answers) and is an ``MLflowError/partial(runID:_:)``.
-    public func send(through transport: some MLflowTransport, progress: (String) -> Void) throws -> Outcome {
+    /// `sentBatches` hears how many of the log-batch requests have gone out, and how many there are (a run of a
+    /// million points takes a thousand of them).
+    public func send(
+        through transport: some MLflowTransport, progress: (String) -> Void,
+        sentBatches: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> Outcome {
         let experimentID = try experiment(through: transport, progress: progress)
         let created = try Self.call(runCreation(experimentID: experimentID), through: transport)
         guard case let .string(runID)? = created["run"]?["info"]?["run_id"] else {
@@ -93,7 +98,10 @@ extension MLflowLog {
         progress("MLflow run \(runID) · \(runName)")
         do {
             let batches = self.batches
-            for batch in batches { try Self.call(Self.logBatch(batch, runID: runID), through: transport) }
+            for (index, batch) in batches.enumerated() {
+                try Self.call(Self.logBatch(batch, runID: runID), through: transport)
+                sentBatches(index + 1, batches.count)
+            }
             progress(
                 "logged \(counted(params.count, "param")), \(counted(identityTags.count + tags.count, "tag")) and "
                     + "\(counted(metrics.count, "metric point")) in \(counted(batches.count, "request"))")

@@ -112,8 +112,11 @@ struct MLflowLogTests {
         let log = try Self.log()
         let server = Server()
         var lines: [String] = []
-        let outcome = try log.send(through: server) { lines.append($0) }
+        var sent: [[Int]] = []
+        let outcome = try log.send(
+            through: server, progress: { lines.append($0) }, sentBatches: { sent.append([$0, $1]) })
         #expect(outcome.experimentID == "7" && outcome.runID == "r1" && outcome.batches == 2)
+        #expect(sent == [[1, 2], [2, 2]])
         #expect(
             server.requests.map(\.summary) == [
                 "GET experiments/get-by-name", "POST experiments/create", "POST runs/create", "POST runs/log-batch",

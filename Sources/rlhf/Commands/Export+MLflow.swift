@@ -48,7 +48,12 @@ extension Export {
         if withModels { log.artifacts += try failing { try modelFiles(lab, run: id) } }
         for line in log.shortened { print("note: \(line)") }
         let client = MLflowHTTP(uri: uri)
-        let outcome = try failing { try log.send(through: client) { print($0) } }
+        // The batches' progress on stderr, as a long cell's: a bar on a terminal, else a line every few seconds.
+        let reporter = ProgressReporter(quiet: false)
+        let outcome = try failing {
+            try log.send(through: client, progress: { print($0) }, sentBatches: { reporter.update($0, $1) })
+        }
+        reporter.finish()
         print("\(client.base)/#/experiments/\(outcome.experimentID)/runs/\(outcome.runID)")
     }
 
