@@ -47,14 +47,7 @@ struct PreferenceFile {
     static let listedProblems = 20
 
     init(path: String) throws {
-        let bytes: Data
-        do {
-            try UnreadableNotebook.check(path)
-            bytes = try UnreadableNotebook.contents(of: path)
-        } catch let unreadable as UnreadableNotebook {
-            throw ExportRefusal(description: unreadable.reason)
-        }
-        let read = PreferenceImport(bytes: [UInt8](bytes))
+        let read = PreferenceImport(bytes: [UInt8](try LabBuiltins.inputFile(path)))
         problems = read.problems
         rows = []
         for line in read.lines {

@@ -66,13 +66,7 @@ extension LabBuiltins {
 
     /// The model in the safetensors file at `path`: every tensor the model has, of its shape, and no other.
     static func readModel(path: String, kind: CheckpointKind?) throws -> any NativeValue {
-        let bytes: Data
-        do {
-            try UnreadableNotebook.check(path)
-            bytes = try UnreadableNotebook.contents(of: path)
-        } catch let unreadable as UnreadableNotebook {
-            throw ExportRefusal(description: unreadable.reason)
-        }
+        let bytes = try inputFile(path)
         let checkpoint = try CheckpointSafetensors.checkpoint(Safetensors(bytes: [UInt8](bytes)), kind: kind?.rawValue)
         guard let kind = CheckpointKind(rawValue: checkpoint.kind) else {
             throw ExportRefusal(
@@ -87,6 +81,19 @@ extension LabBuiltins {
             )
         }
         return value
+    }
+}
+
+extension LabBuiltins {
+    /// The bytes of a file a cell reads (`load_safetensors`, `load_preferences`); one that cannot be read is an
+    /// ``ExportRefusal`` saying why (`no such file`, `it is a directory`).
+    static func inputFile(_ path: String) throws -> Data {
+        do {
+            try UnreadableNotebook.check(path)
+            return try UnreadableNotebook.contents(of: path)
+        } catch let unreadable as UnreadableNotebook {
+            throw ExportRefusal(description: unreadable.reason)
+        }
     }
 }
 
