@@ -102,7 +102,6 @@ enum ContentHash {
         private static let blockBytes = 1 << 16
 
         init(tag: String) {
-            buffer.reserveCapacity(Self.blockBytes + 64)
             field(tag)
         }
 
@@ -148,13 +147,11 @@ enum ContentHash {
             appendDecimal(UInt64(digits))
             buffer.append(UInt8(ascii: ":"))
             for shift in stride(from: 4 * (digits - 1), through: 0, by: -4) {
-                buffer.append(Self.hexDigits[Int((bits >> UInt64(shift)) & 0xf)])
+                buffer.append(ContentHash.hexDigits[Int((bits >> UInt64(shift)) & 0xf)])
             }
             buffer.append(UInt8(ascii: "\n"))
             if buffer.count >= Self.blockBytes { flush() }
         }
-
-        private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
         private static func digitCount(_ value: UInt64) -> Int {
             var (count, rest) = (1, value / 10)

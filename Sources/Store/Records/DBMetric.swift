@@ -2,7 +2,7 @@ import GRDB
 import GRDBSQLite
 
 /// Metric points: rows of `metric_points` (run, interned name, step, commit, value), read through the `metrics`
-/// view. Written by one prepared statement per commit, in key order, and never updated.
+/// view. Written in key order by multi-row statements whose values are bound one by one, and never updated.
 enum DBMetric {
     /// Rows per multi-row INSERT (5 parameters each, far below SQLite's variable limit). One statement a row spent a
     /// third of a commit's time starting and ending statements; beyond ~100 rows a statement, more gain nothing.
