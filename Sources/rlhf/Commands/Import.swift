@@ -65,7 +65,9 @@ struct Import: ParsableCommand {
                 throw ExitCode.failure
             }
             let (rows, skipped) = try checkPreferences(absolute)
-            imported = " (\(rows) pairs" + (skipped > 0 ? ", \(skipped) bad lines left out)" : ")")
+            func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+            imported =
+                " (\(counted(rows, "pair"))" + (skipped > 0 ? ", \(counted(skipped, "bad line")) left out)" : ")")
             let skip = skipBad ? ", skip_bad: true" : ""
             source = "\(name) = load_preferences(\(Lexer.stringLiteral(absolute))\(skip))"
         } else if skipBad {
