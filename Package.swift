@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `rlhf serve`'s HTTP server: small, no SwiftNIO, so a fresh clone's first build stays quick.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // Matrix-product and Adam kernels in C, with AVX-512 and AVX2 variants chosen at run time (same bits in each).
@@ -56,6 +58,11 @@ let package = Package(
         .target(
             name: "Notebook",
             dependencies: ["Language", "Engine", "Models", "Alignment", "Sentiment", "Store", "Charts", "Interop"]),
+        // The read-only web view of a store (`rlhf serve`): runs, run and compare pages, a JSON API, live updates; and
+        // the HTML reports `rlhf report` writes.
+        .target(
+            name: "Web",
+            dependencies: ["Store", "Charts", "Language", .product(name: "FlyingFox", package: "FlyingFox")]),
         // Line, bar, grouped-bar and box charts rendered as terminal text and standalone SVG; depends on nothing.
         .target(name: "Charts"),
         // libreadline, for the interactive shell.
@@ -63,12 +70,12 @@ let package = Package(
         .executableTarget(
             name: "rlhf",
             dependencies: [
-                "Language", "Notebook", "Store", "Charts", "CReadline", "Interop", "Models", "Engine",
+                "Language", "Notebook", "Store", "Charts", "CReadline", "Interop", "Models", "Engine", "Web",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Workloads P1–P8 beside their peers: `swift run -c release rlhf-bench [--quick]`.
-        .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store"]),
+        .executableTarget(name: "rlhf-bench", dependencies: ["Engine", "Models", "Alignment", "Store", "Web"]),
         // libFuzzer target over the cell language (`scripts/fuzz.sh`); a plain build replays inputs: `rlhf-fuzz FILE…`.
         .executableTarget(name: "rlhf-fuzz", dependencies: ["Language"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Models", "CKernels"], exclude: ["Fixtures"]),
@@ -79,6 +86,7 @@ let package = Package(
             name: "CLITests",
             dependencies: ["Store", "Interop", "Models", "Engine", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Store"]),
         .testTarget(name: "SentimentTests", dependencies: ["Sentiment"], exclude: ["Fixtures"]),
         .testTarget(name: "InteropTests", dependencies: ["Interop", "Models", "Engine", "Store"], exclude: ["Fixtures"]),
     ]

@@ -68,6 +68,18 @@ static inline void rlhf_install_run_signal_handlers(void) {
     sigprocmask(SIG_UNBLOCK, &terminate, NULL);
 }
 
+/* `rlhf serve`: SIGINT and SIGTERM end the process as they do by default, even when a parent started it with them
+   blocked or ignored (the mask and ignored signals survive exec; a test runner's threads block nearly everything). */
+static inline void rlhf_default_stop_signals(void) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &stop, NULL);
+}
+
 /* Standard output flushed at every newline even into a pipe or file, so `rlhf run` loses no line it printed when a
    signal ends it (Swift cannot name the C `stdout` stream under strict concurrency checking). */
 static inline void rlhf_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

@@ -24,8 +24,14 @@ extension LabStore {
     /// takes), in grid order: what `plot.sweep` draws. Steps are the union of the runs' steps; a step is averaged
     /// over the runs that logged it.
     public func sweepCurves(sweep id: Int64, metric name: String) throws -> [SweepCurve] {
-        let comparison = try comparison(sweep: id)
-        return try comparison.groups.compactMap { group in
+        try curves(of: try comparison(sweep: id), metric: name)
+    }
+
+    /// The curve of metric `name` for each group of `comparison` that has runs (a sweep's grid points, or runs
+    /// grouped by their parameters), in the comparison's order: the mean over the group's runs at each step with its
+    /// 95% interval, as ``sweepCurves(sweep:metric:)`` computes it.
+    public func curves(of comparison: Comparison, metric name: String) throws -> [SweepCurve] {
+        try comparison.groups.compactMap { group in
             guard !group.runs.isEmpty else { return nil }
             var values: [Int: [Double]] = [:]  // step → one value per run that logged it, in run order
             for run in group.runs {

@@ -18,7 +18,7 @@ struct RLHF: ParsableCommand {
             Run.self, Runs.self, Show.self, Log.self, Diff.self, Rollback.self, Query.self, Replay.self,
             BuiltinsCommand.self, Check.self, Remove.self, GC.self, Metrics.self, Blame.self, Report.self,
             ChartsExport.self, Export.self, Import.self,
-            TagCommand.self, Sweep.self, Compare.self,
+            TagCommand.self, Sweep.self, Compare.self, Serve.self,
         ]
     )
 

@@ -1,6 +1,6 @@
 /// One metric series of a run in brief, as `rlhf metrics RUN` lists it. Missing values (NaN, stored as NULL) count
 /// as points; `min` and `max` are over the other values (NaN when there are none).
-public struct MetricSeriesSummary: Sendable, Equatable {
+public struct MetricSeriesSummary: Sendable, Equatable, Codable {
     public var name: String
     public var points: Int
     public var firstStep: Int

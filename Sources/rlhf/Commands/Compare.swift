@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Store
+import Web
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,17 +46,11 @@ struct Compare: ParsableCommand {
         print(Self.table(comparison))
     }
 
-    /// `0.512 ± 0.031`; a single run's value alone; `-` when no run of the row logged it.
-    static func cell(_ m: MeanInterval?) -> String {
-        guard let m else { return "-" }
-        return Format.number(m.mean) + (m.halfWidth.map { " ± " + Format.number($0) } ?? "")
-    }
-
     static func table(_ c: Comparison) -> String {
         let header = ["POINT"] + c.parameterNames + ["N"] + c.metricNames
         let rows = c.groups.enumerated().map { index, group in
             ["\(index + 1)"] + group.parameters.map(\.value) + ["\(group.runs.count)"]
-                + c.metricNames.map { cell(group.metrics[$0]) }
+                + c.metricNames.map { TextFormat.meanInterval(group.metrics[$0]) }
         }
         var text = Format.table(header, rows)
         for (index, group) in c.groups.enumerated() where !group.pending.isEmpty {

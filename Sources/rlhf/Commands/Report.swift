@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Store
+import Web
 
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(

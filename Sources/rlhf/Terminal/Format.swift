@@ -1,5 +1,6 @@
 import Foundation
 import Store
+import Web
 
 /// Plain-text rendering helpers for listings: aligned columns, byte sizes, short hashes, JSON.
 enum Format {
@@ -9,11 +10,7 @@ enum Format {
         return ([header] + rows).map(layout.line).joined(separator: "\n")
     }
 
-    static func bytes(_ n: Int) -> String {
-        if n < 1024 { return "\(n) B" }
-        if n < 1024 * 1024 { return String(format: "%.1f KB", Double(n) / 1024) }
-        return String(format: "%.1f MB", Double(n) / (1024 * 1024))
-    }
+    static func bytes(_ n: Int) -> String { TextFormat.bytes(n) }
 
     /// One line saying what a commit stored: `✓ commit 3 · policy@2 (+52.1 KB) · 40 metric points · 12 ms`.
     static func commit(_ summary: CommitSummary, durationMs: Double) -> String {
@@ -34,11 +31,7 @@ enum Format {
         ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.2f s", ms / 1000)
     }
 
-    static func number(_ x: Double) -> String {
-        if x == 0 { return "0" }
-        if abs(x) >= 1e-3 && abs(x) < 1e6 { return String(format: "%.6g", x) }
-        return String(format: "%.4e", x)
-    }
+    static func number(_ x: Double) -> String { TextFormat.number(x) }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

@@ -5,13 +5,13 @@ import Store
 /// One self-contained HTML page about a sweep (`rlhf report --sweep ID`) or a set of runs (`rlhf report 3 4 5`):
 /// the comparison table of `rlhf compare`, for each metric the means over seeds with their 95% interval drawn
 /// across the grid points, and the runs with their point, seed and status.
-struct SweepReport {
-    let comparison: Comparison
+public struct SweepReport: Sendable {
+    public let comparison: Comparison
     let title: String
     /// (run, point label, seed, status) of every run shown.
-    let runs: [(run: Int64, point: String, seed: String, status: String)]
+    public let runs: [(run: Int64, point: String, seed: String, status: String)]
 
-    init(store: LabStore, sweep: Int64) throws {
+    public init(store: LabStore, sweep: Int64) throws {
         let detail = try store.sweep(sweep)
         comparison = try store.comparison(sweep: sweep)
         title = "Sweep \(sweep) · \(detail.notebook)"
@@ -25,7 +25,7 @@ struct SweepReport {
         }
     }
 
-    init(store: LabStore, runs ids: [Int64]) throws {
+    public init(store: LabStore, runs ids: [Int64]) throws {
         comparison = try store.comparison(runs: ids)
         title = "Runs " + ids.map(String.init).joined(separator: ", ")
         var rows: [(Int64, String, String, String)] = []
@@ -48,7 +48,7 @@ struct SweepReport {
 
     /// Mean, low and high of each metric over the points, as three lines over the points (a point without an
     /// interval draws its mean on all three).
-    var charts: [(metric: String, chart: Chart)] {
+    public var charts: [(metric: String, chart: Chart)] {
         let categories = comparison.groups.indices.map(label)
         return comparison.metricNames.map { name in
             let m = comparison.groups.map { $0.metrics[name] }
@@ -64,9 +64,12 @@ struct SweepReport {
         }
     }
 
-    var html: String {
+    /// The page as `rlhf report` writes it.
+    public var html: String { html(frame: .report) }
+
+    public func html(frame: PageFrame) -> String {
         var page =
-            RunReport.pageHead(title: title) + """
+            RunReport.pageHead(title: title, frame: frame) + """
                 <p>Each metric's final value, as mean ± the half-width of its 95% confidence interval over the runs of a row
                 (t(0.975, n−1)·s/√n, Student t).</p>
                 </header>
@@ -88,10 +91,11 @@ struct SweepReport {
                 "<tr><td class=\"num\">\(r.run)</td><td>\(xmlEscaped(r.point))</td><td class=\"num\">\(r.seed)</td>"
                 + "<td class=\"status \(r.status)\">\(r.status)</td></tr>\n"
         }
-        return page + "</table>\n</main>\n<footer>rlhf report · \(runs.count) runs</footer>\n</body>\n</html>\n"
+        return page + "</table>\n</main>\n<footer>rlhf report · \(runs.count) runs</footer>\n"
+            + RunReport.pageEnd(frame: frame)
     }
 
-    private var table: String {
+    var table: String {
         var out = "<table><tr><th>point</th>"
         out += comparison.parameterNames.map { "<th>\(xmlEscaped($0))</th>" }.joined()
         out +=
@@ -102,7 +106,8 @@ struct SweepReport {
             out += "<tr><td class=\"num\">\(index + 1)</td>"
             out += group.parameters.map { "<td>\(xmlEscaped($0.value))</td>" }.joined()
             out += "<td class=\"num\">\(group.runs.count)</td>"
-            out += comparison.metricNames.map { "<td class=\"num\">\(Compare.cell(group.metrics[$0]))</td>" }.joined()
+            out += comparison.metricNames.map { "<td class=\"num\">\(TextFormat.meanInterval(group.metrics[$0]))</td>" }
+                .joined()
             out += "</tr>\n"
         }
         return out + "</table>\n"

@@ -1,14 +1,13 @@
 import Charts
 import Foundation
 import Language
-import Notebook
 import Store
 
 /// One self-contained HTML page about a run (no scripts, fonts or images from the network): header, every cell with
 /// its source, output and charts, metric curves, and the table of checkpoint and dataset versions linked to cells.
-struct RunReport {
-    let detail: RunDetail
-    let artifacts: [StoredArtifact]
+public struct RunReport: Sendable {
+    public let detail: RunDetail
+    public let artifacts: [StoredArtifact]
     let metrics: [(name: String, step: Int, value: Double)]
     /// Total stored bytes of each checkpoint version, by `object@version`.
     let checkpointBytes: [String: Int]
@@ -16,7 +15,7 @@ struct RunReport {
     let prose: [String: [String]]
 
     /// Reads everything the report shows from the store.
-    init(store: LabStore, run: Int64) throws {
+    public init(store: LabStore, run: Int64) throws {
         detail = try store.run(run)
         artifacts = try store.artifacts(run: run)
         metrics = try store.metrics(run: run)
@@ -47,7 +46,7 @@ struct RunReport {
     }
 
     /// Metric series in name order, each with its points in step order.
-    var metricSeries: [(name: String, x: [Double], y: [Double])] {
+    public var metricSeries: [(name: String, x: [Double], y: [Double])] {
         var series: [(name: String, x: [Double], y: [Double])] = []
         for point in metrics {
             if series.last?.name != point.name { series.append((point.name, [], [])) }
@@ -57,11 +56,15 @@ struct RunReport {
         return series
     }
 
-    var html: String {
+    /// The page as `rlhf report` writes it.
+    public var html: String { html(frame: .report) }
+
+    /// The page in `frame`: on the web, versions link to their own pages and the page follows the run live.
+    public func html(frame: PageFrame) -> String {
         let r = detail.run
         let title = "Run \(r.id) · \(r.notebook ?? "shell session")"
         var page =
-            Self.pageHead(title: title) + """
+            Self.pageHead(title: title, frame: frame) + """
                 <dl class="facts">
                 <dt>status</dt><dd class="status \(r.status.rawValue)">\(r.status.rawValue)</dd>
                 <dt>started</dt><dd>\(escape(r.startedAt))</dd>
@@ -80,10 +83,11 @@ struct RunReport {
                 """
         page += "<main>\n<h2 id=\"cells\">Cells</h2>\n"
         for cell in detail.cells { page += proseBlock(cell.key) + section(cell) }
-        page += proseBlock("") + metricsSection + versionsSection
+        page += proseBlock("") + metricsSection + versionsSection(frame)
+        let writer = frame.isWeb ? "<code>rlhf serve</code>" : "<code>rlhf report</code>"
         page +=
-            "</main>\n<footer>Written by <code>rlhf report</code> from the store; every number here was measured or given in the notebook.</footer>\n</body>\n</html>\n"
-        return page
+            "</main>\n<footer>Written by \(writer) from the store; every number here was measured or given in the notebook.</footer>\n"
+        return page + Self.pageEnd(frame: frame)
     }
 
     private func section(_ cell: CellInfo) -> String {
@@ -136,7 +140,7 @@ struct RunReport {
         return out + "</div>\n"
     }
 
-    private var versionsSection: String {
+    private func versionsSection(_ frame: PageFrame) -> String {
         var out = "<h2 id=\"versions\">Checkpoints and datasets</h2>\n"
         let versions = detail.objects.flatMap(\.versions)
         if versions.isEmpty { return out + "<p>No versioned objects in this run.</p>\n" }
@@ -147,8 +151,14 @@ struct RunReport {
         for v in versions {
             let cell = v.cellOrdinal.map { "<a href=\"#cell-\($0)\">\($0):\(escape(v.cellKey ?? ""))</a>" } ?? "—"
             let size = checkpointBytes["\(v.object)@\(v.version)"].map(bytes) ?? "—"
+            var name = "\(escape(v.object))@\(v.version)"
+            if frame.isWeb {
+                let page = "/runs/\(detail.run.id)/versions/\(WebPath.segment(v.object))@\(v.version)"
+                name = "<a href=\"\(page)\">\(name)</a>"
+                if v.version > 1 { name += " <a class=\"diff\" href=\"\(page)?diff=\(v.version - 1)\">diff</a>" }
+            }
             out +=
-                "<tr id=\"v-\(anchor(v))\"><td>\(escape(v.object))@\(v.version)</td><td>\(escape(v.kind))</td><td>\(cell)</td>"
+                "<tr id=\"v-\(anchor(v))\"><td>\(name)</td><td>\(escape(v.kind))</td><td>\(cell)</td>"
             out += "<td>\(v.commit)</td><td class=\"num\">\(size)</td><td class=\"num\">\(bytes(v.bytesWritten))</td>"
             out += "<td class=\"num\">\(v.rows.map(String.init) ?? "—")</td>"
             out +=
@@ -193,13 +203,13 @@ struct RunReport {
         ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.2f s", ms / 1000)
     }
 
-    private func bytes(_ n: Int) -> String { Format.bytes(n) }
+    private func bytes(_ n: Int) -> String { TextFormat.bytes(n) }
 
     private func escape(_ text: String) -> String { xmlEscaped(text) }
 
     /// The start of a report page up to its `<h1>`, inside an open `<header>`: one page frame and style sheet for
     /// every report (a run's, a sweep's).
-    static func pageHead(title: String) -> String {
+    static func pageHead(title: String, frame: PageFrame = .report) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -207,14 +217,26 @@ struct RunReport {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(xmlEscaped(title))</title>
-        <style>\(style)</style>
+        <style>\(style)\(frame.isWeb ? webStyle : "")</style>
         </head>
         <body>
-        <header>
+        \(frame.bodyOpen)<header>
         <h1>\(xmlEscaped(title))</h1>
 
         """
     }
+
+    /// The end of a page after its footer.
+    static func pageEnd(frame: PageFrame) -> String { frame.bodyClose + "</body>\n</html>\n" }
+
+    /// What the web view adds to the report's style: the top bar, the runs table's controls.
+    static let webStyle = """
+        nav.top{background:#24292f;padding:8px 24px;display:flex;gap:18px;align-items:center}nav.top a{color:#fff;text-decoration:none;font-weight:600}
+        nav.top .live{margin-left:auto;color:#9be9a8;font-size:12px}a.diff{font-size:12px;color:#777}
+        .controls{display:flex;gap:12px;align-items:center;margin:10px 0}.controls input[type=search]{flex:1;padding:5px 8px;font:inherit}
+        th.sortable{cursor:pointer;user-select:none}th.sortable:after{content:" \\2195";color:#bbb}table.runs td{white-space:nowrap}
+        .band{opacity:.18}.muted{color:#888}.error-page{color:#b00020}
+        """
 
     static let style = """
         body{font:15px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#222;margin:0;background:#fafafa}

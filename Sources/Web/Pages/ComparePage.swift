@@ -1,0 +1,150 @@
+import Charts
+import Foundation
+import Store
+
+/// Runs or a sweep side by side: the comparison table (the parameters that differ, each metric's final value as mean
+/// ± 95% interval), then for each chosen metric every run's series overlaid and, where a group has several seeds,
+/// the group's mean curve with its interval band.
+struct ComparePage {
+    /// Points drawn per series at most; a longer series is thinned evenly (its last point always kept).
+    static let pointsPerSeries = 1_000
+
+    let report: SweepReport
+    let metrics: [String]
+    /// Each chosen metric's runs' series (thinned) and the groups' mean curves.
+    let overlays: [(metric: String, runs: [Series], means: [Series], thinned: Bool)]
+    let query: String
+
+    init(store: LabStore, selection: CompareSelection) throws {
+        switch selection.target {
+        case .sweep(let id): report = try SweepReport(store: store, sweep: id)
+        case .runs(let ids): report = try SweepReport(store: store, runs: ids)
+        }
+        let comparison = report.comparison
+        for name in selection.metrics where !comparison.metricNames.contains(name) {
+            let known = comparison.metricNames.isEmpty ? "none" : comparison.metricNames.joined(separator: ", ")
+            throw WebProblem.badRequest("no run compared logged metric '\(name)' (metrics: \(known))")
+        }
+        metrics = selection.metrics.isEmpty ? comparison.metricNames : selection.metrics
+        var overlays: [(String, [Series], [Series], Bool)] = []
+        let labels = Dictionary(
+            report.runs.map { ($0.run, $0.point.isEmpty ? "run \($0.run)" : "run \($0.run) · \($0.point)") },
+            uniquingKeysWith: { a, _ in a })
+        for metric in metrics {
+            var thinned = false
+            var runs: [Series] = []
+            for run in comparison.groups.flatMap(\.runs).sorted() {
+                let points = try store.metrics(run: run, name: metric)
+                if points.isEmpty { continue }
+                let kept = Self.thin(points.count)
+                thinned = thinned || kept.count < points.count
+                runs.append(
+                    Series(
+                        labels[run] ?? "run \(run)", x: kept.map { Double(points[$0].step) },
+                        y: kept.map { points[$0].value }))
+            }
+            let means = try store.curves(of: comparison, metric: metric).filter { $0.runs.count > 1 }.map { curve in
+                Series(
+                    "mean of \(curve.runs.count): \(curve.label)", x: curve.steps.map(Double.init), y: curve.means,
+                    low: curve.intervals.enumerated().map { $1?.low ?? curve.means[$0] },
+                    high: curve.intervals.enumerated().map { $1?.high ?? curve.means[$0] })
+            }
+            overlays.append((metric, runs, means, thinned))
+        }
+        self.overlays = overlays
+        query = selection.query
+    }
+
+    /// Indices of the points drawn from a series of `count`: all of them, or evenly spaced ones ending at the last.
+    static func thin(_ count: Int) -> [Int] {
+        guard count > pointsPerSeries else { return Array(0..<count) }
+        let stride = Double(count - 1) / Double(pointsPerSeries - 1)
+        return (0..<pointsPerSeries).map { Int((Double($0) * stride).rounded()) }
+    }
+
+    var html: String {
+        let frame = PageFrame.web(live: "all")
+        var page = RunReport.pageHead(title: "Compare · " + report.title, frame: frame)
+        page += """
+            <p>Final values as mean ± the half-width of the 95% confidence interval over a row's runs \
+            (t(0.975, n−1)·s/√n). <a href="/api/compare?\(xmlEscaped(query))">JSON</a></p>
+            </header>
+            <main>
+            <h2 id="comparison">Parameters and final values</h2>
+
+            """
+        page += report.table
+        page += "<h2 id=\"curves\">Curves</h2>\n"
+        if overlays.isEmpty { page += "<p>No metric was logged by these runs.</p>\n" }
+        page += "<div class=\"grid\">\n"
+        for overlay in overlays {
+            let title = overlay.metric
+            let runsChart = Chart.line(title: title, series: overlay.runs, xLabel: "step", yLabel: title)
+            page += "<figure>\(Self.inline(SVGChart.render(runsChart, width: 520, height: 320)))"
+            page += "<figcaption>\(xmlEscaped(title)) · \(overlay.runs.count) run\(overlay.runs.count == 1 ? "" : "s")"
+            page += overlay.thinned ? " · long series drawn at \(Self.pointsPerSeries) evenly spaced points" : ""
+            page += "</figcaption></figure>\n"
+            if !overlay.means.isEmpty {
+                let meansChart = Chart.line(
+                    title: "\(title): mean over seeds, 95% band", series: overlay.means, xLabel: "step", yLabel: title)
+                page += "<figure>\(Self.inline(SVGChart.render(meansChart, width: 520, height: 320)))"
+                page += "<figcaption>\(xmlEscaped(title)) · mean of each group at each step, band = 95% interval"
+                page += "</figcaption></figure>\n"
+            }
+        }
+        page +=
+            "</div>\n<h2 id=\"runs\">Runs</h2>\n<table><tr><th>run</th><th>point</th><th>seed</th><th>status</th></tr>\n"
+        for r in report.runs {
+            page += "<tr><td class=\"num\"><a href=\"/runs/\(r.run)\">\(r.run)</a></td><td>\(xmlEscaped(r.point))</td>"
+            page +=
+                "<td class=\"num\">\(xmlEscaped(r.seed))</td><td class=\"status \(r.status)\">\(r.status)</td></tr>\n"
+        }
+        page += "</table>\n</main>\n<footer>rlhf serve · read-only</footer>\n"
+        return page + RunReport.pageEnd(frame: frame)
+    }
+
+    static func inline(_ svg: String) -> String {
+        svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
+    }
+}
+
+/// What the compare page and `/api/compare` are asked for: `?runs=1,2,3` (ids or names) or `?sweep=ID`, and
+/// `metric=NAME` any number of times.
+struct CompareSelection {
+    enum Target {
+        case runs([Int64])
+        case sweep(Int64)
+    }
+
+    var target: Target
+    var metrics: [String]
+    /// The query string that asked, to link the page's JSON.
+    var query: String
+
+    init(_ request: WebRequest, store: LabStore) throws {
+        metrics = request.query.filter { $0.name == "metric" }.map(\.value)
+        let runs = request[query: "runs"], sweep = request[query: "sweep"]
+        switch (runs, sweep) {
+        case (nil, nil), ("", nil):
+            throw WebProblem.badRequest("choose runs (?runs=1,2) or a sweep (?sweep=ID) to compare")
+        case (.some, .some):
+            throw WebProblem.badRequest("give runs or a sweep, not both")
+        case (nil, .some(let text)):
+            guard let id = Int64(text), id > 0 else {
+                throw WebProblem.badRequest("sweep '\(text)' is not a sweep id (a positive integer)")
+            }
+            target = .sweep(id)
+            query = "sweep=\(id)"
+        case (.some(let text), nil):
+            let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            if names.contains("") { throw WebProblem.badRequest("runs '\(text)' has an empty entry") }
+            guard names.count <= 200 else { throw WebProblem.badRequest("compare at most 200 runs at once") }
+            let ids = try names.map { try store.runID($0) }
+            target = .runs(ids)
+            query = "runs=" + ids.map(String.init).joined(separator: ",")
+        }
+        query += metrics.map { "&metric=" + WebPath.queryValue($0) }.joined()
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Store
+
+/// The JSON under `/api/…`: every page's data, for notebooks in other tools. Numbers that are not finite are the
+/// strings `nan`, `inf` and `-inf`, as in `rlhf … --json`.
+enum WebAPI {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(value)
+    }
+
+    /// A run of `/api/runs`: its summary and the last value of each metric series.
+    struct RunRow: Encodable {
+        var run: RunSummary
+        var finalMetrics: [String: Double]
+
+        private enum CodingKeys: String, CodingKey { case finalMetrics }
+
+        func encode(to encoder: any Encoder) throws {
+            try run.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(finalMetrics, forKey: .finalMetrics)
+        }
+    }
+
+    static func runs(_ store: LabStore, includingDeleted: Bool) throws -> Data {
+        let runs = try store.runs(includingDeleted: includingDeleted)
+        let finals = try store.finalMetrics(runs: runs.map(\.id))
+        return try encode(runs.map { RunRow(run: $0, finalMetrics: finals[$0.id] ?? [:]) })
+    }
+
+    /// `{"run":3,"name":"loss","steps":[…],"values":[…]}`, written point by point as SQLite reads them.
+    static func series(_ store: LabStore, run: Int64, name: String) throws -> Data {
+        guard try store.metricNames(run: run).contains(name) else {
+            throw WebProblem.notFound("run \(run) logged no metric '\(name)'")
+        }
+        var steps = Data("[".utf8), values = Data("[".utf8)
+        var first = true
+        try store.forEachMetricPoint(run: run, name: name) { _, step, value in
+            if !first {
+                steps.append(UInt8(ascii: ","))
+                values.append(UInt8(ascii: ","))
+            }
+            first = false
+            steps.append(contentsOf: String(step).utf8)
+            values.append(
+                contentsOf: (value.isFinite ? "\(value)" : value.isNaN ? "\"nan\"" : value > 0 ? "\"inf\"" : "\"-inf\"")
+                    .utf8)
+        }
+        var out = Data("{\"name\":".utf8)
+        out.append(try encode(name))
+        out.append(contentsOf: ",\"run\":\(run),\"steps\":".utf8)
+        out.append(steps + Data("]".utf8))
+        out.append(contentsOf: ",\"values\":".utf8)
+        out.append(values + Data("]}".utf8))
+        return out
+    }
+
+    struct Curve: Encodable {
+        var label: String
+        var runs: [Int64]
+        var steps: [Int]
+        var means: [Double]
+        var low: [Double?]
+        var high: [Double?]
+    }
+
+    struct CompareBody: Encodable {
+        var comparison: Comparison
+        /// Each chosen metric's mean curve per group, by metric name.
+        var curves: [String: [Curve]]
+    }
+
+    static func compare(_ store: LabStore, _ selection: CompareSelection) throws -> Data {
+        let comparison: Comparison
+        switch selection.target {
+        case .sweep(let id): comparison = try store.comparison(sweep: id)
+        case .runs(let ids): comparison = try store.comparison(runs: ids)
+        }
+        for name in selection.metrics where !comparison.metricNames.contains(name) {
+            throw WebProblem.badRequest("no run compared logged metric '\(name)'")
+        }
+        var curves: [String: [Curve]] = [:]
+        for metric in selection.metrics.isEmpty ? comparison.metricNames : selection.metrics {
+            curves[metric] = try store.curves(of: comparison, metric: metric).map {
+                Curve(
+                    label: $0.label, runs: $0.runs, steps: $0.steps, means: $0.means, low: $0.intervals.map { $0?.low },
+                    high: $0.intervals.map { $0?.high })
+            }
+        }
+        return try encode(CompareBody(comparison: comparison, curves: curves))
+    }
+
+    struct VersionBody: Encodable {
+        var version: VersionInfo
+        var checkpoint: Checkpoint?
+        var rows: [BlameLine]?
+    }
+
+    static func version(_ store: LabStore, _ ref: VersionRef) throws -> Data {
+        let (info, state) = try store.state(ref)
+        switch state {
+        case .checkpoint(let checkpoint): return try encode(VersionBody(version: info, checkpoint: checkpoint))
+        case .dataset: return try encode(VersionBody(version: info, rows: try store.blame(ref).1))
+        }
+    }
+
+    struct SweepRow: Encodable {
+        var id: Int64
+        var notebook: String
+        var createdAt: String
+        var runs: Int
+    }
+
+    static func sweepRows(_ store: LabStore) throws -> [SweepRow] {
+        let result = try store.query(
+            "SELECT s.id, s.notebook, s.created_at, (SELECT count(*) FROM sweep_runs r WHERE r.sweep_id = s.id) FROM sweeps s ORDER BY s.id"
+        )
+        return result.rows.compactMap { row in
+            guard case .integer(let id) = row[0], case .text(let notebook) = row[1], case .text(let created) = row[2],
+                case .integer(let runs) = row[3]
+            else { return nil }
+            return SweepRow(id: id, notebook: notebook, createdAt: created, runs: Int(runs))
+        }
+    }
+}
