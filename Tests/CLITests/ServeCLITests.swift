@@ -178,4 +178,70 @@ import Testing
             as: UTF8.self)
         #expect(events.contains("event: commit\ndata: {\"runs\":[2]}"), "\(events)")
     }
+
+    /// Chromium opens the runs page, chooses two runs and compares them, then watches a run that the shell is still
+    /// writing: its chart gains the point of the next commit without the page being reloaded. Screenshots go to
+    /// `$RLHF_SCREENSHOTS` when set.
+    @Test(.enabled(if: Browser.available || ProcessInfo.processInfo.environment["RLHF_BROWSER_TESTS"] != nil))
+    func aBrowserComparesTwoRunsAndWatchesALiveOne() throws {
+        let cli = try CLI()
+        defer { cli.remove() }
+        let nb = try cli.write("nb.rlhf", Self.notebook)
+        for seed in ["1", "2"] { #expect(try cli("run", nb, "--param", "run_seed=\(seed)").status == 0) }
+        let server = try ServedStore(store: cli.store)
+        defer { server.stop() }
+        let browser = try Browser()
+        defer { browser.quit() }
+        let shots = ProcessInfo.processInfo.environment["RLHF_SCREENSHOTS"] ?? cli.folder.path
+        let site = "http://127.0.0.1:\(server.port)"
+
+        try browser.open(site + "/")
+        #expect(try browser.wait("return document.getElementById('shown').textContent === '2 of 2 shown'"))
+        try browser.screenshot(to: shots + "/web-runs.png")
+        _ = try browser.run(
+            "document.querySelector('input[value=\"2\"]').click(); document.querySelector('input[value=\"1\"]').click();"
+                + "document.getElementById('compare').click()")
+        #expect(
+            try browser.wait("return location.pathname === '/compare' && document.querySelectorAll('svg').length > 0"))
+        #expect(try browser.run("return location.search") as? String == "?runs=1,2")
+        #expect(try browser.run("return document.title") as? String == "Compare · Runs 1, 2")
+        #expect(
+            try browser.run("return document.body.textContent.includes('mean of each group at each step')") as? Bool
+                == true)
+        try browser.screenshot(to: shots + "/web-compare.png")
+
+        // A run still being written: the shell commits each line as a cell while it stays open.
+        let shell = Process()
+        shell.executableURL = CLI.executable
+        shell.arguments = ["--store", cli.store]
+        shell.currentDirectoryURL = cli.folder
+        let input = Pipe()
+        shell.standardInput = input
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            shell.waitUntilExit()
+        }
+        func commit(_ line: String, count: Int) throws -> Bool {
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if try cli.scalar("SELECT count(*) FROM commits WHERE run_id = 3") == "\(count)" { return true }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+        #expect(try commit(#"log_metric("live", 1)"#, count: 1))
+        try browser.open(site + "/runs/3")
+        #expect(try browser.wait("return document.body.textContent.includes('live · 1 points')"))
+        #expect(try browser.wait("return document.getElementById('live-state').textContent === 'live'"))
+        _ = try browser.run("window.sameDocument = 42")
+        #expect(try commit(#"log_metric("live", 5)"#, count: 2))
+        #expect(try browser.wait("return document.body.textContent.includes('live · 2 points')", timeout: 10))
+        #expect(try browser.run("return window.sameDocument") as? Int == 42)
+        _ = try browser.run("document.getElementById('metrics').scrollIntoView()")
+        try browser.screenshot(to: shots + "/web-live.png")
+    }
 }

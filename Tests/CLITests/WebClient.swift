@@ -78,12 +78,20 @@ enum WebClient {
         return fd
     }
 
-    static func send(_ fd: Int32, target: String, headers: [String: String]) {
-        var request = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    static func send(
+        _ fd: Int32, method: String = "GET", target: String, headers: [String: String], body: Data? = nil
+    ) {
+        var request = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
         request += "\r\n"
-        let bytes = Array(request.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        let bytes = Array(request.utf8) + Array(body ?? Data())
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            sent += n
+        }
     }
 
     /// Reads what arrives within `timeout` seconds, or until the server closes.
@@ -103,10 +111,16 @@ enum WebClient {
     }
 
     static func get(port: UInt16, target: String, headers: [String: String] = [:]) throws -> Response {
+        try request(port: port, method: "GET", target: target, headers: headers)
+    }
+
+    static func request(
+        port: UInt16, method: String, target: String, headers: [String: String] = [:], body: Data? = nil
+    ) throws -> Response {
         let fd = try connect(port: port)
         defer { close(fd) }
-        send(fd, target: target, headers: headers)
-        return try parse(read(fd, timeout: 30, until: complete))
+        send(fd, method: method, target: target, headers: headers, body: body)
+        return try parse(read(fd, timeout: 60, until: complete))
     }
 
     /// Whether `data` holds a whole response: headers, then Content-Length bytes or the last chunk.

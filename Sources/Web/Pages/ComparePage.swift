@@ -79,14 +79,17 @@ struct ComparePage {
         page += "<div class=\"grid\">\n"
         for overlay in overlays {
             let title = overlay.metric
-            let runsChart = Chart.line(title: title, series: overlay.runs, xLabel: "step", yLabel: title)
+            let short = overlay.runs.allSatisfy { $0.x.count <= 12 }
+            let runsChart = Chart.line(
+                title: title, series: overlay.runs, xLabel: "step", yLabel: title, markers: short)
             page += "<figure>\(Self.inline(SVGChart.render(runsChart, width: 520, height: 320)))"
             page += "<figcaption>\(xmlEscaped(title)) · \(overlay.runs.count) run\(overlay.runs.count == 1 ? "" : "s")"
             page += overlay.thinned ? " · long series drawn at \(Self.pointsPerSeries) evenly spaced points" : ""
             page += "</figcaption></figure>\n"
             if !overlay.means.isEmpty {
                 let meansChart = Chart.line(
-                    title: "\(title): mean over seeds, 95% band", series: overlay.means, xLabel: "step", yLabel: title)
+                    title: "\(title): mean over seeds, 95% band", series: overlay.means, xLabel: "step", yLabel: title,
+                    markers: short)
                 page += "<figure>\(Self.inline(SVGChart.render(meansChart, width: 520, height: 320)))"
                 page += "<figcaption>\(xmlEscaped(title)) · mean of each group at each step, band = 95% interval"
                 page += "</figcaption></figure>\n"

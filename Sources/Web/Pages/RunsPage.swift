@@ -38,7 +38,7 @@ struct RunsPage {
         var header = ["", "run", "name", "status", "notebook", "started", "tags"]
         header += parameterNames + metricNames
         let numeric = Set([1] + (0..<metricNames.count).map { 7 + parameterNames.count + $0 })
-        page += "<table class=\"runs\" id=\"runs\">\n<thead><tr>"
+        page += "<div class=\"scroll\"><table class=\"runs\" id=\"runs\">\n<thead><tr>"
         for (index, name) in header.enumerated() {
             if index == 0 {
                 page += "<th></th>"
@@ -68,7 +68,7 @@ struct RunsPage {
             }
             page += "</tr>\n"
         }
-        page += "</tbody>\n</table>\n"
+        page += "</tbody>\n</table></div>\n"
         if runs.isEmpty { page += "<p>No runs yet: <code>rlhf run notebooks/quickstart.rlhf</code> makes one.</p>\n" }
         page += "</main>\n<footer>rlhf serve · read-only</footer>\n"
         page += "<script>\(Self.script)</script>\n"

@@ -254,5 +254,6 @@ public struct RunReport: Sendable {
         td.num,th.num{text-align:right}code{font-family:Menlo,Consolas,"DejaVu Sans Mono",monospace}
         footer{color:#888;font-size:12px;padding:24px}a{color:#2a5db0}
         .prose{max-width:820px;margin:18px 2px}.prose h3{font-size:19px}.prose code{background:#f0f0f0;padding:0 3px;border-radius:3px}
+        .scroll{overflow-x:auto;max-width:100%}
         """
 }

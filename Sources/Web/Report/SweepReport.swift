@@ -96,7 +96,7 @@ public struct SweepReport: Sendable {
     }
 
     var table: String {
-        var out = "<table><tr><th>point</th>"
+        var out = "<div class=\"scroll\"><table><tr><th>point</th>"
         out += comparison.parameterNames.map { "<th>\(xmlEscaped($0))</th>" }.joined()
         out +=
             "<th class=\"num\">n</th>"
@@ -110,6 +110,6 @@ public struct SweepReport: Sendable {
                 .joined()
             out += "</tr>\n"
         }
-        return out + "</table>\n"
+        return out + "</table></div>\n"
     }
 }
