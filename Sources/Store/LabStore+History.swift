@@ -6,6 +6,13 @@ extension LabStore {
         try read { db in try summaries(db, where: includingDeleted ? "1" : "r.deleted_at IS NULL", arguments: []) }
     }
 
+    /// The summaries of runs `ids` (deleted ones too), in id order; ids that name no run are left out.
+    public func runs(ids: [Int64]) throws -> [RunSummary] {
+        guard !ids.isEmpty else { return [] }
+        let list = ids.map(String.init).joined(separator: ",")
+        return try read { db in try summaries(db, where: "r.id IN (\(list))", arguments: []) }
+    }
+
     /// One run with its cells in execution order and its objects (by name) with all their versions.
     /// Unknown id -> ``StoreError/unknownRun(_:latest:)``.
     public func run(_ id: Int64) throws -> RunDetail {

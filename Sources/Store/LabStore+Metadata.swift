@@ -93,21 +93,30 @@ extension LabStore {
     }
 
     /// The last point (highest step) of each metric series of each run, by run then name.
+    ///
+    /// One statement, prepared once, per run; for many runs (a runs listing) one pass over every series instead,
+    /// keeping the runs asked for. Columns are read by position (a lookup by name lowercases names for every row).
     public func finalMetrics(runs: [Int64]) throws -> [Int64: [String: Double]] {
-        try read { db in
+        let join = """
+            SELECT s.run_id, n.name, p.value FROM metric_series s
+            JOIN metric_points p ON p.run_id = s.run_id AND p.name_id = s.name_id AND p.step = s.last_step
+            JOIN metric_names n ON n.id = s.name_id
+            """
+        return try read { db in
             var result: [Int64: [String: Double]] = [:]
-            for run in runs {
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT n.name, p.value FROM metric_series s
-                        JOIN metric_points p ON p.run_id = s.run_id AND p.name_id = s.name_id AND p.step = s.last_step
-                        JOIN metric_names n ON n.id = s.name_id
-                        WHERE s.run_id = ?
-                        """, arguments: [run])
-                var last: [String: Double] = [:]
-                for row in rows { last[row["name"]] = (row["value"] as Double?) ?? .nan }
-                result[run] = last
+            for run in runs { result[run] = [:] }
+            func add(_ cursor: RowCursor) throws {
+                while let row = try cursor.next() {
+                    let run: Int64 = row[0]
+                    guard result[run] != nil else { continue }
+                    result[run]?[row[1]] = (row[2] as Double?) ?? .nan
+                }
+            }
+            if runs.count > 20 {
+                try add(try Row.fetchCursor(db, sql: join))
+            } else {
+                let statement = try db.cachedStatement(sql: join + " WHERE s.run_id = ?")
+                for run in runs { try add(try Row.fetchCursor(statement, arguments: [run])) }
             }
             return result
         }

@@ -58,6 +58,57 @@ extension LabStore {
         }
     }
 
+    /// Each metric series of a run for drawing, by name: all its points when it has at most `limit`, else `limit` of
+    /// them evenly spaced by position, first and last included; with the number of points the series has. SQLite
+    /// hands every row over and only the kept ones are stored, so memory is `limit` points per series whatever the
+    /// run logged.
+    public func thinnedMetricSeries(run: Int64, name: String? = nil, limit: Int) throws -> [(
+        name: String, steps: [Int], values: [Double], total: Int
+    )] {
+        try read { db in
+            _ = try DBRun.existing(db, id: run)
+            let statement = try db.makeStatement(
+                sql: "SELECT step, value FROM metric_points WHERE run_id = ? AND name_id = ? ORDER BY step")
+            let raw = statement.sqliteStatement
+            var out: [(name: String, steps: [Int], values: [Double], total: Int)] = []
+            for series in try Self.series(db, run: run) where name == nil || series.name == name {
+                try statement.setArguments([run, series.id])
+                let positions = Self.keptPositions(count: series.points, limit: limit)
+                var next = 0, index = 0
+                var steps: [Int] = [], values: [Double] = []
+                steps.reserveCapacity(positions.count)
+                values.reserveCapacity(positions.count)
+                while true {
+                    let code = sqlite3_step(raw)
+                    if code == SQLITE_DONE { break }
+                    guard code == SQLITE_ROW else {
+                        throw DatabaseError(
+                            resultCode: ResultCode(rawValue: code),
+                            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    }
+                    if next < positions.count && index == positions[next] {
+                        steps.append(Int(sqlite3_column_int64(raw, 0)))
+                        values.append(sqlite3_column_type(raw, 1) == SQLITE_NULL ? .nan : sqlite3_column_double(raw, 1))
+                        next += 1
+                    }
+                    index += 1
+                }
+                sqlite3_reset(raw)
+                out.append((series.name, steps, values, index))
+            }
+            return out
+        }
+    }
+
+    /// The positions of a series of `count` points that a drawing of at most `limit` keeps: all of them, or `limit`
+    /// evenly spaced ones (the nearest position to each of `limit` equal steps), first and last included.
+    public static func keptPositions(count: Int, limit: Int) -> [Int] {
+        let limit = max(2, limit)
+        guard count > limit else { return Array(0..<max(0, count)) }
+        let stride = Double(count - 1) / Double(limit - 1)
+        return (0..<limit).map { Int((Double($0) * stride).rounded()) }
+    }
+
     /// Hands over a run's metric points as ``forEachMetricPoint(run:name:_:)`` does, each with when it was recorded:
     /// the time of the commit that wrote it (`2025-11-25T13:12:52.123Z`), for trackers that put every point on a
     /// clock (MLflow's `timestamp`).

@@ -35,7 +35,8 @@ extension LabStore {
             guard !group.runs.isEmpty else { return nil }
             var values: [Int: [Double]] = [:]  // step → one value per run that logged it, in run order
             for run in group.runs {
-                for point in try metrics(run: run, name: name) { values[point.step, default: []].append(point.value) }
+                try forEachMetricPoint(run: run, name: name) { _, step, value in values[step, default: []].append(value)
+                }
             }
             guard !values.isEmpty else { return nil }
             let steps = values.keys.sorted()

@@ -33,6 +33,11 @@ public final class LiveFeed: @unchecked Sendable {
         lock.withLock { watcher?.cancel() }
     }
 
+    /// Counts the store's commits as the watcher sees them: it moves within `interval` of any commit, so an answer
+    /// computed at one generation is still the store's answer while the generation stays.
+    public var generation: Int { lock.withLock { seen } }
+    private var seen = 0
+
     /// How many pages are listening now.
     public var subscriberCount: Int { lock.withLock { subscribers.count } }
 
@@ -47,6 +52,7 @@ public final class LiveFeed: @unchecked Sendable {
             if ticks % 75 == 0 { broadcast(Array(": keep-alive\n\n".utf8)) }
             guard let now = try? store.changeCounter(), now != counter else { continue }
             counter = now
+            lock.withLock { seen += 1 }
             guard let fresh = try? store.runStamps() else { continue }
             let changed = Set(fresh.keys).union(stamps.keys).filter { fresh[$0] != stamps[$0] }.sorted()
             stamps = fresh

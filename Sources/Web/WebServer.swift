@@ -56,6 +56,7 @@ public final class WebServer: Sendable {
         let app: WebApp
         let readers: StoreReaders
         let feed: LiveFeed
+        let cache = ResponseCache()
 
         func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
             var headers: [String: String] = [:]
@@ -72,8 +73,15 @@ public final class WebServer: Sendable {
                     statusCode: .ok, headers: sse,
                     body: HTTPBodySequence(from: feed.subscribe(), suggestedBufferSize: 4096))
             }
+            if let refusal = app.refusal(web) { return Self.response(refusal) }
+            // A page is computed once per store generation: fifty readers of the runs table while nothing commits
+            // cost one query.
+            let key = request.target.path() + "?" + request.target.query()
+            let generation = feed.generation
+            if let cached = cache.answer(key, generation: generation) { return Self.response(cached) }
             let app = self.app
             let response = try await readers.read { store in app.respond(web, store: store) }
+            cache.keep(response, for: key, generation: generation)
             return Self.response(response)
         }
 
@@ -84,6 +92,47 @@ public final class WebServer: Sendable {
             return HTTPResponse(
                 statusCode: HTTPStatusCode(response.status, phrase: WebApp.reason(response.status)), headers: headers,
                 body: response.body)
+        }
+    }
+}
+
+/// Answers by request target for one store generation (see ``LiveFeed/generation``): a commit makes every kept
+/// answer stale. At most `capacity` bytes are kept; the oldest answers go first. Only whole 200 answers are kept, and a
+/// token-guarded server checks the token before asking.
+final class ResponseCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var generation = -1
+    private var answers: [String: WebResponse] = [:]
+    private var order: [String] = []
+    private var bytes = 0
+    let capacity: Int
+
+    init(capacity: Int = 64 << 20) {
+        self.capacity = capacity
+    }
+
+    func answer(_ key: String, generation: Int) -> WebResponse? {
+        lock.withLock { generation == self.generation ? answers[key] : nil }
+    }
+
+    func keep(_ response: WebResponse, for key: String, generation: Int) {
+        guard response.status == 200, response.body.count <= capacity / 4 else { return }
+        lock.withLock {
+            if generation != self.generation {
+                guard generation > self.generation else { return }
+                self.generation = generation
+                answers = [:]
+                order = []
+                bytes = 0
+            }
+            guard answers[key] == nil else { return }
+            answers[key] = response
+            order.append(key)
+            bytes += response.body.count
+            while bytes > capacity, let oldest = order.first {
+                order.removeFirst()
+                bytes -= answers.removeValue(forKey: oldest)?.body.count ?? 0
+            }
         }
     }
 }

@@ -50,6 +50,8 @@ struct ScaleStore {
         "val.loss", "val.perplexity", "objective/kl", "objective/entropy", "ppo/loss/policy", "ppo/loss/value",
         "env/reward_mean",
     ]
+    /// The long run's first series, for timing one series' read.
+    static var firstSeries: String { bigNames[0] }
     private static let runNames = [
         "rm.loss", "rm.accuracy", "objective/kl", "objective/scores", "ppo/loss/policy", "ppo/loss/value",
         "ppo/policy/clipfrac", "policy.gold",

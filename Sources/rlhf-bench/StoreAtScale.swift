@@ -2,11 +2,14 @@ import Foundation
 import Store
 
 /// P13: the commands a user runs on a big store, timed as the release `rlhf` binary runs (process start included),
-/// at 10, 100 and 1,000 runs (10 and 100 with `--quick`), so the table shows how each figure grows with the store.
+/// at 10, 100 and 1,000 runs (10 and 100 with `--quick`), so the table shows how each figure grows with the store;
+/// then the web view on the largest (P16, P17: WebPages.swift).
 extension Bench {
     mutating func storeAtScale() throws {
-        guard wanted("P13") else { return }
-        for runs in quick ? [10, 100] : [10, 100, 1_000] {
+        guard wanted("P13", "P16", "P17") else { return }
+        let sizes = quick ? [10, 100] : [10, 100, 1_000]
+        // The web view (P16, P17) is measured on the largest store only.
+        for runs in wanted("P13") ? sizes : [sizes.last ?? 100] {
             say("P13 building a store of \(runs) runs…")
             let clock = ContinuousClock()
             let start = clock.now
@@ -14,7 +17,8 @@ extension Bench {
             let d = clock.now - start
             let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
             say("P13 \(runs) runs: \(built.points) metric points, \(built.versions) versions in \(Int(seconds)) s")
-            try measure(built, runs: runs)
+            if wanted("P13") { try measure(built, runs: runs) }
+            if runs == sizes.last { try webPages(built, runs: runs) }
         }
     }
 

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 
-// rlhf-bench: RLHF Lab's workloads P1–P13 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
+// rlhf-bench: RLHF Lab's workloads P1–P17 beside their peers (numpy, PyTorch, raw SQLite), measured in the same run.
 // Usage: swift run -c release rlhf-bench [--quick] [--only P1,P2,…] [--keep]
 //        (run from the repository root, so peers and notebooks are found; --keep leaves the stores it built, e.g.
 //        P13's, in the folder it names at the end, for profiling the commands on them)

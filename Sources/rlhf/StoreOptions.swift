@@ -14,10 +14,30 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The path, refused when empty (`--store ""`, `RLHF_STORE=`): it names no file, and must not fall back to one.
+    /// A URI (`postgresql://…`, `https://…`) is refused too: read as a path it would make a folder named after the
+    /// scheme and a new SQLite store in it, silently.
     func checkedPath() throws -> String {
-        guard path.isEmpty else { return path }
-        let given = store != nil ? "--store \"\"" : "RLHF_STORE is set but empty"
-        throw ValidationError("the store path is empty (\(given)); give the path of the store file")
+        let given = store != nil ? "--store" : "RLHF_STORE"
+        if path.isEmpty {
+            let how = store != nil ? "--store \"\"" : "RLHF_STORE is set but empty"
+            throw ValidationError("the store path is empty (\(how)); give the path of the store file")
+        }
+        if let scheme = Self.uriScheme(path) {
+            throw ValidationError(
+                "\(given) '\(path)' is a \(scheme):// URI, not a path: stores are SQLite files here "
+                    + "(give a path such as store/lab.sqlite)")
+        }
+        return path
+    }
+
+    /// The scheme of `text` when it starts like a URI with an authority (`scheme://`), else nil.
+    static func uriScheme(_ text: String) -> String? {
+        guard let range = text.range(of: "://") else { return nil }
+        let scheme = text[..<range.lowerBound]
+        guard let first = scheme.first, first.isASCII, first.isLetter,
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return nil }
+        return String(scheme)
     }
 
     /// Opens the store for writing (creating it if missing).

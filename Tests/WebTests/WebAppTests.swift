@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Testing
 
 @testable import Web
@@ -72,8 +73,11 @@ import Testing
 
     @Test(arguments: [0, 1, 999, 1_000, 1_001, 12_345, 1_000_000])
     func longSeriesAreThinnedEvenlyKeepingBothEnds(count: Int) {
-        let kept = ComparePage.thin(count)
-        #expect(kept.count == min(count, ComparePage.pointsPerSeries))
+        let kept = LabStore.keptPositions(count: count, limit: RunReport.pointsPerCurve)
+        #expect(kept.count == min(count, RunReport.pointsPerCurve))
+        // Evenly spaced: neighbouring gaps differ by at most one position.
+        let gaps = zip(kept.dropFirst(), kept).map { $0 - $1 }
+        #expect((gaps.max() ?? 0) - (gaps.min() ?? 0) <= 1)
         #expect(kept == kept.sorted() && Set(kept).count == kept.count)
         if count > 0 {
             #expect(kept.first == 0)

@@ -115,19 +115,27 @@ enum DBMetric {
         return ids
     }
 
-    /// Points of a run ordered by name, then step; NULL values read back as NaN.
+    /// Points of a run ordered by name, then step; NULL values read back as NaN. One series is read through the
+    /// (run, name, step) key alone: its name is resolved first, so no other series' rows are visited.
     static func points(_ db: Database, run: Int64, name: String?) throws -> [(name: String, step: Int, value: Double)] {
-        var sql = """
-            SELECT n.name, p.step, p.value FROM metric_points p JOIN metric_names n ON n.id = p.name_id
-            WHERE p.run_id = ?
-            """
-        var arguments: StatementArguments = [run]
         if let name {
-            sql += " AND n.name = ?"
-            arguments += [name]
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM metric_names WHERE name = ?", arguments: [name])
+            else { return [] }
+            return try Row.fetchAll(
+                db, sql: "SELECT step, value FROM metric_points WHERE run_id = ? AND name_id = ? ORDER BY step",
+                arguments: [run, id]
+            ).map { row in
+                let value: Double? = row[1]
+                return (name: name, step: row[0], value: value ?? .nan)
+            }
         }
-        sql += " ORDER BY n.name, p.step"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT n.name, p.step, p.value FROM metric_points p JOIN metric_names n ON n.id = p.name_id
+                WHERE p.run_id = ? ORDER BY n.name, p.step
+                """, arguments: [run]
+        ).map { row in
             let value: Double? = row[2]
             return (name: row[0], step: row[1], value: value ?? .nan)
         }

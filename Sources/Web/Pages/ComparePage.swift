@@ -6,13 +6,18 @@ import Store
 /// ± 95% interval), then for each chosen metric every run's series overlaid and, where a group has several seeds,
 /// the group's mean curve with its interval band.
 struct ComparePage {
-    /// Points drawn per series at most; a longer series is thinned evenly (its last point always kept).
-    static let pointsPerSeries = 1_000
+    /// Points drawn per series at most when `runs` series share a chart: 1,000 for a few runs, fewer for many (8,000
+    /// points a chart, 200 a series at least); a longer series is thinned evenly (its first and last points kept).
+    static func pointsPerSeries(runs: Int) -> Int {
+        min(RunReport.pointsPerCurve, max(200, 8_000 / max(1, runs)))
+    }
 
     let report: SweepReport
     let metrics: [String]
     /// Each chosen metric's runs' series (thinned) and the groups' mean curves.
     let overlays: [(metric: String, runs: [Series], means: [Series], thinned: Bool)]
+    /// Points drawn per series at most on this page.
+    let limit: Int
     let query: String
 
     init(store: LabStore, selection: CompareSelection) throws {
@@ -27,39 +32,36 @@ struct ComparePage {
         }
         metrics = selection.metrics.isEmpty ? comparison.metricNames : selection.metrics
         var overlays: [(String, [Series], [Series], Bool)] = []
+        // A legend is one line: runs are named with their point only while a few share a chart.
+        let few = report.runs.count <= 3
         let labels = Dictionary(
-            report.runs.map { ($0.run, $0.point.isEmpty ? "run \($0.run)" : "run \($0.run) · \($0.point)") },
+            report.runs.map { ($0.run, $0.point.isEmpty || !few ? "run \($0.run)" : "run \($0.run) · \($0.point)") },
             uniquingKeysWith: { a, _ in a })
+        let limit = Self.pointsPerSeries(runs: comparison.groups.flatMap(\.runs).count)
         for metric in metrics {
             var thinned = false
             var runs: [Series] = []
             for run in comparison.groups.flatMap(\.runs).sorted() {
-                let points = try store.metrics(run: run, name: metric)
-                if points.isEmpty { continue }
-                let kept = Self.thin(points.count)
-                thinned = thinned || kept.count < points.count
-                runs.append(
-                    Series(
-                        labels[run] ?? "run \(run)", x: kept.map { Double(points[$0].step) },
-                        y: kept.map { points[$0].value }))
+                guard
+                    let series = try store.thinnedMetricSeries(run: run, name: metric, limit: limit)
+                        .first
+                else { continue }
+                thinned = thinned || series.steps.count < series.total
+                runs.append(Series(labels[run] ?? "run \(run)", x: series.steps.map(Double.init), y: series.values))
             }
             let means = try store.curves(of: comparison, metric: metric).filter { $0.runs.count > 1 }.map { curve in
-                Series(
-                    "mean of \(curve.runs.count): \(curve.label)", x: curve.steps.map(Double.init), y: curve.means,
-                    low: curve.intervals.enumerated().map { $1?.low ?? curve.means[$0] },
-                    high: curve.intervals.enumerated().map { $1?.high ?? curve.means[$0] })
+                let kept = LabStore.keptPositions(count: curve.steps.count, limit: limit)
+                thinned = thinned || kept.count < curve.steps.count
+                return Series(
+                    "mean of \(curve.runs.count): \(curve.label)", x: kept.map { Double(curve.steps[$0]) },
+                    y: kept.map { curve.means[$0] }, low: kept.map { curve.intervals[$0]?.low ?? curve.means[$0] },
+                    high: kept.map { curve.intervals[$0]?.high ?? curve.means[$0] })
             }
             overlays.append((metric, runs, means, thinned))
         }
         self.overlays = overlays
+        self.limit = limit
         query = selection.query
-    }
-
-    /// Indices of the points drawn from a series of `count`: all of them, or evenly spaced ones ending at the last.
-    static func thin(_ count: Int) -> [Int] {
-        guard count > pointsPerSeries else { return Array(0..<count) }
-        let stride = Double(count - 1) / Double(pointsPerSeries - 1)
-        return (0..<pointsPerSeries).map { Int((Double($0) * stride).rounded()) }
     }
 
     var html: String {
@@ -84,7 +86,7 @@ struct ComparePage {
                 title: title, series: overlay.runs, xLabel: "step", yLabel: title, markers: short)
             page += "<figure>\(Self.inline(SVGChart.render(runsChart, width: 520, height: 320)))"
             page += "<figcaption>\(xmlEscaped(title)) · \(overlay.runs.count) run\(overlay.runs.count == 1 ? "" : "s")"
-            page += overlay.thinned ? " · long series drawn at \(Self.pointsPerSeries) evenly spaced points" : ""
+            page += overlay.thinned ? " · long series drawn at \(limit) evenly spaced points" : ""
             page += "</figcaption></figure>\n"
             if !overlay.means.isEmpty {
                 let meansChart = Chart.line(

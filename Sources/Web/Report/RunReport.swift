@@ -8,7 +8,8 @@ import Store
 public struct RunReport: Sendable {
     public let detail: RunDetail
     public let artifacts: [StoredArtifact]
-    let metrics: [(name: String, step: Int, value: Double)]
+    /// Each metric series, thinned to at most ``pointsPerCurve`` points for drawing, with how many it has.
+    let curves: [(name: String, steps: [Int], values: [Double], total: Int)]
     /// Total stored bytes of each checkpoint version, by `object@version`.
     let checkpointBytes: [String: Int]
     /// The notebook's markdown cells, by the key of the code cell they come before ("" for those after the last).
@@ -18,7 +19,7 @@ public struct RunReport: Sendable {
     public init(store: LabStore, run: Int64) throws {
         detail = try store.run(run)
         artifacts = try store.artifacts(run: run)
-        metrics = try store.metrics(run: run)
+        curves = try store.thinnedMetricSeries(run: run, limit: Self.pointsPerCurve)
         var bytes: [String: Int] = [:]
         for row in try store.query("SELECT object, version, bytes FROM v_checkpoints WHERE run = \(run)").rows {
             if case .text(let name) = row[0], case .integer(let version) = row[1], case .integer(let size) = row[2] {
@@ -45,15 +46,13 @@ public struct RunReport: Sendable {
         return texts.map { "<div class=\"prose\">\n\(Prose.html($0))</div>\n" }.joined()
     }
 
-    /// Metric series in name order, each with its points in step order.
-    public var metricSeries: [(name: String, x: [Double], y: [Double])] {
-        var series: [(name: String, x: [Double], y: [Double])] = []
-        for point in metrics {
-            if series.last?.name != point.name { series.append((point.name, [], [])) }
-            series[series.count - 1].x.append(Double(point.step))
-            series[series.count - 1].y.append(point.value)
-        }
-        return series
+    /// Points drawn per metric curve at most: a longer series is drawn at this many evenly spaced points (a chart
+    /// is 520 pixels wide), so a page stays small and quick whatever the run logged.
+    public static let pointsPerCurve = 1_000
+
+    /// Metric series in name order, each with its (thinned) points in step order and how many it has.
+    public var metricSeries: [(name: String, x: [Double], y: [Double], total: Int)] {
+        curves.map { ($0.name, $0.steps.map(Double.init), $0.values, $0.total) }
     }
 
     /// The page as `rlhf report` writes it.
@@ -135,7 +134,8 @@ public struct RunReport: Sendable {
                 title: s.name, series: [Series(s.name, x: s.x, y: s.y)], xLabel: "step",
                 markers: s.x.count <= 12)
             out += "<figure>\(inlineSVG(Data(SVGChart.render(chart, width: 520, height: 320).utf8)))"
-            out += "<figcaption>\(escape(s.name)) · \(s.x.count) points</figcaption></figure>\n"
+            let drawn = s.x.count < s.total ? " (drawn at \(s.x.count) evenly spaced)" : ""
+            out += "<figcaption>\(escape(s.name)) · \(s.total) points\(drawn)</figcaption></figure>\n"
         }
         return out + "</div>\n"
     }

@@ -29,10 +29,12 @@ public struct SweepReport: Sendable {
         comparison = try store.comparison(runs: ids)
         title = "Runs " + ids.map(String.init).joined(separator: ", ")
         var rows: [(Int64, String, String, String)] = []
+        let summaries = Dictionary(
+            try store.runs(ids: comparison.groups.flatMap(\.runs)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for group in comparison.groups {
             let label = group.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: " ")
             for run in group.runs {
-                let summary = try store.run(run).run
+                guard let summary = summaries[run] else { throw StoreError.unknownRun(run, latest: nil) }
                 let seed = RunParameters.split(summary.parameters).first { $0.name == "run_seed" }?.value ?? "-"
                 rows.append((run, label, seed, summary.status.rawValue))
             }

@@ -408,6 +408,14 @@ extension BadInputCorpus {
                     name: "cli/env-store-empty/\(name)", arguments: arguments, files: seed, exit: 1,
                     error: "store path is empty", environment: ["RLHF_STORE": ""]),
                 BadInputCase(
+                    name: "cli/store-is-a-uri/\(name)",
+                    arguments: arguments + ["--store", "postgresql://me@localhost:5432/lab"], files: seed, exit: 1,
+                    error: "--store 'postgresql://me@localhost:5432/lab' is a postgresql:// URI, not a path"),
+                BadInputCase(
+                    name: "cli/env-store-is-a-uri/\(name)", arguments: arguments, files: seed, exit: 1,
+                    error: "RLHF_STORE 'https://example.invalid/lab.sqlite' is a https:// URI, not a path",
+                    environment: ["RLHF_STORE": "https://example.invalid/lab.sqlite"]),
+                BadInputCase(
                     name: "cli/env-store-is-a-directory/\(name)", arguments: arguments,
                     files: seed.merging(["folder/keep": []]) { a, _ in a }, exit: 1, error: "is a directory",
                     environment: ["RLHF_STORE": "{dir}/folder"]),
