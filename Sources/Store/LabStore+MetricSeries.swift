@@ -37,24 +37,7 @@ extension LabStore {
     ) throws {
         try read { db in
             _ = try DBRun.existing(db, id: run)
-            let statement = try db.makeStatement(
-                sql: "SELECT step, value FROM metric_points WHERE run_id = ? AND name_id = ? ORDER BY step")
-            let raw = statement.sqliteStatement
-            for series in try Self.series(db, run: run) where name == nil || series.name == name {
-                try statement.setArguments([run, series.id])
-                while true {
-                    let code = sqlite3_step(raw)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(
-                            resultCode: ResultCode(rawValue: code),
-                            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    let value = sqlite3_column_type(raw, 1) == SQLITE_NULL ? .nan : sqlite3_column_double(raw, 1)
-                    try body(series.name, Int(sqlite3_column_int64(raw, 0)), value)
-                }
-                sqlite3_reset(raw)
-            }
+            try Self.readPoints(db, run: run, name: name) { series, step, value in try body(series.name, step, value) }
         }
     }
 
@@ -67,36 +50,50 @@ extension LabStore {
     )] {
         try read { db in
             _ = try DBRun.existing(db, id: run)
-            let statement = try db.makeStatement(
-                sql: "SELECT step, value FROM metric_points WHERE run_id = ? AND name_id = ? ORDER BY step")
-            let raw = statement.sqliteStatement
             var out: [(name: String, steps: [Int], values: [Double], total: Int)] = []
-            for series in try Self.series(db, run: run) where name == nil || series.name == name {
-                try statement.setArguments([run, series.id])
-                let positions = Self.keptPositions(count: series.points, limit: limit)
-                var next = 0, index = 0
-                var steps: [Int] = [], values: [Double] = []
-                steps.reserveCapacity(positions.count)
-                values.reserveCapacity(positions.count)
-                while true {
-                    let code = sqlite3_step(raw)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else {
-                        throw DatabaseError(
-                            resultCode: ResultCode(rawValue: code),
-                            message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                    }
-                    if next < positions.count && index == positions[next] {
-                        steps.append(Int(sqlite3_column_int64(raw, 0)))
-                        values.append(sqlite3_column_type(raw, 1) == SQLITE_NULL ? .nan : sqlite3_column_double(raw, 1))
-                        next += 1
-                    }
-                    index += 1
+            var positions: [Int] = [], next = 0
+            try Self.readPoints(db, run: run, name: name) { series, step, value in
+                if out.last?.name != series.name {
+                    out.append((series.name, [], [], 0))
+                    positions = Self.keptPositions(count: series.points, limit: limit)
+                    next = 0
                 }
-                sqlite3_reset(raw)
-                out.append((series.name, steps, values, index))
+                let last = out.count - 1
+                if next < positions.count && out[last].total == positions[next] {
+                    out[last].steps.append(step)
+                    out[last].values.append(value)
+                    next += 1
+                }
+                out[last].total += 1
             }
             return out
+        }
+    }
+
+    /// Hands over the points of a run's series (all, or the one named) in name then step order, as SQLite reads them:
+    /// one prepared statement, no allocation per point.
+    private static func readPoints(
+        _ db: Database, run: Int64, name: String?,
+        _ body: (_ series: (id: Int64, name: String, points: Int, lastStep: Int), _ step: Int, _ value: Double) throws
+            -> Void
+    ) throws {
+        let statement = try db.makeStatement(
+            sql: "SELECT step, value FROM metric_points WHERE run_id = ? AND name_id = ? ORDER BY step")
+        let raw = statement.sqliteStatement
+        for series in try Self.series(db, run: run) where name == nil || series.name == name {
+            try statement.setArguments([run, series.id])
+            while true {
+                let code = sqlite3_step(raw)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let value = sqlite3_column_type(raw, 1) == SQLITE_NULL ? .nan : sqlite3_column_double(raw, 1)
+                try body(series, Int(sqlite3_column_int64(raw, 0)), value)
+            }
+            sqlite3_reset(raw)
         }
     }
 

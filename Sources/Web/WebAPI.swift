@@ -12,24 +12,10 @@ enum WebAPI {
         return try encoder.encode(value)
     }
 
-    /// A run of `/api/runs`: its summary and the last value of each metric series.
-    struct RunRow: Encodable {
-        var run: RunSummary
-        var finalMetrics: [String: Double]
-
-        private enum CodingKeys: String, CodingKey { case finalMetrics }
-
-        func encode(to encoder: any Encoder) throws {
-            try run.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(finalMetrics, forKey: .finalMetrics)
-        }
-    }
-
     static func runs(_ store: LabStore, includingDeleted: Bool) throws -> Data {
         let runs = try store.runs(includingDeleted: includingDeleted)
         let finals = try store.finalMetrics(runs: runs.map(\.id))
-        return try encode(runs.map { RunRow(run: $0, finalMetrics: finals[$0.id] ?? [:]) })
+        return try encode(runs.map { RunWithMetrics(run: $0, finalMetrics: finals[$0.id] ?? [:]) })
     }
 
     /// `{"run":3,"name":"loss","steps":[…],"values":[…]}`, written point by point as SQLite reads them.
@@ -125,5 +111,25 @@ enum WebAPI {
             else { return nil }
             return SweepRow(id: id, notebook: notebook, createdAt: created, runs: Int(runs))
         }
+    }
+}
+
+/// A run as `/api/runs` and `rlhf runs --json --columns metrics` give it: its summary's fields and `finalMetrics`,
+/// the last value of each metric series.
+public struct RunWithMetrics: Encodable {
+    public var run: RunSummary
+    public var finalMetrics: [String: Double]
+
+    public init(run: RunSummary, finalMetrics: [String: Double]) {
+        self.run = run
+        self.finalMetrics = finalMetrics
+    }
+
+    private enum CodingKeys: String, CodingKey { case finalMetrics }
+
+    public func encode(to encoder: any Encoder) throws {
+        try run.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(finalMetrics, forKey: .finalMetrics)
     }
 }

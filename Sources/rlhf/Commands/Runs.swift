@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Store
+import Web
 
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,19 +110,5 @@ struct Runs: ParsableCommand {
                 + (r.lastCommittedCell.map { " after cell \($0)" } ?? " before cell \(r.resumedAtCell ?? 1)")
         default: r.status.rawValue
         }
-    }
-}
-
-/// A run of `rlhf runs --json --columns metrics`: its summary and the last value of each metric series.
-private struct RunWithMetrics: Encodable {
-    var run: RunSummary
-    var finalMetrics: [String: Double]
-
-    private enum CodingKeys: String, CodingKey { case finalMetrics }
-
-    func encode(to encoder: any Encoder) throws {
-        try run.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(finalMetrics, forKey: .finalMetrics)
     }
 }
