@@ -8,6 +8,8 @@ public struct RunStamp: Sendable, Equatable {
     public var lastCommit: Int64?
     /// Cell rows (committed, failed or cancelled).
     public var cells: Int
+    /// Marked deleted (`rlhf rm`).
+    public var deleted: Bool
 }
 
 extension LabStore {
@@ -29,10 +31,8 @@ extension LabStore {
                     (SELECT count(*) FROM cells k WHERE k.run_id = r.id), r.deleted_at IS NOT NULL FROM runs r
                     """)
             while let row = try rows.next() {
-                let deleted: Bool = row[4]
-                let status = RunStatus(rawValue: row[1]) ?? .failed
                 stamps[row[0]] = RunStamp(
-                    status: status, lastCommit: row[2], cells: deleted ? -1 : row[3])
+                    status: RunStatus(rawValue: row[1]) ?? .failed, lastCommit: row[2], cells: row[3], deleted: row[4])
             }
             return stamps
         }

@@ -61,16 +61,9 @@ enum WebAPI {
     }
 
     static func compare(_ store: LabStore, _ selection: CompareSelection) throws -> Data {
-        let comparison: Comparison
-        switch selection.target {
-        case .sweep(let id): comparison = try store.comparison(sweep: id)
-        case .runs(let ids): comparison = try store.comparison(runs: ids)
-        }
-        for name in selection.metrics where !comparison.metricNames.contains(name) {
-            throw WebProblem.badRequest("no run compared logged metric '\(name)'")
-        }
+        let comparison = try selection.comparison(store)
         var curves: [String: [Curve]] = [:]
-        for metric in selection.metrics.isEmpty ? comparison.metricNames : selection.metrics {
+        for metric in try selection.metricNames(of: comparison) {
             curves[metric] = try store.curves(of: comparison, metric: metric).map {
                 Curve(
                     label: $0.label, runs: $0.runs, steps: $0.steps, means: $0.means, low: $0.intervals.map { $0?.low },

@@ -36,7 +36,7 @@ public struct WebApp: Sendable {
         if let query = request[query: "token"] { offered.append(query) }
         if offered.contains(where: { Self.sameBytes($0, token) }) { return nil }
         let message = offered.isEmpty ? "this server needs its token" : "wrong token"
-        var response = problem(WebProblem(401, message), json: request.path.hasPrefix("/api"))
+        var response = problem(WebProblem(401, message), json: request.isAPI)
         response.headers["WWW-Authenticate"] = "Bearer realm=\"rlhf\""
         return response
     }
@@ -60,7 +60,7 @@ public struct WebApp: Sendable {
     /// request is a 4xx page or JSON error saying what was wrong, a store error a 404 or 500 saying the same.
     public func respond(_ request: WebRequest, store: LabStore) -> WebResponse {
         if let refusal = refusal(request) { return refusal }
-        let json = request.path == "/api" || request.path.hasPrefix("/api/")
+        let json = request.isAPI
         var response: WebResponse
         do {
             guard request.method == "GET" || request.method == "HEAD" else {

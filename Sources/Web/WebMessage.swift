@@ -26,6 +26,9 @@ public struct WebRequest: Sendable {
         self.headers = headers
     }
 
+    /// Whether this asks for JSON (`/api` and below), so that errors answer in JSON too.
+    public var isAPI: Bool { segments.first == "api" }
+
     /// The last value of query item `name`.
     public subscript(query name: String) -> String? { query.last { $0.name == name }?.value }
 

@@ -14,9 +14,10 @@ enum WebPath {
     static func queryValue(_ text: String) -> String { segment(text) }
 
     /// `/runs/3/versions/policy@2` for a version (the API's path is this under `/api`).
-    static func versionPath(_ info: VersionInfo) -> String {
-        "/runs/\(info.run)/versions/\(segment(info.object))@\(info.version)"
-    }
+    static func versionPath(_ info: VersionInfo) -> String { versionsPrefix(info) + "\(info.version)" }
+
+    /// `/runs/3/versions/policy@`: a version number after it makes the path of that version of the object.
+    static func versionsPrefix(_ info: VersionInfo) -> String { "/runs/\(info.run)/versions/\(segment(info.object))@" }
 
     /// A run id or name from a path, checked before the store sees it: digits, or a run name's characters.
     static func run(_ text: String, store: LabStore) throws -> Int64 {

@@ -57,6 +57,18 @@ public enum RunParameters {
         }
     }
 
+    /// The parameter columns of a listing of runs (`rlhf runs --columns params`, the web view's runs table): every
+    /// name in the order the runs first give it, and each run's values by name (the last of a repeated name).
+    public static func columns(_ parameters: [String]) -> (names: [String], values: [[String: String]]) {
+        var names: [String] = [], seen: Set<String> = []
+        let values = parameters.map { json in
+            let pairs = split(json)
+            for (name, _) in pairs where seen.insert(name).inserted { names.append(name) }
+            return Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+        }
+        return (names, values)
+    }
+
     private static func unquoted(_ quoted: String) -> String? {
         try? JSONDecoder().decode(String.self, from: Data(quoted.utf8))
     }

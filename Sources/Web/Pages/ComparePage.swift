@@ -26,22 +26,19 @@ struct ComparePage {
         case .runs(let ids): report = try SweepReport(store: store, runs: ids)
         }
         let comparison = report.comparison
-        for name in selection.metrics where !comparison.metricNames.contains(name) {
-            let known = comparison.metricNames.isEmpty ? "none" : comparison.metricNames.joined(separator: ", ")
-            throw WebProblem.badRequest("no run compared logged metric '\(name)' (metrics: \(known))")
-        }
-        metrics = selection.metrics.isEmpty ? comparison.metricNames : selection.metrics
+        metrics = try selection.metricNames(of: comparison)
         var overlays: [(String, [Series], [Series], Bool)] = []
         // A legend is one line: runs are named with their point only while a few share a chart.
         let few = report.runs.count <= 3
         let labels = Dictionary(
             report.runs.map { ($0.run, $0.point.isEmpty || !few ? "run \($0.run)" : "run \($0.run) · \($0.point)") },
             uniquingKeysWith: { a, _ in a })
-        let limit = Self.pointsPerSeries(runs: comparison.groups.flatMap(\.runs).count)
+        let compared = comparison.groups.flatMap(\.runs).sorted()
+        let limit = Self.pointsPerSeries(runs: compared.count)
         for metric in metrics {
             var thinned = false
             var runs: [Series] = []
-            for run in comparison.groups.flatMap(\.runs).sorted() {
+            for run in compared {
                 guard
                     let series = try store.thinnedMetricSeries(run: run, name: metric, limit: limit)
                         .first
@@ -84,7 +81,7 @@ struct ComparePage {
             let short = overlay.runs.allSatisfy { $0.x.count <= 12 }
             let runsChart = Chart.line(
                 title: title, series: overlay.runs, xLabel: "step", yLabel: title, markers: short)
-            page += "<figure>\(Self.inline(SVGChart.render(runsChart, width: 520, height: 320)))"
+            page += "<figure>\(RunReport.inlineSVG(SVGChart.render(runsChart, width: 520, height: 320)))"
             page += "<figcaption>\(xmlEscaped(title)) · \(overlay.runs.count) run\(overlay.runs.count == 1 ? "" : "s")"
             page += overlay.thinned ? " · long series drawn at \(limit) evenly spaced points" : ""
             page += "</figcaption></figure>\n"
@@ -92,24 +89,14 @@ struct ComparePage {
                 let meansChart = Chart.line(
                     title: "\(title): mean over seeds, 95% band", series: overlay.means, xLabel: "step", yLabel: title,
                     markers: short)
-                page += "<figure>\(Self.inline(SVGChart.render(meansChart, width: 520, height: 320)))"
+                page += "<figure>\(RunReport.inlineSVG(SVGChart.render(meansChart, width: 520, height: 320)))"
                 page += "<figcaption>\(xmlEscaped(title)) · mean of each group at each step, band = 95% interval"
                 page += "</figcaption></figure>\n"
             }
         }
-        page +=
-            "</div>\n<h2 id=\"runs\">Runs</h2>\n<table><tr><th>run</th><th>point</th><th>seed</th><th>status</th></tr>\n"
-        for r in report.runs {
-            page += "<tr><td class=\"num\"><a href=\"/runs/\(r.run)\">\(r.run)</a></td><td>\(xmlEscaped(r.point))</td>"
-            page +=
-                "<td class=\"num\">\(xmlEscaped(r.seed))</td><td class=\"status \(r.status)\">\(r.status)</td></tr>\n"
-        }
-        page += "</table>\n</main>\n<footer>rlhf serve · read-only</footer>\n"
+        page += "</div>\n" + report.runsTable(frame: frame)
+        page += "</main>\n<footer>rlhf serve · read-only</footer>\n"
         return page + RunReport.pageEnd(frame: frame)
-    }
-
-    static func inline(_ svg: String) -> String {
-        svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
     }
 }
 
@@ -151,5 +138,22 @@ struct CompareSelection {
             query = "runs=" + ids.map(String.init).joined(separator: ",")
         }
         query += metrics.map { "&metric=" + WebPath.queryValue($0) }.joined()
+    }
+
+    /// The comparison of the runs or the sweep chosen.
+    func comparison(_ store: LabStore) throws -> Comparison {
+        switch target {
+        case .sweep(let id): try store.comparison(sweep: id)
+        case .runs(let ids): try store.comparison(runs: ids)
+        }
+    }
+
+    /// The metrics asked for, or all that `comparison` has; a metric no run compared logged is a bad request.
+    func metricNames(of comparison: Comparison) throws -> [String] {
+        for name in metrics where !comparison.metricNames.contains(name) {
+            let known = comparison.metricNames.isEmpty ? "none" : comparison.metricNames.joined(separator: ", ")
+            throw WebProblem.badRequest("no run compared logged metric '\(name)' (metrics: \(known))")
+        }
+        return metrics.isEmpty ? comparison.metricNames : metrics
     }
 }

@@ -15,13 +15,7 @@ struct RunsPage {
     init(store: LabStore, includingDeleted: Bool) throws {
         runs = try store.runs(includingDeleted: includingDeleted)
         finals = try store.finalMetrics(runs: runs.map(\.id))
-        var names: [String] = [], seen: Set<String> = []
-        parameters = runs.map { run in
-            let pairs = RunParameters.split(run.parameters)
-            for (name, _) in pairs where seen.insert(name).inserted { names.append(name) }
-            return Dictionary(pairs.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-        }
-        parameterNames = names
+        (parameterNames, parameters) = RunParameters.columns(runs.map(\.parameters))
         metricNames = Set(finals.values.flatMap(\.keys)).sorted()
     }
 

@@ -65,7 +65,7 @@ struct VersionPage {
 
     /// Links to the previous and next versions, and to the diff against the previous one.
     private var versionLinks: String {
-        let base = "/runs/\(info.run)/versions/\(WebPath.segment(info.object))@"
+        let base = WebPath.versionsPrefix(info)
         var links: [String] = []
         if info.version > 1 {
             links.append("<a href=\"\(base)\(info.version - 1)\">← v\(info.version - 1)</a>")
@@ -110,7 +110,7 @@ struct VersionPage {
         var out = "<h2>Rows with blame</h2>\n<p>\(lines.count) row\(lines.count == 1 ? "" : "s")"
         if lines.count > Self.rowsPerPage {
             out += " · rows \(offset + 1)–\(offset + shown.count)"
-            let base = "/runs/\(info.run)/versions/\(WebPath.segment(info.object))@\(info.version)?offset="
+            let base = WebPath.versionPath(info) + "?offset="
             if offset > 0 { out += " · <a href=\"\(base)\(max(0, offset - Self.rowsPerPage))\">previous</a>" }
             if offset + shown.count < lines.count {
                 out += " · <a href=\"\(base)\(offset + Self.rowsPerPage)\">next</a>"
@@ -121,7 +121,7 @@ struct VersionPage {
         out += "<table><thead><tr><th class=\"num\">uid</th><th class=\"num\">prompt</th>"
         out += text ? "<th>prompt text</th><th>chosen</th><th>rejected</th>" : ""
         out += "<th>annotator</th><th class=\"num\">seed</th><th>added in</th><th>cell</th></tr></thead>\n<tbody>\n"
-        let base = "/runs/\(info.run)/versions/\(WebPath.segment(info.object))@"
+        let base = WebPath.versionsPrefix(info)
         for line in shown {
             out += "<tr><td class=\"num\">\(line.uid)</td><td class=\"num\">\(line.prompt)</td>"
             if text {

@@ -153,7 +153,7 @@ public struct RunReport: Sendable {
             let size = checkpointBytes["\(v.object)@\(v.version)"].map(bytes) ?? "—"
             var name = "\(escape(v.object))@\(v.version)"
             if frame.isWeb {
-                let page = "/runs/\(detail.run.id)/versions/\(WebPath.segment(v.object))@\(v.version)"
+                let page = WebPath.versionPath(v)
                 name = "<a href=\"\(page)\">\(name)</a>"
                 if v.version > 1 { name += " <a class=\"diff\" href=\"\(page)?diff=\(v.version - 1)\">diff</a>" }
             }
@@ -192,12 +192,12 @@ public struct RunReport: Sendable {
         return "\(safe)-\(v.version)"
     }
 
-    /// SVG bytes as inline markup: the XML declaration is dropped (it is not allowed inside HTML).
-    private func inlineSVG(_ data: Data) -> String {
-        let text = String(decoding: data, as: UTF8.self)
-        guard let start = text.range(of: "<svg") else { return "" }
-        return String(text[start.lowerBound...])
+    /// SVG as inline markup: the XML declaration is dropped (it is not allowed inside HTML).
+    static func inlineSVG(_ svg: String) -> String {
+        svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
     }
+
+    private func inlineSVG(_ data: Data) -> String { Self.inlineSVG(String(decoding: data, as: UTF8.self)) }
 
     private func milliseconds(_ ms: Double) -> String {
         ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.2f s", ms / 1000)

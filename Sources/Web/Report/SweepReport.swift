@@ -82,19 +82,23 @@ public struct SweepReport: Sendable {
         page += table
         page += "<h2 id=\"metrics\">Means with 95% intervals</h2>\n<div class=\"grid\">\n"
         for (metric, chart) in charts {
-            let svg = SVGChart.render(chart, width: 520, height: 320)
-            let inline = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? ""
-            page += "<figure>\(inline)<figcaption>\(xmlEscaped(metric))</figcaption></figure>\n"
+            let svg = RunReport.inlineSVG(SVGChart.render(chart, width: 520, height: 320))
+            page += "<figure>\(svg)<figcaption>\(xmlEscaped(metric))</figcaption></figure>\n"
         }
-        page +=
-            "</div>\n<h2 id=\"runs\">Runs</h2>\n<table><tr><th>run</th><th>point</th><th>seed</th><th>status</th></tr>\n"
+        page += "</div>\n" + runsTable(frame: frame)
+        return page + "</main>\n<footer>rlhf report · \(runs.count) runs</footer>\n" + RunReport.pageEnd(frame: frame)
+    }
+
+    /// The runs with their point, seed and status; on the web each run links to its page.
+    func runsTable(frame: PageFrame) -> String {
+        var out = "<h2 id=\"runs\">Runs</h2>\n<table><tr><th>run</th><th>point</th><th>seed</th><th>status</th></tr>\n"
         for r in runs {
-            page +=
-                "<tr><td class=\"num\">\(r.run)</td><td>\(xmlEscaped(r.point))</td><td class=\"num\">\(r.seed)</td>"
-                + "<td class=\"status \(r.status)\">\(r.status)</td></tr>\n"
+            let id = frame.isWeb ? "<a href=\"/runs/\(r.run)\">\(r.run)</a>" : "\(r.run)"
+            out += "<tr><td class=\"num\">\(id)</td><td>\(xmlEscaped(r.point))</td>"
+            out +=
+                "<td class=\"num\">\(xmlEscaped(r.seed))</td><td class=\"status \(r.status)\">\(r.status)</td></tr>\n"
         }
-        return page + "</table>\n</main>\n<footer>rlhf report · \(runs.count) runs</footer>\n"
-            + RunReport.pageEnd(frame: frame)
+        return out + "</table>\n"
     }
 
     var table: String {

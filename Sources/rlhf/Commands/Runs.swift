@@ -73,13 +73,7 @@ struct Runs: ParsableCommand {
                     rows[i].append(runs[i].tags.isEmpty ? "-" : runs[i].tags.joined(separator: ","))
                 }
             case .params:
-                let values = runs.map { Dictionary(RunParameters.split($0.parameters), uniquingKeysWith: { $1 }) }
-                var names: [String] = []
-                for run in runs {
-                    for (name, _) in RunParameters.split(run.parameters) where !names.contains(name) {
-                        names.append(name)
-                    }
-                }
+                let (names, values) = RunParameters.columns(runs.map(\.parameters))
                 header += names
                 for i in runs.indices { rows[i] += names.map { values[i][$0] ?? "-" } }
             case .metrics:
