@@ -51,17 +51,25 @@ struct SVGWriter {
     static func escape(_ text: String) -> String { xmlEscaped(text) }
 }
 
-/// `text` with the characters XML and HTML give meaning to (`& < > "`) written as entities.
+/// `text` with the characters XML and HTML give meaning to (`& < > "`) written as entities. The bytes are looked at,
+/// not the characters: a quote followed by a combining mark is one `Character` that is not `"`, yet a browser still
+/// reads the quote; and a text needing nothing comes back as it is, after one pass over its bytes.
 public func xmlEscaped(_ text: String) -> String {
-    var out = ""
-    for ch in text {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(ch)
+    func special(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "\"")
+    }
+    guard text.utf8.contains(where: special) else { return text }
+    var out: [UInt8] = []
+    out.reserveCapacity(text.utf8.count + 32)
+    for byte in text.utf8 {
+        switch byte {
+        case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+        case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+        case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+        case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+        default: out.append(byte)
         }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
 }

@@ -27,25 +27,51 @@ extension LabStore {
         try curves(of: try comparison(sweep: id), metric: name)
     }
 
-    /// The curve of metric `name` for each group of `comparison` that has runs (a sweep's grid points, or runs
-    /// grouped by their parameters), in the comparison's order: the mean over the group's runs at each step with its
-    /// 95% interval, as ``sweepCurves(sweep:metric:)`` computes it.
-    public func curves(of comparison: Comparison, metric name: String) throws -> [SweepCurve] {
+    /// The curve of metric `name` for each group of `comparison` with at least `minimumRuns` runs (a sweep's grid
+    /// points, or runs grouped by their parameters), in the comparison's order: the mean over the group's runs at
+    /// each step with its 95% interval, as ``sweepCurves(sweep:metric:)`` computes it.
+    ///
+    /// Each run's series is read in step order into two flat arrays and the runs are merged step by step, so a
+    /// group of long runs costs 16 bytes a point and no table of steps.
+    public func curves(of comparison: Comparison, metric name: String, minimumRuns: Int = 1) throws -> [SweepCurve] {
         try comparison.groups.compactMap { group in
-            guard !group.runs.isEmpty else { return nil }
-            var values: [Int: [Double]] = [:]  // step → one value per run that logged it, in run order
+            guard !group.runs.isEmpty, group.runs.count >= minimumRuns else { return nil }
+            var series: [(steps: [Int], values: [Double])] = []
             for run in group.runs {
-                try forEachMetricPoint(run: run, name: name) { _, step, value in values[step, default: []].append(value)
+                var one: (steps: [Int], values: [Double]) = ([], [])
+                try forEachMetricPoint(run: run, name: name) { _, step, value in
+                    one.steps.append(step)
+                    one.values.append(value)
                 }
+                series.append(one)
             }
-            guard !values.isEmpty else { return nil }
-            let steps = values.keys.sorted()
-            let summaries = steps.map { MeanInterval(values[$0] ?? []) }
+            // Merge by step: at each step of the union, one value per run that logged it, in run order.
+            var next = [Int](repeating: 0, count: series.count)
+            var steps: [Int] = [], means: [Double] = [], intervals: [(low: Double, high: Double)?] = []
+            var atStep: [Double] = []
+            func nextStep() -> Int? {
+                var lowest: Int?
+                for r in series.indices where next[r] < series[r].steps.count {
+                    lowest = min(lowest ?? series[r].steps[next[r]], series[r].steps[next[r]])
+                }
+                return lowest
+            }
+            while let step = nextStep() {
+                atStep.removeAll(keepingCapacity: true)
+                for r in series.indices where next[r] < series[r].steps.count && series[r].steps[next[r]] == step {
+                    atStep.append(series[r].values[next[r]])
+                    next[r] += 1
+                }
+                let summary = MeanInterval(atStep)
+                steps.append(step)
+                means.append(summary?.mean ?? .nan)
+                intervals.append(summary.flatMap { s in s.low.flatMap { low in s.high.map { (low, $0) } } })
+            }
+            guard !steps.isEmpty else { return nil }
             let label = group.parameters.map { "\($0.name)=\($0.value)" }.joined(separator: ", ")
             return SweepCurve(
-                label: label.isEmpty ? "all runs" : label, runs: group.runs, steps: steps,
-                means: summaries.map { $0?.mean ?? .nan },
-                intervals: summaries.map { s in s.flatMap { s in s.low.flatMap { low in s.high.map { (low, $0) } } } })
+                label: label.isEmpty ? "all runs" : label, runs: group.runs, steps: steps, means: means,
+                intervals: intervals)
         }
     }
 }

@@ -94,23 +94,16 @@ public struct EventBytes: AsyncBufferedSequence, Sendable {
 
     public struct Iterator: AsyncBufferedIteratorProtocol {
         var base: AsyncStream<[UInt8]>.Iterator
-        var pending: [UInt8] = []
-        var index = 0
+        var pending = PendingBytes()
 
-        public mutating func next() async throws -> UInt8? {
-            guard let buffer = try await nextBuffer(suggested: 1) else { return nil }
-            return buffer.first
-        }
+        public mutating func next() async throws -> UInt8? { try await nextBuffer(suggested: 1)?.first }
 
         public mutating func nextBuffer(suggested count: Int) async throws -> ArraySlice<UInt8>? {
-            if index >= pending.count {
+            if pending.isEmpty {
                 guard let chunk = await base.next() else { return nil }
-                pending = chunk
-                index = 0
+                pending.load(chunk)
             }
-            let end = Swift.min(pending.count, index + Swift.max(1, count))
-            defer { index = end }
-            return pending[index..<end]
+            return pending.take(count)
         }
     }
 }

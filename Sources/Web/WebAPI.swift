@@ -18,33 +18,6 @@ enum WebAPI {
         return try encode(runs.map { RunWithMetrics(run: $0, finalMetrics: finals[$0.id] ?? [:]) })
     }
 
-    /// `{"run":3,"name":"loss","steps":[…],"values":[…]}`, written point by point as SQLite reads them.
-    static func series(_ store: LabStore, run: Int64, name: String) throws -> Data {
-        guard try store.metricNames(run: run).contains(name) else {
-            throw WebProblem.notFound("run \(run) logged no metric '\(name)'")
-        }
-        var steps = Data("[".utf8), values = Data("[".utf8)
-        var first = true
-        try store.forEachMetricPoint(run: run, name: name) { _, step, value in
-            if !first {
-                steps.append(UInt8(ascii: ","))
-                values.append(UInt8(ascii: ","))
-            }
-            first = false
-            steps.append(contentsOf: String(step).utf8)
-            values.append(
-                contentsOf: (value.isFinite ? "\(value)" : value.isNaN ? "\"nan\"" : value > 0 ? "\"inf\"" : "\"-inf\"")
-                    .utf8)
-        }
-        var out = Data("{\"name\":".utf8)
-        out.append(try encode(name))
-        out.append(contentsOf: ",\"run\":\(run),\"steps\":".utf8)
-        out.append(steps + Data("]".utf8))
-        out.append(contentsOf: ",\"values\":".utf8)
-        out.append(values + Data("]}".utf8))
-        return out
-    }
-
     struct Curve: Encodable {
         var label: String
         var runs: [Int64]

@@ -121,7 +121,7 @@ public struct WebApp: Sendable {
             return .json(try WebAPI.encode(try store.metricSummaries(run: try run(p[0]))))
         }
         if let p = match("api", "runs", "*", "metrics", "*") {
-            return .json(try WebAPI.series(store, run: try run(p[0]), name: p[1]))
+            return .paged(try PagedSeries(store, run: try run(p[0]), name: p[1]))
         }
         if let p = match("api", "runs", "*", "versions", "*") {
             return .json(try WebAPI.version(store, try WebPath.version(p[1], run: try run(p[0]))))

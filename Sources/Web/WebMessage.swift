@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// One request as the web view sees it: what the server read off the socket, with nothing of the socket left.
 public struct WebRequest: Sendable {
@@ -50,12 +51,15 @@ public struct WebRequest: Sendable {
     }
 }
 
-/// What the web view answers: a status, a content type and a whole body (streams go through ``LiveFeed``).
+/// What the web view answers: a status, a content type and a whole body, or a long metric series read page by page
+/// as it is sent (the live stream is ``LiveFeed``'s).
 public struct WebResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: Data
     public var headers: [String: String] = [:]
+    /// When set, the body is this series, read as it is sent (`body` is empty).
+    public var paged: PagedSeries?
 
     public init(status: Int = 200, contentType: String, body: Data, headers: [String: String] = [:]) {
         self.status = status
@@ -70,6 +74,17 @@ public struct WebResponse: Sendable {
 
     public static func json(_ data: Data, status: Int = 200) -> WebResponse {
         WebResponse(status: status, contentType: "application/json", body: data)
+    }
+
+    public static func paged(_ series: PagedSeries) -> WebResponse {
+        var response = WebResponse(contentType: "application/json", body: Data())
+        response.paged = series
+        return response
+    }
+
+    /// The whole body, a paged one read from `store` (tests and benchmarks).
+    public func wholeBody(_ store: LabStore) throws -> Data {
+        try paged?.collected(store) ?? body
     }
 
     /// The body as text (tests and benchmarks read it).

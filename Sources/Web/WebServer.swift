@@ -78,21 +78,86 @@ public final class WebServer: Sendable {
             // cost one query.
             let key = request.target.path() + "?" + request.target.query()
             let generation = feed.generation
-            if let cached = cache.answer(key, generation: generation) { return Self.response(cached) }
+            let head = request.method == .HEAD
+            if let cached = cache.answer(key, generation: generation) { return Self.response(cached, head: head) }
             let app = self.app
             let response = try await readers.read { store in app.respond(web, store: store) }
             cache.keep(response, for: key, generation: generation)
-            return Self.response(response)
+            return Self.response(response, readers: readers, head: head)
         }
 
-        static func response(_ response: WebResponse) -> HTTPResponse {
+        /// FlyingFox's form of `response`: a paged series goes out chunked, each page read when the socket wants it;
+        /// a HEAD answer has the headers and length of the GET one and no body.
+        static func response(_ response: WebResponse, readers: StoreReaders? = nil, head: Bool = false) -> HTTPResponse
+        {
             var headers = HTTPHeaders()
             headers[HTTPHeader("Content-Type")] = response.contentType
             for (name, value) in response.headers { headers[HTTPHeader(name)] = value }
-            return HTTPResponse(
-                statusCode: HTTPStatusCode(response.status, phrase: WebApp.reason(response.status)), headers: headers,
-                body: response.body)
+            let status = HTTPStatusCode(response.status, phrase: WebApp.reason(response.status))
+            if head {
+                if response.paged == nil { headers[.contentLength] = String(response.body.count) }
+                return HTTPResponse(statusCode: status, headers: headers)
+            }
+            if let series = response.paged, let readers {
+                return HTTPResponse(
+                    statusCode: status, headers: headers,
+                    body: HTTPBodySequence(
+                        from: PagedBytes(series: series, readers: readers), suggestedBufferSize: 65536))
+            }
+            return HTTPResponse(statusCode: status, headers: headers, body: response.body)
         }
+    }
+}
+
+/// A ``PagedSeries`` as the bytes FlyingFox writes: the next page is read (on a lent connection) only when the
+/// socket has taken the last, so memory is one page whatever the series' length.
+struct PagedBytes: AsyncBufferedSequence, Sendable {
+    typealias Element = UInt8
+    let series: PagedSeries
+    let readers: StoreReaders
+
+    func makeAsyncIterator() -> Iterator { Iterator(series: series, readers: readers) }
+
+    struct Iterator: AsyncBufferedIteratorProtocol {
+        var series: PagedSeries
+        let readers: StoreReaders
+        var pending = PendingBytes()
+
+        mutating func next() async throws -> UInt8? { try await nextBuffer(suggested: 1)?.first }
+
+        mutating func nextBuffer(suggested count: Int) async throws -> ArraySlice<UInt8>? {
+            if pending.isEmpty {
+                let now = series
+                let (after, page) = try await readers.read { store in
+                    var series = now
+                    let page = try series.next(store)
+                    return (series, page)
+                }
+                series = after
+                guard let page else { return nil }
+                pending.load(Array(page))
+            }
+            return pending.take(count)
+        }
+    }
+}
+
+/// The part of a chunk not yet handed on, given out as many bytes at a time as the writer asks for.
+struct PendingBytes {
+    private var bytes: [UInt8] = []
+    private var index = 0
+
+    var isEmpty: Bool { index >= bytes.count }
+
+    mutating func load(_ chunk: [UInt8]) {
+        bytes = chunk
+        index = 0
+    }
+
+    mutating func take(_ count: Int) -> ArraySlice<UInt8> {
+        let end = Swift.min(bytes.count, index + Swift.max(1, count))
+        defer { index = end }
+        return bytes[index..<end]
     }
 }
 
@@ -116,7 +181,7 @@ final class ResponseCache: @unchecked Sendable {
     }
 
     func keep(_ response: WebResponse, for key: String, generation: Int) {
-        guard response.status == 200, response.body.count <= capacity / 4 else { return }
+        guard response.status == 200, response.paged == nil, response.body.count <= capacity / 4 else { return }
         lock.withLock {
             if generation != self.generation {
                 guard generation > self.generation else { return }

@@ -14,13 +14,15 @@ extension Bench {
             let app = WebApp()
             func milliseconds(_ target: String) throws -> Double {
                 var answer = WebResponse(status: 0, contentType: "", body: Data())
+                var body = Data()
                 let seconds = try medianSeconds(repeats) {
                     answer = app.respond(WebRequest(target: target), store: store)
+                    body = try answer.wholeBody(store)
                 }
                 guard answer.status == 200 else {
                     throw BenchError.failed("\(target) answered \(answer.status): \(answer.text.prefix(200))")
                 }
-                say("  \(target.prefix(60)): \(TextFormat.bytes(answer.body.count))")
+                say("  \(target.prefix(60)): \(TextFormat.bytes(body.count))")
                 return seconds * 1000
             }
             // A run of the sweep (25 cells, 4 objects of 25 versions, 100 metric points); the 1.2 M-point run; 20 runs

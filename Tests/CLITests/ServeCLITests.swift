@@ -47,6 +47,11 @@ import Testing
         #expect(!runs.body.contains("<script>alert"))
         #expect(runs.body.contains("<td>wide</td>"))
         #expect(runs.headers["content-security-policy"]?.contains("default-src 'none'") == true)
+        // HEAD: the GET answer's headers and length, no body.
+        let head = try WebClient.request(port: server.port, method: "HEAD", target: "/")
+        #expect(head.status == 200)
+        #expect(head.headers["content-length"] == String(runs.body.utf8.count))
+        #expect(head.body.isEmpty)
 
         let run = try server.get("/runs/1")
         #expect(run.status == 200)

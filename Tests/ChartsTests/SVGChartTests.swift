@@ -50,6 +50,17 @@ final class SVGTree: NSObject, XMLParserDelegate {
 }
 
 @Suite struct SVGChartTests {
+    /// Escaping looks at bytes: a quote with a combining mark after it (one `Character`, not `"`) is still escaped,
+    /// since a browser ends an attribute at the quote whatever follows.
+    @Test(arguments: [
+        ("plain text", "plain text"), ("", ""), ("a<b>&c\"d", "a&lt;b&gt;&amp;c&quot;d"),
+        ("héllo · 日本 🙂", "héllo · 日本 🙂"), ("x\"\u{301} onmouseover=alert(1)", "x&quot;\u{301} onmouseover=alert(1)"),
+        ("<\u{338}script>", "&lt;\u{338}script&gt;"), ("&amp;", "&amp;amp;"),
+    ])
+    func escapingLooksAtBytes(text: String, escaped: String) {
+        #expect(Array(xmlEscaped(text).utf8) == Array(escaped.utf8))
+    }
+
     static let directions = Chart.bars(
         title: "Future Directions for RLHF",
         categories: [

@@ -194,4 +194,26 @@ import Testing
                 ])
         }
     }
+
+    /// Series `a` of run 1 (steps 0–9 and 20, step 6's value missing) thinned to `limit` points: every point when it
+    /// has at most that many, else for each of `limit` equally spaced steps from 0 to 20 the first point at or after
+    /// it, by hand.
+    @Test(arguments: [
+        (11, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20]), (50, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 20]),
+        // Targets 0, 2, 4, 7, 9, 11, 13, 16, 18, 20 (20·i/9 rounded): the last five land on step 20.
+        (10, [0, 2, 4, 7, 9, 20]), (2, [0, 20]), (5, [0, 5, 20]), (1, [0, 20]),
+    ])
+    func thinnedSeriesKeepEvenlySpacedSteps(limit: Int, steps: [Int]) throws {
+        try withTemporaryStore { store, _ in
+            try populate(store)
+            let a = try #require(try store.thinnedMetricSeries(run: 1, name: "a", limit: limit).first)
+            #expect(a.name == "a" && a.total == 11)
+            #expect(a.steps == steps)
+            #expect(
+                a.values.map { $0.isNaN ? -1 : $0 } == steps.map { $0 == 6 ? -1 : $0 == 20 ? 1.25 : Double($0) / 2 })
+            let all = try store.thinnedMetricSeries(run: 1, limit: limit)
+            #expect(all.map(\.name) == ["a", "b", "c"])
+            #expect(all[1].steps == (limit >= 3 ? [3, 7, 10] : [3, 10]))
+        }
+    }
 }

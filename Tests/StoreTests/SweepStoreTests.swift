@@ -144,4 +144,33 @@ import Testing
             }
         }
     }
+
+    /// Runs that logged different steps: the curve's steps are their union in order, each averaged over the runs that
+    /// logged it (in run order, so the bits are those of `MeanInterval` over exactly those values).
+    @Test(arguments: [
+        [[0, 1, 2], [0, 1, 2]], [[0, 2, 4], [1, 2, 3]], [[5], [0, 1, 2, 3]], [[0, 10], [], [3, 10, 11]],
+        [[2, 4, 6, 8], [1, 3, 5, 7, 9], [4, 5]],
+    ])
+    func curvesMergeTheRunsStepsInOrder(stepsOfRuns: [[Int]]) throws {
+        try withTemporaryStore { store, _ in
+            var expected: [Int: [Double]] = [:]
+            for (r, steps) in stepsOfRuns.enumerated() {
+                let run = try store.beginRun(notebook: "nb.rlhf", source: "a", parameters: #"{"run_seed":\#(r)}"#)
+                let points = steps.map { MetricPoint(name: "gold", step: $0, value: Double($0 * 10 + r) / 3) }
+                for point in points { expected[point.step, default: []].append(point.value) }
+                if !points.isEmpty {
+                    _ = try store.commit(
+                        run: run, CellCommit(cell: cell(1), output: "", durationMs: 1, metrics: points))
+                }
+                try store.finishRun(run, status: .succeeded)
+            }
+            let runs = Array(1...Int64(stepsOfRuns.count))
+            let curve = try #require(try store.curves(of: try store.comparison(runs: runs), metric: "gold").first)
+            let steps = expected.keys.sorted()
+            #expect(curve.steps == steps)
+            #expect(curve.means == steps.map { MeanInterval(expected[$0] ?? [])?.mean ?? .nan })
+            #expect(curve.intervals.map { $0?.low } == steps.map { MeanInterval(expected[$0] ?? [])?.low })
+            #expect(try store.curves(of: try store.comparison(runs: runs), metric: "gold", minimumRuns: 9).isEmpty)
+        }
+    }
 }

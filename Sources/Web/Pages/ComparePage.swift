@@ -46,7 +46,7 @@ struct ComparePage {
                 thinned = thinned || series.steps.count < series.total
                 runs.append(Series(labels[run] ?? "run \(run)", x: series.steps.map(Double.init), y: series.values))
             }
-            let means = try store.curves(of: comparison, metric: metric).filter { $0.runs.count > 1 }.map { curve in
+            let means = try store.curves(of: comparison, metric: metric, minimumRuns: 2).map { curve in
                 let kept = LabStore.keptPositions(count: curve.steps.count, limit: limit)
                 thinned = thinned || kept.count < curve.steps.count
                 return Series(
