@@ -44,12 +44,12 @@ extension LabStore {
         }
     }
 
-    /// Each metric series of a run for drawing, by name: all its points when it has at most `limit`, else at most
+    /// Each metric series of a run (or those in `names`) for drawing, by name: all its points when it has at most `limit`, else at most
     /// `limit` of them evenly spaced along the steps (for each of `limit` equally spaced steps from the first to the
     /// last, the first point at or after it; first and last included); with the number of points the series has.
     /// A long series is read by `limit` index seeks rather than a scan, so a page of a 1.2 M-point run reads 12,000
     /// points.
-    public func thinnedMetricSeries(run: Int64, name: String? = nil, limit: Int) throws -> [(
+    public func thinnedMetricSeries(run: Int64, names: Set<String>? = nil, limit: Int) throws -> [(
         name: String, steps: [Int], values: [Double], total: Int
     )] {
         try read { db in
@@ -61,7 +61,7 @@ extension LabStore {
                     ORDER BY step LIMIT 1
                     """)
             var out: [(name: String, steps: [Int], values: [Double], total: Int)] = []
-            for series in try Self.series(db, run: run) where name == nil || series.name == name {
+            for series in try Self.series(db, run: run) where names?.contains(series.name) ?? true {
                 var steps: [Int] = [], values: [Double] = []
                 if series.points <= limit {
                     try Self.readPoints(db, run: run, series: [series]) { _, step, value in
@@ -73,13 +73,30 @@ extension LabStore {
                         try Int.fetchOne(
                             db, sql: "SELECT min(step) FROM metric_points WHERE run_id = ? AND name_id = ?",
                             arguments: [run, series.id]) ?? series.lastStep
-                    for target in Self.keptSteps(first: first, last: series.lastStep, limit: limit) {
-                        try seek.setArguments([run, series.id, target])
-                        try Self.step(seek, db) { raw in
-                            let step = Int(sqlite3_column_int64(raw, 0))
-                            guard step != steps.last else { return }
+                    let targets = Self.keptSteps(first: first, last: series.lastStep, limit: limit)
+                    if series.points <= 8 * limit {
+                        // A few times `limit`: one scan costs less than the seeks, and keeps the same points (each
+                        // target's first point at or after it).
+                        var next = 0
+                        try Self.readPoints(db, run: run, series: [series]) { _, step, value in
+                            guard next < targets.count, step >= targets[next] else { return }
                             steps.append(step)
-                            values.append(Self.value(raw))
+                            values.append(value)
+                            while next < targets.count && targets[next] <= step { next += 1 }
+                        }
+                    } else {
+                        let raw = seek.sqliteStatement
+                        for target in targets {
+                            // Bound directly: GRDB's argument checks would cost more than the seek itself.
+                            sqlite3_bind_int64(raw, 1, run)
+                            sqlite3_bind_int64(raw, 2, series.id)
+                            sqlite3_bind_int64(raw, 3, Int64(target))
+                            try Self.step(seek, db) { raw in
+                                let step = Int(sqlite3_column_int64(raw, 0))
+                                guard step != steps.last else { return }
+                                steps.append(step)
+                                values.append(Self.value(raw))
+                            }
                         }
                     }
                 }

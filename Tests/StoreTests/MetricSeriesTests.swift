@@ -206,7 +206,7 @@ import Testing
     func thinnedSeriesKeepEvenlySpacedSteps(limit: Int, steps: [Int]) throws {
         try withTemporaryStore { store, _ in
             try populate(store)
-            let a = try #require(try store.thinnedMetricSeries(run: 1, name: "a", limit: limit).first)
+            let a = try #require(try store.thinnedMetricSeries(run: 1, names: ["a"], limit: limit).first)
             #expect(a.name == "a" && a.total == 11)
             #expect(a.steps == steps)
             #expect(
@@ -214,6 +214,33 @@ import Testing
             let all = try store.thinnedMetricSeries(run: 1, limit: limit)
             #expect(all.map(\.name) == ["a", "b", "c"])
             #expect(all[1].steps == (limit >= 3 ? [3, 7, 10] : [3, 10]))
+        }
+    }
+
+    /// A series of 100 points at uneven steps (squares, so dense early and sparse late), thinned to `limit`: whether
+    /// the store scans it (up to 8 × `limit` points) or seeks each target (more), it keeps for each of `limit` equally
+    /// spaced steps the first point at or after it, as computed here from the points themselves.
+    @Test(arguments: [2, 3, 5, 7, 12, 13, 20, 50, 99, 100, 150])
+    func scanAndSeekKeepTheSamePoints(limit: Int) throws {
+        try withTemporaryStore { store, _ in
+            let steps = (0..<100).map { $0 * $0 }
+            let run = try store.beginRun(notebook: "nb.rlhf", source: "src", parameters: "{}")
+            _ = try store.commit(
+                run: run, commit(1, metrics: steps.map { MetricPoint(name: "sq", step: $0, value: Double($0) + 0.5) }))
+            var expected: [Int] = []
+            if limit >= steps.count {
+                expected = steps
+            } else {
+                let last = steps[steps.count - 1]
+                for i in 0..<limit {
+                    let target = Int((Double(i) * Double(last) / Double(limit - 1)).rounded())
+                    if let step = steps.first(where: { $0 >= target }), step != expected.last { expected.append(step) }
+                }
+            }
+            let thinned = try #require(try store.thinnedMetricSeries(run: run, limit: limit).first)
+            #expect(thinned.steps == expected)
+            #expect(thinned.values == expected.map { Double($0) + 0.5 })
+            #expect(thinned.total == 100)
         }
     }
 }

@@ -29,9 +29,11 @@ struct DBRun: Codable, FetchableRecord, MutablePersistableRecord {
         try Int64.fetchOne(db, sql: "SELECT max(id) FROM runs")
     }
 
-    /// The run, or `StoreError.unknownRun` naming the latest run.
+    /// The run, or `StoreError.unknownRun` naming the latest run. (Through a statement prepared once per connection:
+    /// a page asks this for each run it shows.)
     static func existing(_ db: Database, id: Int64) throws -> DBRun {
-        guard let run = try DBRun.fetchOne(db, key: id) else {
+        let statement = try db.cachedStatement(sql: "SELECT * FROM runs WHERE id = ?")
+        guard let run = try DBRun.fetchOne(statement, arguments: [id]) else {
             throw StoreError.unknownRun(id, latest: try latestID(db))
         }
         return run

@@ -35,14 +35,18 @@ struct ComparePage {
             uniquingKeysWith: { a, _ in a })
         let compared = comparison.groups.flatMap(\.runs).sorted()
         let limit = Self.pointsPerSeries(runs: compared.count)
+        // Each run's series read once, whatever the number of metrics chosen.
+        var seriesOf: [Int64: [String: (steps: [Int], values: [Double], total: Int)]] = [:]
+        for run in compared {
+            for series in try store.thinnedMetricSeries(run: run, names: Set(metrics), limit: limit) {
+                seriesOf[run, default: [:]][series.name] = (series.steps, series.values, series.total)
+            }
+        }
         for metric in metrics {
             var thinned = false
             var runs: [Series] = []
             for run in compared {
-                guard
-                    let series = try store.thinnedMetricSeries(run: run, name: metric, limit: limit)
-                        .first
-                else { continue }
+                guard let series = seriesOf[run]?[metric] else { continue }
                 thinned = thinned || series.steps.count < series.total
                 runs.append(Series(labels[run] ?? "run \(run)", x: series.steps.map(Double.init), y: series.values))
             }

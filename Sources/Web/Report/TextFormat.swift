@@ -13,8 +13,20 @@ public enum TextFormat {
     /// Six significant digits, scientific outside [1e-3, 1e6); `0` for zero.
     public static func number(_ x: Double) -> String {
         if x == 0 { return "0" }
-        if abs(x) >= 1e-3 && abs(x) < 1e6 { return String(format: "%.6g", x) }
-        return String(format: "%.4e", x)
+        return formatted(x, abs(x) >= 1e-3 && abs(x) < 1e6 ? "%.6g" : "%.4e")
+    }
+
+    /// What `String(format: format, x)` gives for one number, from C's `vsnprintf` (which Foundation's formatting
+    /// calls for numbers) without Foundation's parsing of the format: the same text in a fraction of the time, which
+    /// matters for a table of a thousand runs.
+    static func formatted(_ x: Double, _ format: String) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            let written = withVaList([x]) { arguments in
+                format.withCString { vsnprintf(buffer.baseAddress, 64, $0, arguments) }
+            }
+            let bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(max(0, min(written, 63))))
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     /// `0.512 ± 0.031`; a single run's value alone; `-` when no run of the row logged it.
