@@ -42,8 +42,12 @@ import Testing
     /// Values to offer a parameter that must refuse one: the first its type does not admit is used.
     static let foreign = ["true", "7", "\"x\"", "task"]
 
-    static func session() throws -> (NotebookRunner, [String: Value]) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("Declarations-\(UUID().uuidString)")
+    static func temporaryFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("Declarations-\(UUID().uuidString)")
+    }
+
+    /// A runner on a fresh store in `folder` (the caller removes it) with the fixtures set up, and each sample value.
+    static func session(in folder: URL) throws -> (NotebookRunner, [String: Value]) {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try LabStore(path: folder.appendingPathComponent("lab.sqlite").path)
         let runner = try NotebookRunner(store: store, notebook: nil, source: "", output: { _ in })
@@ -108,7 +112,9 @@ import Testing
     }
 
     @Test func eachParameterAdmitsItsDeclaredTypeAndRefusesOthersNamingIt() throws {
-        let (_, values) = try Self.session()
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (_, values) = try Self.session(in: folder)
         var refusals = 0
         for signature in Self.signatures {
             let good = try Self.passed(signature, values)
@@ -157,7 +163,9 @@ import Testing
         ),
     ])
     func refusalsNameTheArgumentOfTheClosestOverload(_ call: String, _ message: String) throws {
-        let (runner, _) = try BuiltinDeclarationTests.session()
+        let folder = BuiltinDeclarationTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (runner, _) = try BuiltinDeclarationTests.session(in: folder)
         guard case .failed(let error) = runner.execute(source: "x = " + call, key: "bad", title: "") else {
             Issue.record("\(call) was accepted")
             return
@@ -178,7 +186,9 @@ import Testing
         ("expected_kl(SamplingPolicy(mt, hidden: 4), SamplingPolicy(mt, hidden: 4), mt)", "number"),
     ])
     func eachOverloadAndCapabilityRuns(_ call: String, _ type: String) throws {
-        let (runner, _) = try BuiltinDeclarationTests.session()
+        let folder = BuiltinDeclarationTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (runner, _) = try BuiltinDeclarationTests.session(in: folder)
         let outcome = runner.execute(source: "x = \(call)\nprint(type(x))", key: "ok", title: "")
         guard case .committed = outcome else {
             Issue.record("\(call): \(outcome)")
